@@ -1,0 +1,73 @@
+"""``secrets set|list|delete``: values go in from stdin, a prompt or an environment variable."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+
+from ..errors import InvalidInputError
+from . import output
+
+
+def register(commands, common: argparse.ArgumentParser) -> None:  # noqa: ANN001
+    parser = commands.add_parser("secrets", help="set, list or delete an action's secrets", parents=[common])
+    sub = parser.add_subparsers(dest="secrets_command", metavar="SUBCOMMAND", required=True)
+    setter = sub.add_parser("set", help="set a secret (value from stdin, a hidden prompt, or --from-env)", parents=[common],
+                            description="Set a secret. The value is read from --from-env VAR, else from a hidden prompt on a "
+                                        "terminal, else from stdin; it is never accepted on the command line.")
+    setter.add_argument("action")
+    setter.add_argument("name", help="secret name, e.g. SLACK_WEBHOOK_URL")
+    setter.add_argument("--from-env", metavar="VAR", help="read the value from this environment variable")
+    setter.set_defaults(func=_set)
+    listing = sub.add_parser("list", help="secret names and when they were set (never values)", parents=[common])
+    listing.add_argument("action")
+    listing.add_argument("--json", action="store_true", help="print JSON only")
+    listing.set_defaults(func=_list)
+    delete = sub.add_parser("delete", help="delete a secret", parents=[common])
+    delete.add_argument("action")
+    delete.add_argument("name")
+    delete.set_defaults(func=_delete)
+
+
+def read_secret_value(name: str, from_env: str | None) -> str:
+    if from_env:
+        value = os.environ.get(from_env)
+        if value is None:
+            raise InvalidInputError(f"environment variable {from_env} is not set: export it or drop --from-env")
+        return value
+    if sys.stdin.isatty():
+        return getpass.getpass(f"value for {name}: ")
+    return sys.stdin.read().rstrip("\r\n")
+
+
+def _set(args: argparse.Namespace) -> int:
+    from . import open_tenant
+
+    value = read_secret_value(args.name, args.from_env)
+    with open_tenant(args) as tenant:
+        info = tenant.set_secret(args.action, args.name, value)
+    print(f"secret {info.name} of {args.action} set; it takes effect in the draft now and in traffic at the next deploy")
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from . import open_tenant
+
+    with open_tenant(args) as tenant:
+        found = tenant.list_secrets(args.action)
+    if args.json:
+        output.emit_json([s.to_json() for s in found])
+    else:
+        output.table(["name", "state", "updated"], [(s.name, "set" if s.is_set else "missing", output.short_time(s.updated_at)) for s in found])
+    return 0
+
+
+def _delete(args: argparse.Namespace) -> int:
+    from . import open_tenant
+
+    with open_tenant(args) as tenant:
+        tenant.delete_secret(args.action, args.name)
+    print(f"deleted secret {args.name} of {args.action}")
+    return 0

@@ -1,0 +1,144 @@
+"""Secret values: validation, encryption at rest (Fernet) and redaction.
+
+The master key comes from ``JUPYTER_ACTIONS_MASTER_KEY`` or, failing that, from a key file
+created with mode 0600 beside the tenant store. A key check token stored in the tenant tells a
+wrong key apart from corrupt data, so a wrong key is reported as such instead of as garbage.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from .errors import InvalidInputError, SecretsError
+
+MASTER_KEY_ENV = "JUPYTER_ACTIONS_MASTER_KEY"
+MAX_VALUE_CHARS = 4096
+REDACTED = "[REDACTED]"
+_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
+_KEY_CHECK_PLAINTEXT = b"jupyter-actions key check"
+
+
+def check_name(name: str) -> str:
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise InvalidInputError(
+            f"invalid secret name {name!r}: use 1 to 128 letters, digits or '_', not starting "
+            "with a digit (for example SLACK_WEBHOOK_URL)"
+        )
+    return name
+
+
+def check_value(name: str, value: str) -> str:
+    """Validate a value; the message never repeats the value itself."""
+    if not isinstance(value, str):
+        raise InvalidInputError(f"secret {name}: the value must be text")
+    if not value:
+        raise InvalidInputError(f"secret {name}: the value is empty; give a non-empty value")
+    if len(value) > MAX_VALUE_CHARS:
+        raise InvalidInputError(
+            f"secret {name}: the value has {len(value)} characters; the limit is {MAX_VALUE_CHARS}"
+        )
+    return value
+
+
+class Cipher:
+    """Fernet encryption with the tenant's master key (loaded on first use)."""
+
+    def __init__(self, key_file: Path):
+        self._key_file = key_file
+        self._fernet: Any = None
+
+    def encrypt(self, plaintext: str) -> str:
+        return self._get().encrypt(plaintext.encode()).decode()
+
+    def decrypt(self, token: str) -> str:
+        from cryptography.fernet import InvalidToken
+
+        try:
+            return self._get().decrypt(token.encode()).decode()
+        except InvalidToken:
+            raise SecretsError(_wrong_key_message()) from None
+
+    def encrypt_mapping(self, values: Mapping[str, str]) -> str:
+        return self.encrypt(json.dumps(dict(values), sort_keys=True))
+
+    def decrypt_mapping(self, token: str | None) -> dict[str, str]:
+        return json.loads(self.decrypt(token)) if token else {}
+
+    def key_check_token(self) -> str:
+        return self._get().encrypt(_KEY_CHECK_PLAINTEXT).decode()
+
+    def verify(self, key_check_token: str) -> None:
+        """Raise SecretsError when the key is not the one the tenant's secrets were stored with."""
+        self.decrypt(key_check_token)
+
+    def _get(self):  # noqa: ANN202
+        if self._fernet is None:
+            from cryptography.fernet import Fernet
+
+            key = _load_key(self._key_file)
+            try:
+                self._fernet = Fernet(key)
+            except (ValueError, TypeError):
+                raise SecretsError(
+                    f"{MASTER_KEY_ENV} is not a Fernet key (32 url-safe base64-encoded bytes): make one "
+                    'with python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+                ) from None
+        return self._fernet
+
+
+def _load_key(key_file: Path) -> bytes:
+    from_env = os.environ.get(MASTER_KEY_ENV)
+    if from_env:
+        return from_env.strip().encode()
+    if key_file.exists():
+        return key_file.read_bytes().strip()
+    from cryptography.fernet import Fernet
+
+    key_file.parent.mkdir(parents=True, exist_ok=True)
+    key = Fernet.generate_key()
+    try:
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process created it first
+        return key_file.read_bytes().strip()
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(key)
+    return key
+
+
+def _wrong_key_message() -> str:
+    source = MASTER_KEY_ENV if os.environ.get(MASTER_KEY_ENV) else "the tenant's key file"
+    return (
+        f"the master key from {source} does not match the key this tenant's secrets were "
+        f"encrypted with: set {MASTER_KEY_ENV} to the original key"
+    )
+
+
+def redact_text(text: str, values: Iterable[str]) -> str:
+    """Replace every secret value in ``text`` by ``[REDACTED]`` (longest values first)."""
+    for value in sorted({v for v in values if v}, key=len, reverse=True):
+        if value in text:
+            text = text.replace(value, REDACTED)
+    return text
+
+
+def redact(obj: Any, values: Iterable[str]) -> Any:
+    """A deep copy of a JSON value with every secret value redacted in keys and strings."""
+    secrets = sorted({v for v in values if v}, key=len, reverse=True)
+    if not secrets:
+        return obj
+
+    def walk(item: Any) -> Any:
+        if isinstance(item, str):
+            return redact_text(item, secrets)
+        if isinstance(item, dict):
+            return {walk(k): walk(v) for k, v in item.items()}
+        if isinstance(item, (list, tuple)):
+            return [walk(v) for v in item]
+        return item
+
+    return walk(obj)

@@ -1,0 +1,117 @@
+"""Reading stored rows back as model objects."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection, Row
+
+from ..errors import ActionNotFound, VersionNotFound
+from ..model import Action, ActionVersion, BuildState, Dependency, SecretInfo
+from .schema import actions, dependencies, secrets, versions
+
+
+def action_row(conn: Connection, name: str, *, for_update: bool = False) -> Row:
+    query = select(actions).where(actions.c.name == name)
+    if for_update:
+        query = query.with_for_update()
+    row = conn.execute(query).first()
+    if row is None:
+        raise ActionNotFound(f"action {name!r} does not exist: list actions with `jupyter-actions actions list`")
+    return row
+
+
+def draft_dependencies(conn: Connection, action_id: str) -> tuple[Dependency, ...]:
+    rows = conn.execute(
+        select(dependencies.c.name, dependencies.c.version)
+        .where(dependencies.c.action_id == action_id)
+        .order_by(dependencies.c.position)
+    )
+    return tuple(Dependency(name, version) for name, version in rows)
+
+
+def secret_infos(conn: Connection, action_id: str) -> tuple[SecretInfo, ...]:
+    rows = conn.execute(
+        select(secrets.c.name, secrets.c.updated_at, secrets.c.ciphertext)
+        .where(secrets.c.action_id == action_id)
+        .order_by(secrets.c.name)
+    )
+    return tuple(SecretInfo(name, updated, ciphertext is not None) for name, updated, ciphertext in rows)
+
+
+def secret_tokens(conn: Connection, action_id: str) -> dict[str, str]:
+    """Ciphertexts of the draft's secrets that have a value."""
+    rows = conn.execute(select(secrets.c.name, secrets.c.ciphertext).where(secrets.c.action_id == action_id))
+    return {name: token for name, token in rows if token is not None}
+
+
+def version_model(row: Row, action_name: str, deployed_id: str | None) -> ActionVersion:
+    return ActionVersion(
+        id=row.id,
+        action_id=row.action_id,
+        action_name=action_name,
+        number=row.number,
+        code=row.code,
+        trigger_id=row.trigger_id,
+        trigger_version=row.trigger_version,
+        runtime=row.runtime,
+        dependencies=tuple(Dependency(**d) for d in json.loads(row.dependencies)),
+        secrets=tuple(SecretInfo(s["name"], s["updated_at"]) for s in json.loads(row.secret_names)),
+        deployed=row.id == deployed_id,
+        message=row.message,
+        build=BuildState(row.build_status, row.build_error, row.built_at),
+        created_at=row.created_at,
+        lock=row.lock,
+    )
+
+
+def version_row(conn: Connection, action: Row, number: int) -> Row:
+    row = conn.execute(
+        select(versions).where(versions.c.action_id == action.id, versions.c.number == number)
+    ).first()
+    if row is None:
+        raise VersionNotFound(
+            f"action {action.name} has no version {number}: list them with `jupyter-actions versions {action.name}`"
+        )
+    return row
+
+
+def action_model(conn: Connection, row: Row) -> Action:
+    deps = draft_dependencies(conn, row.id)
+    deployed = None
+    if row.deployed_version_id:
+        vrow = conn.execute(select(versions).where(versions.c.id == row.deployed_version_id)).first()
+        deployed = version_model(vrow, row.name, row.deployed_version_id) if vrow else None
+    infos = secret_infos(conn, row.id)
+    return Action(
+        id=row.id,
+        name=row.name,
+        trigger_id=row.trigger_id,
+        trigger_version=row.trigger_version,
+        runtime=row.runtime,
+        code=row.code,
+        dependencies=deps,
+        secrets=infos,
+        build=BuildState(row.build_status, row.build_error, row.built_at),
+        created_at=row.created_at,
+        updated_at=row.updated_at,
+        deployed_version=deployed,
+        all_changes_deployed=deployed is not None and _same_draft(row, deps, infos, deployed),
+        lock=row.lock,
+    )
+
+
+def _same_draft(row: Row, deps: tuple[Dependency, ...], infos: tuple[SecretInfo, ...], deployed: ActionVersion) -> bool:
+    """Whether the draft matches the deployed version (secret values compared by updated_at)."""
+    deployed_secrets = {(s.name, s.updated_at) for s in deployed.secrets}
+    return (
+        row.code == deployed.code
+        and deps == deployed.dependencies
+        and {(s.name, s.updated_at) for s in infos} == deployed_secrets
+    )
+
+
+def loads(text: str | None) -> Any:
+    return json.loads(text) if text else None

@@ -1,0 +1,212 @@
+"""The `Tenant`: the one Python API that the CLI, magics, widgets, executor and server use."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConflictError
+from ..model import Action, ActionVersion, Binding, DeployResult, Execution, SecretInfo
+from ..secrets import Cipher
+from ..store import Store, sqlite_url
+from ..store.paths import actions_home, tenant_dir, tenant_name
+from ..store.schema import actions
+from . import bindings, drafts, secret_store, settings, versions
+from ..store.rows import action_model, action_row
+
+DATABASE_URL_ENV = "JUPYTER_ACTIONS_DATABASE_URL"
+
+
+class Tenant:
+    """A named tenant: its actions, versions, secrets, flows and executions.
+
+    ``Tenant()`` opens the tenant named by ``JUPYTER_ACTIONS_TENANT`` (else ``default``) in
+    ``JUPYTER_ACTIONS_HOME``; ``database_url`` (or ``JUPYTER_ACTIONS_DATABASE_URL``) selects
+    another database such as PostgreSQL.
+    """
+
+    def __init__(self, name: str | None = None, *, home: str | Path | None = None, database_url: str | None = None):
+        self.name = tenant_name(name)
+        self.home = Path(home) if home else actions_home()
+        self.directory = tenant_dir(self.name, self.home)
+        self.directory.mkdir(parents=True, exist_ok=True)
+        url = database_url or os.environ.get(DATABASE_URL_ENV) or sqlite_url(self.directory / "tenant.db")
+        self.store = Store(url)
+        self.cipher = Cipher(self.directory / "master.key")
+        self._engine = None
+        self._env_paths: dict[str, tuple[str, ...]] = {}
+
+    @property
+    def engine(self):  # noqa: ANN201
+        """The engine that runs this tenant's actions (created on first use)."""
+        if self._engine is None:
+            from ..engine.engine import Engine
+
+            self._engine = Engine(self.store, self.cipher, self.home / "runtime-overlay", self._env_for)
+        return self._engine
+
+    def _env_for(self, lock: str | None) -> tuple[str, ...]:
+        """The folders a worker puts on sys.path for a dependency lock."""
+        if not lock:
+            return ()
+        if lock not in self._env_paths:
+            from ..deps import EnvironmentCache, Lock
+
+            self._env_paths[lock] = (str(EnvironmentCache(self.home / "envs").path_for(Lock.from_json(lock))),)
+        return self._env_paths[lock]
+
+    def close(self) -> None:
+        self.store.dispose()
+
+    def __enter__(self) -> "Tenant":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    # settings ----------------------------------------------------------------------------
+    @property
+    def settings(self) -> dict[str, Any]:
+        with self.store.read() as conn:
+            return settings.load(conn)
+
+    def configure(self, key: str, value: Any) -> Any:
+        parsed = settings.parse_value(key, value)
+        with self.store.write() as conn:
+            settings.store(conn, key, parsed)
+        return parsed
+
+    # actions and drafts ------------------------------------------------------------------
+    def save_draft(
+        self,
+        name: str,
+        trigger: str,
+        code: str,
+        *,
+        secrets: Sequence[str] = (),
+        dependencies: Sequence[str] | None = None,
+        deploy: bool = False,
+        message: str | None = None,
+    ) -> tuple[Action, bool]:
+        """Auth0's Save Draft; returns the action and whether anything changed.
+
+        With ``deploy=True`` the draft is also deployed in the same transaction (Auth0's
+        create-with-deploy), so no other writer can slip a different draft in between.
+        """
+        drafts.validate(name, trigger, code)
+        with self.store.write() as conn:
+            limits = settings.load(conn)
+            changed = drafts.save(conn, name, trigger, code, None, None, secrets, limits["max_secrets"])
+            if deploy:
+                changed |= versions.deploy(conn, self.cipher, name, message, limits["max_versions"]).created
+            return action_model(conn, action_row(conn, name)), changed
+
+    def get_action(self, name: str) -> Action:
+        with self.store.read() as conn:
+            return action_model(conn, action_row(conn, name))
+
+    def list_actions(self, trigger: str | None = None) -> list[Action]:
+        from sqlalchemy import select
+
+        query = select(actions).order_by(actions.c.name)
+        if trigger:
+            query = query.where(actions.c.trigger_id == trigger)
+        with self.store.read() as conn:
+            return [action_model(conn, row) for row in conn.execute(query).all()]
+
+    def delete_action(self, name: str, *, force: bool = False) -> None:
+        with self.store.write() as conn:
+            row = action_row(conn, name)
+            bound = bindings.bound_triggers(conn, row.id)
+            if bound and not force:
+                raise ConflictError(
+                    f"action {name} is bound to the {', '.join(bound)} flow: remove it from the flow "
+                    f"or delete with --force"
+                )
+            bindings.unbind_action(conn, row.id)
+            conn.execute(actions.delete().where(actions.c.id == row.id))
+
+    # versions ----------------------------------------------------------------------------
+    def deploy(self, name: str, *, message: str | None = None) -> DeployResult:
+        with self.store.write() as conn:
+            limit = settings.load(conn)["max_versions"]
+            return versions.deploy(conn, self.cipher, name, message, limit)
+
+    def rollback(self, name: str, number: int, *, update_draft: bool = False) -> ActionVersion:
+        with self.store.write() as conn:
+            limit = settings.load(conn)["max_versions"]
+            return versions.rollback(conn, self.cipher, name, number, update_draft, limit)
+
+    def versions(self, name: str) -> list[ActionVersion]:
+        with self.store.read() as conn:
+            return versions.list_versions(conn, name)
+
+    def get_version(self, name: str, number: int) -> ActionVersion:
+        with self.store.read() as conn:
+            return versions.get_version(conn, name, number)
+
+    def diff(self, name: str, old: int | str, new: int | str = "draft") -> str:
+        with self.store.read() as conn:
+            return versions.diff(conn, name, old, new)
+
+    # secrets -----------------------------------------------------------------------------
+    def set_secret(self, action: str, name: str, value: str) -> SecretInfo:
+        with self.store.write() as conn:
+            limit = settings.load(conn)["max_secrets"]
+            return secret_store.set_secret(conn, self.cipher, action, name, value, limit)
+
+    def list_secrets(self, action: str) -> tuple[SecretInfo, ...]:
+        with self.store.read() as conn:
+            return secret_store.list_secrets(conn, action)
+
+    def delete_secret(self, action: str, name: str) -> None:
+        with self.store.write() as conn:
+            secret_store.delete_secret(conn, action, name)
+
+    # flows -------------------------------------------------------------------------------
+    def bind(self, trigger: str, action_names: Sequence[str]) -> list[Binding]:
+        """Replace the trigger's ordered bindings; every action must be deployed."""
+        with self.store.write() as conn:
+            limit = settings.load(conn)["max_bindings"]
+            return bindings.bind(conn, trigger, list(action_names), limit)
+
+    def flow(self, trigger: str) -> list[Binding]:
+        with self.store.read() as conn:
+            return bindings.flow(conn, trigger)
+
+    # running -----------------------------------------------------------------------------
+    def test(self, action: str, payload: dict | None = None, *, version: int | None = None,
+             directory: dict | None = None) -> Execution:
+        """Run the draft (or ``version``) on ``payload`` (default: the trigger's sample)."""
+        return self.engine.test(action, payload, version, directory)
+
+    def run_flow(self, trigger: str, event: dict, *, directory: dict | None = None) -> Execution:
+        """Execute the trigger's flow on one event and record it; ``.outcome`` is what to apply."""
+        return self.engine.run_flow(trigger, event, directory)
+
+    def continue_flow(self, execution_id: str, request: dict | None = None, *, directory: dict | None = None) -> Execution:
+        """Resume a suspended execution (after a redirect, challenge or prompt)."""
+        return self.engine.continue_flow(execution_id, request, directory)
+
+    def executions(self, *, trigger: str | None = None, kind: str | None = None, status: str | None = None,
+                   since: str | None = None, limit: int = 50, offset: int = 0) -> list[Execution]:
+        from ..engine import records
+
+        with self.store.read() as conn:
+            return records.list_recent(conn, trigger_id=trigger, kind=kind, status=status, since=since,
+                                       limit=limit, offset=offset)
+
+    def execution(self, execution_id: str) -> Execution:
+        from ..engine import records
+
+        with self.store.read() as conn:
+            return records.get(conn, execution_id)[0]
+
+    def prune_executions(self) -> int:
+        """Delete executions older than the retention setting; returns how many went."""
+        from ..engine import records
+
+        with self.store.write(lifecycle=False) as conn:
+            return records.prune(conn, settings.load(conn)["execution_retention_days"])

@@ -1,0 +1,51 @@
+"""An action's secrets: set (encrypted), list (names only), delete; the tenant's key check."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.engine import Connection
+
+from .._clock import now_iso
+from ..errors import LimitExceeded, NotFoundError
+from ..model import SecretInfo
+from ..secrets import Cipher, check_name, check_value
+from ..store.schema import meta, secrets
+from ..store.rows import action_row, secret_infos
+
+
+def ensure_key(conn: Connection, cipher: Cipher) -> None:
+    """Verify the master key against the tenant's key check, creating it on first use."""
+    row = conn.execute(select(meta.c.value).where(meta.c.key == "key_check")).first()
+    if row is None:
+        conn.execute(meta.insert().values(key="key_check", value=cipher.key_check_token()))
+    else:
+        cipher.verify(row[0])
+
+
+def set_secret(conn: Connection, cipher: Cipher, action: str, name: str, value: str, limit: int) -> SecretInfo:
+    check_name(name)
+    check_value(name, value)
+    row = action_row(conn, action)
+    ensure_key(conn, cipher)
+    now = now_iso()
+    token = cipher.encrypt(value)
+    updated = conn.execute(
+        secrets.update().where(secrets.c.action_id == row.id, secrets.c.name == name).values(ciphertext=token, updated_at=now)
+    ).rowcount
+    if not updated:
+        count = conn.execute(select(func.count()).select_from(secrets).where(secrets.c.action_id == row.id)).scalar()
+        if count >= limit:
+            raise LimitExceeded(f"action {action} already has {count} secrets; the limit is {limit}")
+        conn.execute(secrets.insert().values(action_id=row.id, name=name, ciphertext=token, updated_at=now))
+    return SecretInfo(name, now, True)
+
+
+def list_secrets(conn: Connection, action: str) -> tuple[SecretInfo, ...]:
+    return secret_infos(conn, action_row(conn, action).id)
+
+
+def delete_secret(conn: Connection, action: str, name: str) -> None:
+    row = action_row(conn, action)
+    deleted = conn.execute(secrets.delete().where(secrets.c.action_id == row.id, secrets.c.name == name)).rowcount
+    if not deleted:
+        raise NotFoundError(f"action {action} has no secret {name}: list them with `jupyter-actions secrets list {action}`")
