@@ -1,0 +1,142 @@
+"""What one action execution may touch (``ApiSession``) and the base of every api namespace."""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from collections.abc import Mapping
+from typing import Any, Callable, ClassVar
+
+from ._event import EventList, EventView
+
+
+def wall_clock_ms() -> int:
+    return int(time.time() * 1000)
+
+
+class ApiSession:
+    """The state one action execution works on.
+
+    ``event``: the live event of the flow (plain JSON); methods that Auth0 mirrors at once
+    update it in place. ``commands``: every outcome-changing call, in call order.
+    ``cache``: ``{key: {"value": str, "expires_at": int_ms}}`` for this trigger.
+    ``directory``: roles and groups passed by the application (docs/triggers.md).
+    ``phase``: ``"execute"`` or ``"continue"``. ``now_ms``: the clock, epoch milliseconds.
+    ``prior_commands``: commands of the earlier actions of the same flow execution (used for
+    the once-per-transaction rules, such as ``set_primary_user``).
+    ``feature_flags``: Auth0 feature flags to switch on (``actions_pl_transaction_target_scopes``,
+    ``actions_cte_transaction_metadata``); without them those methods raise like Auth0's.
+    """
+
+    __slots__ = ("event", "commands", "cache", "directory", "phase", "now_ms", "prior_commands", "feature_flags")
+
+    def __init__(
+        self,
+        event: dict,
+        commands: list | None = None,
+        cache: dict | None = None,
+        directory: dict | None = None,
+        phase: str = "execute",
+        now_ms: Callable[[], int] = wall_clock_ms,
+        prior_commands: list | None = None,
+        feature_flags: frozenset | set | tuple = frozenset(),
+    ) -> None:
+        self.event = event
+        self.commands = [] if commands is None else commands
+        self.cache = {} if cache is None else cache
+        self.directory = directory
+        self.phase = phase
+        self.now_ms = now_ms
+        self.prior_commands = [] if prior_commands is None else prior_commands
+        self.feature_flags = frozenset(feature_flags)
+
+    def __repr__(self) -> str:
+        return f"ApiSession(phase={self.phase!r}, commands={len(self.commands)}, cache={len(self.cache)} keys)"
+
+
+def _view_to_plain(value: Any) -> Any:
+    """json.dumps hook: event views serialise as the data they show."""
+    if isinstance(value, (EventView, EventList)):
+        return value._data
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+def to_json(value: Any, what: str) -> Any:
+    """A JSON-safe deep copy of ``value`` (commands cross process boundaries)."""
+    try:
+        return json.loads(json.dumps(value, allow_nan=False, default=_view_to_plain))
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{what} must be JSON-serialisable: {error}") from None
+
+
+def is_number(value: Any) -> bool:
+    """A finite int or float, not a bool (JavaScript's finite number)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return math.isfinite(value)
+
+
+def to_camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def option(options: Mapping | None, name: str, value: Any = None) -> Any:
+    """A keyword argument, else ``options[name]`` or its camelCase Auth0 spelling.
+
+    Lets code ported from JavaScript pass ``{"expiresInSeconds": 60}`` while Python code
+    writes ``expires_in_seconds=60``.
+    """
+    if value is not None:
+        return value
+    if options is None:
+        return None
+    if not isinstance(options, Mapping):
+        raise TypeError(f"the options must be a dict, got {type(options).__name__}")
+    if name in options:
+        return options[name]
+    return options.get(to_camel(name))
+
+
+class Namespace:
+    """Base of ``api.<namespace>``: records commands and reads the live event."""
+
+    namespace: ClassVar[str] = ""
+
+    def __init__(self, api: "Api", session: ApiSession) -> None:
+        self._api = api
+        self._session = session
+
+    @property
+    def _event(self) -> dict:
+        return self._session.event
+
+    def _record(self, method: str, **fields: Any) -> dict:
+        command = {"type": f"{self.namespace}.{method}", **fields}
+        self._session.commands.append(command)
+        return command
+
+    def _recorded(self, *methods: str) -> list[dict]:
+        """This action's commands of the given methods of this namespace."""
+        types = {f"{self.namespace}.{m}" for m in methods}
+        return [c for c in self._session.commands if c.get("type") in types]
+
+    def __repr__(self) -> str:
+        methods = sorted(n for n in dir(type(self)) if not n.startswith("_") and callable(getattr(type(self), n)))
+        return f"<api.{self.namespace}: {', '.join(methods)}>"
+
+
+class Api:
+    """The ``api`` object: one attribute per namespace."""
+
+    def __init__(self, session: ApiSession, namespaces: Mapping[str, Callable[["Api", ApiSession], Namespace]]) -> None:
+        object.__setattr__(self, "_names", tuple(namespaces))
+        for name, factory in namespaces.items():
+            object.__setattr__(self, name, factory(self, session))
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"api.{name} cannot be assigned")
+
+    def __repr__(self) -> str:
+        return f"<api: {', '.join(self._names)}>"

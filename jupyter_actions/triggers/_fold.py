@@ -1,0 +1,133 @@
+"""Reducers that fold a flow's commands into the trigger-specific outcome keys.
+
+Each reducer takes ``(commands, event)`` (commands already without discarded ones) and
+returns one outcome value. docs/outcome.md documents every key.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Callable
+
+Reducer = Callable[[list, dict], Any]
+
+
+def _of(commands: list, *types: str) -> list[dict]:
+    wanted = set(types)
+    return [c for c in commands if c.get("type") in wanted]
+
+
+def _fields(command: dict, with_method: bool) -> dict:
+    method = command["type"].split(".", 1)[1]
+    fields = {k: copy.deepcopy(v) for k, v in command.items() if k not in ("type", "discarded")}
+    return {"method": method, **fields} if with_method else fields
+
+
+def merged(command_type: str) -> Reducer:
+    """``{key: value}`` of every ``command_type`` call; later calls win (None = remove)."""
+    def reduce(commands: list, event: dict) -> dict:
+        return {c["key"]: copy.deepcopy(c["value"]) for c in _of(commands, command_type)}
+    return reduce
+
+
+def last(*types: str) -> Reducer:
+    """The arguments of the last call among ``types`` (with ``method`` when several), else None."""
+    def reduce(commands: list, event: dict) -> dict | None:
+        found = _of(commands, *types)
+        return _fields(found[-1], len(types) > 1) if found else None
+    return reduce
+
+
+def last_field(command_type: str, field: str) -> Reducer:
+    def reduce(commands: list, event: dict) -> Any:
+        found = _of(commands, command_type)
+        return copy.deepcopy(found[-1][field]) if found else None
+    return reduce
+
+
+def first_field(command_type: str, field: str) -> Reducer:
+    def reduce(commands: list, event: dict) -> Any:
+        found = _of(commands, command_type)
+        return copy.deepcopy(found[0][field]) if found else None
+    return reduce
+
+
+def collected(command_type: str, field: str) -> Reducer:
+    def reduce(commands: list, event: dict) -> list:
+        return [copy.deepcopy(c[field]) for c in _of(commands, command_type)]
+    return reduce
+
+
+def scopes(commands: list, event: dict) -> dict:
+    """``{"add": [...], "remove": [...]}``: the last call for a scope decides its list."""
+    final: dict[str, str] = {}
+    for command in _of(commands, "access_token.add_scope", "access_token.remove_scope"):
+        final.pop(command["scope"], None)
+        final[command["scope"]] = "add" if command["type"].endswith("add_scope") else "remove"
+    return {"add": [s for s, op in final.items() if op == "add"],
+            "remove": [s for s, op in final.items() if op == "remove"]}
+
+
+def expiring(namespace: str, cookie: bool = False) -> Reducer:
+    """Session / refresh-token changes, or None when untouched."""
+    def reduce(commands: list, event: dict) -> dict | None:
+        mine = [c for c in commands if c.get("type", "").startswith(namespace + ".")]
+        if not mine:
+            return None
+        revoked = _of(mine, f"{namespace}.revoke")
+        expires = [c["absolute"] for c in _of(mine, f"{namespace}.set_expires_at")]
+        idle = [c["inactivity"] for c in _of(mine, f"{namespace}.set_idle_expires_at")]
+        snapshots = [c["metadata"] for c in mine if "metadata" in c]
+        result = {
+            "revoked": _fields(revoked[0], False) if revoked else None,
+            "expires_at": min(expires) if expires else None,
+            "idle_expires_at": min(idle) if idle else None,
+            "metadata": copy.deepcopy(snapshots[-1]) if snapshots else None,
+        }
+        if cookie:
+            modes = _of(mine, f"{namespace}.set_cookie_mode")
+            result["cookie_mode"] = modes[-1]["mode"] if modes else None
+        return result
+    return reduce
+
+
+def saml_response(commands: list, event: dict) -> dict:
+    """``{"attributes": {name: value or None}, "settings": {snake_case_name: value}}``."""
+    attributes: dict[str, Any] = {}
+    settings: dict[str, Any] = {}
+    for command in commands:
+        kind = command.get("type", "")
+        if kind == "saml_response.set_attribute":
+            attributes[command["attribute"]] = copy.deepcopy(command["value"])
+        elif kind.startswith("saml_response.set_"):
+            name = kind[len("saml_response.set_"):]
+            settings[name] = copy.deepcopy(command[name])
+    return {"attributes": attributes, "settings": settings}
+
+
+def target_scopes(commands: list, event: dict) -> list | None:
+    """The final live target scope set (``event.transaction.target_scopes``), if touched."""
+    if not any(c.get("type", "").endswith("_target_scope") or c.get("type", "").endswith("_target_scopes")
+               for c in commands):
+        return None
+    transaction = event.get("transaction") if isinstance(event, dict) else None
+    scopes = transaction.get("target_scopes") if isinstance(transaction, dict) else None
+    return list(scopes) if isinstance(scopes, list) else []
+
+
+def notification(commands: list, event: dict) -> dict | None:
+    """``{"action": "retry" | "drop", "reason": str}`` of the last call, else None."""
+    found = _of(commands, "notification.retry", "notification.drop")
+    if not found:
+        return None
+    return {"action": found[-1]["type"].split(".", 1)[1], "reason": found[-1]["reason"]}
+
+
+def token_exchange_user(commands: list, event: dict) -> dict | None:
+    """The user the exchange issues tokens for: by id or by connection."""
+    found = _of(commands, "authentication.set_user_by_id", "authentication.set_user_by_connection")
+    if not found:
+        return None
+    chosen = _fields(found[-1], False)
+    chosen["method"] = "by_id" if found[-1]["type"].endswith("by_id") else "by_connection"
+    return chosen

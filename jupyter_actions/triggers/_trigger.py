@@ -1,0 +1,141 @@
+"""``Trigger``: one immutable description per trigger, plus the flow helpers the engine uses."""
+
+from __future__ import annotations
+
+import copy
+from types import MappingProxyType
+from typing import Any, Callable, Mapping
+
+from ._api import Api, ApiSession, Namespace
+from ._cache import CacheApi
+from ._schema import Node, validate
+
+# Commands after which no further action runs (the flow is denied).
+STOP_COMMANDS = frozenset({
+    "access.deny", "access.reject_invalid_subject_token", "validation.error", "session.revoke", "refresh_token.revoke",
+})
+# Commands that suspend the flow until the user comes back to /continue.
+SUSPEND_COMMANDS = frozenset({
+    "redirect.send_user_to", "authentication.challenge_with", "authentication.challenge_with_any",
+    "authentication.enroll_with", "authentication.enroll_with_any", "prompt.render",
+})
+_METADATA_COMMANDS = {"user.set_app_metadata": "app_metadata", "user.set_user_metadata": "user_metadata"}
+
+NamespaceFactory = type[Namespace]  # called as factory(api, session)
+
+
+def live_commands(commands: list[dict]) -> list[dict]:
+    """Commands that count (Auth0 discards user metadata set beside ``set_primary_user``)."""
+    return [c for c in commands if isinstance(c, dict) and not c.get("discarded")]
+
+
+class Trigger:
+    """One trigger (immutable): ids and handler names, sample payload, schema, api and outcome rules."""
+
+    __slots__ = ("id", "version", "handler", "continue_handler", "blocking", "title", "description",
+                 "sample", "schema", "namespaces", "outcome", "can_suspend", "user_metadata_in_event")
+
+    def __init__(
+        self,
+        id: str,
+        version: str,
+        handler: str,
+        continue_handler: str | None,
+        blocking: bool,
+        title: str,
+        description: str,
+        sample: Mapping | None = None,
+        schema: Node | None = None,
+        namespaces: Mapping[str, NamespaceFactory] | None = None,
+        outcome: Mapping[str, Callable[[list, dict], Any]] | None = None,
+        can_suspend: bool = False,
+        user_metadata_in_event: bool = False,
+    ) -> None:
+        values = dict(id=id, version=version, handler=handler, continue_handler=continue_handler, blocking=blocking,
+                      title=title, description=description, sample=sample or {}, schema=schema,
+                      namespaces=MappingProxyType(dict(namespaces or {})),
+                      outcome=MappingProxyType(dict(outcome or {})), can_suspend=can_suspend,
+                      user_metadata_in_event=user_metadata_in_event)
+        for name, value in values.items():
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        raise AttributeError(f"Trigger is immutable: cannot set {name!r}")
+
+    def __repr__(self) -> str:
+        return (f"Trigger(id={self.id!r}, version={self.version!r}, handler={self.handler!r}, "
+                f"continue_handler={self.continue_handler!r}, blocking={self.blocking!r})")
+
+    def sample_payload(self) -> dict:
+        """A fresh deep copy of the trigger's sample event, with Auth0's field names."""
+        return copy.deepcopy(dict(self.sample))
+
+    def validate_payload(self, payload: Any) -> None:
+        """Raise PayloadError (``$.path: what is wrong``) if ``payload`` does not fit."""
+        if self.schema is not None:
+            validate(self.schema, payload)
+
+    def new_api(self, session: ApiSession) -> Api:
+        """The ``api`` object for one action execution (``api.cache`` on every trigger)."""
+        return Api(session, {**self.namespaces, "cache": CacheApi})
+
+    @property
+    def api_methods(self) -> dict[str, list[str]]:
+        """``{namespace: [method, ...]}`` of the api, for catalogs and docs."""
+        found = {}
+        for name, cls in {**self.namespaces, "cache": CacheApi}.items():
+            found[name] = sorted(m for m in dir(cls) if not m.startswith("_") and callable(getattr(cls, m)))
+        return found
+
+    def after_action(self, event: dict, commands: list[dict]) -> None:
+        """Make one action's metadata updates visible to the next action (None removes)."""
+        if not self.user_metadata_in_event:
+            return
+        user = event.get("user")
+        if not isinstance(user, dict):
+            return
+        for command in live_commands(commands):
+            kind = _METADATA_COMMANDS.get(command.get("type"))
+            if kind is None:
+                continue
+            metadata = user.get(kind)
+            if not isinstance(metadata, dict):
+                metadata = user[kind] = {}
+            if command["value"] is None:
+                metadata.pop(command["key"], None)
+            else:
+                metadata[command["key"]] = copy.deepcopy(command["value"])
+
+    def control(self, commands: list[dict]) -> str:
+        """``stop`` after a deny-like command, ``suspend`` after a redirect, challenge or
+        prompt (triggers that can suspend), else ``continue``."""
+        types = {c.get("type") for c in live_commands(commands)}
+        if types & STOP_COMMANDS:
+            return "stop"
+        if self.can_suspend and types & SUSPEND_COMMANDS:
+            return "suspend"
+        return "continue"
+
+    def fold_outcome(self, commands: list[dict], event: dict) -> dict:
+        """The trigger-specific outcome keys from all commands of a flow (docs/outcome.md)."""
+        kept = live_commands(commands)
+        return {key: reduce(kept, event) for key, reduce in self.outcome.items()}
+
+    def deny_of(self, commands: list[dict]) -> dict | None:
+        """``{"reason", "user_message"?, "code"?, "command"}`` of the first deny-like command."""
+        for command in live_commands(commands):
+            kind = command.get("type")
+            if kind not in STOP_COMMANDS:
+                continue
+            if kind == "validation.error":
+                deny = {"reason": command.get("error_message"), "code": command.get("error_code")}
+            elif kind == "access.reject_invalid_subject_token":
+                deny = {"reason": command.get("reason"), "code": "invalid_request"}
+            else:
+                deny = {"reason": command.get("reason")}
+                for extra in ("user_message", "code"):
+                    if command.get(extra) is not None:
+                        deny[extra] = command[extra]
+            deny["command"] = kind
+            return deny
+        return None
