@@ -58,7 +58,13 @@ class Tenant:
         return self._env_paths[lock]
 
     def close(self) -> None:
+        self.flush()
         self.store.dispose()
+
+    def flush(self) -> None:
+        """Wait until every execution recorded by this tenant object is committed."""
+        if self._engine is not None:
+            self._engine.writer.flush()
 
     def __enter__(self) -> "Tenant":
         return self
@@ -192,6 +198,7 @@ class Tenant:
 
     def executions(self, *, trigger: str | None = None, kind: str | None = None, status: str | None = None,
                    since: str | None = None, limit: int = 50, offset: int = 0) -> list[Execution]:
+        self.flush()
         from ..engine import records
 
         with self.store.read() as conn:
@@ -199,6 +206,7 @@ class Tenant:
                                        limit=limit, offset=offset)
 
     def execution(self, execution_id: str) -> Execution:
+        self.flush()
         from ..engine import records
 
         with self.store.read() as conn:
@@ -206,6 +214,7 @@ class Tenant:
 
     def prune_executions(self) -> int:
         """Delete executions older than the retention setting; returns how many went."""
+        self.flush()
         from ..engine import records
 
         with self.store.write(lifecycle=False) as conn:

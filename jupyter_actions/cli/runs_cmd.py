@@ -1,0 +1,158 @@
+"""``test``, ``flows run|continue``, ``executions list|show``: running actions and reading the logs."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+from typing import Any
+
+from ..errors import InvalidInputError
+from . import output
+
+
+def register(commands, common: argparse.ArgumentParser) -> None:  # noqa: ANN001
+    test = commands.add_parser("test", help="run an action's draft on a test payload", parents=[common],
+                               description="Run the draft (with the draft's secrets) on the trigger's sample payload or "
+                                           "--payload FILE, and show the outcome, commands, logs, stats and error. "
+                                           "Exit status 1 when the action failed.")
+    test.add_argument("action")
+    test.add_argument("--payload", metavar="FILE", help="JSON event (default: the trigger's sample payload)")
+    test.add_argument("--version", type=int, metavar="N", help="run version N instead of the draft")
+    test.add_argument("--json", action="store_true", help="print the execution as JSON")
+    test.set_defaults(func=_test)
+
+    executions = commands.add_parser("executions", help="recorded executions (the logs)", parents=[common])
+    sub = executions.add_subparsers(dest="executions_command", metavar="SUBCOMMAND", required=True)
+    listing = sub.add_parser("list", help="recent executions, newest first", parents=[common])
+    listing.add_argument("--trigger", help="only this trigger")
+    listing.add_argument("--status", choices=["allowed", "denied", "suspended", "failed"], help="only this outcome")
+    listing.add_argument("--kind", choices=["flow", "test"], help="only flow executions or test runs")
+    listing.add_argument("--limit", type=int, default=50, help="how many (default 50)")
+    listing.add_argument("--json", action="store_true", help="print JSON only")
+    listing.set_defaults(func=_list)
+    show = sub.add_parser("show", help="one execution with every action's details", parents=[common])
+    show.add_argument("id")
+    show.add_argument("--json", action="store_true", help="print JSON only")
+    show.set_defaults(func=_show)
+
+
+def register_flow_commands(flows_sub, common: argparse.ArgumentParser) -> None:  # noqa: ANN001
+    run = flows_sub.add_parser("run", help="execute a trigger's flow on an event", parents=[common],
+                               description="Execute the flow on one event and print its outcome. Exit status 1 when "
+                                           "the execution failed (denials are outcomes, not failures).")
+    run.add_argument("trigger")
+    run.add_argument("--event", required=True, metavar="FILE", help="JSON event")
+    run.add_argument("--executor", choices=["inline"], default="inline", help="where to run (default: inline)")
+    run.add_argument("--fail-on", choices=["deny"], help="also exit 1 when the login is denied")
+    run.add_argument("--json", action="store_true", help="print the execution as JSON")
+    run.set_defaults(func=_run)
+    resume = flows_sub.add_parser("continue", help="resume a suspended execution (after redirect, challenge or prompt)",
+                                  parents=[common])
+    resume.add_argument("execution_id")
+    resume.add_argument("--request", metavar="FILE", help="JSON of the new event.request (query with state and session_token ...)")
+    resume.add_argument("--json", action="store_true", help="print the execution as JSON")
+    resume.set_defaults(func=_continue)
+
+
+def read_json_file(path: str, what: str) -> Any:
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read the {what} file {path}: {exc.strerror}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InvalidInputError(f"the {what} file {path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+
+
+def _test(args: argparse.Namespace) -> int:
+    from . import open_tenant
+
+    payload = read_json_file(args.payload, "payload") if args.payload else None
+    with open_tenant(args) as tenant:
+        execution = tenant.test(args.action, payload, version=args.version)
+    _print_execution(args, execution)
+    return 1 if execution.outcome["error"] else 0
+
+
+def _run(args: argparse.Namespace) -> int:
+    from . import open_tenant
+
+    event = read_json_file(args.event, "event")
+    with open_tenant(args) as tenant:
+        execution = tenant.run_flow(args.trigger, event)
+    _print_execution(args, execution)
+    return _exit_status(execution.outcome, args.fail_on)
+
+
+def _continue(args: argparse.Namespace) -> int:
+    from . import open_tenant
+
+    request = read_json_file(args.request, "request") if args.request else None
+    with open_tenant(args) as tenant:
+        execution = tenant.continue_flow(args.execution_id, request)
+    _print_execution(args, execution)
+    return _exit_status(execution.outcome, None)
+
+
+def _exit_status(outcome: dict, fail_on: str | None) -> int:
+    if outcome["status"] == "failed" or (fail_on == "deny" and outcome["status"] == "denied"):
+        return 1
+    return 0
+
+
+def _list(args: argparse.Namespace) -> int:
+    from . import open_tenant
+
+    with open_tenant(args) as tenant:
+        found = tenant.executions(trigger=args.trigger, kind=args.kind, status=args.status, limit=args.limit)
+    if args.json:
+        output.emit_json(output.paged("executions", [e.to_json() for e in found]))
+        return 0
+    output.table(
+        ["id", "time", "trigger", "kind", "outcome", "ms", "actions"],
+        [(e.id, output.short_time(e.created_at), e.trigger_id, e.kind, e.outcome["status"], f"{e.duration_ms:.1f}",
+          " -> ".join(r["action_name"] for r in e.results)) for e in found],
+    )
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from . import open_tenant
+
+    with open_tenant(args) as tenant:
+        execution = tenant.execution(args.id)
+    _print_execution(args, execution)
+    return 0
+
+
+def _print_execution(args: argparse.Namespace, execution) -> None:  # noqa: ANN001
+    if args.json:
+        output.emit_json(execution.to_json())
+        return
+    outcome = execution.outcome
+    print(f"execution {execution.id}  {execution.trigger_id}  {execution.kind}  {execution.duration_ms:.1f} ms")
+    print(f"outcome   {outcome['status'].upper()}" + (f": {outcome['deny'].get('reason')}" if outcome.get("deny") else ""))
+    for position, result in enumerate(execution.results, 1):
+        response = result["response"]
+        version = f"v{result['version_number']}" if result.get("version_number") else "draft"
+        mark = "x" if response.get("error") else "ok"
+        print(f"\n{position}. [{mark}] {result['action_name']} ({version})  {response['stats'].get('action_duration_ms')} ms")
+        for command in result.get("commands", ()):
+            arguments = ", ".join(f"{k}={json.dumps(v)}" for k, v in command.items() if k != "type")
+            print(f"   api.{command['type']}({arguments})")
+        if response.get("logs"):
+            print("   logs:")
+            for line in response["logs"].splitlines():
+                print(f"     {line}")
+        if response.get("error"):
+            error = response["error"]
+            print(f"   error ({error.get('error_class')}): {error.get('name')}: {error.get('message')}")
+            for line in (error.get("stack") or "").splitlines():
+                print(f"     {line}")
+    changes = {k: v for k, v in outcome.items() if k not in ("status", "deny", "error", "execution_id") and v not in (None, {}, [])}
+    if changes:
+        print("\nchanges:")
+        for key, value in changes.items():
+            print(f"  {key}: {json.dumps(value)}")

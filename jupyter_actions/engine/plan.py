@@ -1,0 +1,75 @@
+"""Turning stored actions into worker steps: which code, secrets and environment each runs."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.engine import Connection
+
+from ..errors import ExecutionError
+from ..runtime import Step
+from ..secrets import Cipher
+from ..store.schema import actions, bindings, versions
+from ..store.rows import action_row, secret_tokens, version_row
+
+
+@dataclass(frozen=True)
+class PlannedStep:
+    """A step plus the dependency environment it needs (its lock, or None)."""
+
+    step: Step
+    lock: str | None
+
+
+def draft_step(conn: Connection, cipher: Cipher, name: str, handler: str) -> PlannedStep:
+    """The draft of one action, with the draft's secrets (what Auth0's Test panel runs)."""
+    row = action_row(conn, name)
+    if row.build_status != "built":
+        reason = f": {row.build_error}" if row.build_error else ""
+        raise ExecutionError(f"the draft of {name} cannot run: its dependencies are {row.build_status}{reason}")
+    key = "draft:" + hashlib.sha256((row.code + "\0" + (row.lock or "")).encode()).hexdigest()
+    step = Step(
+        key=key, action_name=name, code=row.code, secrets={k: cipher.decrypt(v) for k, v in secret_tokens(conn, row.id).items()},
+        handler=handler, action_id=row.id,
+    )
+    return PlannedStep(step, row.lock)
+
+
+def version_step(conn: Connection, cipher: Cipher, name: str, number: int, handler: str) -> PlannedStep:
+    row = action_row(conn, name)
+    return _from_version(cipher, version_row(conn, row, number), name, handler, None)
+
+
+def flow_steps(conn: Connection, cipher: Cipher, trigger_id: str, handler: str) -> list[PlannedStep]:
+    """Every binding of the trigger, in order, each at its action's deployed version."""
+    query = (
+        select(bindings.c.id.label("binding_id"), actions.c.name, versions)
+        .join(actions, actions.c.id == bindings.c.action_id)
+        .join(versions, versions.c.id == actions.c.deployed_version_id)
+        .where(bindings.c.trigger_id == trigger_id)
+        .order_by(bindings.c.position)
+    )
+    return [_from_version(cipher, row, row.name, handler, row.binding_id) for row in conn.execute(query).all()]
+
+
+def step_for_version_id(conn: Connection, cipher: Cipher, version_id: str, handler: str, binding_id: str | None) -> PlannedStep:
+    row = conn.execute(
+        select(actions.c.name, versions).join(actions, actions.c.id == versions.c.action_id).where(versions.c.id == version_id)
+    ).first()
+    if row is None:
+        raise ExecutionError(f"version {version_id} no longer exists (was its action deleted?)")
+    return _from_version(cipher, row, row.name, handler, binding_id)
+
+
+def _from_version(cipher: Cipher, row, name: str, handler: str, binding_id: str | None) -> PlannedStep:  # noqa: ANN001
+    step = Step(
+        key=row.id, action_name=name, code=row.code, secrets=cipher.decrypt_mapping(row.secrets_ciphertext),
+        handler=handler, action_id=row.action_id, version_id=row.id, version_number=row.number, binding_id=binding_id,
+    )
+    return PlannedStep(step, row.lock)
+
+
+def secret_values(planned: list[PlannedStep]) -> list[str]:
+    return [value for p in planned for value in p.step.secrets.values()]

@@ -1,0 +1,155 @@
+"""Execution records and the trigger cache in the store.
+
+A record holds Auth0's execution shape (reference 9.2) plus the outcome and the input event.
+Every secret value of the actions that ran is redacted from all of it before it is written,
+and the event's own ``secrets`` are reduced to their names.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.engine import Connection
+
+from .._clock import iso_from_epoch
+from ..errors import ExecutionNotFound
+from ..model import Execution
+from ..secrets import REDACTED, redact, redact_json
+from ..store.schema import cache_entries, execution_results, executions
+
+
+def save_cache(conn: Connection, trigger_id: str, before: dict, after: dict) -> None:
+    """Write what the execution changed in the trigger's cache (last writer wins per key)."""
+    gone = [key for key in before if key not in after]
+    changed = [{"trigger_id": trigger_id, "key": k, **v} for k, v in after.items() if before.get(k) != v]
+    if gone:
+        conn.execute(delete(cache_entries).where(cache_entries.c.trigger_id == trigger_id, cache_entries.c.key.in_(gone)))
+    if changed:
+        conn.execute(delete(cache_entries).where(
+            cache_entries.c.trigger_id == trigger_id, cache_entries.c.key.in_([c["key"] for c in changed])
+        ))
+        conn.execute(cache_entries.insert(), changed)
+
+
+def scrub_event(event: dict[str, Any], secret_values: list[str]) -> dict[str, Any]:
+    """The event as stored: secret names kept, every secret value gone."""
+    stored = dict(event)
+    if isinstance(stored.get("secrets"), dict):
+        stored["secrets"] = {name: REDACTED for name in stored["secrets"]}
+    return redact(stored, secret_values)
+
+
+@dataclass(frozen=True)
+class Rows:
+    """One execution serialised for the store: an insert, or an update after a continue."""
+
+    execution: dict[str, Any] | None
+    update: tuple[str, dict[str, Any]] | None
+    results: list[dict[str, Any]]
+
+
+def _dumps(value: Any, secret_values: list[str]) -> str:
+    text = json.dumps(value)
+    return redact_json(text, secret_values) if secret_values else text
+
+
+def rows_of(execution: Execution, state: dict | None, secret_values: list[str], first_position: int = 0) -> Rows:
+    """Serialise (and redact) an execution; done by the caller so the writer thread stays light."""
+    row = {
+        "status": execution.status, "outcome_status": execution.outcome["status"],
+        "outcome": _dumps(execution.outcome, secret_values),
+        "state": json.dumps(state) if state is not None else None,
+        "duration_ms": execution.duration_ms, "updated_at": execution.updated_at,
+    }
+    results = [
+        {
+            "execution_id": execution.id, "position": position, "action_name": result["action_name"],
+            "action_id": result.get("action_id"), "version_id": result.get("version_id"),
+            "version_number": result.get("version_number"), "binding_id": result.get("binding_id"),
+            "error_class": (result["response"].get("error") or {}).get("error_class"),
+            "result": _dumps(result, secret_values),
+        }
+        for position, result in enumerate(execution.results[first_position:], first_position)
+    ]
+    if first_position:
+        return Rows(None, (execution.id, row), results)
+    event = dict(execution.event)
+    if isinstance(event.get("secrets"), dict):
+        event["secrets"] = {name: REDACTED for name in event["secrets"]}
+    inserted = {**row, "id": execution.id, "trigger_id": execution.trigger_id, "kind": execution.kind,
+                "event": _dumps(event, secret_values), "created_at": execution.created_at}
+    return Rows(inserted, None, results)
+
+
+def write_batch(conn: Connection, batch: list[Rows]) -> None:
+    """Write many executions with one statement per table."""
+    inserts = [rows.execution for rows in batch if rows.execution]
+    if inserts:
+        conn.execute(executions.insert(), inserts)
+    for rows in batch:
+        if rows.update:
+            execution_id, values = rows.update
+            conn.execute(executions.update().where(executions.c.id == execution_id).values(**values))
+    results = [result for rows in batch for result in rows.results]
+    if results:
+        conn.execute(execution_results.insert(), results)
+
+
+def get(conn: Connection, execution_id: str) -> tuple[Execution, dict | None]:
+    row = conn.execute(select(executions).where(executions.c.id == execution_id)).first()
+    if row is None:
+        raise ExecutionNotFound(
+            f"execution {execution_id!r} does not exist (executions are kept for the retention period): "
+            "list them with `jupyter-actions executions list`"
+        )
+    results = conn.execute(
+        select(execution_results.c.result).where(execution_results.c.execution_id == execution_id)
+        .order_by(execution_results.c.position)
+    ).scalars()
+    return _model(row, [json.loads(r) for r in results]), json.loads(row.state) if row.state else None
+
+
+def list_recent(
+    conn: Connection, *, trigger_id: str | None = None, kind: str | None = None, status: str | None = None,
+    since: str | None = None, limit: int = 50, offset: int = 0,
+) -> list[Execution]:
+    query = select(executions).order_by(executions.c.created_at.desc()).limit(limit).offset(offset)
+    if trigger_id:
+        query = query.where(executions.c.trigger_id == trigger_id)
+    if kind:
+        query = query.where(executions.c.kind == kind)
+    if status:
+        query = query.where(executions.c.outcome_status == status)
+    if since:
+        query = query.where(executions.c.created_at >= since)
+    rows = conn.execute(query).all()
+    if not rows:
+        return []
+    by_execution: dict[str, list[dict]] = {row.id: [] for row in rows}
+    result_rows = conn.execute(
+        select(execution_results.c.execution_id, execution_results.c.result)
+        .where(execution_results.c.execution_id.in_(list(by_execution)))
+        .order_by(execution_results.c.execution_id, execution_results.c.position)
+    )
+    for execution_id, result in result_rows:
+        by_execution[execution_id].append(json.loads(result))
+    return [_model(row, by_execution[row.id]) for row in rows]
+
+
+def prune(conn: Connection, retention_days: float) -> int:
+    cutoff = iso_from_epoch(time.time() - retention_days * 86400)
+    doomed = select(executions.c.id).where(executions.c.created_at < cutoff)
+    conn.execute(delete(execution_results).where(execution_results.c.execution_id.in_(doomed)))
+    return conn.execute(delete(executions).where(executions.c.created_at < cutoff)).rowcount
+
+
+def _model(row, results: list[dict]) -> Execution:  # noqa: ANN001
+    return Execution(
+        id=row.id, trigger_id=row.trigger_id, kind=row.kind, status=row.status, outcome=json.loads(row.outcome),
+        results=tuple(results), event=json.loads(row.event), duration_ms=row.duration_ms,
+        created_at=row.created_at, updated_at=row.updated_at,
+    )

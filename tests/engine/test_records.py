@@ -1,0 +1,78 @@
+"""Execution records: Auth0's shape, secrets redacted everywhere, the cache kept across runs."""
+
+from __future__ import annotations
+
+import json
+
+from jupyter_actions import Tenant
+
+SECRET = "Redact-Me-Value-91b2c7"
+
+
+def test_secret_values_leave_no_trace(tenant, deploy, login, run_cli, actions_home):
+    deploy("leaky", f'''
+import logging
+print(event.secrets.TOKEN)
+print(event.secrets.TOKEN[:6], end="")
+print(event.secrets.TOKEN[6:])
+logging.warning("token %s", event.secrets.TOKEN)
+api.id_token.set_custom_claim("https://x/t", event.secrets.TOKEN)
+raise RuntimeError("failed with " + event.secrets.TOKEN)
+''', secrets={"TOKEN": SECRET})
+    tenant.bind("post-login", ["leaky"])
+    login["secrets"] = {"TOKEN": SECRET}
+    execution = tenant.run_flow("post-login", login)
+    assert execution.outcome["status"] == "failed"
+    logs = execution.results[0]["response"]["logs"]
+    assert logs.count("[REDACTED]") == 3 and SECRET not in logs
+    stored = tenant.execution(execution.id)
+    assert SECRET not in json.dumps(stored.to_json())
+    assert stored.event["secrets"] == {"TOKEN": "[REDACTED]"}
+    for args in (("executions", "show", execution.id), ("executions", "show", execution.id, "--json"),
+                 ("executions", "list", "--json")):
+        result = run_cli(*args)
+        assert result.returncode == 0 and SECRET not in result.stdout + result.stderr
+    tenant.close()
+    for path in actions_home.rglob("*"):
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), path
+
+
+def test_record_shape_mirrors_auth0(tenant, deploy, login):
+    deploy("hello", 'print("hi")')
+    tenant.bind("post-login", ["hello"])
+    execution = tenant.run_flow("post-login", login)
+    shape = tenant.execution(execution.id).to_json()
+    assert {"id", "trigger_id", "status", "results", "created_at", "updated_at", "outcome", "event"} <= shape.keys()
+    result = shape["results"][0]
+    assert {"action_name", "binding_id", "version_id", "started_at", "ended_at", "response"} <= result.keys()
+    assert set(result["response"]["stats"]) >= {"action_duration_ms", "boot_duration_ms", "network_duration_ms",
+                                                "total_request_duration_ms"}
+    assert [e.id for e in tenant.executions(trigger="post-login")] == [execution.id]
+    assert tenant.executions(trigger="credentials-exchange") == []
+
+
+def test_cache_holds_across_executions_and_processes(tenant, deploy, login):
+    deploy("counter", '''
+hit = api.cache.get("count")
+count = int(hit["value"]) + 1 if hit else 1
+api.cache.set("count", str(count))
+api.id_token.set_custom_claim("https://x/count", count)
+''')
+    tenant.bind("post-login", ["counter"])
+    counts = [tenant.run_flow("post-login", login).outcome["id_token_claims"]["https://x/count"] for _ in range(3)]
+    with Tenant() as other:
+        counts.append(other.run_flow("post-login", login).outcome["id_token_claims"]["https://x/count"])
+    assert counts == [1, 2, 3, 4]
+
+
+def test_retention_prunes_old_executions(tenant, deploy, login):
+    deploy("hello", 'pass')
+    tenant.bind("post-login", ["hello"])
+    tenant.run_flow("post-login", login)
+    tenant.configure("execution_retention_days", 0.000001)
+    import time
+
+    time.sleep(0.2)
+    assert tenant.prune_executions() == 1
+    assert tenant.executions() == []
