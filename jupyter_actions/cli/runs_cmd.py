@@ -19,7 +19,9 @@ def register(commands, common: argparse.ArgumentParser) -> None:  # noqa: ANN001
     test.add_argument("action")
     test.add_argument("--payload", metavar="FILE", help="JSON event (default: the trigger's sample payload)")
     test.add_argument("--version", type=int, metavar="N", help="run version N instead of the draft")
-    test.add_argument("--json", action="store_true", help="print the execution as JSON")
+    test.add_argument("--cases", action="store_true", help="run every saved test case; exit 1 if any fails")
+    test.add_argument("--save-case", metavar="NAME", help="save the payload as a test case expecting this run's outcome")
+    test.add_argument("--json", action="store_true", help="print JSON only")
     test.set_defaults(func=_test)
 
     executions = commands.add_parser("executions", help="recorded executions (the logs)", parents=[common])
@@ -53,6 +55,14 @@ def register_flow_commands(flows_sub, common: argparse.ArgumentParser) -> None: 
     resume.add_argument("--request", metavar="FILE", help="JSON of the new event.request (query with state and session_token ...)")
     resume.add_argument("--json", action="store_true", help="print the execution as JSON")
     resume.set_defaults(func=_continue)
+    cases = flows_sub.add_parser("test", help="run the flow's saved test cases (whole flow, in order)", parents=[common],
+                                 description="Run every saved whole-flow test case of the trigger through the bound "
+                                             "actions. Exit status 1 if any case fails.")
+    cases.add_argument("trigger")
+    cases.add_argument("--save-case", metavar="NAME", help="save --event as a case expecting the flow's current outcome")
+    cases.add_argument("--event", metavar="FILE", help="JSON event for --save-case (default: the trigger's sample)")
+    cases.add_argument("--json", action="store_true", help="print JSON only")
+    cases.set_defaults(func=_flow_cases)
 
 
 def read_json_file(path: str, what: str) -> Any:
@@ -71,9 +81,43 @@ def _test(args: argparse.Namespace) -> int:
 
     payload = read_json_file(args.payload, "payload") if args.payload else None
     with open_tenant(args) as tenant:
+        if args.save_case:
+            case = tenant.save_test_case(args.action, args.save_case, payload)
+            print(json.dumps(case.to_json()) if args.json else f"saved test case {case.name!r} expecting {json.dumps(case.expected)}")
+            return 0
+        if args.cases:
+            return _print_cases(args, tenant.run_test_cases(args.action, version=args.version), args.action)
         execution = tenant.test(args.action, payload, version=args.version)
     _print_execution(args, execution)
     return 1 if execution.outcome["error"] else 0
+
+
+def _flow_cases(args: argparse.Namespace) -> int:
+    from . import open_tenant
+
+    with open_tenant(args) as tenant:
+        if args.save_case:
+            event = read_json_file(args.event, "event") if args.event else None
+            case = tenant.save_flow_test_case(args.trigger, args.save_case, event)
+            print(json.dumps(case.to_json()) if args.json else f"saved flow test case {case.name!r} expecting {json.dumps(case.expected)}")
+            return 0
+        return _print_cases(args, tenant.run_flow_test_cases(args.trigger), f"the {args.trigger} flow")
+
+
+def _print_cases(args: argparse.Namespace, results: list, subject: str) -> int:
+    failed = [r for r in results if not r.passed]
+    if args.json:
+        output.emit_json({"total": len(results), "passed": len(results) - len(failed), "failed": len(failed),
+                          "cases": [r.to_json() for r in results]})
+    else:
+        if not results:
+            print(f"{subject} has no saved test cases: save one with --save-case NAME")
+        for result in results:
+            print(f"{'PASS' if result.passed else 'FAIL'}  {result.case.name}")
+            for difference in result.differences:
+                print(f"      {difference}")
+        print(f"{len(results) - len(failed)} passed, {len(failed)} failed")
+    return 1 if failed else 0
 
 
 def _run(args: argparse.Namespace) -> int:

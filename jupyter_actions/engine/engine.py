@@ -38,7 +38,8 @@ class Engine:
         self.writer = writer_for(store)
 
     # public operations -------------------------------------------------------------------
-    def test(self, name: str, payload: dict | None, version: int | None, directory: dict | None) -> Execution:
+    def test(self, name: str, payload: dict | None, version: int | None, directory: dict | None,
+             record: bool = True) -> Execution:
         """Run an action's draft (or one version) on a payload, like Auth0's Test panel."""
         with self.store.read() as conn:
             trigger = get_trigger(action_row(conn, name).trigger_id)
@@ -48,10 +49,10 @@ class Engine:
                 planned = [plan.version_step(conn, self.cipher, name, version, trigger.handler)]
             limits = _limits(settings.load(conn))
         event = self._event(trigger, payload)
-        return self._execute("test", trigger, event, planned, limits, directory)
+        return self._execute("test", trigger, event, planned, limits, directory, record=record)
 
     def run_flow(self, trigger_id: str, event: dict, directory: dict | None = None,
-                 replace: dict[str, PlannedStep] | None = None, record: bool = True) -> Execution:
+                 replace: dict[str, PlannedStep] | None = None, record: bool = True, kind: str = "flow") -> Execution:
         """Run the trigger's flow on one event; ``replace`` swaps actions for candidates (replay)."""
         trigger = get_trigger(trigger_id)
         event = self._event(trigger, event)
@@ -59,7 +60,7 @@ class Engine:
         planned, limits = self._flow_plan(trigger, generation)
         if replace:
             planned = [replace.get(p.step.action_name, p) for p in planned]
-        return self._execute("flow", trigger, event, planned, limits, directory, record=record, cache=cache)
+        return self._execute(kind, trigger, event, planned, limits, directory, record=record, cache=cache)
 
     def continue_flow(self, execution_id: str, request: dict | None, directory: dict | None) -> Execution:
         """Resume a suspended execution in the same action's continue handler, then the rest."""

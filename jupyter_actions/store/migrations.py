@@ -20,11 +20,19 @@ if TYPE_CHECKING:
     from .database import Store
 
 
+V1_TABLES = ("meta", "settings", "actions", "dependencies", "secrets", "versions", "bindings", "executions",
+             "execution_results", "cache_entries")
+
+
 def _create_v1(conn: Connection) -> None:
-    schema.metadata.create_all(conn)
+    schema.metadata.create_all(conn, tables=[schema.metadata.tables[name] for name in V1_TABLES])
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1]
+def _add_test_cases(conn: Connection) -> None:
+    schema.test_cases.create(conn)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1, _add_test_cases]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

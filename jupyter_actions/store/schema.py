@@ -148,3 +148,17 @@ cache_entries = Table(
     Column("value", Text, nullable=False),
     Column("expires_at", Integer, nullable=False),  # epoch milliseconds
 )
+
+test_cases = Table(
+    "test_cases",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("scope", String(16), nullable=False),  # "action" or "flow"
+    Column("target", String(100), nullable=False),  # action id, or trigger id for a flow
+    Column("name", String(200), nullable=False),
+    Column("payload", Text, nullable=False),  # JSON event, secret values removed
+    Column("expected", Text, nullable=False),  # JSON: the outcome keys to compare
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+    UniqueConstraint("scope", "target", "name", name="uq_test_cases_scope_target_name"),
+)

@@ -13,7 +13,10 @@ from ..secrets import Cipher
 from ..store import Store, sqlite_url
 from ..store.paths import actions_home, tenant_dir, tenant_name
 from ..store.schema import actions
-from . import bindings, drafts, secret_store, settings, versions
+from ..store.schema import test_cases as test_cases_table
+from ..triggers import get_trigger
+from . import bindings, drafts, secret_store, settings, test_cases, versions
+from .test_cases import CaseResult, TestCase
 from ..store.rows import action_model, action_row
 
 DATABASE_URL_ENV = "JUPYTER_ACTIONS_DATABASE_URL"
@@ -132,6 +135,8 @@ class Tenant:
                     f"or delete with --force"
                 )
             bindings.unbind_action(conn, row.id)
+            conn.execute(test_cases_table.delete().where(test_cases_table.c.scope == "action",
+                                                         test_cases_table.c.target == row.id))
             conn.execute(actions.delete().where(actions.c.id == row.id))
 
     # versions ----------------------------------------------------------------------------
@@ -195,6 +200,63 @@ class Tenant:
     def continue_flow(self, execution_id: str, request: dict | None = None, *, directory: dict | None = None) -> Execution:
         """Resume a suspended execution (after a redirect, challenge or prompt)."""
         return self.engine.continue_flow(execution_id, request, directory)
+
+    # saved test cases ----------------------------------------------------------------------
+    def save_test_case(self, action: str, name: str, payload: dict | None = None, expected: dict | None = None) -> TestCase:
+        """Store a payload with the outcome it must produce; without ``expected``, the draft's
+        current outcome on that payload becomes the expectation."""
+        test_cases.check_case_name(name)
+        if payload is None:
+            payload = get_trigger(self.get_action(action).trigger_id).sample_payload()
+        if expected is None:
+            expected = test_cases.expected_from(self.engine.test(action, payload, None, None, record=False).outcome)
+        with self.store.write() as conn:
+            return test_cases.save(conn, "action", action_row(conn, action).id, name, payload, expected)
+
+    def test_cases(self, action: str) -> list[TestCase]:
+        with self.store.read() as conn:
+            return test_cases.list_cases(conn, "action", action_row(conn, action).id)
+
+    def delete_test_case(self, action: str, name: str) -> None:
+        with self.store.write() as conn:
+            test_cases.delete(conn, "action", action_row(conn, action).id, name)
+
+    def run_test_cases(self, action: str, *, version: int | None = None) -> list[CaseResult]:
+        """Run every saved case of the action on its draft (or ``version``)."""
+        results = []
+        for case in self.test_cases(action):
+            execution = self.engine.test(action, case.payload, version, None, record=False)
+            differences = test_cases.compare(case.expected, execution.outcome)
+            results.append(CaseResult(case, not differences, differences, execution))
+        return results
+
+    def save_flow_test_case(self, trigger: str, name: str, payload: dict | None = None, expected: dict | None = None) -> TestCase:
+        """A whole-flow case: the payload through every bound action in order."""
+        test_cases.check_case_name(name)
+        if payload is None:
+            payload = get_trigger(trigger).sample_payload()
+        if expected is None:
+            expected = test_cases.expected_from(self.engine.run_flow(trigger, payload, record=False).outcome)
+        get_trigger(trigger)
+        with self.store.write() as conn:
+            return test_cases.save(conn, "flow", trigger, name, payload, expected)
+
+    def flow_test_cases(self, trigger: str) -> list[TestCase]:
+        get_trigger(trigger)
+        with self.store.read() as conn:
+            return test_cases.list_cases(conn, "flow", trigger)
+
+    def delete_flow_test_case(self, trigger: str, name: str) -> None:
+        with self.store.write() as conn:
+            test_cases.delete(conn, "flow", trigger, name)
+
+    def run_flow_test_cases(self, trigger: str) -> list[CaseResult]:
+        results = []
+        for case in self.flow_test_cases(trigger):
+            execution = self.engine.run_flow(trigger, case.payload, record=False)
+            differences = test_cases.compare(case.expected, execution.outcome)
+            results.append(CaseResult(case, not differences, differences, execution))
+        return results
 
     def executions(self, *, trigger: str | None = None, kind: str | None = None, status: str | None = None,
                    since: str | None = None, limit: int = 50, offset: int = 0) -> list[Execution]:

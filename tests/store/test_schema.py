@@ -38,3 +38,28 @@ def test_bad_tenant_name(actions_home):
 
     with pytest.raises(InvalidInputError, match="invalid tenant name"):
         Tenant("../escape")
+
+
+def test_a_version_1_store_is_migrated_forward_keeping_its_data(actions_home):
+    from sqlalchemy import create_engine
+
+    from jupyter_actions.store import migrations, schema
+
+    path = actions_home / "tenants" / "old" / "tenant.db"
+    path.parent.mkdir(parents=True)
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.begin() as conn:
+        migrations.MIGRATIONS[0](conn)
+        conn.execute(schema.meta.insert().values(key="schema_version", value="1"))
+        conn.execute(schema.actions.insert().values(
+            id="a1", name="legacy", trigger_id="post-login", trigger_version="v3", runtime="python3.11",
+            code="async def on_execute_post_login(event, api):\n    pass\n", build_status="built",
+            created_at="2026-01-01T00:00:00.000000Z", updated_at="2026-01-01T00:00:00.000000Z",
+        ))
+        assert not conn.dialect.has_table(conn, "test_cases")
+    engine.dispose()
+    with Tenant("old") as tenant:
+        assert [a.name for a in tenant.list_actions()] == ["legacy"]
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone() == (str(SCHEMA_VERSION),)
+        assert conn.execute("SELECT count(*) FROM test_cases").fetchone() == (0,)
