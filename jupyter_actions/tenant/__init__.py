@@ -7,8 +7,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import ConflictError
-from ..model import Action, ActionVersion, Binding, DeployResult, Execution, SecretInfo
+from sqlalchemy import select
+
+from ..errors import ConflictError, NotFoundError
+from ..model import Action, ActionVersion, Binding, DeployResult, Dependency, Execution, SecretInfo
 from ..secrets import Cipher
 from ..store import Store, sqlite_url
 from ..store.paths import actions_home, tenant_dir, tenant_name
@@ -16,8 +18,9 @@ from ..store.schema import actions
 from ..store.schema import test_cases as test_cases_table
 from ..triggers import get_trigger
 from . import bindings, drafts, secret_store, settings, test_cases, versions
+from .dependencies import Environments
 from .test_cases import CaseResult, TestCase
-from ..store.rows import action_model, action_row
+from ..store.rows import action_model, action_row, draft_dependencies
 
 DATABASE_URL_ENV = "JUPYTER_ACTIONS_DATABASE_URL"
 
@@ -39,7 +42,7 @@ class Tenant:
         self.store = Store(url)
         self.cipher = Cipher(self.directory / "master.key")
         self._engine = None
-        self._env_paths: dict[str, tuple[str, ...]] = {}
+        self.environments = Environments(self.home / "envs")
 
     @property
     def engine(self):  # noqa: ANN201
@@ -52,13 +55,7 @@ class Tenant:
 
     def _env_for(self, lock: str | None) -> tuple[str, ...]:
         """The folders a worker puts on sys.path for a dependency lock."""
-        if not lock:
-            return ()
-        if lock not in self._env_paths:
-            from ..deps import EnvironmentCache, Lock
-
-            self._env_paths[lock] = (str(EnvironmentCache(self.home / "envs").path_for(Lock.from_json(lock))),)
-        return self._env_paths[lock]
+        return self.environments.sys_path(lock, self.settings) if lock else ()
 
     def close(self) -> None:
         self.flush()
@@ -105,20 +102,67 @@ class Tenant:
         create-with-deploy), so no other writer can slip a different draft in between.
         """
         drafts.validate(name, trigger, code)
+        limits = self.settings
+        prepared = None
+        if dependencies is not None:
+            prepared = self._prepare(name, dependencies, limits, keep_others=False)
         with self.store.write() as conn:
-            limits = settings.load(conn)
-            changed = drafts.save(conn, name, trigger, code, None, None, secrets, limits["max_secrets"])
+            changed = drafts.save(conn, name, trigger, code, prepared, secrets, limits["max_secrets"])
             if deploy:
                 changed |= versions.deploy(conn, self.cipher, name, message, limits["max_versions"]).created
             return action_model(conn, action_row(conn, name)), changed
+
+    # dependencies ------------------------------------------------------------------------
+    def dependencies(self, action: str) -> tuple[Dependency, ...]:
+        return self.get_action(action).dependencies
+
+    def dependency_status(self, action: str) -> str:
+        """The draft's build status, ``building`` while any process builds its lock."""
+        found = self.get_action(action)
+        return self.environments.live_status(found.lock, found.build.status)
+
+    def add_dependency(self, action: str, requirement: str) -> Action:
+        """Pin ``PKG`` (the latest release now) or ``PKG==V``, lock the closure and build it."""
+        return self._store_dependencies(action, [requirement], keep_others=True)
+
+    def remove_dependency(self, action: str, name: str) -> Action:
+        from .. import deps
+
+        normalised = deps.parse_requirement(name).name
+        current = self.dependencies(action)
+        if normalised not in {d.name for d in current}:
+            raise NotFoundError(f"{action} has no dependency {name!r}: list them with `jupyter-actions deps list {action}`")
+        remaining = [d for d in current if d.name != normalised]
+        prepared = self.environments.prepare(remaining, self.settings)
+        return self._write_prepared(action, prepared)
+
+    def _store_dependencies(self, action: str, requested: Sequence[str], *, keep_others: bool) -> Action:
+        self.get_action(action)  # an unknown action fails before any package work
+        prepared = self._prepare(action, requested, self.settings, keep_others=keep_others)
+        return self._write_prepared(action, prepared)
+
+    def _prepare(self, action: str, requested: Sequence[str], limits: dict[str, Any], *, keep_others: bool):  # noqa: ANN202
+        with self.store.read() as conn:
+            row = conn.execute(select(actions.c.id).where(actions.c.name == action)).first()
+            current = draft_dependencies(conn, row.id) if row else ()
+        if not keep_others and not requested and not current:
+            return None
+        pins = self.environments.resolve(current, requested, limits, keep_others=keep_others)
+        return self.environments.prepare(pins, limits)
+
+    def _write_prepared(self, action: str, prepared) -> Action:  # noqa: ANN001
+        from .._clock import now_iso
+
+        with self.store.write() as conn:
+            row = action_row(conn, action)
+            drafts.store_dependencies(conn, row.id, prepared, now_iso())
+            return action_model(conn, action_row(conn, action))
 
     def get_action(self, name: str) -> Action:
         with self.store.read() as conn:
             return action_model(conn, action_row(conn, name))
 
     def list_actions(self, trigger: str | None = None) -> list[Action]:
-        from sqlalchemy import select
-
         query = select(actions).order_by(actions.c.name)
         if trigger:
             query = query.where(actions.c.trigger_id == trigger)

@@ -10,11 +10,12 @@ from sqlalchemy.engine import Connection
 
 from .._clock import now_iso
 from ..errors import ConflictError, InvalidInputError, LimitExceeded
-from ..model import RUNTIME, Dependency
+from ..model import RUNTIME
 from ..secrets import check_name
 from ..store.schema import actions, dependencies, secrets
 from ..triggers import get_trigger
 from .codecheck import check_action_name, check_code
+from .dependencies import Prepared
 from ..store.rows import draft_dependencies
 
 
@@ -33,8 +34,7 @@ def save(
     name: str,
     trigger_id: str,
     code: str,
-    pins: Sequence[Dependency] | None,
-    lock: str | None,
+    prepared: Prepared | None,
     secret_names: Sequence[str],
     max_secrets: int,
 ) -> bool:
@@ -49,8 +49,8 @@ def save(
         conn.execute(
             actions.insert().values(
                 id=action_id, name=name, trigger_id=trigger_id, trigger_version=trigger_version,
-                runtime=RUNTIME, code=code, lock=lock, build_status="built" if not pins else "pending",
-                built_at=now if not pins else None, created_at=now, updated_at=now,
+                runtime=RUNTIME, code=code, lock=None, build_status="built", built_at=now,
+                created_at=now, updated_at=now,
             )
         )
         changed = True
@@ -64,28 +64,32 @@ def save(
         changed = row.code != code
         if changed:
             conn.execute(actions.update().where(actions.c.id == action_id).values(code=code, updated_at=now))
-    if pins is not None and tuple(pins) != draft_dependencies(conn, action_id):
-        replace_dependencies(conn, action_id, pins, lock, now)
-        changed = True
+    if prepared is not None:
+        changed |= store_dependencies(conn, action_id, prepared, now)
     changed |= declare_secrets(conn, action_id, secret_names, max_secrets, now)
     return changed
 
 
-def replace_dependencies(conn: Connection, action_id: str, pins: Sequence[Dependency], lock: str | None, now: str) -> None:
+def store_dependencies(conn: Connection, action_id: str, prepared: Prepared, now: str) -> bool:
+    """Write pins, lock and build status unless they are what is stored already."""
+    row = conn.execute(select(actions.c.lock, actions.c.build_status).where(actions.c.id == action_id)).one()
+    if (prepared.pins == draft_dependencies(conn, action_id) and prepared.lock == row.lock
+            and prepared.status == row.build_status):
+        return False
     conn.execute(dependencies.delete().where(dependencies.c.action_id == action_id))
-    if pins:
+    if prepared.pins:
         conn.execute(
             dependencies.insert(),
-            [{"action_id": action_id, "name": p.name, "version": p.version, "position": i} for i, p in enumerate(pins)],
+            [{"action_id": action_id, "name": p.name, "version": p.version, "position": i}
+             for i, p in enumerate(prepared.pins)],
         )
     conn.execute(
-        actions.update()
-        .where(actions.c.id == action_id)
-        .values(
-            lock=lock, updated_at=now,
-            build_status="pending" if pins else "built", build_error=None, built_at=None if pins else now,
+        actions.update().where(actions.c.id == action_id).values(
+            lock=prepared.lock, updated_at=now, build_status=prepared.status, build_error=prepared.reason,
+            built_at=now if prepared.status == "built" else None,
         )
     )
+    return True
 
 
 def declare_secrets(conn: Connection, action_id: str, names: Sequence[str], limit: int, now: str) -> bool:
