@@ -5,12 +5,13 @@ from __future__ import annotations
 import copy
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from .._clock import iso_from_epoch
-from ..errors import ConflictError, ExecutionError, PayloadError
+from ..errors import ActionsError, ConflictError, ExecutionError, PayloadError
+from ..runtime import Job
 from ..model import Execution
 from ..secrets import Cipher
 from ..store import Store
@@ -21,6 +22,7 @@ from ..store.hot import HotReader
 from . import outcome, plan, records
 from .writer import CacheChange, writer_for
 from .plan import PlannedStep
+from .pools import pool_for
 from .runner import EnvResolver, Limits, run_steps
 
 
@@ -61,6 +63,81 @@ class Engine:
         if replace:
             planned = [replace.get(p.step.action_name, p) for p in planned]
         return self._execute(kind, trigger, event, planned, limits, directory, record=record, cache=cache)
+
+    def run_batch(self, trigger_id: str, events: Iterable[dict], *, directory: dict | None = None,
+                  record: bool = True, replace: dict[str, PlannedStep] | None = None,
+                  kind: str = "flow") -> Iterator[tuple[int, Execution | ActionsError]]:
+        """Run the flow over many events, yielding ``(index, execution)`` as each finishes.
+
+        An event that does not fit the trigger yields ``(index, PayloadError)``. Events run on
+        every worker at once when the flow's actions share one environment and none of them
+        uses ``api.cache``; otherwise they run one after the other, in order, so that each
+        execution sees the cache writes of the one before (as a sequence of logins would).
+        """
+        trigger = get_trigger(trigger_id)
+        generation, cache = self._hot_state(trigger)
+        planned, limits = self._flow_plan(trigger, generation)
+        if replace:
+            planned = [replace.get(p.step.action_name, p) for p in planned]
+        environments = {self.env_for(p.lock) for p in planned}
+        if len(environments) > 1 or any("cache" in p.step.code for p in planned):
+            for index, event in enumerate(events):
+                try:
+                    checked = self._event(trigger, event)
+                except PayloadError as error:
+                    yield index, error
+                    continue
+                yield index, self._execute(kind, trigger, checked, planned, limits, directory, record=record)
+            return
+        yield from self._parallel_batch(trigger, events, planned, limits, cache, directory, record, kind,
+                                        environments.pop())
+
+    def _parallel_batch(self, trigger: Trigger, events: Iterable[dict], planned: list[PlannedStep], limits: Limits,
+                        cache: dict, directory: dict | None, record: bool, kind: str,
+                        sys_path: tuple[str, ...]) -> Iterator[tuple[int, Execution | ActionsError]]:
+        pool = pool_for(sys_path, memory_mb=limits.memory_mb, log_limit=limits.log_limit, overlay_dir=self.overlay_dir)
+        steps = tuple(p.step for p in planned)
+        accepted: list[tuple[int, dict]] = []  # job position -> (event index, event)
+        refused: list[tuple[int, ActionsError]] = []
+
+        def jobs() -> Iterator[Job]:
+            for index, event in enumerate(events):
+                try:
+                    checked = self._event(trigger, event)
+                except PayloadError as error:
+                    refused.append((index, error))
+                    continue
+                accepted.append((index, checked))
+                yield Job(trigger_id=trigger.id, event=checked, steps=steps, cache=cache, directory=directory,
+                          timeout_s=limits.timeout_s)
+
+        secret_values = plan.secret_values(planned)
+        for position, output in pool.map(jobs()):
+            while refused:
+                yield refused.pop(0)
+            index, event = accepted[position]
+            accepted[position] = (index, {})  # let the event go
+            execution = self._from_output(kind, trigger, event, output)
+            if record:
+                changed = output["cache"] != cache
+                self.writer.submit(records.rows_of(execution, None, secret_values),
+                                   CacheChange(trigger.id, cache, output["cache"]) if changed else None)
+            yield index, execution
+        while refused:
+            yield refused.pop(0)
+
+    def _from_output(self, kind: str, trigger: Trigger, event: dict, output: dict) -> Execution:
+        results = output["results"]
+        folded = outcome.fold(trigger, results, output["event"])
+        execution_id = str(uuid.uuid4())
+        duration = sum(r["response"]["stats"].get("total_request_duration_ms", 0.0) for r in results)
+        started = results[0]["started_at"] if results else iso_from_epoch(time.time())
+        ended = results[-1]["ended_at"] if results else started
+        return Execution(
+            id=execution_id, trigger_id=trigger.id, kind=kind, status=outcome.EXECUTION_STATUS[folded["status"]],
+            outcome={**folded, "execution_id": execution_id}, results=tuple(results), event=event,
+            duration_ms=round(duration, 3), created_at=started, updated_at=ended,
+        )
 
     def continue_flow(self, execution_id: str, request: dict | None, directory: dict | None) -> Execution:
         """Resume a suspended execution in the same action's continue handler, then the rest."""

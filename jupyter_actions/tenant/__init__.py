@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from ..errors import ConflictError, NotFoundError
+from ..errors import ActionsError, ConflictError, NotFoundError
 from ..model import Action, ActionVersion, Binding, DeployResult, Dependency, Execution, SecretInfo
 from ..secrets import Cipher
 from ..store import Store, sqlite_url
@@ -240,6 +240,12 @@ class Tenant:
     def run_flow(self, trigger: str, event: dict, *, directory: dict | None = None) -> Execution:
         """Execute the trigger's flow on one event and record it; ``.outcome`` is what to apply."""
         return self.engine.run_flow(trigger, event, directory)
+
+    def run_flow_batch(self, trigger: str, events: Iterable[dict], *, directory: dict | None = None,
+                       record: bool = True) -> Iterator[tuple[int, Execution | ActionsError]]:
+        """Run the flow over many events (all workers busy); yields ``(index, execution)`` in
+        the order they finish, or ``(index, PayloadError)`` for an event that does not fit."""
+        return self.engine.run_batch(trigger, events, directory=directory, record=record)
 
     def continue_flow(self, execution_id: str, request: dict | None = None, *, directory: dict | None = None) -> Execution:
         """Resume a suspended execution (after a redirect, challenge or prompt)."""

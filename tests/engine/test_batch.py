@@ -1,0 +1,40 @@
+"""Batches of events through a flow: every worker busy, every execution recorded."""
+
+from __future__ import annotations
+
+from jupyter_actions import PayloadError
+
+
+def test_batch_runs_every_event_and_records_it(tenant, deploy, login):
+    deploy("gate", 'if event.user.email.endswith("@blocked.example"):\n    api.access.deny("blocked")\n'
+                   'api.id_token.set_custom_claim("https://x/email", event.user.email)')
+    deploy("tag", 'api.access_token.set_custom_claim("https://x/tag", 1)')
+    tenant.bind("post-login", ["gate", "tag"])
+    events = []
+    for i in range(60):
+        event = {**login, "user": {**login["user"], "email": f"user{i}@{'blocked.example' if i % 3 == 0 else 'ok.example'}"}}
+        events.append(event)
+    events.insert(10, {**login, "user": {**login["user"], "email": 5}})
+    results = dict(tenant.run_flow_batch("post-login", events))
+    assert sorted(results) == list(range(61))
+    assert isinstance(results[10], PayloadError) and "$.user.email" in str(results[10])
+    executions = [results[i] for i in range(61) if i != 10]
+    for event, execution in zip([e for i, e in enumerate(events) if i != 10], executions):
+        email = event["user"]["email"]
+        if email.endswith("blocked.example"):
+            assert execution.outcome["status"] == "denied" and len(execution.results) == 1
+        else:
+            assert execution.outcome["status"] == "allowed", execution.outcome["error"]
+            assert execution.outcome["id_token_claims"] == {"https://x/email": email}
+            assert execution.outcome["access_token_claims"] == {"https://x/tag": 1}
+    stored = tenant.executions(limit=1000)
+    assert {e.id for e in stored} == {e.id for e in executions}
+
+
+def test_batch_with_cache_runs_in_order(tenant, deploy, login):
+    deploy("counter", 'hit = api.cache.get("n")\nn = int(hit["value"]) + 1 if hit else 1\n'
+                      'api.cache.set("n", str(n))\napi.id_token.set_custom_claim("https://x/n", n)')
+    tenant.bind("post-login", ["counter"])
+    results = list(tenant.run_flow_batch("post-login", [login] * 5))
+    assert [i for i, _ in results] == [0, 1, 2, 3, 4]
+    assert [e.outcome["id_token_claims"]["https://x/n"] for _, e in results] == [1, 2, 3, 4, 5]
