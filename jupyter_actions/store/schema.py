@@ -8,6 +8,7 @@ Secret values exist here only as Fernet ciphertext.
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Column,
     ForeignKey,
     Index,
@@ -146,7 +147,7 @@ cache_entries = Table(
     Column("trigger_id", String(64), primary_key=True),
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
-    Column("expires_at", Integer, nullable=False),  # epoch milliseconds
+    Column("expires_at", BigInteger, nullable=False),  # epoch milliseconds
 )
 
 test_cases = Table(

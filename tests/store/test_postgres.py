@@ -1,0 +1,87 @@
+"""The same store on a real PostgreSQL server, started by the test on 127.0.0.1."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from jupyter_actions import Tenant
+from tests.conftest import POST_LOGIN_CODE
+
+BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def _as_postgres(args: list[str]) -> list[str]:
+    return ["runuser", "-u", "postgres", "--", *args] if os.geteuid() == 0 else args
+
+
+@pytest.fixture(scope="module")
+def postgres_url():
+    initdb = shutil.which("initdb") or str(BIN / "initdb")
+    pg_ctl = shutil.which("pg_ctl") or str(BIN / "pg_ctl")
+    if not Path(initdb).exists():
+        pytest.skip("PostgreSQL server binaries are not installed (apt-get install postgresql)")
+    data = Path(tempfile.mkdtemp(prefix="ja-pg-"))
+    if os.geteuid() == 0:
+        shutil.chown(data, "postgres", "postgres")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    subprocess.run(_as_postgres([initdb, "-D", str(data / "db"), "-A", "trust", "-U", "postgres"]),
+                   check=True, capture_output=True)
+    subprocess.run(_as_postgres([pg_ctl, "-D", str(data / "db"), "-w", "-l", str(data / "log"), "-o",
+                                 f"-p {port} -h 127.0.0.1 -k {data}", "start"]), check=True, capture_output=True)
+    try:
+        subprocess.run(_as_postgres(["psql", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-c",
+                                     "CREATE DATABASE actions"]), check=True, capture_output=True)
+        yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/actions"
+    finally:
+        subprocess.run(_as_postgres([pg_ctl, "-D", str(data / "db"), "-m", "immediate", "stop"]), capture_output=True)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def test_lifecycle_and_flow_on_postgres(postgres_url, actions_home):
+    with Tenant("pg", database_url=postgres_url) as tenant:
+        tenant.save_draft("hello", "post-login", POST_LOGIN_CODE, secrets=["K"])
+        tenant.set_secret("hello", "K", "pg-secret")
+        assert tenant.deploy("hello").version.number == 1
+        tenant.bind("post-login", ["hello"])
+        from jupyter_actions.triggers import get_trigger
+
+        execution = tenant.run_flow("post-login", get_trigger("post-login").sample_payload())
+        assert execution.outcome["id_token_claims"] == {"https://example.com/email": "j+smith@example.com"}
+        assert [e.id for e in tenant.executions()] == [execution.id]
+        tenant.delete_action("hello", force=True)
+        assert tenant.list_actions() == []
+
+
+DEPLOYER = """
+import sys
+from jupyter_actions import Tenant
+url, worker = sys.argv[1], sys.argv[2]
+code = sys.stdin.read()
+with Tenant("pg", database_url=url) as tenant:
+    for i in range(10):
+        tenant.save_draft("shared", "post-login", code + f"\\n# {worker} {i}\\n", deploy=True)
+"""
+
+
+def test_concurrent_deploys_number_without_gaps_on_postgres(postgres_url, actions_home):
+    with Tenant("pg", database_url=postgres_url) as tenant:
+        tenant.configure("max_versions", 1000)
+        tenant.save_draft("shared", "post-login", POST_LOGIN_CODE)
+        procs = [subprocess.Popen([sys.executable, "-c", DEPLOYER, postgres_url, str(w)], stdin=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for w in range(4)]
+        for proc in procs:
+            proc.stdin.write(POST_LOGIN_CODE)
+            proc.stdin.close()
+        for proc in procs:
+            assert proc.wait(timeout=120) == 0, proc.stderr.read()
+        assert sorted(v.number for v in tenant.versions("shared")) == list(range(1, 41))
