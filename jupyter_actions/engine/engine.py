@@ -66,7 +66,7 @@ class Engine:
 
     def run_batch(self, trigger_id: str, events: Iterable[dict], *, directory: dict | None = None,
                   record: bool = True, replace: dict[str, PlannedStep] | None = None,
-                  kind: str = "flow") -> Iterator[tuple[int, Execution | ActionsError]]:
+                  kind: str = "flow", redacted: bool = False) -> Iterator[tuple[int, Execution | ActionsError]]:
         """Run the flow over many events, yielding ``(index, execution)`` as each finishes.
 
         An event that does not fit the trigger yields ``(index, PayloadError)``. Events run on
@@ -81,16 +81,26 @@ class Engine:
             planned = [replace.get(p.step.action_name, p) for p in planned]
         environments = {self.env_for(p.lock) for p in planned}
         if len(environments) > 1 or any("cache" in p.step.code for p in planned):
-            for index, event in enumerate(events):
-                try:
-                    checked = self._event(trigger, event)
-                except PayloadError as error:
-                    yield index, error
-                    continue
-                yield index, self._execute(kind, trigger, checked, planned, limits, directory, record=record)
+            results = self._ordered_batch(trigger, events, planned, limits, directory, record, kind)
+        else:
+            results = self._parallel_batch(trigger, events, planned, limits, cache, directory, record, kind,
+                                           environments.pop())
+        if not redacted:
+            yield from results
             return
-        yield from self._parallel_batch(trigger, events, planned, limits, cache, directory, record, kind,
-                                        environments.pop())
+        secret_values = plan.secret_values(planned)
+        for index, result in results:
+            yield index, result if isinstance(result, ActionsError) else records.redacted(result, secret_values)
+
+    def _ordered_batch(self, trigger: Trigger, events: Iterable[dict], planned: list[PlannedStep], limits: Limits,
+                       directory: dict | None, record: bool, kind: str) -> Iterator[tuple[int, Execution | ActionsError]]:
+        for index, event in enumerate(events):
+            try:
+                checked = self._event(trigger, event)
+            except PayloadError as error:
+                yield index, error
+                continue
+            yield index, self._execute(kind, trigger, checked, planned, limits, directory, record=record)
 
     def _parallel_batch(self, trigger: Trigger, events: Iterable[dict], planned: list[PlannedStep], limits: Limits,
                         cache: dict, directory: dict | None, record: bool, kind: str,

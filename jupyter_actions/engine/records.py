@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import delete, select
@@ -83,6 +83,17 @@ def rows_of(execution: Execution, state: dict | None, secret_values: list[str], 
     inserted = {**row, "id": execution.id, "trigger_id": execution.trigger_id, "kind": execution.kind,
                 "event": _dumps(event, secret_values), "created_at": execution.created_at}
     return Rows(inserted, None, results)
+
+
+def redacted(execution: Execution, secret_values: list[str]) -> Execution:
+    """A copy for reports: secret values gone from the outcome, results and event."""
+    if not secret_values:
+        return execution
+    return replace(
+        execution, outcome=redact(execution.outcome, secret_values),
+        results=tuple(redact(list(execution.results), secret_values)),
+        event=scrub_event(execution.event, secret_values),
+    )
 
 
 def write_batch(conn: Connection, batch: list[Rows]) -> None:

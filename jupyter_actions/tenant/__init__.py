@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from ..errors import ActionsError, ConflictError, NotFoundError
+from ..errors import ActionsError, ConflictError, InvalidInputError, NotFoundError
 from ..model import Action, ActionVersion, Binding, DeployResult, Dependency, Execution, SecretInfo
 from ..secrets import Cipher
 from ..store import Store, sqlite_url
@@ -246,6 +246,31 @@ class Tenant:
         """Run the flow over many events (all workers busy); yields ``(index, execution)`` in
         the order they finish, or ``(index, PayloadError)`` for an event that does not fit."""
         return self.engine.run_batch(trigger, events, directory=directory, record=record)
+
+    def replay(self, trigger: str, candidate: str, *, since: str | None = None, limit: int | None = None):  # noqa: ANN201
+        """Re-run recorded executions of the flow with ``candidate`` (``ACTION``, ``ACTION@draft``
+        or ``ACTION@N``) in place of that action's deployed version; nothing is recorded.
+        ``since`` is a duration such as ``12h`` or ``7d``. Returns a ``ReplayReport``."""
+        from ..engine import plan, replay
+
+        name, ref = replay.parse_candidate(candidate)
+        started_after = replay.parse_since(since)
+        if limit is not None and limit < 1:
+            raise InvalidInputError(f"--limit must be at least 1, not {limit}")
+        get_trigger(trigger)
+        check_bound = [b.display_name for b in self.flow(trigger)]
+        replay.check_bound(check_bound, name, trigger)
+        with self.store.read() as conn:
+            handler = get_trigger(trigger).handler
+            if ref == "draft":
+                step = plan.draft_step(conn, self.cipher, name, handler)
+            else:
+                step = plan.version_step(conn, self.cipher, name, int(ref), handler)
+        recorded = self.executions(trigger=trigger, kind="flow", since=started_after, limit=limit or 1_000_000)
+        recorded.reverse()  # oldest first, as they happened
+        results = dict(self.engine.run_batch(trigger, [e.event for e in recorded], record=False,
+                                             replace={name: step}, redacted=True))
+        return replay.report(trigger, candidate, recorded, results)
 
     def continue_flow(self, execution_id: str, request: dict | None = None, *, directory: dict | None = None) -> Execution:
         """Resume a suspended execution (after a redirect, challenge or prompt)."""

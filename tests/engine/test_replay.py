@@ -1,0 +1,78 @@
+"""Replay of recorded executions against a candidate version."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from jupyter_actions import ActionNotFound, ConflictError, InvalidInputError
+
+V1 = '''
+async def on_execute_post_login(event, api):
+    api.id_token.set_custom_claim("https://x/email", event.user.email)
+'''
+V2 = '''
+async def on_execute_post_login(event, api):
+    api.id_token.set_custom_claim("https://x/email", event.user.email)
+    api.id_token.set_custom_claim("https://x/tier", "gold")
+    if event.user.email == "bob@example.com":
+        api.access.deny("bob is suspended")
+'''
+
+
+@pytest.fixture
+def recorded(tenant, login):
+    tenant.save_draft("claims", "post-login", V1, deploy=True)
+    tenant.save_draft("other", "post-login", 'async def on_execute_post_login(event, api):\n'
+                                             '    api.access_token.set_custom_claim("https://x/o", 1)\n', deploy=True)
+    tenant.bind("post-login", ["claims", "other"])
+    for email in ("ann@example.com", "bob@example.com", "cat@example.com"):
+        tenant.run_flow("post-login", {**login, "user": {**login["user"], "email": email}})
+    return tenant
+
+
+def test_candidate_reports_exactly_its_changes(recorded, run_cli):
+    recorded.save_draft("claims", "post-login", V2)
+    report = recorded.replay("post-login", "claims@draft")
+    # bob: denied now, so the later action no longer adds its access token claim
+    assert report.totals() == {"replayed": 3, "changed": 3, "claim": 4, "status": 1}
+    by_user = {e.user: e for e in report.executions}
+    assert [c.to_json() for c in by_user["ann@example.com"].changes] == [
+        {"kind": "claim", "key": "id_token_claims.https://x/tier", "before": None, "after": "gold"}]
+    bob = {c.key: c for c in by_user["bob@example.com"].changes}
+    assert (bob["status"].before, bob["status"].after) == ("allowed", "denied")
+    assert bob["id_token_claims.https://x/tier"].after == "gold"
+    assert (bob["access_token_claims.https://x/o"].before, bob["access_token_claims.https://x/o"].after) == (1, None)
+    # the other binding stays, and nothing was recorded
+    assert by_user["cat@example.com"].replayed.outcome["access_token_claims"] == {"https://x/o": 1}
+    assert len(recorded.executions()) == 3
+    cli = run_cli("replay", "post-login", "--candidate", "claims@draft", "--json", "--fail-on-change")
+    assert cli.returncode == 1 and json.loads(cli.stdout)["totals"]["changed"] == 3
+    assert run_cli("replay", "post-login", "--candidate", "claims", "--limit", "1").returncode == 0
+
+
+def test_identical_candidate_reports_nothing(recorded, run_cli):
+    assert recorded.replay("post-login", "claims@1").changed == []
+    assert recorded.replay("post-login", "claims@draft", limit=2).totals() == {"replayed": 2, "changed": 0}
+    assert run_cli("replay", "post-login", "--candidate", "claims@1", "--fail-on-change").returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("candidate", "kwargs", "error", "message"),
+    [
+        ("ghost@draft", {}, ConflictError, "not bound to the post-login flow"),
+        ("claims@x", {}, InvalidInputError, "after @ write 'draft' or a version number"),
+        ("claims@9", {}, Exception, "has no version 9"),
+        ("claims", {"since": "yesterday"}, InvalidInputError, "invalid duration"),
+        ("claims", {"limit": 0}, InvalidInputError, "at least 1"),
+    ],
+)
+def test_replay_input_errors(recorded, candidate, kwargs, error, message):
+    with pytest.raises(error, match=message):
+        recorded.replay("post-login", candidate, **kwargs)
+
+
+def test_since_filters_recorded_executions(recorded):
+    assert recorded.replay("post-login", "claims", since="1h").totals()["replayed"] == 3
+    assert recorded.replay("post-login", "claims", since="0.0001s").totals()["replayed"] == 0
