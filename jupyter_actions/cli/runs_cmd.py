@@ -40,14 +40,22 @@ def register(commands, common: argparse.ArgumentParser) -> None:  # noqa: ANN001
 
 
 def register_flow_commands(flows_sub, common: argparse.ArgumentParser) -> None:  # noqa: ANN001
-    run = flows_sub.add_parser("run", help="execute a trigger's flow on an event", parents=[common],
-                               description="Execute the flow on one event and print its outcome. Exit status 1 when "
-                                           "the execution failed (denials are outcomes, not failures).")
+    run = flows_sub.add_parser("run", help="execute a trigger's flow on an event or a batch of events", parents=[common],
+                               description="Execute the flow on one event (--event) or every line of a JSONL file "
+                                           "(--events). The papermill executor runs the shipped executor notebook and "
+                                           "keeps the executed notebook as an audit; inline runs in this process. Exit "
+                                           "status 1 when any execution failed (denials are outcomes, not failures; "
+                                           "--fail-on deny makes them fail too).")
     run.add_argument("trigger")
-    run.add_argument("--event", required=True, metavar="FILE", help="JSON event")
-    run.add_argument("--executor", choices=["inline"], default="inline", help="where to run (default: inline)")
-    run.add_argument("--fail-on", choices=["deny"], help="also exit 1 when the login is denied")
-    run.add_argument("--json", action="store_true", help="print the execution as JSON")
+    source = run.add_mutually_exclusive_group(required=True)
+    source.add_argument("--event", metavar="FILE", help="one JSON event")
+    source.add_argument("--events", metavar="FILE.jsonl", help="one JSON event per line")
+    run.add_argument("--executor", choices=["papermill", "inline"], default="papermill",
+                     help="papermill (default: an executed notebook is kept as the audit) or inline")
+    run.add_argument("--output", metavar="NB", help="the executed notebook (papermill; default: beside the events)")
+    run.add_argument("--results", metavar="FILE", help="results JSONL (default: beside the events)")
+    run.add_argument("--fail-on", choices=["deny"], help="also exit 1 when a login is denied")
+    run.add_argument("--json", action="store_true", help="print JSON only")
     run.set_defaults(func=_run)
     resume = flows_sub.add_parser("continue", help="resume a suspended execution (after redirect, challenge or prompt)",
                                   parents=[common])
@@ -123,11 +131,16 @@ def _print_cases(args: argparse.Namespace, results: list, subject: str) -> int:
 def _run(args: argparse.Namespace) -> int:
     from . import open_tenant
 
-    event = read_json_file(args.event, "event")
-    with open_tenant(args) as tenant:
-        execution = tenant.run_flow(args.trigger, event)
-    _print_execution(args, execution)
-    return _exit_status(execution.outcome, args.fail_on)
+    if args.event:
+        event = read_json_file(args.event, "event")
+        if args.executor == "inline":
+            with open_tenant(args) as tenant:
+                execution = tenant.run_flow(args.trigger, event)
+            _print_execution(args, execution)
+            return _exit_status(execution.outcome, args.fail_on)
+    from . import batch_runs
+
+    return batch_runs.run_batch(args, single=args.event is not None)
 
 
 def _continue(args: argparse.Namespace) -> int:
@@ -141,6 +154,7 @@ def _continue(args: argparse.Namespace) -> int:
 
 
 def _exit_status(outcome: dict, fail_on: str | None) -> int:
+    """1 when the execution failed, or was denied and ``--fail-on deny`` was given."""
     if outcome["status"] == "failed" or (fail_on == "deny" and outcome["status"] == "denied"):
         return 1
     return 0

@@ -1,0 +1,106 @@
+"""``flows run --events``: a batch through the papermill executor notebook or inline."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from . import output
+
+
+def run_batch(args: argparse.Namespace, *, single: bool) -> int:
+    from ..executor.events import check_readable
+    from . import open_tenant
+
+    with open_tenant(args) as tenant:  # checked before a kernel is started
+        if not tenant.flow(args.trigger):
+            from ..errors import ExecutionError
+
+            raise ExecutionError(f"the {args.trigger} flow has no bound actions: bind some with "
+                                 f"`jupyter-actions flows bind {args.trigger} ACTION...`")
+        tenant_name = tenant.name
+    events = _events_file(args) if single else check_readable(args.events)
+    results = Path(args.results) if args.results else events.with_suffix(".results.jsonl")
+    total = _count_lines(events)
+    bar = _progress_bar(total) if sys.stderr.isatty() and not args.json else None
+    try:
+        if args.executor == "papermill":
+            from ..executor.notebook import run_notebook
+
+            notebook = Path(args.output) if args.output else events.with_suffix(".audit.ipynb")
+            summary = run_notebook(tenant_name, args.trigger, events, results, notebook, progress=bar and bar.update_to)
+        else:
+            from ..executor.batch import execute_batch
+
+            notebook = None
+            summary = execute_batch(tenant_name, args.trigger, str(events), str(results),
+                                    on_progress=bar and bar.update_to).to_json()
+    finally:
+        if bar:
+            bar.close()
+    if single:
+        return _print_single(args, results, notebook)
+    if args.json:
+        output.emit_json({**summary, "results": str(results), "notebook": str(notebook) if notebook else None})
+    else:
+        statuses = ", ".join(f"{k} {v}" for k, v in sorted(summary["statuses"].items()))
+        print(f"{summary['events']} events in {summary['seconds']} s ({summary['events_per_second']} events/s): {statuses}")
+        print(f"latency {summary['latency_ms']}")
+        for failure in summary["failures"][:10]:
+            print(f"failed: event {failure['index']} in {failure.get('action_name')}: {failure.get('error_class')} "
+                  f"{failure.get('name')}: {failure.get('message')}")
+        for refused in summary["refused"][:10]:
+            print(f"invalid: event {refused['index']}: {refused['message']}")
+        print(f"results: {results}")
+        if notebook:
+            print(f"executed notebook: {notebook}")
+    denied = summary["statuses"].get("denied", 0)
+    return 1 if summary["failed"] or (args.fail_on == "deny" and denied) else 0
+
+
+def _events_file(args: argparse.Namespace) -> Path:
+    """A one-line events file for a single --event run."""
+    from .runs_cmd import read_json_file
+
+    event = read_json_file(args.event, "event")
+    folder = Path(tempfile.mkdtemp(prefix="jupyter-actions-run-"))
+    path = folder / (Path(args.event).stem + ".jsonl")
+    path.write_text(json.dumps(event) + "\n")
+    return path
+
+
+def _print_single(args: argparse.Namespace, results: Path, notebook: Path | None) -> int:
+    from . import open_tenant
+    from .runs_cmd import _exit_status, _print_execution
+
+    line = json.loads(results.read_text().splitlines()[0])
+    if line["status"] == "invalid":
+        from ..errors import PayloadError
+
+        raise PayloadError(line["error"])
+    with open_tenant(args) as tenant:
+        execution = tenant.execution(line["execution_id"])
+    _print_execution(args, execution)
+    if notebook and not args.json:
+        print(f"\nexecuted notebook: {notebook}")
+    return _exit_status(execution.outcome, args.fail_on)
+
+
+def _count_lines(path: Path) -> int:
+    with path.open("rb") as handle:
+        return sum(1 for line in handle if line.strip())
+
+
+def _progress_bar(total: int):  # noqa: ANN202
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, unit="event", file=sys.stderr)
+
+    def update_to(done: int) -> None:
+        bar.update(done - bar.n)
+
+    bar.update_to = update_to
+    return bar

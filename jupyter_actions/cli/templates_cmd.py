@@ -1,0 +1,56 @@
+"""``templates list|show ID``: the template gallery."""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+
+from . import output
+
+
+def register(commands, common: argparse.ArgumentParser) -> None:  # noqa: ANN001
+    parser = commands.add_parser("templates", help="the template gallery: starter actions with test cases", parents=[common])
+    sub = parser.add_subparsers(dest="templates_command", metavar="SUBCOMMAND", required=True)
+    listing = sub.add_parser("list", help="every template with its trigger, secrets and dependencies", parents=[common])
+    listing.add_argument("--json", action="store_true", help="print JSON only")
+    listing.set_defaults(func=_list)
+    show = sub.add_parser("show", help="one template: description, needs, test cases and code", parents=[common],
+                          description="Show a template. `--code` prints only the action code, ready for "
+                                      "`jupyter-actions save NAME --trigger T --code FILE`.")
+    show.add_argument("id")
+    show.add_argument("--code", action="store_true", help="print only the code")
+    show.add_argument("--json", action="store_true", help="print JSON only")
+    show.set_defaults(func=_show)
+
+
+def _list(args: argparse.Namespace) -> int:
+    from ..templates import list_templates
+
+    found = list_templates()
+    if args.json:
+        output.emit_json([t.to_json() for t in found])
+        return 0
+    output.table(["id", "trigger", "title", "secrets", "dependencies"],
+                 [(t.id, t.trigger, t.title, ", ".join(t.secrets), ", ".join(t.dependencies)) for t in found])
+    return 0
+
+
+def _show(args: argparse.Namespace) -> int:
+    from ..templates import get_template
+
+    template = get_template(args.id)
+    if args.json:
+        output.emit_json(template.to_json())
+    elif args.code:
+        print(template.code, end="")
+    else:
+        print(f"{template.title}  ({template.id}, trigger {template.trigger})\n")
+        print(template.description + "\n")
+        print(f"secrets       {', '.join(template.secrets) or '(none)'}")
+        print(f"dependencies  {', '.join(template.dependencies) or '(none)'}")
+        print("test cases    " + "; ".join(case.name for case in template.cases))
+        save = ["jupyter-actions", "save", template.id, "--code", f"{template.id}.py", *template.options()]
+        print(f"create it     jupyter-actions templates show {template.id} --code > {template.id}.py && {shlex.join(save)}")
+        print(f"in a notebook %action new --template {template.id}\n")
+        print(template.code, end="")
+    return 0

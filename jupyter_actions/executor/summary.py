@@ -1,0 +1,98 @@
+"""The audit of a batch: counts, latency percentiles, slowest actions, failures."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..model import Execution
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+@dataclass
+class BatchSummary:
+    trigger_id: str
+    events: int = 0
+    seconds: float = 0.0
+    statuses: Counter = field(default_factory=Counter)
+    refused: list[dict[str, Any]] = field(default_factory=list)
+    failures: list[dict[str, Any]] = field(default_factory=list)
+    durations: list[float] = field(default_factory=list)
+    action_durations: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+
+    MAX_LISTED = 50
+
+    def add(self, index: int, execution: Execution) -> None:
+        self.events += 1
+        status = execution.outcome["status"]
+        self.statuses[status] += 1
+        self.durations.append(execution.duration_ms)
+        for result in execution.results:
+            self.action_durations[result["action_name"]].append(result["response"]["stats"].get("action_duration_ms", 0.0))
+        if status == "failed" and len(self.failures) < self.MAX_LISTED:
+            error = execution.outcome["error"] or {}
+            self.failures.append({"index": index, "execution_id": execution.id, **error})
+
+    def refuse(self, index: int, message: str) -> None:
+        self.events += 1
+        self.statuses["invalid"] += 1
+        if len(self.refused) < self.MAX_LISTED:
+            self.refused.append({"index": index, "message": message})
+
+    @property
+    def failed(self) -> int:
+        return self.statuses["failed"] + self.statuses["invalid"]
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "trigger_id": self.trigger_id, "events": self.events, "seconds": round(self.seconds, 3),
+            "events_per_second": round(self.events / self.seconds, 1) if self.seconds else None,
+            "statuses": dict(self.statuses), "failed": self.failed,
+            "latency_ms": {f"p{int(q * 100)}": round(percentile(self.durations, q), 3) for q in (0.5, 0.9, 0.99)},
+            "slowest_actions": self.slowest_actions(), "failures": self.failures, "refused": self.refused,
+        }
+
+    def slowest_actions(self) -> list[dict[str, Any]]:
+        rows = [{"action_name": name, "runs": len(values), "p50_ms": round(percentile(values, 0.5), 3),
+                 "p99_ms": round(percentile(values, 0.99), 3), "max_ms": round(max(values), 3)}
+                for name, values in self.action_durations.items()]
+        return sorted(rows, key=lambda r: r["p99_ms"], reverse=True)
+
+    def write(self, path: Path) -> None:
+        path.write_text(json.dumps(self.to_json(), indent=2))
+
+    def markdown(self) -> str:
+        data = self.to_json()
+        lines = [f"## {self.trigger_id}: {self.events} events in {data['seconds']} s"
+                 + (f" ({data['events_per_second']} events/s)" if data["events_per_second"] else ""), "",
+                 "| outcome | executions |", "|---|---|"]
+        lines += [f"| {status} | {count} |" for status, count in sorted(self.statuses.items())]
+        lines += ["", "| latency | ms |", "|---|---|"] + [f"| {k} | {v} |" for k, v in data["latency_ms"].items()]
+        lines += ["", "### Slowest actions", "", "| action | runs | p50 ms | p99 ms | max ms |", "|---|---|---|---|---|"]
+        lines += [f"| {r['action_name']} | {r['runs']} | {r['p50_ms']} | {r['p99_ms']} | {r['max_ms']} |"
+                  for r in data["slowest_actions"]]
+        lines += ["", f"### Failed executions ({self.statuses['failed']})", ""]
+        if self.failures:
+            lines += ["| event | execution | action | error class | error |", "|---|---|---|---|---|"]
+            lines += [f"| {f['index']} | {f['execution_id']} | {f.get('action_name')} | {f.get('error_class')} | "
+                      f"{_cell(f.get('name'))}: {_cell(f.get('message'))} |" for f in self.failures]
+        else:
+            lines.append("None.")
+        if self.refused:
+            lines += ["", f"### Events that do not fit the trigger ({self.statuses['invalid']})", "",
+                      "| event | problem |", "|---|---|"]
+            lines += [f"| {r['index']} | {_cell(r['message'])} |" for r in self.refused]
+        return "\n".join(lines)
+
+
+def _cell(text: Any) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")[:300]
