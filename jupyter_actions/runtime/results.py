@@ -1,0 +1,93 @@
+"""The parent's side of one job in flight: assembling its result from the worker's frames."""
+
+from __future__ import annotations
+
+import math
+import time
+
+from .._clock import iso_from_epoch
+from . import limits
+from .jobs import Job, Step
+from .protocol import ProtocolError, decode, encode_json
+
+
+class Flight:
+    """One job on one worker: step results received so far, the job's deadline."""
+
+    __slots__ = ("index", "job", "results", "handed", "handed_wall", "deadline")
+
+    def __init__(self, index: int, job: Job) -> None:
+        self.index = index
+        self.job = job
+        self.results: list[dict] = []
+        self.deadline = math.inf
+
+    def start(self) -> None:
+        """The worker begins this job now: the job's deadline and its first step's clock."""
+        self.handed = time.monotonic()
+        self.handed_wall = time.time()
+        self.deadline = self.handed + self.job.timeout_s
+
+    def receive(self, data: dict) -> dict | None:
+        """Take one frame of this job; the job's result once the worker says it is done."""
+        step_result = data.get("r")
+        if step_result is not None:
+            now = time.monotonic()
+            self.results.append(_annotate(self.job.steps[len(self.results)], step_result,
+                                          now - self.handed))
+            self.handed = now
+        if "done" in data:
+            event = data.get("e")
+            if event is None:  # no api command: the job's own event, unchanged
+                event = self.job.event
+                if "secrets" in event:
+                    event = {k: v for k, v in event.items() if k != "secrets"}
+            return {"results": self.results, "event": event, "cache": data["c"]}
+        if "fatal" in data:
+            raise ProtocolError(data["fatal"])
+        return None
+
+    def fail(self, name: str, message: str, error_class: str) -> dict:
+        """The result of a job cut short: finished steps, then the running step with the error.
+
+        Event and cache are the job's input ones: the worker that changed them is gone.
+        """
+        steps, results = self.job.steps, self.results
+        if len(results) < len(steps):
+            elapsed_ms = round((time.monotonic() - self.handed) * 1000.0, 3)
+            results.append({
+                **_identity(steps[len(results)]),
+                "started_at": results[-1]["ended_at"] if results else iso_from_epoch(self.handed_wall),
+                "ended_at": iso_from_epoch(time.time()),
+                "response": {"logs": "", "stats": _failed_stats(elapsed_ms),
+                             "error": limits.error(name, message, error_class)},
+                "commands": [],
+                "control": "stop",
+            })
+        event = decode(encode_json(self.job.event))
+        event.pop("secrets", None)
+        return {"results": results, "event": event, "cache": decode(encode_json(self.job.cache))}
+
+
+def _identity(step: Step) -> dict:
+    return {"action_name": step.action_name, "action_id": step.action_id,
+            "version_id": step.version_id, "version_number": step.version_number,
+            "binding_id": step.binding_id}
+
+
+def _annotate(step: Step, result: dict, request_s: float) -> dict:
+    """Add what only the parent knows: the step's identity and how long its request took."""
+    stats = result["response"]["stats"]
+    request_ms = request_s * 1000.0
+    stats["runtime_external_call_duration_ms"] = round(
+        max(request_ms - stats["total_runtime_execution_duration_ms"], 0.0), 3)
+    stats["total_request_duration_ms"] = round(request_ms, 3)
+    return {**_identity(step), **result}
+
+
+def _failed_stats(elapsed_ms: float) -> dict[str, float]:
+    return {"action_duration_ms": elapsed_ms, "boot_duration_ms": 0.0,
+            "network_duration_ms": 0.0, "runtime_processing_duration_ms": 0.0,
+            "runtime_external_call_duration_ms": 0.0,
+            "total_runtime_execution_duration_ms": elapsed_ms,
+            "total_request_duration_ms": elapsed_ms}

@@ -1,0 +1,118 @@
+"""pool.map: batches on every worker, a result for every job, faults confined to their job."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from jupyter_actions.errors import TriggerNotFound
+from jupyter_actions.runtime import Job, WorkerPool
+
+from .conftest import assert_healthy, job, step
+
+H = "on_execute_post_login"
+ECHO = f"def {H}(event, api):\n    print(event.user.user_id)\n    api.id_token.set_custom_claim('n', event.user.user_id)\n"
+HANG = f"def {H}(event, api):\n    while True:\n        pass\n"
+DIE = f"import os\ndef {H}(event, api):\n    os._exit(9)\n"
+
+
+def numbered(n: int, code: str = ECHO, timeout_s: float = 5.0) -> Job:
+    event = {"user": {"user_id": f"user-{n}"}}
+    return job(step(code, name="echo"), event=event, timeout_s=timeout_s)
+
+
+def check(index: int, result: dict) -> None:
+    only = result["results"][0]
+    assert only["response"]["error"] is None, (index, only["response"]["error"])
+    assert only["response"]["logs"] == f"user-{index}\n"
+    assert only["commands"] == [{"type": "id_token.set_custom_claim", "key": "n", "value": f"user-{index}"}]
+
+
+def test_map_returns_every_result_with_one_timeout_among_them(pool: WorkerPool) -> None:
+    jobs = [numbered(n) for n in range(300)]
+    jobs[37] = numbered(37, HANG, timeout_s=0.3)
+    jobs[150] = numbered(150, DIE)
+    got = dict(pool.map(iter(jobs), batch_size=16))
+    assert sorted(got) == list(range(300))
+    for index, result in sorted(got.items()):
+        if index == 37:
+            error = result["results"][0]["response"]["error"]
+            assert (error["error_class"], error["message"]) == (
+                "action_timeout", "the execution exceeded the 0.3 s limit")
+        elif index == 150:
+            assert result["results"][0]["response"]["error"]["message"] == "the worker exited with status 9"
+        else:
+            check(index, result)
+    assert_healthy(pool)
+
+
+def test_map_yields_as_jobs_finish(pool: WorkerPool) -> None:
+    slow = f"import time\ndef {H}(event, api):\n    time.sleep(0.3)\n    print(event.user.user_id)\n"
+    jobs = [numbered(0, slow)] + [numbered(n) for n in range(1, 5)]
+    order = [index for index, _ in pool.map(jobs, batch_size=1)]
+    assert sorted(order) == list(range(5))
+    assert order[0] != 0 and order.index(0) >= 2  # the slow one came after quicker ones
+
+
+def test_the_deadline_of_a_job_starts_when_its_worker_starts_it(overlay_dir) -> None:
+    sleepy = f"import time\ndef {H}(event, api):\n    time.sleep(0.1)\n    print(event.user.user_id)\n"
+    with WorkerPool(max_workers=1, overlay_dir=overlay_dir) as solo:
+        got = dict(solo.map([numbered(n, sleepy, timeout_s=0.5) for n in range(8)], batch_size=8))
+    assert all(r["results"][0]["response"]["error"] is None for r in got.values())
+
+
+def test_map_uses_every_worker(pool: WorkerPool) -> None:
+    code = f"import os\ndef {H}(event, api):\n    print(os.getpid())\n"
+    pids = {r["results"][0]["response"]["logs"] for _, r in pool.map(numbered(n, code) for n in range(64))}
+    assert len(pids) == pool.max_workers
+
+
+def test_stopping_early_leaves_the_pool_working(pool: WorkerPool) -> None:
+    for index, result in pool.map(numbered(n) for n in range(1000)):
+        break
+    assert len(pool._live) <= pool.max_workers
+    assert sorted(dict(pool.map([numbered(n) for n in range(10)]))) == list(range(10))
+    assert_healthy(pool)
+
+
+def test_a_bad_trigger_is_reported_before_anything_runs(pool: WorkerPool) -> None:
+    bad = Job(trigger_id="post-logon", event={}, steps=(), cache={})
+    with pytest.raises(TriggerNotFound):
+        list(pool.map([numbered(0), bad]))
+    with pytest.raises(TriggerNotFound):
+        pool.run(bad)
+    assert_healthy(pool)
+
+
+def test_map_throughput_smoke(pool: WorkerPool) -> None:
+    """Not a benchmark: guards against a per-job cost in the order of milliseconds."""
+    jobs = [numbered(n) for n in range(2000)]
+    started = time.perf_counter()
+    count = sum(1 for _ in pool.map(jobs))
+    elapsed = time.perf_counter() - started
+    assert count == 2000
+    assert elapsed < 10 * (os.cpu_count() or 1)
+
+
+def test_large_events_cross_the_pipes_whole(pool: WorkerPool) -> None:
+    """Messages bigger than a pipe: partial reads and writes, in run and in map."""
+    big = "x" * (3 * 1024 * 1024)
+    code = (f"def {H}(event, api):\n"
+            "    api.user.set_app_metadata('size', len(event.user.user_metadata.blob))\n"
+            "    print(event.user.user_id)\n")
+
+    def heavy(n: int) -> Job:
+        event = {"user": {"user_id": f"user-{n}", "user_metadata": {"blob": big},
+                          "app_metadata": {}}}
+        return job(step(code, name="heavy"), event=event, timeout_s=30)
+
+    result = pool.run(heavy(0))
+    assert result["event"]["user"]["app_metadata"]["size"] == len(big)
+    assert result["event"]["user"]["user_metadata"]["blob"] == big
+    got = dict(pool.map([heavy(n) for n in range(6)], batch_size=3))
+    assert sorted(got) == list(range(6))
+    for index, result in got.items():
+        assert result["results"][0]["response"]["logs"] == f"user-{index}\n"
+        assert result["event"]["user"]["user_metadata"]["blob"] == big
