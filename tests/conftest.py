@@ -24,6 +24,15 @@ def actions_home(tmp_path, monkeypatch) -> Path:
     return home
 
 
+@pytest.fixture(autouse=True)
+def _close_worker_pools():
+    """Tests use throwaway environments; stop their workers instead of keeping them warm."""
+    yield
+    from jupyter_actions.engine import pools
+
+    pools.close_all()
+
+
 @pytest.fixture
 def tenant(actions_home):
     from jupyter_actions import Tenant

@@ -6,7 +6,6 @@ import copy
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
-from pathlib import Path
 from typing import Any
 
 from .._clock import iso_from_epoch
@@ -29,10 +28,9 @@ from .runner import EnvResolver, Limits, run_steps
 class Engine:
     """Runs a tenant's actions; one per `Tenant`."""
 
-    def __init__(self, store: Store, cipher: Cipher, overlay_dir: Path, env_for: EnvResolver):
+    def __init__(self, store: Store, cipher: Cipher, env_for: EnvResolver):
         self.store = store
         self.cipher = cipher
-        self.overlay_dir = overlay_dir
         self.env_for = env_for
         self._plans: dict[str, tuple[int, list[PlannedStep], dict]] = {}
         self._last_prune = 0.0
@@ -105,7 +103,7 @@ class Engine:
     def _parallel_batch(self, trigger: Trigger, events: Iterable[dict], planned: list[PlannedStep], limits: Limits,
                         cache: dict, directory: dict | None, record: bool, kind: str,
                         sys_path: tuple[str, ...]) -> Iterator[tuple[int, Execution | ActionsError]]:
-        pool = pool_for(sys_path, memory_mb=limits.memory_mb, log_limit=limits.log_limit, overlay_dir=self.overlay_dir)
+        pool = pool_for(sys_path, memory_mb=limits.memory_mb, log_limit=limits.log_limit)
         steps = tuple(p.step for p in planned)
         accepted: list[tuple[int, dict]] = []  # job position -> (event index, event)
         refused: list[tuple[int, ActionsError]] = []
@@ -206,7 +204,7 @@ class Engine:
         started = time.time()
         cache_before = self._hot_state(trigger)[1] if cache is None else cache
         run = run_steps(trigger, event, planned, cache=cache_before, directory=directory, phase=phase,
-                        limits=limits, overlay_dir=self.overlay_dir, env_for=self.env_for)
+                        limits=limits, env_for=self.env_for)
         results = (list(previous.results) if previous else []) + run.results
         folded = outcome.fold(trigger, results, run.event)
         ended = time.time()

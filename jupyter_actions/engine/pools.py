@@ -4,22 +4,18 @@ from __future__ import annotations
 
 import atexit
 import threading
-from pathlib import Path
-
 from ..runtime import WorkerPool
 
 _pools: dict[tuple, WorkerPool] = {}
 _lock = threading.Lock()
 
 
-def pool_for(sys_path: tuple[str, ...], *, memory_mb: int, log_limit: int, overlay_dir: Path) -> WorkerPool:
-    key = (sys_path, memory_mb, log_limit, str(overlay_dir))
+def pool_for(sys_path: tuple[str, ...], *, memory_mb: int, log_limit: int) -> WorkerPool:
+    key = (sys_path, memory_mb, log_limit)
     with _lock:
         pool = _pools.get(key)
         if pool is None:
-            pool = _pools[key] = WorkerPool(
-                sys_path=sys_path, memory_mb=memory_mb, log_limit=log_limit, overlay_dir=overlay_dir
-            )
+            pool = _pools[key] = WorkerPool(sys_path=sys_path, memory_mb=memory_mb, log_limit=log_limit)
         return pool
 
 

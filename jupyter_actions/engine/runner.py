@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ..runtime import Job
@@ -40,7 +39,6 @@ def run_steps(
     directory: dict | None,
     phase: str,
     limits: Limits,
-    overlay_dir: Path,
     env_for: EnvResolver,
 ) -> RunOutput:
     """Run the steps in order with flow semantics; stops where the worker says the flow stops."""
@@ -57,7 +55,7 @@ def run_steps(
             directory=directory, phase=phase if index == 0 else "execute",
             timeout_s=max(deadline - time.monotonic(), 0.001),
         )
-        pool = pool_for(sys_path, memory_mb=limits.memory_mb, log_limit=limits.log_limit, overlay_dir=overlay_dir)
+        pool = pool_for(sys_path, memory_mb=limits.memory_mb, log_limit=limits.log_limit)
         output = pool.run(job)
         results.extend(output["results"])
         event, cache = output["event"], output["cache"]

@@ -50,7 +50,7 @@ class Tenant:
         if self._engine is None:
             from ..engine.engine import Engine
 
-            self._engine = Engine(self.store, self.cipher, self.home / "runtime-overlay", self._env_for)
+            self._engine = Engine(self.store, self.cipher, self._env_for)
         return self._engine
 
     def _env_for(self, lock: str | None) -> tuple[str, ...]:
