@@ -47,6 +47,7 @@ __all__ = [
     "TriggerNotFound",
     "VersionNotFound",
     "__version__",
+    "load_ipython_extension",
 ]
 
 
@@ -56,3 +57,16 @@ def __getattr__(name: str) -> Any:
 
         return Tenant
     raise AttributeError(f"module 'jupyter_actions' has no attribute {name!r}")
+
+
+def load_ipython_extension(ipython: Any) -> None:
+    """``%load_ext jupyter_actions``: register the ``%%action`` and ``%action`` magics."""
+    from .magics import load_ipython_extension as load
+
+    load(ipython)
+
+
+def unload_ipython_extension(ipython: Any) -> None:
+    from .magics import unload_ipython_extension as unload
+
+    unload(ipython)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -18,8 +19,10 @@ from ..store.rows import action_row
 from ..tenant import settings
 from ..triggers import Trigger, get_trigger
 from ..store.hot import HotReader
-from . import outcome, plan, records
-from .writer import CacheChange, writer_for
+from ..triggers import _outcome as outcome
+from . import lean, plan, records
+from .lean import BatchResult
+from .writer import CacheChange, Pending, writer_for
 from .plan import PlannedStep
 from .pools import pool_for
 from .runner import EnvResolver, Limits, run_steps
@@ -90,6 +93,57 @@ class Engine:
         for index, result in results:
             yield index, result if isinstance(result, ActionsError) else records.redacted(result, secret_values)
 
+    def run_lines(self, trigger_id: str, lines: Iterable[str], *, record: bool = True,
+                  kind: str = "flow") -> Iterator[BatchResult]:
+        """The executor's batch: each line a JSON event; yields a BatchResult per line as it
+        finishes. Lines are handed to the workers as text (see engine/lean.py)."""
+        trigger = get_trigger(trigger_id)
+        generation, cache = self._hot_state(trigger)
+        planned, limits = self._flow_plan(trigger, generation)
+        environments = {self.env_for(p.lock) for p in planned}
+        if len(environments) > 1 or any("cache" in p.step.code for p in planned):
+            yield from self._decoded_lines(trigger_id, lines, record, kind)
+            return
+        pool = pool_for(environments.pop(), memory_mb=limits.memory_mb, log_limit=limits.log_limit)
+        steps = tuple(p.step for p in planned)
+        secret_values = plan.secret_values(planned)
+        texts: list[str] = []
+
+        def jobs() -> Iterator[Job]:
+            for line in lines:
+                texts.append(line)
+                yield Job(trigger_id=trigger.id, event=None, event_json=line, steps=steps, cache=cache,
+                          timeout_s=limits.timeout_s)
+
+        for index, output in pool.map(jobs()):
+            result, rows = lean.from_lean(index, output, trigger, planned, texts[index], secret_values, kind)
+            texts[index] = ""
+            if rows is not None and record:
+                self.writer.submit(rows)
+            yield result
+
+    def _decoded_lines(self, trigger_id: str, lines: Iterable[str], record: bool, kind: str) -> Iterator[BatchResult]:
+        malformed: dict[int, str] = {}
+
+        def events() -> Iterator[dict | None]:
+            for index, line in enumerate(lines):
+                try:
+                    value = json.loads(line)
+                except ValueError as exc:
+                    malformed[index] = f"not valid JSON: {getattr(exc, 'msg', exc)}"
+                    value = None
+                else:
+                    if not isinstance(value, dict):
+                        malformed[index] = f"an event must be a JSON object, not {type(value).__name__}"
+                        value = None
+                yield value
+
+        for index, result in self.run_batch(trigger_id, events(), record=record, kind=kind, redacted=True):
+            if index in malformed:
+                yield lean.BatchResult(index, malformed=malformed.pop(index))
+            else:
+                yield lean.from_execution(index, result)
+
     def _ordered_batch(self, trigger: Trigger, events: Iterable[dict], planned: list[PlannedStep], limits: Limits,
                        directory: dict | None, record: bool, kind: str) -> Iterator[tuple[int, Execution | ActionsError]]:
         for index, event in enumerate(events):
@@ -128,7 +182,7 @@ class Engine:
             execution = self._from_output(kind, trigger, event, output)
             if record:
                 changed = output["cache"] != cache
-                self.writer.submit(records.rows_of(execution, None, secret_values),
+                self.writer.submit(Pending(execution, None, secret_values),
                                    CacheChange(trigger.id, cache, output["cache"]) if changed else None)
             yield index, execution
         while refused:
@@ -225,7 +279,7 @@ class Engine:
         state = _suspension_state(execution.outcome, run, planned, secret_values) if kind == "flow" else None
         first = len(previous.results) if previous else 0
         cache = CacheChange(execution.trigger_id, cache_before, run.cache) if run.cache != cache_before else None
-        self.writer.submit(records.rows_of(execution, state, secret_values, first), cache)
+        self.writer.submit(Pending(execution, state, secret_values, first), cache)
         self._maybe_prune()
         if state is not None:
             self.writer.flush()  # a continue may come from another process

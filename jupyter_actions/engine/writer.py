@@ -16,10 +16,22 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ActionsError, ExecutionError
+from ..model import Execution
 from ..store import Store
 from . import records
 
 _BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Pending:
+    """An execution to store; serialised (and redacted) by the writer thread, which runs
+    while the caller waits on its next worker, so logins do not pay for it."""
+
+    execution: Execution
+    state: dict | None
+    secret_values: list[str]
+    first_position: int = 0
 
 
 @dataclass(frozen=True)
@@ -45,14 +57,15 @@ def writer_for(store: Store) -> "RecordWriter":
 class RecordWriter:
     def __init__(self, store: Store):
         self._store = store
-        self._queue: deque[tuple[records.Rows, CacheChange | None]] = deque()
+        self._queue: deque[tuple[Pending | records.Rows, CacheChange | None]] = deque()
         self._cond = threading.Condition()
         self._busy = 0
         self._error: str | None = None
         self._thread: threading.Thread | None = None
         self.pending_cache = Counter()  # trigger id -> queued writes that touch its cache
 
-    def submit(self, record: records.Rows, cache: CacheChange | None = None) -> None:
+    def submit(self, record: Pending | records.Rows, cache: CacheChange | None = None) -> None:
+        """Queue an execution (serialised by the writer) or rows already serialised."""
         with self._cond:
             self._raise_error()
             self._queue.append((record, cache))
@@ -82,11 +95,13 @@ class RecordWriter:
                 batch = [self._queue.popleft() for _ in range(min(len(self._queue), _BATCH))]
                 self._busy = len(batch)
             try:
+                rows = [p if isinstance(p, records.Rows) else
+                        records.rows_of(p.execution, p.state, p.secret_values, p.first_position) for p, _ in batch]
                 with self._store.write(lifecycle=False) as conn:
                     for _, cache in batch:
                         if cache:
                             records.save_cache(conn, cache.trigger_id, cache.before, cache.after)
-                    records.write_batch(conn, [record for record, _ in batch])
+                    records.write_batch(conn, rows)
             except (ActionsError, Exception) as exc:  # noqa: BLE001 - reported at the next call
                 with self._cond:
                     self._error = str(exc)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from ..errors import ActionsError
-from .events import read_events
+from ..errors import InvalidInputError
+from .events import check_readable
 from .summary import BatchSummary
 
 PROGRESS_EVERY_S = 0.25
@@ -15,27 +16,27 @@ PROGRESS_EVERY_S = 0.25
 
 def execute_batch(tenant: str | None, trigger: str, events_path: str, results_path: str,
                   progress_path: str | None = None, on_progress=None) -> BatchSummary:  # noqa: ANN001
-    """Run the trigger's flow over every event and record the executions.
+    """Run the trigger's flow over every line of the events file and record the executions.
 
-    Writes one JSON line per event to ``results_path`` (``index``, ``execution_id``,
-    ``status``, ``outcome``; secret values redacted), the summary beside it
-    (``<results>.summary.json``), and the number of events done to ``progress_path``.
+    Writes one JSON line per event to ``results_path`` in the order they finish (``index``,
+    ``execution_id``, ``status``, ``outcome``; secret values redacted), the summary beside it
+    (``<results>.summary.json``) and the number of events done to ``progress_path``. A line
+    that is not a JSON object is reported with its line number once the others are done.
     """
     from ..tenant import Tenant
 
     summary = BatchSummary(trigger)
+    numbers: list[int] = []  # line number of each event
+    malformed: list[tuple[int, str]] = []
     results = Path(results_path)
     started = time.perf_counter()
     last_progress = 0.0
     with Tenant(tenant) as opened, results.open("w", encoding="utf-8") as out:
-        for index, result in opened.engine.run_batch(trigger, read_events(events_path), redacted=True):
-            if isinstance(result, ActionsError):
-                summary.refuse(index, str(result))
-                out.write(json.dumps({"index": index, "execution_id": None, "status": "invalid", "error": str(result)}) + "\n")
-                continue
-            summary.add(index, result)
-            out.write(json.dumps({"index": index, "execution_id": result.id, "status": result.outcome["status"],
-                                  "outcome": result.outcome}) + "\n")
+        for result in opened.engine.run_lines(trigger, _lines(events_path, numbers)):
+            summary.add(result)
+            out.write(_result_line(result) + "\n")
+            if result.malformed:
+                malformed.append((numbers[result.index], result.malformed))
             now = time.perf_counter()
             if now - last_progress > PROGRESS_EVERY_S:
                 last_progress = now
@@ -43,7 +44,27 @@ def execute_batch(tenant: str | None, trigger: str, events_path: str, results_pa
         summary.seconds = time.perf_counter() - started
     _progress(summary.events, progress_path, on_progress)
     summary.write(summary_path(results))
+    if malformed:
+        number, message = min(malformed)
+        more = f" (and {len(malformed) - 1} more lines)" if len(malformed) > 1 else ""
+        raise InvalidInputError(f"{events_path} line {number}: {message}{more}")
     return summary
+
+
+def _lines(path: str, numbers: list[int]) -> Iterator[str]:
+    with check_readable(path).open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, 1):
+            if line.strip():
+                numbers.append(number)
+                yield line
+
+
+def _result_line(result) -> str:  # noqa: ANN001
+    if result.execution_id is None:
+        return json.dumps({"index": result.index, "execution_id": None, "status": "invalid",
+                           "error": result.invalid or result.malformed})
+    head = json.dumps({"index": result.index, "execution_id": result.execution_id, "status": result.status})
+    return f'{head[:-1]}, "outcome": {result.outcome_json}}}'
 
 
 def summary_path(results: str | Path) -> Path:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..model import Execution
+from ..engine.lean import BatchResult
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -31,22 +31,19 @@ class BatchSummary:
 
     MAX_LISTED = 50
 
-    def add(self, index: int, execution: Execution) -> None:
+    def add(self, result: BatchResult) -> None:
         self.events += 1
-        status = execution.outcome["status"]
-        self.statuses[status] += 1
-        self.durations.append(execution.duration_ms)
-        for result in execution.results:
-            self.action_durations[result["action_name"]].append(result["response"]["stats"].get("action_duration_ms", 0.0))
-        if status == "failed" and len(self.failures) < self.MAX_LISTED:
-            error = execution.outcome["error"] or {}
-            self.failures.append({"index": index, "execution_id": execution.id, **error})
-
-    def refuse(self, index: int, message: str) -> None:
-        self.events += 1
-        self.statuses["invalid"] += 1
-        if len(self.refused) < self.MAX_LISTED:
-            self.refused.append({"index": index, "message": message})
+        if result.execution_id is None:
+            self.statuses["invalid"] += 1
+            if len(self.refused) < self.MAX_LISTED:
+                self.refused.append({"index": result.index, "message": result.invalid or result.malformed})
+            return
+        self.statuses[result.status] += 1
+        self.durations.append(result.duration_ms)
+        for name, duration, _ in result.steps:
+            self.action_durations[name].append(duration)
+        if result.status == "failed" and len(self.failures) < self.MAX_LISTED:
+            self.failures.append({"index": result.index, "execution_id": result.execution_id, **(result.error or {})})
 
     @property
     def failed(self) -> int:

@@ -45,11 +45,11 @@ main(sys.argv[2:])
 """
 
 
-def worker_command(overlay: Path, fd_in: int, fd_out: int, memory_mb: int, log_limit: int,
-                   sys_path: tuple[str, ...]) -> list[str]:
+def worker_command(overlay: Path, fd_in: int, fd_out: int, fd_progress: int, memory_mb: int,
+                   log_limit: int, sys_path: tuple[str, ...]) -> list[str]:
     """The worker's argv: paths and numbers only, never a secret."""
     return [sys.executable, "-I", "-S", "-c", BOOTSTRAP, str(overlay),
-            str(fd_in), str(fd_out), str(memory_mb), str(log_limit), *sys_path]
+            str(fd_in), str(fd_out), str(fd_progress), str(memory_mb), str(log_limit), *sys_path]
 
 
 def worker_environment() -> dict[str, str]:

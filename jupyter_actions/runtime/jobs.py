@@ -23,10 +23,15 @@ class Step:
 
 @dataclass(frozen=True)
 class Job:
+    """A flow execution. With ``event_json`` (the event as JSON text) it is a lean job: the
+    worker validates the event, folds the outcome and returns the serialised, redacted
+    execution in one frame (see lean.py); ``event`` is then unused."""
+
     trigger_id: str
-    event: dict                 # without secrets: the worker sets event.secrets per step
+    event: dict | None          # without secrets: the worker sets event.secrets per step
     steps: tuple[Step, ...]
     cache: dict                 # snapshot of the trigger's cache
     directory: dict | None = None
     phase: str = "execute"      # or "continue" for the first step of a resumed flow
     timeout_s: float = 20.0     # wall clock for the whole job
+    event_json: str | None = None

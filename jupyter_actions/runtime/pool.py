@@ -198,16 +198,16 @@ class WorkerPool:
 
     def _fault(self, worker: WorkerProcess, flight: Flight, exc: BaseException) -> dict:
         """The result of a job whose worker has to go; the worker is ended here."""
+        step = worker.running_step()
         if isinstance(exc, Timeout):
             worker.kill()
-            return flight.fail("TimeoutError", limits.timeout_message(flight.job.timeout_s),
-                               limits.ACTION_TIMEOUT)
-        if isinstance(exc, (Closed, OSError)):
-            message = limits.death_message(worker.reap(), self.memory_mb)
+            failure = ("TimeoutError", limits.timeout_message(flight.job.timeout_s), limits.ACTION_TIMEOUT)
+        elif isinstance(exc, (Closed, OSError)):
+            failure = ("PlatformError", limits.death_message(worker.reap(), self.memory_mb), limits.PLATFORM_ERROR)
         else:
             worker.kill()
-            message = f"the worker failed: {exc}"
-        return flight.fail("PlatformError", message, limits.PLATFORM_ERROR)
+            failure = ("PlatformError", f"the worker failed: {exc}", limits.PLATFORM_ERROR)
+        return flight.fail(*failure, running_step=step)
 
     # -- messages ----------------------------------------------------------------------------
 
@@ -215,6 +215,7 @@ class WorkerPool:
         """The frame for ``jobs`` on ``worker``: code and secrets only where it lacks them."""
         keys = worker.keys
         out = []
+        blobs: list[bytes] = []
         for job in jobs:
             steps = []
             for step in job.steps:
@@ -228,13 +229,22 @@ class WorkerPool:
                         spec["secrets"] = keys[step.key] = dict(step.secrets)
                     keys.move_to_end(step.key)
                 steps.append(spec)
-            out.append({"t": job.trigger_id, "e": job.event, "c": job.cache,
+            if job.event_json is None:
+                out.append({"t": job.trigger_id, "e": job.event, "c": job.cache,
+                            "d": job.directory, "p": job.phase, "s": steps})
+                continue
+            for spec, step in zip(steps, job.steps):
+                spec["i"] = [step.action_id, step.version_id, step.version_number, step.binding_id]
+            blobs.append(job.event_json.encode())
+            out.append({"t": job.trigger_id, "x": len(blobs) - 1, "c": job.cache,
                         "d": job.directory, "p": job.phase, "s": steps})
         message: dict[str, Any] = {"jobs": out}
+        if blobs:
+            message["blobs"] = [len(blob) for blob in blobs]
         if len(keys) > MAX_KEYS:
             message["drop"] = _evict(keys, out)
         try:
-            return pack(message)
+            return pack(message, blobs)
         except (TypeError, ValueError) as exc:
             worker.retired = True  # it was told of keys it will never get: replace it
             raise ExecutionError(f"the job cannot be sent to a worker: {exc}") from None

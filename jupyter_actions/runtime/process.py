@@ -16,6 +16,7 @@ from .protocol import Closed, FrameReader, FrameWriter, ProtocolError, Timeout, 
 BOOT_TIMEOUT_S = 30.0    # from the start of the process to its hello
 REAP_TIMEOUT_S = 5.0     # for a process that closed its pipe to finish exiting
 PIPE_BYTES = 1 << 20
+PROGRESS_BYTES = 8
 
 
 class WorkerProcess:
@@ -25,6 +26,9 @@ class WorkerProcess:
                  log_limit: int, env: dict[str, str]) -> None:
         child_in, self_out = os.pipe()
         self_in, child_out = os.pipe()
+        # one byte the worker sets to the step it runs: which action was running when it died
+        self.progress = os.memfd_create("jupyter-actions-progress")
+        os.ftruncate(self.progress, PROGRESS_BYTES)
         for fd in (self_out, self_in):
             try:
                 fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
@@ -32,13 +36,14 @@ class WorkerProcess:
                 pass  # a smaller pipe only means more read(2) calls
         try:
             self.proc = subprocess.Popen(
-                isolation.worker_command(overlay, child_in, child_out, memory_mb, log_limit,
-                                         sys_path),
-                pass_fds=(child_in, child_out), env=env, start_new_session=True,
+                isolation.worker_command(overlay, child_in, child_out, self.progress, memory_mb,
+                                         log_limit, sys_path),
+                pass_fds=(child_in, child_out, self.progress), env=env, start_new_session=True,
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         except BaseException:
             os.close(self_in)
             os.close(self_out)
+            os.close(self.progress)
             raise
         finally:
             os.close(child_in)
@@ -51,6 +56,13 @@ class WorkerProcess:
         self.ready = False
         self.retired = False
         self.born = time.monotonic()
+
+    def running_step(self) -> int:
+        """The step the worker last said it started (lean jobs send no per-step frames)."""
+        try:
+            return os.pread(self.progress, 1, 0)[0]
+        except (OSError, IndexError):
+            return 0
 
     @property
     def pid(self) -> int:
@@ -105,6 +117,9 @@ class WorkerProcess:
                 pass
         self._close(self.reader)
         self._close(self.writer)
+        if self.progress >= 0:
+            fd, self.progress = self.progress, -1
+            os.close(fd)
         return self.proc.returncode
 
     def stop(self) -> None:

@@ -33,9 +33,26 @@ class Closed(Exception):
     """The peer closed its end of the pipe (for a worker: it died or exited)."""
 
 
-def pack(obj: object) -> bytes:
+def pack(obj: object, blobs: list[bytes] | None = None) -> bytes:
+    """A frame; ``blobs`` (raw bytes, e.g. event JSON exactly as read) follow the JSON after a
+    NUL byte, which JSON text never contains, and ``obj["blobs"]`` lists their sizes."""
     body = encode_json(obj).encode()
+    if blobs:
+        body += b"\x00" + b"".join(blobs)
     return len(body).to_bytes(HEADER, "big") + body
+
+
+def unpack(frame: bytes) -> dict:
+    """A frame's JSON, with its blobs (if any) as ``data["blob_data"]``."""
+    head, mark, rest = frame.partition(b"\x00")
+    data = decode(head)
+    if mark:
+        blobs, start = [], 0
+        for size in data["blobs"]:
+            blobs.append(rest[start:start + size])
+            start += size
+        data["blob_data"] = blobs
+    return data
 
 
 def write_all(fd: int, data: bytes) -> None:

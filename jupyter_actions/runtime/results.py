@@ -30,6 +30,8 @@ class Flight:
 
     def receive(self, data: dict) -> dict | None:
         """Take one frame of this job; the job's result once the worker says it is done."""
+        if "lean" in data:
+            return data["lean"]
         step_result = data.get("r")
         if step_result is not None:
             now = time.monotonic()
@@ -47,12 +49,15 @@ class Flight:
             raise ProtocolError(data["fatal"])
         return None
 
-    def fail(self, name: str, message: str, error_class: str) -> dict:
+    def fail(self, name: str, message: str, error_class: str, running_step: int = 0) -> dict:
         """The result of a job cut short: finished steps, then the running step with the error.
 
         Event and cache are the job's input ones: the worker that changed them is gone.
         """
         steps, results = self.job.steps, self.results
+        if self.job.event_json is not None:
+            step = steps[min(running_step, len(steps) - 1)]
+            return _lean_failure(step, name, message, error_class, time.monotonic() - self.handed)
         if len(results) < len(steps):
             elapsed_ms = round((time.monotonic() - self.handed) * 1000.0, 3)
             results.append({
@@ -67,6 +72,20 @@ class Flight:
         event = decode(encode_json(self.job.event))
         event.pop("secrets", None)
         return {"results": results, "event": event, "cache": decode(encode_json(self.job.cache))}
+
+
+def _lean_failure(step: Step, name: str, message: str, error_class: str, elapsed_s: float) -> dict:
+    """A lean result for a job whose worker died or timed out in ``step``."""
+    elapsed_ms = round(elapsed_s * 1000.0, 3)
+    now = iso_from_epoch(time.time())
+    error = limits.error(name, message, error_class)
+    result = {**_identity(step), "started_at": now, "ended_at": now,
+              "response": {"logs": "", "stats": _failed_stats(elapsed_ms), "error": error},
+              "commands": [], "control": "stop"}
+    summary = {"action_name": step.action_name, "error_class": error_class, "name": name, "message": message}
+    return {"id": None, "status": "failed", "outcome": None, "results": [encode_json(result)],
+            "steps": [[step.action_name, elapsed_ms, error_class]], "error": summary,
+            "duration": elapsed_ms, "started_at": now, "ended_at": now}
 
 
 def _identity(step: Step) -> dict:

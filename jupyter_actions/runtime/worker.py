@@ -18,6 +18,7 @@ is left out when no step issued an api command (then it is the event the parent 
 from __future__ import annotations
 
 import asyncio
+import mmap
 import inspect
 import linecache
 import logging
@@ -31,19 +32,21 @@ from typing import Any, Callable
 
 from . import fetch, limits
 from .capture import Capture, CaptureHandler, redact, secret_values
-from .protocol import Closed, FrameReader, decode, pack, write_all
+from .lean import run_lean
+from .protocol import Closed, FrameReader, pack, unpack, write_all
 from .tracebacks import action_filename, describe, register_source
 
 _RESERVE_BYTES = 1 << 20  # freed on MemoryError, so that the error can still be reported
 
 
 def main(argv: list[str]) -> None:
-    fd_in, fd_out, memory_mb, log_limit = (int(arg) for arg in argv[:4])
+    fd_in, fd_out, fd_progress, memory_mb, log_limit = (int(arg) for arg in argv[:5])
     started = perf_counter()
     try:
         limits.apply(memory_mb)
-        sys.path.extend(argv[4:])
+        sys.path.extend(argv[5:])
         worker = Worker(fd_in, fd_out, memory_mb, log_limit)
+        worker.progress = mmap.mmap(fd_progress, 8)
     except BaseException as exc:  # tell the parent why, it cannot read our stderr
         write_all(fd_out, pack({"boot_error": f"{type(exc).__name__}: {exc}"}))
         raise
@@ -148,6 +151,7 @@ class Worker:
         self.loop: asyncio.AbstractEventLoop | None = None
         self.retire = False
         self.reserve: bytearray | None = bytearray(_RESERVE_BYTES)
+        self.progress: Any = bytearray(8)  # replaced by the parent's shared memory in main()
         self.capture = Capture(log_limit)
         self.log_handler = CaptureHandler(self.capture)
         self._configure_logging()
@@ -171,41 +175,55 @@ class Worker:
     def serve(self) -> None:
         while True:
             try:
-                message = decode(self.reader.read())
+                message = unpack(self.reader.read())
             except Closed:
                 os._exit(0)
             for key in message.get("drop", ()):
                 self.actions.pop(key, None)
-            for index, job in enumerate(message["jobs"]):
-                try:
-                    self.run_job(index, job)
-                except Exception as exc:  # our fault, not the action's: say so, then go
-                    self.reserve = None
-                    why = (limits.memory_message(self.memory_mb) if isinstance(exc, MemoryError)
-                           else f"{type(exc).__name__}: {exc}")
-                    self.send({"j": index, "fatal": why})
-                    os._exit(70)
-                if self.retire:
-                    os._exit(0)
+            self._event_loop().run_until_complete(self._serve_message(message))
 
-    def run_job(self, index: int, job: dict) -> None:
+    def _event_loop(self) -> asyncio.AbstractEventLoop:
+        loop = self.loop
+        if loop is None or loop.is_closed():
+            loop = self.loop = asyncio.new_event_loop()
+            asyncio.set_event_loop(loop)
+        return loop
+
+    async def _serve_message(self, message: dict) -> None:
+        """Every job of a message on one pass of the event loop: the handlers are awaited
+        directly, so a step costs no loop start-up of its own."""
+        blobs = message.get("blob_data", ())
+        for index, job in enumerate(message["jobs"]):
+            if "x" in job:
+                job["x"] = blobs[job["x"]]
+            try:
+                await self.run_job(index, job)
+            except Exception as exc:  # our fault, not the action's: say so, then go
+                self.reserve = None
+                why = (limits.memory_message(self.memory_mb) if isinstance(exc, MemoryError)
+                       else f"{type(exc).__name__}: {exc}")
+                self.send({"j": index, "fatal": why})
+                os._exit(70)
+            if self.retire:
+                os._exit(0)
+
+    async def run_job(self, index: int, job: dict) -> None:
         trigger = self.triggers.get(job["t"])
         if trigger is None:
             trigger = self.triggers[job["t"]] = self.get_trigger(job["t"])
+        self.deliver(job["s"])
+        if "x" in job:
+            self.send(await run_lean(self, index, job, trigger))
+            return
         event, cache, directory = job["e"], job["c"], job.get("d")
         phase = job.get("p", "execute")
-        for spec in job["s"]:  # the parent counts every step's code and secrets as delivered,
-            if "code" in spec:  # also those of steps this job will not reach
-                self.actions[spec["k"]] = Action(spec["n"], spec["code"])
-            if "secrets" in spec:
-                self.actions[spec["k"]].set_secrets(spec["secrets"])
         prior: list[dict] = []
         result = None
         for position, spec in enumerate(job["s"]):
             if result is not None:
                 self.send({"j": index, "r": result})
-            result = self.run_step(trigger, spec, event, cache, directory,
-                                   phase if position == 0 else "execute", prior)
+            result = await self.run_step(trigger, spec, event, cache, directory,
+                                         phase if position == 0 else "execute", prior)
             prior += result["commands"]
             if result["control"] != "continue" or (
                     result["response"]["error"] is not None and trigger.blocking):
@@ -218,7 +236,16 @@ class Worker:
             done["retire"] = 1
         self.send(done)
 
-    def run_step(self, trigger: Any, spec: dict, event: dict, cache: dict, directory: Any,
+    def deliver(self, specs: list[dict]) -> None:
+        """Take the code and secrets a job brings: the parent counts every step's as delivered,
+        also those of steps this job will not reach."""
+        for spec in specs:
+            if "code" in spec:
+                self.actions[spec["k"]] = Action(spec["n"], spec["code"])
+            if "secrets" in spec:
+                self.actions[spec["k"]].set_secrets(spec["secrets"])
+
+    async def run_step(self, trigger: Any, spec: dict, event: dict, cache: dict, directory: Any,
                  phase: str, prior: list[dict]) -> dict:
         action = self.actions[spec["k"]]  # delivered by run_job
         linecache.cache[action.filename] = action.lines  # two keys can share a name
@@ -247,7 +274,7 @@ class Worker:
             view = self.EventView(event)
             begun = perf_counter()
             try:
-                self._call(handler, spec["h"], view, api)
+                await self._call(handler, spec["h"], view, api)
             finally:
                 handler_time = perf_counter() - begun
             trigger.after_action(event, commands)
@@ -284,9 +311,12 @@ class Worker:
             "control": control,
         }
 
-    def _call(self, handler: Callable[..., Any], name: str, event: Any, api: Any) -> None:
+    async def _call(self, handler: Callable[..., Any], name: str, event: Any, api: Any) -> None:
         if inspect.iscoroutinefunction(handler):
-            self._run_async(handler(event, api))
+            try:
+                await handler(event, api)
+            finally:
+                await _cancel_leftovers()
             return
         returned = handler(event, api)
         if inspect.iscoroutine(returned):
@@ -295,19 +325,6 @@ class Worker:
                 "TypeError", f"{name} is a plain def that returned a coroutine it never awaited: "
                 f"declare it 'async def {name}(event, api):' or await the coroutine inside it",
                 limits.ACTION_ERROR))
-
-    def _run_async(self, coroutine: Any) -> None:
-        loop = self.loop
-        if loop is None or loop.is_closed():
-            loop = self.loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(loop)
-        try:
-            loop.run_until_complete(coroutine)
-        finally:
-            try:
-                _cancel_leftovers(loop)
-            except BaseException:  # the loop is in no state to be reused
-                self.loop = None
 
     def _error(self, exc: BaseException, action: Action) -> dict:
         if isinstance(exc, MemoryError):
@@ -326,13 +343,15 @@ class Worker:
                             limits.PLATFORM_ERROR)
 
 
-def _cancel_leftovers(loop: asyncio.AbstractEventLoop) -> None:
-    tasks = asyncio.all_tasks(loop)
+async def _cancel_leftovers() -> None:
+    """Cancel the tasks an action started and left running: they must not outlive its step."""
+    current = asyncio.current_task()
+    tasks = [task for task in asyncio.all_tasks() if task is not current]
     if not tasks:
         return
     for task in tasks:
         task.cancel()
-    loop.run_until_complete(asyncio.gather(*tasks, return_exceptions=True))
+    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def _jsonable(value: Any) -> Any:

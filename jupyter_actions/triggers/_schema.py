@@ -223,8 +223,16 @@ def _segment(key: str) -> str:
     return f".{key}" if _IDENTIFIER.match(key) else f"[{json.dumps(key)}]"
 
 
+_compiled: dict[int, _Any] = {}
+
+
 def validate(schema: Node, payload: _Any) -> None:
     """Raise PayloadError if ``payload`` does not fit ``schema``."""
+    fits = _compiled.get(id(schema))
+    if fits is None:
+        fits = _compiled[id(schema)] = compile_check(schema)
+    if fits(payload):
+        return
     try:
         schema.check(payload)
     except _Mismatch as mismatch:
@@ -235,3 +243,94 @@ def validate(schema: Node, payload: _Any) -> None:
 STR, NUM, BOOL, ANY = Str(), Num(), Bool(), Any()
 DICT = DictOf()
 STRINGS = Arr(STR)
+
+
+class _Compiler:
+    """Turns a schema into one generated function that only answers "fits or not".
+
+    Validation runs before every execution (and in every worker of a batch), so the common
+    case, a payload that fits, should cost one flat function and no per-node calls; when it
+    does not fit, the node-by-node check above runs to find the JSON path and the message.
+    """
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.constants: dict[str, _Any] = {"isfinite": math.isfinite, "MISSING": _MISSING}
+        self.count = 0
+
+    def name(self, prefix: str = "v") -> str:
+        self.count += 1
+        return f"{prefix}{self.count}"
+
+    def emit(self, node: Node, var: str, depth: int) -> None:
+        pad = "    " * depth
+        kind = type(node)
+        if kind is Any:
+            return
+        if kind is Str:
+            self.lines.append(f"{pad}if type({var}) is not str: return False")
+        elif kind is Bool:
+            self.lines.append(f"{pad}if type({var}) is not bool: return False")
+        elif kind is Num:
+            self.lines.append(f"{pad}if type({var}) is not int and not (type({var}) is float and isfinite({var})): return False")
+        elif kind is Enum:
+            values = self.name("values")
+            self.constants[values] = tuple(node.values)  # unhashable values must answer False, not raise
+            self.lines.append(f"{pad}if type({var}) is bool or {var} not in {values}: return False")
+        elif kind is Nullable:
+            self.lines.append(f"{pad}if {var} is not None:")
+            self.lines.append(f"{pad}    pass")
+            self.emit(node.node, var, depth + 1)
+        elif kind is Union:
+            checks = []
+            for alternative in node.nodes:
+                function = self.name("alternative")
+                self.constants[function] = compile_check(alternative)
+                checks.append(f"{function}({var})")
+            self.lines.append(f"{pad}if not ({' or '.join(checks)}): return False")
+        elif kind is Arr:
+            self.lines.append(f"{pad}if type({var}) is not list: return False")
+            if type(node.items) is not Any:
+                item = self.name()
+                self.lines.append(f"{pad}for {item} in {var}:")
+                self.lines.append(f"{pad}    pass")
+                self.emit(node.items, item, depth + 1)
+        elif kind is DictOf:
+            self.lines.append(f"{pad}if type({var}) is not dict: return False")
+            if type(node.values) is not Any:
+                item = self.name()
+                self.lines.append(f"{pad}for {item} in {var}.values():")
+                self.lines.append(f"{pad}    pass")
+                self.emit(node.values, item, depth + 1)
+        elif kind is Obj:
+            self.lines.append(f"{pad}if type({var}) is not dict: return False")
+            for field_name, (child, required) in node.fields.items():
+                if type(child) is Any and not required:
+                    continue
+                value = self.name()
+                self.lines.append(f"{pad}{value} = {var}.get({field_name!r}, MISSING)")
+                if required:
+                    self.lines.append(f"{pad}if {value} is MISSING: return False")
+                    if type(child) is not Any:
+                        self.emit(child, value, depth)
+                elif type(child) is not Any:
+                    self.lines.append(f"{pad}if {value} is not MISSING and {value} is not None:")
+                    self.lines.append(f"{pad}    pass")
+                    self.emit(child, value, depth + 1)
+        else:  # a node type this compiler does not know: ask it
+            function = self.name("node")
+            self.constants[function] = node
+            self.lines.append(f"{pad}try: {function}.check({var})")
+            self.lines.append(f"{pad}except _Mismatch: return False")
+            self.constants["_Mismatch"] = _Mismatch
+
+
+def compile_check(schema: Node):  # noqa: ANN201
+    """A function ``fits(payload) -> bool`` equivalent to ``schema.check`` not raising
+    (for plain JSON values; anything else answers False and is left to ``check``)."""
+    compiler = _Compiler()
+    compiler.emit(schema, "payload", 1)
+    source = "def fits(payload):\n" + "\n".join(compiler.lines + ["    return True"]) + "\n"
+    namespace = dict(compiler.constants)
+    exec(compile(source, "<schema>", "exec"), namespace)
+    return namespace["fits"]

@@ -1,10 +1,13 @@
-"""Folding a flow's per-action results into the one outcome an application applies."""
+"""Folding a flow's per-action results into the one outcome an application applies.
+
+Standard library only: the engine folds single executions, workers fold batch executions.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from ..triggers import Trigger
+from ._trigger import Trigger
 
 STATUS_ALLOWED = "allowed"
 STATUS_DENIED = "denied"

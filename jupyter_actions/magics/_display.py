@@ -1,0 +1,196 @@
+"""How results look in a notebook: plain text for the model objects, tables for listings.
+
+The magics return the real model objects (an ``Execution``, a ``DeployResult`` ...) so that a
+notebook can assert on them; their display is registered with IPython's formatters by type
+name, so registering imports nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+_MODEL = "jupyter_actions.model"
+
+
+class Listing(tuple):
+    """A tuple of model objects that displays as a table (``listing[0].number`` still works)."""
+
+    title: str
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+    def __new__(cls, items: Iterable[Any], *, title: str, headers: Sequence[str],
+                row: Callable[[Any], Sequence[Any]]) -> "Listing":
+        listing = super().__new__(cls, items)
+        listing.title = title
+        listing.headers = tuple(headers)
+        listing.rows = tuple(tuple("" if cell is None else str(cell) for cell in row(item)) for item in listing)
+        return listing
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(self.as_text())
+
+    def as_text(self) -> str:
+        if not self.rows:
+            return f"{self.title}: (none)"
+        widths = [max(len(h), *(len(r[i]) for r in self.rows)) for i, h in enumerate(self.headers)]
+        lines = [self.title, "  ".join(h.upper().ljust(w) for h, w in zip(self.headers, widths)).rstrip()]
+        lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in self.rows]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        if not self.rows:
+            return f"<p><b>{html.escape(self.title)}</b>: (none)</p>"
+        head = "".join(f"<th style='text-align:left'>{html.escape(h)}</th>" for h in self.headers)
+        body = "".join(
+            "<tr>" + "".join(f"<td style='text-align:left'>{html.escape(c)}</td>" for c in row) + "</tr>" for row in self.rows
+        )
+        return f"<p><b>{html.escape(self.title)}</b></p><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+class Text(str):
+    """Text shown as is (a diff, a code listing), not as a quoted string."""
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(str(self))
+
+
+def short_time(iso: str | None) -> str:
+    return iso[:19].replace("T", " ") if iso else ""
+
+
+def deployed_label(action: Any) -> str:
+    if action.deployed_version is None:
+        return "draft only (not deployed)"
+    suffix = "" if action.all_changes_deployed else "; the draft has undeployed changes"
+    return f"version {action.deployed_version.number}{suffix}"
+
+
+def execution_text(execution: Any) -> str:
+    outcome = execution.outcome
+    deny = outcome.get("deny")
+    lines = [
+        f"{execution.kind} execution {execution.id}  {execution.trigger_id}  {execution.duration_ms:.1f} ms  {short_time(execution.created_at)}",
+        f"outcome: {outcome['status'].upper()}" + (f": {deny.get('reason')}" if deny else ""),
+    ]
+    for position, result in enumerate(execution.results, 1):
+        response = result["response"]
+        version = f"v{result['version_number']}" if result.get("version_number") else "draft"
+        mark = "error" if response.get("error") else "ok"
+        lines.append(f"{position}. {result['action_name']} ({version}) [{mark}] {response['stats'].get('action_duration_ms')} ms")
+        for command in result.get("commands", ()):
+            arguments = ", ".join(f"{k}={json.dumps(v)}" for k, v in command.items() if k != "type")
+            lines.append(f"   api.{command['type']}({arguments})")
+        for line in (response.get("logs") or "").splitlines():
+            lines.append(f"   log | {line}")
+        if response.get("error"):
+            error = response["error"]
+            lines.append(f"   error ({error.get('error_class')}): {error.get('name')}: {error.get('message')}")
+    changes = {k: v for k, v in outcome.items() if k not in ("status", "deny", "error", "execution_id") and not _empty(v)}
+    lines += [f"changes: {key} = {json.dumps(value)}" for key, value in changes.items()]
+    return "\n".join(lines)
+
+
+def _empty(value: Any) -> bool:
+    """None, an empty collection, or a table of empty values (an untouched outcome key)."""
+    if isinstance(value, dict):
+        return all(_empty(v) for v in value.values())
+    return value is None or value == []
+
+
+def deploy_text(result: Any) -> str:
+    version = result.version
+    if not result.created:
+        return f"{version.action_name}: the draft equals deployed version {version.number}; no new version created"
+    return f"deployed {version.action_name} version {version.number}" + (f" ({version.message})" if version.message else "")
+
+
+def version_text(version: Any) -> str:
+    state = "deployed" if version.deployed else "not deployed"
+    note = f", {version.message!r}" if version.message else ""
+    return f"{version.action_name} version {version.number} ({state}, {short_time(version.created_at)}{note})"
+
+
+def secret_text(secret: Any) -> str:
+    state = f"set {short_time(secret.updated_at)}" if secret.is_set else "missing (no value yet)"
+    return f"secret {secret.name}: {state}"
+
+
+def test_case_text(case: Any) -> str:
+    return f"saved test case {case.name!r} expecting {json.dumps(case.expected)}"
+
+
+def template_text(template: Any) -> str:
+    needs = [f"secrets: {', '.join(template.secrets)}"] if template.secrets else []
+    needs += [f"dependencies: {', '.join(template.dependencies)}"] if template.dependencies else []
+    lines = [f"template {template.id} ({template.trigger}): {template.title}", template.description]
+    return "\n".join(lines + needs + [f"{len(template.cases)} test case(s): " + "; ".join(c.name for c in template.cases)])
+
+
+_TEXT = {
+    (_MODEL, "Execution"): execution_text,
+    (_MODEL, "DeployResult"): deploy_text,
+    (_MODEL, "ActionVersion"): version_text,
+    (_MODEL, "SecretInfo"): secret_text,
+    ("jupyter_actions.templates._catalog", "Template"): template_text,
+    ("jupyter_actions.tenant.test_cases", "TestCase"): test_case_text,
+}
+
+
+def register_formatters(shell: Any) -> None:
+    """Show the model objects as readable text in this shell (by type name: no imports)."""
+    plain = shell.display_formatter.formatters["text/plain"]
+    for (module, name), render in _TEXT.items():
+        plain.for_type_by_name(module, name, _pretty(render))
+
+
+def _pretty(render: Callable[[Any], str]) -> Callable[[Any, Any, bool], None]:
+    def printer(value: Any, p: Any, cycle: bool) -> None:
+        p.text(render(value))
+
+    return printer
+
+
+def versions_listing(name: str, versions: Sequence[Any]) -> Listing:
+    return Listing(versions, title=f"version history of {name}",
+                   headers=["version", "deployed", "created", "dependencies", "message"],
+                   row=lambda v: (v.number, "DEPLOYED" if v.deployed else "", short_time(v.created_at),
+                                  ", ".join(map(str, v.dependencies)), v.message))
+
+
+def flow_listing(trigger: str, bindings: Sequence[Any]) -> Listing:
+    return Listing(bindings, title=f"{trigger} flow", headers=["#", "action", "runs version"],
+                   row=lambda b: (b.position + 1, b.display_name, f"v{b.version_number}"))
+
+
+def executions_listing(executions: Sequence[Any], trigger: str | None) -> Listing:
+    return Listing(executions, title=f"executions{f' of {trigger}' if trigger else ''}, newest first",
+                   headers=["id", "time", "trigger", "kind", "outcome", "ms", "actions"],
+                   row=lambda e: (e.id, short_time(e.created_at), e.trigger_id, e.kind, e.outcome["status"],
+                                  f"{e.duration_ms:.1f}", " -> ".join(r["action_name"] for r in e.results)))
+
+
+def actions_listing(actions: Sequence[Any]) -> Listing:
+    return Listing(actions, title="actions", headers=["name", "trigger", "deployed", "build"],
+                   row=lambda a: (a.name, a.trigger_id, deployed_label(a), a.build.status))
+
+
+def dependencies_listing(name: str, dependencies: Sequence[Any]) -> Listing:
+    return Listing(dependencies, title=f"dependencies of {name}", headers=["package", "version"],
+                   row=lambda d: (d.name, d.version))
+
+
+def case_results_listing(name: str, results: Sequence[Any]) -> Listing:
+    passed = sum(1 for r in results if r.passed)
+    return Listing(results, title=f"test cases of {name}: {passed} passed, {len(results) - passed} failed",
+                   headers=["result", "case", "differences"],
+                   row=lambda r: ("PASS" if r.passed else "FAIL", r.case.name, "; ".join(r.differences)))
+
+
+def templates_listing(templates: Sequence[Any]) -> Listing:
+    return Listing(templates, title="templates (`%action new --template ID` inserts one as a new cell)",
+                   headers=["id", "trigger", "title", "secrets", "dependencies"],
+                   row=lambda t: (t.id, t.trigger, t.title, ", ".join(t.secrets), ", ".join(t.dependencies)))

@@ -1,0 +1,147 @@
+"""Loading the gallery: ``gallery/<id>/code.py`` plus ``gallery/<id>/manifest.toml``.
+
+docs/templates.md describes the manifest. A test case is "payload changes plus expected
+outcome": ``payload`` is merged into the trigger's sample payload (tables merge key by key,
+anything else replaces); ``expect.outcome`` must be a subset of the execution's outcome, the
+keys in ``expect.unset`` must be empty in it (TOML has no null), ``expect.requests`` are
+subsets of the JSON bodies the local HTTP provider received, and ``expect.logs`` is part of
+the action's logs.
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import functools
+import shlex
+import tomllib
+from collections.abc import Mapping
+from importlib import resources
+from typing import Any
+
+from ..errors import NotFoundError
+
+PROVIDER_PLACEHOLDER = "{provider}"
+
+
+@dataclasses.dataclass(frozen=True)
+class TemplateCase:
+    """One test case of a template."""
+
+    name: str
+    payload: Mapping[str, Any]
+    expect_outcome: Mapping[str, Any]
+    expect_unset: tuple[str, ...] = ()
+    expect_requests: tuple[Mapping[str, Any], ...] | None = None
+    expect_logs: str | None = None
+    provider_status: int = 200
+    provider_body: str = "ok"
+    runs: int = 1
+
+
+@dataclasses.dataclass(frozen=True)
+class Template:
+    id: str
+    title: str
+    description: str
+    trigger: str
+    code: str
+    secrets: tuple[str, ...]
+    dependencies: tuple[str, ...]
+    test_secrets: Mapping[str, str]
+    cases: tuple[TemplateCase, ...]
+
+    def options(self) -> list[str]:
+        """``--trigger T --secret S ... --dependency D ...``: shared by ``%%action`` and ``save``."""
+        words = ["--trigger", self.trigger]
+        for secret in self.secrets:
+            words += ["--secret", secret]
+        for dependency in self.dependencies:
+            words += ["--dependency", dependency]
+        return words
+
+    def cell(self, name: str | None = None) -> str:
+        """The ``%%action`` cell that creates an action from this template."""
+        return f"{shlex.join(['%%action', name or self.id, *self.options()])}\n{self.code}"
+
+    def payload(self, case: TemplateCase) -> dict[str, Any]:
+        """The trigger's sample payload with the case's changes merged in."""
+        from ..triggers import get_trigger
+
+        return _merged(get_trigger(self.trigger).sample_payload(), case.payload)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "title": self.title, "description": self.description, "trigger": self.trigger,
+            "secrets": list(self.secrets), "dependencies": list(self.dependencies), "code": self.code,
+            "cases": [dataclasses.asdict(case) for case in self.cases],
+        }
+
+    def secret_values(self, provider_url: str) -> dict[str, str]:
+        """The test secret values, ``{provider}`` replaced by the local HTTP provider's URL."""
+        return {k: v.replace(PROVIDER_PLACEHOLDER, provider_url) for k, v in self.test_secrets.items()}
+
+
+def list_templates() -> list[Template]:
+    """Every template, sorted by id."""
+    return [get_template(name) for name in _template_ids()]
+
+
+def get_template(template_id: str) -> Template:
+    if template_id not in _template_ids():
+        raise NotFoundError(
+            f"unknown template {template_id!r}: `jupyter-actions templates list` shows the {len(_template_ids())} templates"
+        )
+    return _load(template_id)
+
+
+@functools.cache
+def _template_ids() -> tuple[str, ...]:
+    return tuple(sorted(entry.name for entry in _gallery().iterdir() if entry.is_dir() and not entry.name.startswith(("_", "."))))
+
+
+@functools.cache
+def _load(template_id: str) -> Template:
+    folder = _gallery() / template_id
+    manifest = tomllib.loads((folder / "manifest.toml").read_text(encoding="utf-8"))
+    return Template(
+        id=template_id,
+        title=manifest["title"],
+        description=" ".join(manifest["description"].split()),
+        trigger=manifest["trigger"],
+        code=(folder / "code.py").read_text(encoding="utf-8"),
+        secrets=tuple(manifest.get("secrets", ())),
+        dependencies=tuple(manifest.get("dependencies", ())),
+        test_secrets=dict(manifest.get("test_secrets", {})),
+        cases=tuple(_case(raw) for raw in manifest["cases"]),
+    )
+
+
+def _case(raw: Mapping[str, Any]) -> TemplateCase:
+    expect = raw["expect"]
+    provider = raw.get("provider", {})
+    requests = expect.get("requests")
+    return TemplateCase(
+        name=raw["name"],
+        payload=raw.get("payload", {}),
+        expect_outcome=expect.get("outcome", {}),
+        expect_unset=tuple(expect.get("unset", ())),
+        expect_requests=None if requests is None else tuple(requests),
+        expect_logs=expect.get("logs"),
+        provider_status=provider.get("status", 200),
+        provider_body=provider.get("body", "ok"),
+        runs=raw.get("runs", 1),
+    )
+
+
+def _gallery():  # noqa: ANN202 (a Traversable)
+    return resources.files(__package__) / "gallery"
+
+
+def _merged(base: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    for key, value in changes.items():
+        if isinstance(value, Mapping) and isinstance(base.get(key), dict):
+            _merged(base[key], value)
+        else:
+            base[key] = copy.deepcopy(value)
+    return base

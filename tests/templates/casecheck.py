@@ -1,0 +1,49 @@
+"""Running a template's test case through the real `Tenant.test`, and checking its expectations."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from jupyter_actions.magics.webhook_receiver import WebhookReceiver
+from jupyter_actions.model import Execution
+from jupyter_actions.templates import Template, TemplateCase
+
+
+def run_case(tenant: Any, template: Template, case: TemplateCase, provider: WebhookReceiver) -> Execution:
+    """Save the template as a draft with its test secrets set, then test it ``case.runs`` times."""
+    tenant.save_draft(template.id, template.trigger, template.code, secrets=template.secrets,
+                      dependencies=list(template.dependencies) or None)
+    for name, value in template.secret_values(provider.url).items():
+        tenant.set_secret(template.id, name, value)
+    provider.respond(case.provider_status, case.provider_body)
+    for _ in range(case.runs):
+        execution = tenant.test(template.id, template.payload(case))
+    return execution
+
+
+def check_case(case: TemplateCase, execution: Execution, provider: WebhookReceiver) -> None:
+    """Assert the case's expectations; the messages say which one failed and why."""
+    outcome = execution.outcome
+    expects_failure = outcome_matches({"status": "failed"}, case.expect_outcome) or "error" in case.expect_outcome
+    if not expects_failure:
+        errors = [r["response"]["error"] for r in execution.results if r["response"].get("error")]
+        assert not errors, f"the action failed: {errors}"
+    assert outcome_matches(case.expect_outcome, outcome), f"outcome {outcome} does not contain {case.expect_outcome}"
+    for key in case.expect_unset:
+        assert outcome.get(key) in (None, {}, []), f"outcome[{key!r}] is {outcome.get(key)!r}, expected it unset"
+    if case.expect_requests is not None:
+        bodies = [request.json for request in provider.requests]
+        assert len(bodies) == len(case.expect_requests), f"the provider received {bodies}"
+        for body, expected in zip(bodies, case.expect_requests):
+            assert outcome_matches(expected, body), f"request body {body} does not contain {expected}"
+    if case.expect_logs is not None:
+        logs = "".join(r["response"]["logs"] for r in execution.results)
+        assert case.expect_logs in logs, f"logs {logs!r} do not contain {case.expect_logs!r}"
+
+
+def outcome_matches(expected: Any, actual: Any) -> bool:
+    """Tables match key by key (extra keys in ``actual`` are fine); anything else must be equal."""
+    if isinstance(expected, Mapping):
+        return isinstance(actual, Mapping) and all(k in actual and outcome_matches(v, actual[k]) for k, v in expected.items())
+    return expected == actual
