@@ -37,8 +37,11 @@ LOGIN_KEYS = ("transaction", "authentication", "authorization", "connection", "t
 
 
 def login_event(sample: dict, i: int) -> dict:
-    """A login as an application sends it: the sample's interactive-login parts, one user each."""
+    """A login as an application sends it: the sample's interactive-login parts (without the
+    Akamai/risk-assessment and mutual-TLS certificate blocks few applications have), one user each."""
     event = {key: sample[key] for key in LOGIN_KEYS}
+    event["authentication"] = {"methods": sample["authentication"]["methods"]}
+    event["client"] = {k: v for k, v in sample["client"].items() if k != "authentication"}
     domain = "blocked.example" if i % 10 == 0 else "example.com"
     event["user"] = {**sample["user"], "email": f"user{i}@{domain}", "user_id": f"auth0|{i:024d}"}
     event["authorization"] = {"roles": ["admin"] if i % 7 == 0 else []}
@@ -70,6 +73,19 @@ def main() -> None:
     size = events.stat().st_size / args.events
     print(f"{os.cpu_count()} cores; {args.events} events of {size:.0f} bytes; flow of {len(ACTIONS)} actions\n")
 
+    started = time.perf_counter()
+    inline = execute_batch("default", "post-login", str(events), str(work / "inline.results.jsonl"))
+    inline_rate = args.events / (time.perf_counter() - started)
+    print(f"inline executor                  {inline_rate:10.0f} events/s   ({dict(inline.statuses)})")
+
+    started = time.perf_counter()
+    summary = run_notebook("default", "post-login", events, work / "batch.results.jsonl", work / "batch.ipynb")
+    whole = time.perf_counter() - started
+    batch_rate = args.events / whole
+    in_kernel_rate = summary["events_per_second"]
+    print(f"papermill batch, whole run       {batch_rate:10.0f} events/s   ({whole:.1f} s, kernel start included)")
+    print(f"papermill batch, inside kernel   {in_kernel_rate:10.0f} events/s   ({summary['seconds']:.1f} s)")
+
     naive_times = []
     for i in range(args.naive):
         one = work / f"one-{i}.jsonl"
@@ -80,19 +96,14 @@ def main() -> None:
     naive_rate = args.naive / sum(naive_times)
     print(f"naive: papermill run per event   {naive_rate:10.2f} events/s   ({sum(naive_times) / args.naive:.2f} s per event)")
 
+    full = work / "full-sample.jsonl"
+    with full.open("w") as handle:
+        for i in range(min(args.events, 20_000)):
+            handle.write(json.dumps({**sample, "user": {**sample["user"], "email": f"user{i}@example.com"}}) + "\n")
     started = time.perf_counter()
-    summary = run_notebook("default", "post-login", events, work / "batch.results.jsonl", work / "batch.ipynb")
-    whole = time.perf_counter() - started
-    batch_rate = args.events / whole
-    in_kernel_rate = summary["events_per_second"]
-    print(f"papermill batch, whole run       {batch_rate:10.0f} events/s   ({whole:.1f} s, kernel start included)")
-    print(f"papermill batch, inside kernel   {in_kernel_rate:10.0f} events/s   ({summary['seconds']:.1f} s)")
-
-    started = time.perf_counter()
-    inline = execute_batch("default", "post-login", str(events), str(work / "inline.results.jsonl"))
-    inline_rate = args.events / (time.perf_counter() - started)
-    print(f"inline executor                  {inline_rate:10.0f} events/s   ({inline.statuses})")
-
+    reference = execute_batch("default", "post-login", str(full), str(work / "full.results.jsonl"))
+    print(f"inline, full 8 KB sample events  {reference.events / (time.perf_counter() - started):10.0f} events/s   "
+          f"({reference.events} events, for reference)")
     print(f"\npapermill batch vs naive per event: {batch_rate / naive_rate:,.0f}x   (target >= 5,000x)")
     print(f"papermill batch whole run: {batch_rate:,.0f} events/s   (target >= 5,000)")
     print(f"inline / papermill-after-kernel-start rate: {inline_rate / in_kernel_rate:.2f}   (target <= 1.5)")

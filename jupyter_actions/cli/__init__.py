@@ -11,9 +11,13 @@ import sys
 from collections.abc import Sequence
 
 from ..errors import ActionsError
-from . import actions_cmd, deps_cmd, flows_cmd, replay_cmd, runs_cmd, secrets_cmd, settings_cmd, templates_cmd
+from . import (
+    actions_cmd, deps_cmd, flows_cmd, notebook_cmd, replay_cmd, runs_cmd, secrets_cmd, settings_cmd, templates_cmd,
+)
 
-COMMAND_MODULES = (actions_cmd, secrets_cmd, deps_cmd, runs_cmd, flows_cmd, replay_cmd, templates_cmd, settings_cmd)
+COMMAND_MODULES = (
+    actions_cmd, secrets_cmd, deps_cmd, runs_cmd, flows_cmd, replay_cmd, templates_cmd, notebook_cmd, settings_cmd,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -160,6 +160,11 @@ def _logs(ctx: Context, args: argparse.Namespace) -> Any:
     return _display.executions_listing(found, args.trigger)
 
 
+def _replay(ctx: Context, args: argparse.Namespace) -> Any:
+    report = ctx.tenant.replay(args.trigger, args.candidate, since=args.since, limit=args.limit)
+    return _display.replay_listing(report)
+
+
 def _templates(ctx: Context, args: argparse.Namespace) -> Any:
     from ..templates import list_templates
 
@@ -235,6 +240,11 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
         arg("id", nargs="?", metavar="ID_OR_VAR", help="an execution id, or a variable holding an Execution"), arg("--trigger", help="only this trigger"),
         arg("--kind", choices=["flow", "test"], help="only flow executions or test runs"),
         arg("--limit", type=int, default=20, help="how many (default 20)"))),
+    Subcommand("replay", "re-run recorded executions with a candidate version; what would change", _replay, (
+        arg("trigger", help="trigger id"),
+        arg("--candidate", required=True, metavar="ACTION[@draft|@N]", help="the action and which of its versions to try"),
+        arg("--since", metavar="DURATION", help="only executions from the last DURATION (30m, 12h, 7d)"),
+        arg("--limit", type=int, metavar="N", help="only the N most recent executions"))),
     Subcommand("templates", "the template gallery", _templates),
     Subcommand("new", "insert a new action cell from a template below this one", _new, (
         arg("--template", required=True, metavar="ID", help="template id (see %%action templates)"),

@@ -194,3 +194,17 @@ def templates_listing(templates: Sequence[Any]) -> Listing:
     return Listing(templates, title="templates (`%action new --template ID` inserts one as a new cell)",
                    headers=["id", "trigger", "title", "secrets", "dependencies"],
                    row=lambda t: (t.id, t.trigger, t.title, ", ".join(t.secrets), ", ".join(t.dependencies)))
+
+
+def replay_listing(report: Any) -> Listing:
+    """The executions a candidate would change, one row per change (the report is ``.report``)."""
+    rows = [(execution, change) for execution in report.changed
+            for change in (execution.changes or [None])]
+    totals = report.totals()
+    listing = Listing(rows, title=f"replay of {totals['replayed']} {report.trigger_id} executions with "
+                                  f"{report.candidate}: {totals['changed']} would change",
+                      headers=["execution", "user", "change"],
+                      row=lambda r: (r[0].execution_id, r[0].user,
+                                     r[1].describe() if r[1] else f"refused: {r[0].refused}"))
+    listing.report = report
+    return listing

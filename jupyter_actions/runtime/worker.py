@@ -149,6 +149,7 @@ class Worker:
         self.actions: dict[str, Action] = {}
         self.triggers: dict[str, Any] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
+        self.spawned: list[asyncio.Task] = []
         self.retire = False
         self.reserve: bytearray | None = bytearray(_RESERVE_BYTES)
         self.progress: Any = bytearray(8)  # replaced by the parent's shared memory in main()
@@ -186,8 +187,16 @@ class Worker:
         loop = self.loop
         if loop is None or loop.is_closed():
             loop = self.loop = asyncio.new_event_loop()
+            loop.set_task_factory(self._new_task)
             asyncio.set_event_loop(loop)
         return loop
+
+    def _new_task(self, loop: asyncio.AbstractEventLoop, coro: Any, **options: Any) -> asyncio.Task:
+        """Every task is noted, so that a step can cancel what its action left running
+        without scanning all tasks after every step."""
+        task = asyncio.Task(coro, loop=loop, **options)
+        self.spawned.append(task)
+        return task
 
     async def _serve_message(self, message: dict) -> None:
         """Every job of a message on one pass of the event loop: the handlers are awaited
@@ -316,7 +325,7 @@ class Worker:
             try:
                 await handler(event, api)
             finally:
-                await _cancel_leftovers()
+                await self._cancel_leftovers()
             return
         returned = handler(event, api)
         if inspect.iscoroutine(returned):
@@ -325,6 +334,18 @@ class Worker:
                 "TypeError", f"{name} is a plain def that returned a coroutine it never awaited: "
                 f"declare it 'async def {name}(event, api):' or await the coroutine inside it",
                 limits.ACTION_ERROR))
+
+    async def _cancel_leftovers(self) -> None:
+        """Cancel the tasks an action started and left running: they must not outlive its step."""
+        if not self.spawned:
+            return
+        current = asyncio.current_task()
+        tasks = [task for task in self.spawned if task is not current and not task.done()]
+        self.spawned = [current] if current is not None else []
+        for task in tasks:
+            task.cancel()
+        if tasks:
+            await asyncio.gather(*tasks, return_exceptions=True)
 
     def _error(self, exc: BaseException, action: Action) -> dict:
         if isinstance(exc, MemoryError):
@@ -341,17 +362,6 @@ class Worker:
         self.retire = True
         return limits.error("MemoryError", limits.memory_message(self.memory_mb),
                             limits.PLATFORM_ERROR)
-
-
-async def _cancel_leftovers() -> None:
-    """Cancel the tasks an action started and left running: they must not outlive its step."""
-    current = asyncio.current_task()
-    tasks = [task for task in asyncio.all_tasks() if task is not current]
-    if not tasks:
-        return
-    for task in tasks:
-        task.cancel()
-    await asyncio.gather(*tasks, return_exceptions=True)
 
 
 def _jsonable(value: Any) -> Any:

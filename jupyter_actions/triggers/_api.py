@@ -128,12 +128,24 @@ class Namespace:
 
 
 class Api:
-    """The ``api`` object: one attribute per namespace."""
+    """The ``api`` object: one attribute per namespace, each built on first use (an action
+    touches two or three of a trigger's many namespaces, and this runs for every action)."""
 
     def __init__(self, session: ApiSession, namespaces: Mapping[str, Callable[["Api", ApiSession], Namespace]]) -> None:
         object.__setattr__(self, "_names", tuple(namespaces))
-        for name, factory in namespaces.items():
-            object.__setattr__(self, name, factory(self, session))
+        object.__setattr__(self, "_factories", namespaces)
+        object.__setattr__(self, "_session", session)
+
+    def __getattr__(self, name: str) -> Namespace:
+        factory = self._factories.get(name)
+        if factory is None:
+            raise AttributeError(f"api has no {name!r}: this trigger's api has {', '.join(self._names)}")
+        namespace = factory(self, self._session)
+        object.__setattr__(self, name, namespace)
+        return namespace
+
+    def __dir__(self) -> list[str]:
+        return list(self._names)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"api.{name} cannot be assigned")

@@ -134,3 +134,14 @@ def test_saved_test_cases(saved, ip, cell) -> None:
     cell("%%action greet --trigger post-login\n" + CODE.replace("event.user.email)", '"someone else")'))
     failed = cell("%action test greet --cases")
     assert [r.passed for r in failed] == [False] and "FAIL" in failed.as_text()
+
+
+def test_replay_reports_what_a_candidate_would_change(cell) -> None:
+    _deployed(cell)
+    cell("%action bind post-login greet")
+    cell("%action run post-login")
+    assert cell("%action replay post-login --candidate greet@1").report.changed == []
+    cell(f"%%action greet --trigger post-login\n{CODE}    api.access.deny('closed')\n")
+    report = cell("%action replay post-login --candidate greet@draft")
+    assert report.report.totals()["changed"] == 1
+    assert "status: \"allowed\" -> \"denied\"" in report.as_text()

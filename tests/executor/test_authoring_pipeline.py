@@ -1,0 +1,76 @@
+"""An authoring notebook in a CI pipeline: test cases, then deploy to `prod`, secrets from the environment."""
+
+from __future__ import annotations
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_notebook
+
+SECRET = "Pipeline-Secret-3f9a1b"
+ACTION = '''%%action gate --trigger post-login --secret API_TOKEN
+async def on_execute_post_login(event, api):
+    if event.user.email.endswith("@blocked.example"):
+        api.access.deny("blocked")
+    api.id_token.set_custom_claim("https://x/token-length", len(event.secrets.API_TOKEN))
+'''
+
+
+def authoring_notebook(path, *, expect: str) -> None:
+    nb = new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [
+        new_code_cell("%load_ext jupyter_actions"),
+        new_code_cell("stage = 'ci'", metadata={"tags": ["parameters"]}),
+        new_code_cell(ACTION),
+        new_code_cell("%action secret gate API_TOKEN --from-env GATE_TOKEN"),
+        new_code_cell("from jupyter_actions.triggers import get_trigger\n"
+                      "blocked = get_trigger('post-login').sample_payload()\n"
+                      "blocked['user']['email'] = 'eve@blocked.example'\n"
+                      "%action test gate --payload blocked --save-case 'blocked domain'"),
+        new_code_cell("results = %action test gate --cases\n"
+                      f"assert all(r.passed for r in results) and results[0].execution.outcome['status'] == '{expect}', results"),
+        # magic lines are not expanded ({} stays as typed): build a line with a parameter in Python
+        new_code_cell("get_ipython().run_line_magic('action', f\"deploy gate --message 'from CI, stage {stage}'\")"),
+    ]
+    nbformat.write(nb, path)
+
+
+def test_pipeline_deploys_to_the_named_tenant_without_leaking_the_secret(tmp_path, run_cli):
+    from jupyter_actions import Tenant
+
+    notebook = tmp_path / "gate.ipynb"
+    authoring_notebook(notebook, expect="denied")
+    run = run_cli("notebook", "run", str(notebook), "--tenant", "prod", "-p", "stage", "release",
+                  env={"GATE_TOKEN": SECRET})
+    assert run.returncode == 0, run.stderr
+    output = tmp_path / "gate.executed.ipynb"
+    assert f"executed notebook: {output}" in run.stdout
+    with Tenant("prod") as prod:
+        version = prod.versions("gate")[0]
+        assert version.number == 1 and version.message == "from CI, stage release"
+    with Tenant("default") as default:
+        assert default.list_actions() == []
+    executed = output.read_text()
+    assert SECRET not in executed and SECRET not in run.stdout + run.stderr
+    assert nbformat.reads(executed, as_version=4).metadata.papermill.parameters == {"stage": "release"}
+
+
+def test_a_failing_case_stops_the_pipeline_before_deploy(tmp_path, run_cli):
+    from jupyter_actions import Tenant
+
+    notebook = tmp_path / "gate.ipynb"
+    authoring_notebook(notebook, expect="allowed")  # wrong on purpose
+    run = run_cli("notebook", "run", str(notebook), "--tenant", "prod", env={"GATE_TOKEN": SECRET})
+    assert run.returncode == 1
+    errors = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 1 and "failed in cell" in errors[0] and "AssertionError" in errors[0]
+    with Tenant("prod") as prod:
+        assert prod.versions("gate") == []
+
+
+@pytest.mark.parametrize("name", ["API_TOKEN", "slack_webhook_url", "db_password"])
+def test_secret_like_parameters_are_refused(tmp_path, run_cli, name):
+    notebook = tmp_path / "gate.ipynb"
+    authoring_notebook(notebook, expect="denied")
+    run = run_cli("notebook", "run", str(notebook), "-p", name, "x")
+    assert run.returncode == 1 and "looks like a secret" in run.stderr and "--from-env" in run.stderr
