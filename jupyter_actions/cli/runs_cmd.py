@@ -30,6 +30,7 @@ def register(commands, common: argparse.ArgumentParser) -> None:  # noqa: ANN001
     listing.add_argument("--trigger", help="only this trigger")
     listing.add_argument("--status", choices=["allowed", "denied", "suspended", "failed"], help="only this outcome")
     listing.add_argument("--kind", choices=["flow", "test"], help="only flow executions or test runs")
+    listing.add_argument("--action", help="only executions in which this action ran")
     listing.add_argument("--limit", type=int, default=50, help="how many (default 50)")
     listing.add_argument("--json", action="store_true", help="print JSON only")
     listing.set_defaults(func=_list)
@@ -164,7 +165,8 @@ def _list(args: argparse.Namespace) -> int:
     from . import open_tenant
 
     with open_tenant(args) as tenant:
-        found = tenant.executions(trigger=args.trigger, kind=args.kind, status=args.status, limit=args.limit)
+        found = tenant.executions(trigger=args.trigger, kind=args.kind, status=args.status, action=args.action,
+                                  limit=args.limit)
     if args.json:
         output.emit_json(output.paged("executions", [e.to_json() for e in found]))
         return 0

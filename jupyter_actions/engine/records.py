@@ -126,9 +126,14 @@ def get(conn: Connection, execution_id: str) -> tuple[Execution, dict | None]:
 
 def list_recent(
     conn: Connection, *, trigger_id: str | None = None, kind: str | None = None, status: str | None = None,
-    since: str | None = None, limit: int = 50, offset: int = 0,
+    since: str | None = None, until: str | None = None, action: str | None = None, limit: int = 50, offset: int = 0,
 ) -> list[Execution]:
     query = select(executions).order_by(executions.c.created_at.desc()).limit(limit).offset(offset)
+    if until:
+        query = query.where(executions.c.created_at < until)
+    if action:
+        query = query.where(executions.c.id.in_(
+            select(execution_results.c.execution_id).where(execution_results.c.action_name == action)))
     if trigger_id:
         query = query.where(executions.c.trigger_id == trigger_id)
     if kind:

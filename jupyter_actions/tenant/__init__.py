@@ -334,13 +334,16 @@ class Tenant:
         return results
 
     def executions(self, *, trigger: str | None = None, kind: str | None = None, status: str | None = None,
-                   since: str | None = None, limit: int = 50, offset: int = 0) -> list[Execution]:
+                   since: str | None = None, until: str | None = None, action: str | None = None,
+                   limit: int = 50, offset: int = 0) -> list[Execution]:
+        """Recorded executions, newest first; ``since``/``until`` are ISO times, ``action`` keeps
+        the executions in which that action ran."""
         self.flush()
         from ..engine import records
 
         with self.store.read() as conn:
             return records.list_recent(conn, trigger_id=trigger, kind=kind, status=status, since=since,
-                                       limit=limit, offset=offset)
+                                       until=until, action=action, limit=limit, offset=offset)
 
     def execution(self, execution_id: str) -> Execution:
         self.flush()

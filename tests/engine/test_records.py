@@ -76,3 +76,19 @@ def test_retention_prunes_old_executions(tenant, deploy, login):
     time.sleep(0.2)
     assert tenant.prune_executions() == 1
     assert tenant.executions() == []
+
+
+def test_execution_filters(tenant, deploy, login, run_cli):
+    deploy("first", 'pass')
+    deploy("second", 'api.access.deny("no")')
+    tenant.bind("post-login", ["first"])
+    only_first = tenant.run_flow("post-login", login)
+    tenant.bind("post-login", ["first", "second"])
+    both = tenant.run_flow("post-login", login)
+    assert [e.id for e in tenant.executions(action="second")] == [both.id]
+    assert [e.id for e in tenant.executions(action="first")] == [both.id, only_first.id]
+    assert [e.id for e in tenant.executions(status="denied")] == [both.id]
+    assert [e.id for e in tenant.executions(until=both.created_at)] == [only_first.id]
+    assert tenant.executions(since=both.updated_at[:-1] + "9Z") == []
+    listed = run_cli("executions", "list", "--action", "second", "--json")
+    assert [e["id"] for e in json.loads(listed.stdout)["executions"]] == [both.id]
