@@ -22,7 +22,7 @@ from ..store.hot import HotReader
 from ..triggers import _outcome as outcome
 from . import lean, plan, records
 from .lean import BatchResult
-from .writer import CacheChange, Pending, writer_for
+from .writer import CacheChange, Pending, RecordWriter, writer_for
 from .plan import PlannedStep
 from .pools import pool_for
 from .runner import EnvResolver, Limits, run_steps
@@ -38,7 +38,10 @@ class Engine:
         self._plans: dict[str, tuple[int, list[PlannedStep], dict]] = {}
         self._last_prune = 0.0
         self.hot = HotReader(store)
-        self.writer = writer_for(store)
+
+    @property
+    def writer(self) -> RecordWriter:
+        return writer_for(self.store)
 
     # public operations -------------------------------------------------------------------
     def test(self, name: str, payload: dict | None, version: int | None, directory: dict | None,

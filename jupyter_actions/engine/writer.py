@@ -1,32 +1,38 @@
-"""Write-behind of execution records: batched into few transactions off the caller's path.
+"""Write-behind of execution records, in a separate process.
 
-A login should not wait for its log line to be committed. ``submit`` queues a write and
-returns; a background thread commits everything queued in one transaction. ``flush`` waits
-until all of it is committed (reads of executions in this process flush first, so they always
-see their own writes) and raises if a write failed. Each writer is flushed at exit.
+A login should not wait for its log line: a synchronous SQLite commit costs more than running
+a no-op action. ``submit`` hands a record to a sink process (``engine/sink.py``) through a pipe
+and returns; the sink commits what it has received in one transaction at a time. A thread in
+the caller's process would do the same work but hold the caller's GIL while doing it, which
+showed as latency on every login; a process does not. ``flush`` waits until everything
+submitted is committed (reads of executions in this process flush first, so they always see
+their own writes) and raises if a write failed. Every writer is flushed at exit.
 """
 
 from __future__ import annotations
 
 import atexit
+import os
+import pickle
+import subprocess
 import sys
 import threading
-from collections import Counter, deque
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
 from ..errors import ActionsError, ExecutionError
 from ..model import Execution
+from ..runtime.protocol import Closed, FrameReader, decode, write_all
 from ..store import Store
-from . import records
+from .records import Rows
 
-_BATCH = 1000
+PIPE_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
 class Pending:
-    """An execution to store; serialised (and redacted) by the writer thread, which runs
-    while the caller waits on its next worker, so logins do not pay for it."""
+    """An execution to store; serialised and redacted by the sink, off the caller's path."""
 
     execution: Execution
     state: dict | None
@@ -49,74 +55,95 @@ def writer_for(store: Store) -> "RecordWriter":
     """The process-wide writer of a database, so every `Tenant` object sees the same queue."""
     with _registry_lock:
         writer = _writers.get(store.url)
-        if writer is None:
-            writer = _writers[store.url] = RecordWriter(store)
+        if writer is None or writer.dead:
+            writer = _writers[store.url] = RecordWriter(store.url)
         return writer
 
 
-class RecordWriter:
-    def __init__(self, store: Store):
-        self._store = store
-        self._queue: deque[tuple[Pending | records.Rows, CacheChange | None]] = deque()
-        self._cond = threading.Condition()
-        self._busy = 0
-        self._error: str | None = None
-        self._thread: threading.Thread | None = None
-        self.pending_cache = Counter()  # trigger id -> queued writes that touch its cache
+def frame(obj: object) -> bytes:
+    body = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    return len(body).to_bytes(4, "big") + body
 
-    def submit(self, record: Pending | records.Rows, cache: CacheChange | None = None) -> None:
-        """Queue an execution (serialised by the writer) or rows already serialised."""
-        with self._cond:
-            self._raise_error()
-            self._queue.append((record, cache))
+
+class RecordWriter:
+    def __init__(self, url: str):
+        self._url = url
+        self._lock = threading.Lock()
+        self._proc: subprocess.Popen | None = None
+        self._out = -1
+        self._reader: FrameReader | None = None
+        self._token = 0
+        self._pid = os.getpid()
+        self.dead = False
+        self.pending_cache: Counter = Counter()  # trigger id -> submitted writes that touch its cache
+
+    def submit(self, record: Pending | Rows, cache: CacheChange | None = None) -> None:
+        """Queue an execution (serialised by the sink) or rows already serialised."""
+        with self._lock:
+            self._send(("record", record, cache))
             if cache:
                 self.pending_cache[cache.trigger_id] += 1
-            if self._thread is None:
-                self._thread = threading.Thread(target=self._run, name="jupyter-actions-records", daemon=True)
-                self._thread.start()
-            self._cond.notify_all()
 
     def flush(self) -> None:
-        with self._cond:
-            while self._queue or self._busy:
-                self._cond.wait()
-            self._raise_error()
-
-    def _raise_error(self) -> None:
-        if self._error:
-            error, self._error = self._error, None
-            raise ExecutionError(f"recording executions failed: {error}")
-
-    def _run(self) -> None:
-        while True:
-            with self._cond:
-                while not self._queue:
-                    self._cond.wait()
-                batch = [self._queue.popleft() for _ in range(min(len(self._queue), _BATCH))]
-                self._busy = len(batch)
+        with self._lock:
+            if self._proc is None or os.getpid() != self._pid:
+                return
+            self._token += 1
+            self._send(("flush", self._token))
             try:
-                rows = [p if isinstance(p, records.Rows) else
-                        records.rows_of(p.execution, p.state, p.secret_values, p.first_position) for p, _ in batch]
-                with self._store.write(lifecycle=False) as conn:
-                    for _, cache in batch:
-                        if cache:
-                            records.save_cache(conn, cache.trigger_id, cache.before, cache.after)
-                    records.write_batch(conn, rows)
-            except (ActionsError, Exception) as exc:  # noqa: BLE001 - reported at the next call
-                with self._cond:
-                    self._error = str(exc)
-            with self._cond:
-                for _, cache in batch:
-                    if cache:
-                        self.pending_cache[cache.trigger_id] -= 1
-                self._busy = 0
-                self._cond.notify_all()
+                answer = decode(self._reader.read())
+            except Closed:
+                self._died()
+            self.pending_cache.clear()
+            if answer.get("error"):
+                raise ExecutionError(f"recording executions failed: {answer['error']}")
+
+    def close(self) -> None:
+        self.flush()
+        with self._lock:
+            if self._proc is not None:
+                os.close(self._out)
+                self._proc.wait(30)
+                self._proc = None
+
+    def _send(self, obj: object) -> None:
+        if self._proc is None:
+            self._start()
+        try:
+            write_all(self._out, frame(obj))
+        except OSError:
+            self._died()
+
+    def _start(self) -> None:
+        child_in, self._out = os.pipe()
+        parent_in, child_out = os.pipe()
+        try:
+            import fcntl
+
+            fcntl.fcntl(self._out, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+        except OSError:
+            pass
+        self._proc = subprocess.Popen(
+            [sys.executable, "-m", "jupyter_actions.engine.sink", str(child_in), str(child_out)],
+            pass_fds=(child_in, child_out), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL, start_new_session=True,
+        )
+        os.close(child_in)
+        os.close(child_out)
+        self._reader = FrameReader(parent_in)
+        write_all(self._out, frame({"url": self._url}))  # through the pipe: a URL may hold a password
+
+    def _died(self) -> None:
+        self.dead = True
+        status = self._proc.poll() if self._proc else None
+        raise ExecutionError(f"the execution record writer stopped unexpectedly (exit status {status}); "
+                             "records submitted since the last flush may be lost")
 
 
 @atexit.register
 def _flush_all() -> None:
     for writer in list(_writers.values()):
         try:
-            writer.flush()
-        except ActionsError as exc:
+            writer.close()
+        except (ActionsError, OSError, subprocess.TimeoutExpired) as exc:
             print(f"jupyter-actions: {exc}", file=sys.stderr)
