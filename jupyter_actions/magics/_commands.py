@@ -86,7 +86,14 @@ def _test(ctx: Context, args: argparse.Namespace) -> Any:
     payload = ctx.json_input(args.payload, "--payload") if args.payload else None
     if args.save_case:
         return ctx.tenant.save_test_case(args.name, args.save_case, payload)
-    return ctx.tenant.test(args.name, payload, version=args.version)
+    execution = ctx.tenant.test(args.name, payload, version=args.version)
+    if args.payload or args.version is not None:
+        return execution
+    from ..widgets import test_panel
+
+    panel = test_panel(ctx.tenant, args.name)
+    panel.show_run(execution)
+    return _display.PanelExecution.of(execution, panel)
 
 
 def _deploy(ctx: Context, args: argparse.Namespace) -> Any:
@@ -94,7 +101,9 @@ def _deploy(ctx: Context, args: argparse.Namespace) -> Any:
 
 
 def _versions(ctx: Context, args: argparse.Namespace) -> Any:
-    return _display.versions_listing(args.name, ctx.tenant.versions(args.name))
+    from ..widgets import history_panel
+
+    return history_panel(ctx.tenant, args.name)
 
 
 def _rollback(ctx: Context, args: argparse.Namespace) -> Any:
@@ -121,6 +130,18 @@ def _secret(ctx: Context, args: argparse.Namespace) -> Any:
     )
 
 
+def _secrets(ctx: Context, args: argparse.Namespace) -> Any:
+    from ..widgets import secrets_panel
+
+    return secrets_panel(ctx.tenant, args.action)
+
+
+def _dependencies(ctx: Context, args: argparse.Namespace) -> Any:
+    from ..widgets import dependencies_panel
+
+    return dependencies_panel(ctx.tenant, args.action)
+
+
 def _deps_list(ctx: Context, args: argparse.Namespace) -> Any:
     return _display.dependencies_listing(args.action, ctx.tenant.dependencies(args.action))
 
@@ -136,7 +157,9 @@ def _deps_remove(ctx: Context, args: argparse.Namespace) -> Any:
 
 
 def _flow(ctx: Context, args: argparse.Namespace) -> Any:
-    return _display.flow_listing(args.trigger, ctx.tenant.flow(args.trigger))
+    from ..widgets import flow_editor
+
+    return flow_editor(ctx.tenant, args.trigger)
 
 
 def _bind(ctx: Context, args: argparse.Namespace) -> Any:
@@ -156,11 +179,16 @@ def _run(ctx: Context, args: argparse.Namespace) -> Any:
 def _logs(ctx: Context, args: argparse.Namespace) -> Any:
     if args.id:
         return ctx.tenant.execution(ctx.execution_id(args.id))
-    found = ctx.tenant.executions(trigger=args.trigger, kind=args.kind, limit=args.limit)
-    return _display.executions_listing(found, args.trigger)
+    from ..widgets import logs_panel
+
+    return logs_panel(ctx.tenant, args.trigger, args.kind)
 
 
 def _replay(ctx: Context, args: argparse.Namespace) -> Any:
+    if args.candidate is None:
+        from ..widgets import replay_report
+
+        return replay_report(ctx.tenant, args.trigger)
     report = ctx.tenant.replay(args.trigger, args.candidate, since=args.since, limit=args.limit)
     return _display.replay_listing(report)
 
@@ -221,6 +249,10 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
     Subcommand("secret", "set a secret from a masked prompt or --from-env VAR (never inline)", _secret, (
         arg("action", help="action name"), arg("name", help="secret name, e.g. SLACK_WEBHOOK_URL"),
         arg("--from-env", metavar="VAR", help="read the value from this environment variable of the kernel"))),
+    Subcommand("secrets", "the Secrets panel: add, rotate and delete through a masked field", _secrets,
+               (arg("action", help="action name"),)),
+    Subcommand("dependencies", "the Dependencies panel: pins, live build status, add and remove", _dependencies,
+               (arg("action", help="action name"),)),
     Subcommand("deps", "list, add or remove an action's dependencies", children=(
         Subcommand("list", "the pinned dependencies", _deps_list, (arg("action", help="action name"),)),
         Subcommand("add", "add a dependency (pinned to the latest version when none is given)", _deps_add, (
@@ -238,11 +270,11 @@ SUBCOMMANDS: tuple[Subcommand, ...] = (
                                                    "(default: the trigger's sample payload)"))),
     Subcommand("logs", "recorded executions, newest first; with an id, one execution in full", _logs, (
         arg("id", nargs="?", metavar="ID_OR_VAR", help="an execution id, or a variable holding an Execution"), arg("--trigger", help="only this trigger"),
-        arg("--kind", choices=["flow", "test"], help="only flow executions or test runs"),
-        arg("--limit", type=int, default=20, help="how many (default 20)"))),
+        arg("--kind", choices=["flow", "test"], help="only flow executions or test runs"))),
     Subcommand("replay", "re-run recorded executions with a candidate version; what would change", _replay, (
         arg("trigger", help="trigger id"),
-        arg("--candidate", required=True, metavar="ACTION[@draft|@N]", help="the action and which of its versions to try"),
+        arg("--candidate", metavar="ACTION[@draft|@N]",
+            help="the action and which of its versions to try (without it: the Replay panel)"),
         arg("--since", metavar="DURATION", help="only executions from the last DURATION (30m, 12h, 7d)"),
         arg("--limit", type=int, metavar="N", help="only the N most recent executions"))),
     Subcommand("templates", "the template gallery", _templates),

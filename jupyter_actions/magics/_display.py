@@ -51,6 +51,30 @@ class Listing(tuple):
         return f"<p><b>{html.escape(self.title)}</b></p><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
+class PanelExecution:
+    """What ``%action test NAME`` returns: the Execution (assert on ``.outcome``, ``.results``
+    ...), displayed as the Test panel that holds it, ready for the next edit and Run."""
+
+    def __init__(self, execution: Any, panel: Any) -> None:
+        self.execution = execution
+        self.panel = panel
+
+    @classmethod
+    def of(cls, execution: Any, panel: Any) -> "PanelExecution":
+        return cls(execution, panel)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.execution, name)
+
+    @property
+    def __class__(self) -> type:  # noqa: D105 - isinstance(result, Execution) holds, as for a proxy
+        return type(self.execution)
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        """The Test panel where widgets render; the execution as text everywhere else."""
+        return {**self.panel._repr_mimebundle_(**kwargs), "text/plain": execution_text(self.execution)}
+
+
 class Text(str):
     """Text shown as is (a diff, a code listing), not as a quoted string."""
 
@@ -154,23 +178,9 @@ def _pretty(render: Callable[[Any], str]) -> Callable[[Any, Any, bool], None]:
     return printer
 
 
-def versions_listing(name: str, versions: Sequence[Any]) -> Listing:
-    return Listing(versions, title=f"version history of {name}",
-                   headers=["version", "deployed", "created", "dependencies", "message"],
-                   row=lambda v: (v.number, "DEPLOYED" if v.deployed else "", short_time(v.created_at),
-                                  ", ".join(map(str, v.dependencies)), v.message))
-
-
 def flow_listing(trigger: str, bindings: Sequence[Any]) -> Listing:
     return Listing(bindings, title=f"{trigger} flow", headers=["#", "action", "runs version"],
                    row=lambda b: (b.position + 1, b.display_name, f"v{b.version_number}"))
-
-
-def executions_listing(executions: Sequence[Any], trigger: str | None) -> Listing:
-    return Listing(executions, title=f"executions{f' of {trigger}' if trigger else ''}, newest first",
-                   headers=["id", "time", "trigger", "kind", "outcome", "ms", "actions"],
-                   row=lambda e: (e.id, short_time(e.created_at), e.trigger_id, e.kind, e.outcome["status"],
-                                  f"{e.duration_ms:.1f}", " -> ".join(r["action_name"] for r in e.results)))
 
 
 def actions_listing(actions: Sequence[Any]) -> Listing:

@@ -16,7 +16,8 @@ from IPython.core.error import UsageError
 
 from ._display import deployed_label
 
-BUTTONS = (("Test", "test"), ("Deploy", "deploy"), ("History", "versions"))
+BUTTONS = (("Test", "test"), ("Deploy", "deploy"), ("History", "versions"), ("Secrets", "secrets"),
+           ("Dependencies", "dependencies"))
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 Runner = Callable[[str], Any]  # runs an ``%action`` line and returns its result

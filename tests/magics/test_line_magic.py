@@ -20,6 +20,7 @@ def _deployed(cell) -> None:
 def test_test_runs_the_draft_on_the_sample_payload(saved, cell) -> None:
     result = cell("result = %action test greet\nresult")
     assert isinstance(result, Execution) and result.kind == "test"
+    assert type(result.panel).__name__ == "TestPanel" and result.panel.last is result.execution
     assert result.outcome["id_token_claims"] == {"https://example.com/email": "j+smith@example.com"}
     assert "hello j+smith@example.com" in result.results[0]["response"]["logs"]
 
@@ -49,9 +50,9 @@ def test_deploy_versions_rollback_and_diff(cell) -> None:
     cell("%%action greet --trigger post-login\n" + CODE.replace("hello", "hi"))
     assert cell("%action deploy greet").version.number == 2
 
-    history = cell("%action versions greet")
-    assert isinstance(history, Listing) and [v.number for v in history] == [2, 1]
-    assert "first version" in history.as_text() and "DEPLOYED" in history._repr_html_()
+    history = cell("%action versions greet")  # the Version history panel
+    assert type(history).__name__ == "HistoryPanel"
+    assert "v2 (deployed)" in history.summary() and "v1" in history.summary()
 
     rolled = cell("%action rollback greet 1")
     assert rolled.number == 3 and rolled.code == CODE
@@ -63,7 +64,8 @@ def test_deploy_versions_rollback_and_diff(cell) -> None:
 
 def test_flow_bind_run_and_logs(cell) -> None:
     _deployed(cell)
-    assert cell("%action flow post-login") == ()
+    editor = cell("%action flow post-login")  # the flow editor
+    assert type(editor).__name__ == "FlowEditor" and editor.tenant.flow("post-login") == []
     bound = cell("%action bind post-login greet")
     assert [b.display_name for b in bound] == ["greet"] and "v1" in bound.as_text()
 
@@ -71,8 +73,8 @@ def test_flow_bind_run_and_logs(cell) -> None:
     assert isinstance(execution, Execution) and execution.kind == "flow"
     assert execution.outcome["status"] == "allowed"
 
-    logs = cell("%action logs --trigger post-login --kind flow")
-    assert [e.id for e in logs] == [execution.id]
+    logs = cell("%action logs --trigger post-login --kind flow")  # the logs panel
+    assert type(logs).__name__ == "LogsPanel" and [e.id for e in logs.executions] == [execution.id]
     detail = cell(f"%action logs {execution.id}")
     assert detail.results[0]["action_name"] == "greet" and detail.results[0]["version_number"] == 1
     assert cell("login = %action run post-login\n%action logs login").id == cell("login").id
@@ -107,7 +109,7 @@ def test_templates_and_new(ip, cell, monkeypatch) -> None:
 def test_dollar_and_braces_are_left_alone(saved, ip, cell) -> None:
     ip.user_ns["price"] = 5
     cell("%action deploy greet --message 'costs {price} and $price'")
-    assert cell("%action versions greet")[0].message == "costs {price} and $price"
+    assert cell("%action versions greet").tenant.versions("greet")[0].message == "costs {price} and $price"
 
 
 def test_results_display_as_readable_text(saved, ip, cell) -> None:

@@ -25,7 +25,7 @@ def test_the_panel_is_a_widget_with_text_and_html_for_headless_runs(saved) -> No
     assert bundle["text/plain"] == saved.as_text()
     assert "<table>" in bundle["text/html"]
     assert bundle[WIDGET_VIEW]["model_id"] == saved.widget().model_id
-    assert list(_buttons(saved.widget())) == ["Test", "Deploy", "History"]
+    assert list(_buttons(saved.widget())) == ["Test", "Deploy", "History", "Secrets", "Dependencies"]
 
 
 def test_test_button_shows_the_execution(widget) -> None:
@@ -40,7 +40,7 @@ def test_deploy_button_deploys_and_refreshes_the_header(saved, widget, tenant) -
     assert "version 1" in widget.children[0].value and saved.action.deployed_version.number == 1
 
     _buttons(widget)["History"].click()
-    assert "version history of greet" in _shown(widget)
+    assert "Version history of greet" in _shown(widget)
 
 
 def test_a_failing_button_shows_one_line(saved, widget, tenant) -> None:
