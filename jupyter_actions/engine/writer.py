@@ -99,11 +99,12 @@ class RecordWriter:
                 raise ExecutionError(f"recording executions failed: {answer['error']}")
 
     def close(self) -> None:
+        """Flush, then let the sink go: it exits by itself once its pipe is closed (it runs in
+        its own session, so a kernel's shutdown signals do not interrupt its last commit)."""
         self.flush()
         with self._lock:
-            if self._proc is not None:
+            if self._proc is not None and os.getpid() == self._pid:
                 os.close(self._out)
-                self._proc.wait(30)
                 self._proc = None
 
     def _send(self, obj: object) -> None:
@@ -145,5 +146,5 @@ def _flush_all() -> None:
     for writer in list(_writers.values()):
         try:
             writer.close()
-        except (ActionsError, OSError, subprocess.TimeoutExpired) as exc:
+        except (ActionsError, OSError) as exc:
             print(f"jupyter-actions: {exc}", file=sys.stderr)
