@@ -38,3 +38,24 @@ def test_batch_with_cache_runs_in_order(tenant, deploy, login):
     results = list(tenant.run_flow_batch("post-login", [login] * 5))
     assert [i for i, _ in results] == [0, 1, 2, 3, 4]
     assert [e.outcome["id_token_claims"]["https://x/n"] for _, e in results] == [1, 2, 3, 4, 5]
+
+
+def test_lean_batch_blames_the_action_that_was_running(tenant, deploy, login):
+    import json
+
+    deploy("first", 'pass')
+    deploy("sleeper", 'import time\nif event.user.email.startswith("slow"):\n    time.sleep(30)')
+    deploy("third", 'api.id_token.set_custom_claim("https://x/t", 1)')
+    tenant.bind("post-login", ["first", "sleeper", "third"])
+    tenant.configure("flow_timeout_s", 1.0)
+    lines = [json.dumps({**login, "user": {**login["user"], "email": email}}) + "\n"
+             for email in ("ok@x", "slow@x", "ok2@x")]
+    lines.append("{not json\n")
+    results = {r.index: r for r in tenant.engine.run_lines("post-login", lines)}
+    assert results[0].status == "allowed" and results[2].status == "allowed"
+    assert results[1].status == "failed"
+    assert (results[1].error["action_name"], results[1].error["error_class"]) == ("sleeper", "action_timeout")
+    assert results[3].malformed.startswith("not valid JSON")
+    stored = {e.id: e for e in tenant.executions()}
+    assert stored[results[1].execution_id].outcome["error"]["action_name"] == "sleeper"
+    assert json.loads(results[0].outcome_json)["id_token_claims"] == {"https://x/t": 1}
