@@ -53,3 +53,43 @@ def run_cli(actions_home):
         )
 
     return run
+
+
+@pytest.fixture(scope="session")
+def wheelhouse(tmp_path_factory) -> Path:
+    """Wheels of the tiny packages in tests/deps/packages (ja-hello 1.0 and 2.0, ja-dep ...)."""
+    from tests.deps.wheelhouse import build_wheelhouse
+
+    return build_wheelhouse(tmp_path_factory.mktemp("wheelhouse"))
+
+
+@pytest.fixture
+def offline(tenant, wheelhouse):
+    """The tenant, installing packages from the local wheelhouse only."""
+    tenant.configure("find_links", str(wheelhouse))
+    tenant.configure("offline", True)
+    return tenant
+
+
+@pytest.fixture
+def corrupt_wheelhouse(tmp_path) -> Path:
+    """A folder with `ja-corrupt`, whose wheel resolves but fails to install (a bad CRC)."""
+    import zipfile
+
+    from tests.deps.wheelhouse import build_wheel
+
+    source = tmp_path / "ja-corrupt"
+    (source / "ja_corrupt").mkdir(parents=True)
+    (source / "pyproject.toml").write_text('[project]\nname = "ja-corrupt"\nversion = "1.0"\ndependencies = []\n')
+    (source / "ja_corrupt" / "__init__.py").write_text("VALUE = '" + "x" * 4000 + "'\n")
+    house = tmp_path / "corrupt-house"
+    house.mkdir()
+    wheel = build_wheel(source, house)
+    with zipfile.ZipFile(wheel) as archive:
+        info = archive.getinfo("ja_corrupt/__init__.py")
+    data = bytearray(wheel.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for offset in range(start + 10, start + 40):
+        data[offset] ^= 0xFF
+    wheel.write_bytes(bytes(data))
+    return house

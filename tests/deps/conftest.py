@@ -6,13 +6,6 @@ import pytest
 
 from jupyter_actions.deps import EnvironmentCache, IndexConfig
 
-from .wheelhouse import build_wheelhouse
-
-
-@pytest.fixture(scope="session")
-def wheelhouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_wheelhouse(tmp_path_factory.mktemp("wheelhouse"))
-
 
 @pytest.fixture(scope="session")
 def index(wheelhouse: Path) -> IndexConfig:

@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import json
-import zipfile
-from pathlib import Path
 
 import pytest
 
 from jupyter_actions import ConflictError, DependencyError, LimitExceeded
 from jupyter_actions.errors import InvalidInputError
-from tests.deps.wheelhouse import build_wheel, build_wheelhouse
 
 SHOW_VERSION = '''
 import ja_hello
@@ -18,18 +15,6 @@ import ja_hello
 async def on_execute_post_login(event, api):
     api.id_token.set_custom_claim("https://x/hello", ja_hello.__version__)
 '''
-
-
-@pytest.fixture(scope="module")
-def wheelhouse(tmp_path_factory) -> Path:
-    return build_wheelhouse(tmp_path_factory.mktemp("wheelhouse"))
-
-
-@pytest.fixture
-def offline(tenant, wheelhouse):
-    tenant.configure("find_links", str(wheelhouse))
-    tenant.configure("offline", True)
-    return tenant
 
 
 def claim(execution) -> str:
@@ -118,30 +103,11 @@ def test_dependency_count_limit(offline):
     assert snapshot(offline, "hello") == before
 
 
-def test_a_failed_build_is_recorded_and_blocks_deploy(offline, wheelhouse, tmp_path):
-    source = tmp_path / "ja-corrupt"
-    (source / "ja_corrupt").mkdir(parents=True)
-    (source / "pyproject.toml").write_text('[project]\nname = "ja-corrupt"\nversion = "1.0"\ndependencies = []\n')
-    (source / "ja_corrupt" / "__init__.py").write_text("VALUE = '" + "x" * 4000 + "'\n")
-    house = tmp_path / "house"
-    house.mkdir()
-    wheel = build_wheel(source, house)
-    corrupt_member(wheel, "ja_corrupt/__init__.py")
-    offline.configure("find_links", f"{wheelhouse} {house}")
+def test_a_failed_build_is_recorded_and_blocks_deploy(offline, wheelhouse, corrupt_wheelhouse):
+    offline.configure("find_links", f"{wheelhouse} {corrupt_wheelhouse}")
     offline.save_draft("hello", "post-login", SHOW_VERSION)
     action = offline.add_dependency("hello", "ja-corrupt")
     assert action.build.status == "failed" and action.build.error
     with pytest.raises(ConflictError, match="must be in the 'built' state.*failed"):
         offline.deploy("hello")
     assert offline.versions("hello") == []
-
-
-def corrupt_member(wheel: Path, member: str) -> None:
-    """Flip bytes inside one member's compressed data so its CRC no longer matches."""
-    with zipfile.ZipFile(wheel) as archive:
-        info = archive.getinfo(member)
-    data = bytearray(wheel.read_bytes())
-    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
-    for offset in range(start + 10, start + 40):
-        data[offset] ^= 0xFF
-    wheel.write_bytes(bytes(data))

@@ -5,12 +5,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.deps.wheelhouse import build_wheelhouse
 
 POST_LOGIN = '''
 async def on_execute_post_login(event, api):
@@ -44,16 +42,3 @@ def plain(markup: str) -> str:
 def action(tenant) -> str:
     tenant.save_draft("geo-mfa", "post-login", POST_LOGIN)
     return "geo-mfa"
-
-
-@pytest.fixture(scope="session")
-def wheelhouse(tmp_path_factory) -> Path:
-    return build_wheelhouse(tmp_path_factory.mktemp("wheelhouse"))
-
-
-@pytest.fixture
-def offline(tenant, wheelhouse):
-    """The tenant, installing packages from the local wheelhouse only (ja-hello 1.0 and 2.0 ...)."""
-    tenant.configure("find_links", str(wheelhouse))
-    tenant.configure("offline", True)
-    return tenant

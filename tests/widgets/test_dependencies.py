@@ -7,8 +7,6 @@ import time
 import pytest
 
 from jupyter_actions.widgets import _dependencies, dependencies_panel, history_panel
-from tests.deps.wheelhouse import build_wheel
-from tests.tenant.test_dependencies import corrupt_member
 
 from .conftest import plain
 
@@ -55,16 +53,8 @@ def test_refusals_show_the_tenant_error_and_store_nothing(offline, requirement, 
     assert offline.dependencies("deps") == () and panel.requirement.value == requirement
 
 
-def test_a_failed_build_shows_the_reason(offline, wheelhouse, tmp_path):
-    source = tmp_path / "ja-corrupt"
-    (source / "ja_corrupt").mkdir(parents=True)
-    (source / "pyproject.toml").write_text('[project]\nname = "ja-corrupt"\nversion = "1.0"\ndependencies = []\n')
-    (source / "ja_corrupt" / "__init__.py").write_text("VALUE = '" + "x" * 4000 + "'\n")
-    house = tmp_path / "house"
-    house.mkdir()
-    corrupt_member(build_wheel(source, house), "ja_corrupt/__init__.py")
-    offline.configure("find_links", f"{wheelhouse} {house}")
-
+def test_a_failed_build_shows_the_reason(offline, wheelhouse, corrupt_wheelhouse):
+    offline.configure("find_links", f"{wheelhouse} {corrupt_wheelhouse}")
     panel = dependencies_panel(offline, "deps")
     panel.requirement.value = "ja-corrupt"
     panel.add_button.click()
