@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import time
 from collections.abc import Iterator
@@ -23,6 +24,17 @@ def execute_batch(tenant: str | None, trigger: str, events_path: str, results_pa
     (``<results>.summary.json``) and the number of events done to ``progress_path``. A line
     that is not a JSON object is reported with its line number once the others are done.
     """
+    from ..tenant import Tenant
+
+    gc.freeze()  # the host's objects (a kernel has many) stay out of the collector's way
+    try:
+        return _execute(tenant, trigger, events_path, results_path, progress_path, on_progress)
+    finally:
+        gc.unfreeze()
+
+
+def _execute(tenant: str | None, trigger: str, events_path: str, results_path: str,
+             progress_path: str | None, on_progress) -> BatchSummary:  # noqa: ANN001
     from ..tenant import Tenant
 
     summary = BatchSummary(trigger)
