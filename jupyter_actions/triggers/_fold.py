@@ -12,9 +12,27 @@ from typing import Any, Callable
 Reducer = Callable[[list, dict], Any]
 
 
+class Commands(list):
+    """A flow's commands, indexed by type once, so that each of a trigger's many reducers
+    picks its own without scanning the whole list again."""
+
+    def __init__(self, commands: list[dict]) -> None:
+        super().__init__(commands)
+        self.by_type: dict[Any, list[dict]] = {}
+        for command in commands:
+            self.by_type.setdefault(command.get("type"), []).append(command)
+
+
 def _of(commands: list, *types: str) -> list[dict]:
-    wanted = set(types)
-    return [c for c in commands if c.get("type") in wanted]
+    by_type = getattr(commands, "by_type", None)
+    if by_type is None:
+        wanted = set(types)
+        return [c for c in commands if c.get("type") in wanted]
+    present = [t for t in types if t in by_type]
+    if len(present) <= 1:
+        return list(by_type[present[0]]) if present else []
+    wanted = set(present)
+    return [c for c in commands if c.get("type") in wanted]  # several types: keep call order
 
 
 def _fields(command: dict, with_method: bool) -> dict:

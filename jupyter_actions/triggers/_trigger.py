@@ -6,6 +6,7 @@ import copy
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
+from . import _fold as fold
 from ._api import Api, ApiSession, Namespace
 from ._cache import CacheApi
 from ._schema import Node, validate
@@ -118,7 +119,7 @@ class Trigger:
 
     def fold_outcome(self, commands: list[dict], event: dict) -> dict:
         """The trigger-specific outcome keys from all commands of a flow (docs/outcome.md)."""
-        kept = live_commands(commands)
+        kept = fold.Commands(live_commands(commands))
         return {key: reduce(kept, event) for key, reduce in self.outcome.items()}
 
     def deny_of(self, commands: list[dict]) -> dict | None:
