@@ -18,7 +18,7 @@ from ..store.schema import actions
 from ..store.schema import test_cases as test_cases_table
 from ..triggers import get_trigger
 from . import bindings, drafts, secret_store, settings, test_cases, versions
-from .dependencies import Environments
+from .dependencies import Environments, Prepared
 from .test_cases import CaseResult, TestCase
 from ..store.rows import action_model, action_row, draft_dependencies
 
@@ -143,11 +143,14 @@ class Tenant:
 
     def _prepare(self, action: str, requested: Sequence[str], limits: dict[str, Any], *, keep_others: bool):  # noqa: ANN202
         with self.store.read() as conn:
-            row = conn.execute(select(actions.c.id).where(actions.c.name == action)).first()
+            row = conn.execute(select(actions.c.id, actions.c.lock, actions.c.build_status)
+                               .where(actions.c.name == action)).first()
             current = draft_dependencies(conn, row.id) if row else ()
         if not keep_others and not requested and not current:
             return None
         pins = self.environments.resolve(current, requested, limits, keep_others=keep_others)
+        if row is not None and pins == current and row.build_status == "built":
+            return Prepared(pins, row.lock, "built", None)  # unchanged: no new lock, no build
         return self.environments.prepare(pins, limits)
 
     def _write_prepared(self, action: str, prepared) -> Action:  # noqa: ANN001

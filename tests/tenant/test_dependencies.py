@@ -111,3 +111,15 @@ def test_a_failed_build_is_recorded_and_blocks_deploy(offline, wheelhouse, corru
     with pytest.raises(ConflictError, match="must be in the 'built' state.*failed"):
         offline.deploy("hello")
     assert offline.versions("hello") == []
+
+
+def test_saving_unchanged_dependencies_does_no_package_work(offline, monkeypatch):
+    offline.save_draft("hello", "post-login", SHOW_VERSION, dependencies=["ja-hello==1.0"])
+    from jupyter_actions import deps
+
+    def no_lock(*args, **kwargs):
+        raise AssertionError("an unchanged draft was locked again")
+
+    monkeypatch.setattr(deps, "lock", no_lock)
+    action, changed = offline.save_draft("hello", "post-login", SHOW_VERSION, dependencies=["ja-hello"])
+    assert not changed and [str(d) for d in action.dependencies] == ["ja-hello==1.0"]
