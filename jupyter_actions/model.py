@@ -7,7 +7,7 @@ no Auth0 key changes meaning. Secret values never appear in any of these objects
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 RUNTIME = "python3.11"
@@ -172,7 +172,6 @@ class Execution:
     duration_ms: float
     created_at: str
     updated_at: str
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
