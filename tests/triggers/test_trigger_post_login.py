@@ -40,7 +40,7 @@ async def every_method(event, api):
         "signing_cert": "-----BEGIN CERTIFICATE-----", "include_attribute_name_format": False,
         "typed_attributes": False, "encryption_cert": "-----BEGIN CERTIFICATE-----",
         "encryption_public_key": "-----BEGIN PUBLIC KEY-----", "cert": "-----BEGIN CERTIFICATE-----",
-        "key": "-----BEGIN PRIVATE KEY-----", "relay_state": "xyz", "issuer": "urn:dev-tenant",
+        "key": "private key PEM (a secret in real use)", "relay_state": "xyz", "issuer": "urn:dev-tenant",
         "encryption_algorithm": "aes256-gcm",
     }
     for name, value in saml_settings.items():
