@@ -35,12 +35,17 @@ def save_cache(conn: Connection, trigger_id: str, before: dict, after: dict) -> 
         conn.execute(cache_entries.insert(), changed)
 
 
-def scrub_event(event: dict[str, Any], secret_values: list[str]) -> dict[str, Any]:
-    """The event as stored: secret names kept, every secret value gone."""
+def secret_names_only(event: dict[str, Any]) -> dict[str, Any]:
+    """A shallow copy of the event whose ``secrets`` keep their names, not their values."""
     stored = dict(event)
     if isinstance(stored.get("secrets"), dict):
         stored["secrets"] = {name: REDACTED for name in stored["secrets"]}
-    return redact(stored, secret_values)
+    return stored
+
+
+def scrub_event(event: dict[str, Any], secret_values: list[str]) -> dict[str, Any]:
+    """The event as stored: secret names kept, every secret value gone."""
+    return redact(secret_names_only(event), secret_values)
 
 
 @dataclass(frozen=True)
@@ -77,11 +82,9 @@ def rows_of(execution: Execution, state: dict | None, secret_values: list[str], 
     ]
     if first_position:
         return Rows(None, (execution.id, row), results)
-    event = dict(execution.event)
-    if isinstance(event.get("secrets"), dict):
-        event["secrets"] = {name: REDACTED for name in event["secrets"]}
     inserted = {**row, "id": execution.id, "trigger_id": execution.trigger_id, "kind": execution.kind,
-                "event": _dumps(event, secret_values), "created_at": execution.created_at}
+                "event": _dumps(secret_names_only(execution.event), secret_values),
+                "created_at": execution.created_at}
     return Rows(inserted, None, results)
 
 

@@ -44,11 +44,12 @@ def run_steps(
     """Run the steps in order with flow semantics; stops where the worker says the flow stops."""
     results: list[dict[str, Any]] = []
     deadline = time.monotonic() + limits.timeout_s
+    paths = [env_for(p.lock) for p in planned]
     index = 0
     while index < len(planned):
-        sys_path = env_for(planned[index].lock)
+        sys_path = paths[index]
         end = index
-        while end < len(planned) and env_for(planned[end].lock) == sys_path:
+        while end < len(planned) and paths[end] == sys_path:
             end += 1
         job = Job(
             trigger_id=trigger.id, event=event, steps=tuple(p.step for p in planned[index:end]), cache=cache,

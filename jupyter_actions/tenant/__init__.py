@@ -55,7 +55,7 @@ class Tenant:
 
     def _env_for(self, lock: str | None) -> tuple[str, ...]:
         """The folders a worker puts on sys.path for a dependency lock."""
-        return self.environments.sys_path(lock, self.settings) if lock else ()
+        return self.environments.sys_path(lock, lambda: self.settings)
 
     def close(self) -> None:
         self.flush()
@@ -260,9 +260,7 @@ class Tenant:
         started_after = replay.parse_since(since)
         if limit is not None and limit < 1:
             raise InvalidInputError(f"--limit must be at least 1, not {limit}")
-        get_trigger(trigger)
-        check_bound = [b.display_name for b in self.flow(trigger)]
-        replay.check_bound(check_bound, name, trigger)
+        replay.check_bound([b.display_name for b in self.flow(trigger)], name, trigger)
         with self.store.read() as conn:
             handler = get_trigger(trigger).handler
             if ref == "draft":

@@ -9,7 +9,7 @@ nothing.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -80,13 +80,16 @@ class Environments:
         live = deps.EnvironmentCache(self.cache_root).status(deps.Lock.from_json(lock))
         return "building" if live == "building" else stored
 
-    def sys_path(self, lock: str | None, settings: dict[str, Any]) -> tuple[str, ...]:
-        """The folders a worker puts on sys.path for ``lock``, building it if it is gone."""
+    def sys_path(self, lock: str | None, settings: Callable[[], dict[str, Any]]) -> tuple[str, ...]:
+        """The folders a worker puts on sys.path for ``lock``, building it if it is gone.
+
+        ``settings`` is read only the first time a lock is seen: this runs for every execution."""
         if not lock:
             return ()
         if lock not in self._paths:
             from .. import deps
 
+            settings = settings()
             index = deps.IndexConfig.from_env(settings)
             result = deps.EnvironmentCache(self.cache_root).build(
                 deps.Lock.from_json(lock), index, allow_native=settings["allow_native_dependencies"]

@@ -262,6 +262,15 @@ class _Compiler:
         self.count += 1
         return f"{prefix}{self.count}"
 
+    def emit_each(self, node: Node, iterable: str, depth: int) -> None:
+        """Check every item of ``iterable`` against ``node``."""
+        if type(node) is Any:
+            return
+        item = self.name()
+        self.lines.append(f"{'    ' * depth}for {item} in {iterable}:")
+        self.lines.append(f"{'    ' * depth}    pass")
+        self.emit(node, item, depth + 1)
+
     def emit(self, node: Node, var: str, depth: int) -> None:
         pad = "    " * depth
         kind = type(node)
@@ -290,18 +299,10 @@ class _Compiler:
             self.lines.append(f"{pad}if not ({' or '.join(checks)}): return False")
         elif kind is Arr:
             self.lines.append(f"{pad}if type({var}) is not list: return False")
-            if type(node.items) is not Any:
-                item = self.name()
-                self.lines.append(f"{pad}for {item} in {var}:")
-                self.lines.append(f"{pad}    pass")
-                self.emit(node.items, item, depth + 1)
+            self.emit_each(node.items, var, depth)
         elif kind is DictOf:
             self.lines.append(f"{pad}if type({var}) is not dict: return False")
-            if type(node.values) is not Any:
-                item = self.name()
-                self.lines.append(f"{pad}for {item} in {var}.values():")
-                self.lines.append(f"{pad}    pass")
-                self.emit(node.values, item, depth + 1)
+            self.emit_each(node.values, f"{var}.values()", depth)
         elif kind is Obj:
             self.lines.append(f"{pad}if type({var}) is not dict: return False")
             for field_name, (child, required) in node.fields.items():
