@@ -5,11 +5,11 @@ from __future__ import annotations
 import copy
 import json
 import time
-import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from .._clock import iso_from_epoch
+from .._ids import new_execution_id
 from ..errors import ActionsError, ConflictError, ExecutionError, PayloadError
 from ..runtime import Job
 from ..model import Execution
@@ -22,10 +22,14 @@ from ..store.hot import HotReader
 from ..triggers import _outcome as outcome
 from . import lean, plan, records
 from .lean import BatchResult
+from .records import Rows
 from .writer import CacheChange, Pending, RecordWriter, writer_for
 from .plan import PlannedStep
 from .pools import pool_for
 from .runner import EnvResolver, Limits, run_steps
+
+
+RECORDS_PER_FRAME = 64  # a batch's executions go to the record sink this many at a time
 
 
 class Engine:
@@ -118,12 +122,19 @@ class Engine:
                 yield Job(trigger_id=trigger.id, event=None, event_json=line, steps=steps, cache=cache,
                           timeout_s=limits.timeout_s)
 
-        for index, output in pool.map(jobs()):
-            result, rows = lean.from_lean(index, output, trigger, planned, texts[index], secret_values, kind)
-            texts[index] = ""
-            if rows is not None and record:
-                self.writer.submit(rows)
-            yield result
+        unsent: list[Rows] = []
+        try:
+            for index, output in pool.map(jobs()):
+                result, rows = lean.from_lean(index, output, trigger, planned, texts[index], secret_values, kind)
+                texts[index] = ""
+                if rows is not None and record:
+                    unsent.append(rows)
+                    if len(unsent) >= RECORDS_PER_FRAME:
+                        self.writer.submit_rows(unsent)
+                        unsent = []
+                yield result
+        finally:
+            self.writer.submit_rows(unsent)
 
     def _decoded_lines(self, trigger_id: str, lines: Iterable[str], record: bool, kind: str) -> Iterator[BatchResult]:
         malformed: dict[int, str] = {}
@@ -194,7 +205,7 @@ class Engine:
     def _from_output(self, kind: str, trigger: Trigger, event: dict, output: dict) -> Execution:
         results = output["results"]
         folded = outcome.fold(trigger, results, output["event"])
-        execution_id = str(uuid.uuid4())
+        execution_id = new_execution_id()
         duration = sum(r["response"]["stats"].get("total_request_duration_ms", 0.0) for r in results)
         started = results[0]["started_at"] if results else iso_from_epoch(time.time())
         ended = results[-1]["ended_at"] if results else started
@@ -265,7 +276,7 @@ class Engine:
         results = (list(previous.results) if previous else []) + run.results
         folded = outcome.fold(trigger, results, run.event)
         ended = time.time()
-        execution_id = previous.id if previous else str(uuid.uuid4())
+        execution_id = previous.id if previous else new_execution_id()
         execution = Execution(
             id=execution_id, trigger_id=trigger.id, kind=kind,
             status=outcome.EXECUTION_STATUS[folded["status"]], outcome={**folded, "execution_id": execution_id},

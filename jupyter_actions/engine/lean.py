@@ -10,11 +10,11 @@ environments, or using ``api.cache``, whose writes must be seen in order) run th
 from __future__ import annotations
 
 import json
-import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from .._ids import new_execution_id
 from ..errors import ActionsError
 from ..model import Execution
 from ..secrets import redact_json
@@ -41,33 +41,34 @@ class BatchResult:
 
 def from_lean(index: int, lean: dict, trigger: Trigger, planned: list[PlannedStep], raw: str,
               secret_values: list[str], kind: str) -> tuple[BatchResult, Rows | None]:
-    """A worker's lean result as a BatchResult and the rows to store."""
+    """A worker's lean result as a BatchResult and the rows to store.
+
+    ``lean["texts"]`` holds the JSON texts the worker sent as blobs: the outcome, one result
+    per step, then the event as stored when it had to be redacted there.
+    """
     if "malformed" in lean:
         return BatchResult(index, malformed=lean["malformed"]), None
     if "invalid" in lean:
         return BatchResult(index, invalid=lean["invalid"]), None
-    if lean["outcome"] is None:  # the worker died or timed out: fold the failure here
-        results = [json.loads(r) for r in lean["results"]]
-        folded = outcome.fold(trigger, results, {})
-        lean = {**lean, "id": str(uuid.uuid4())}
-        folded["execution_id"] = lean["id"]
-        lean["outcome"] = json.dumps(folded)
+    steps = lean["steps"]
+    texts = lean["texts"]
+    outcome_json, results = texts[0], texts[1:1 + len(steps)]
     execution_id, status = lean["id"], lean["status"]
-    event = lean.get("event") or _stored_event(raw, secret_values)
-    row = {"id": execution_id, "trigger_id": trigger.id, "kind": kind,
-           "status": outcome.EXECUTION_STATUS[status], "outcome_status": status, "outcome": lean["outcome"],
-           "event": event, "state": None, "duration_ms": lean["duration"],
-           "created_at": lean["started_at"], "updated_at": lean["ended_at"]}
-    results = []
-    for position, (text, (name, _, error_class)) in enumerate(zip(lean["results"], lean["steps"])):
+    if outcome_json is None:  # the worker died or timed out: fold the failure here
+        folded = outcome.fold(trigger, [json.loads(r) for r in results], {})
+        execution_id = folded["execution_id"] = new_execution_id()
+        outcome_json = json.dumps(folded)
+    event = texts[1 + len(steps)] if lean.get("event") else _stored_event(raw, secret_values)
+    row = (execution_id, trigger.id, kind, outcome.EXECUTION_STATUS[status], status, outcome_json, event, None,
+           lean["duration"], lean["started_at"], lean["ended_at"])
+    step_rows = []
+    for position, (text, (name, _, error_class)) in enumerate(zip(results, steps)):
         step = planned[position].step
-        results.append({"execution_id": execution_id, "position": position, "action_name": name,
-                        "action_id": step.action_id, "version_id": step.version_id,
-                        "version_number": step.version_number, "binding_id": step.binding_id,
-                        "error_class": error_class, "result": text})
-    result = BatchResult(index, execution_id, status, lean["outcome"], lean["error"], lean["duration"],
-                         tuple(tuple(s) for s in lean["steps"]))
-    return result, Rows(row, None, results)
+        step_rows.append((execution_id, position, name, step.action_id, step.version_id, step.version_number,
+                          step.binding_id, error_class, text))
+    result = BatchResult(index, execution_id, status, outcome_json, lean["error"], lean["duration"],
+                         tuple(tuple(s) for s in steps))
+    return result, Rows(row, None, step_rows)
 
 
 def from_execution(index: int, result: Execution | ActionsError) -> BatchResult:

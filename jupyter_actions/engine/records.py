@@ -48,13 +48,20 @@ def scrub_event(event: dict[str, Any], secret_values: list[str]) -> dict[str, An
     return redact(secret_names_only(event), secret_values)
 
 
+EXECUTION_COLUMNS = tuple(column.name for column in executions.columns)
+RESULT_COLUMNS = tuple(column.name for column in execution_results.columns)
+_UPDATED_COLUMNS = ("status", "outcome_status", "outcome", "state", "duration_ms", "updated_at")
+
+
 @dataclass(frozen=True)
 class Rows:
-    """One execution serialised for the store: an insert, or an update after a continue."""
+    """One execution serialised for the store, as tuples in the tables' column order (they
+    travel to the record sink and into ``executemany`` as they are): a new execution, or the
+    update of a continued one (``_UPDATED_COLUMNS`` then its id), and its step results."""
 
-    execution: dict[str, Any] | None
-    update: tuple[str, dict[str, Any]] | None
-    results: list[dict[str, Any]]
+    execution: tuple | None
+    update: tuple | None
+    results: list[tuple]
 
 
 def _dumps(value: Any, secret_values: list[str]) -> str:
@@ -63,28 +70,22 @@ def _dumps(value: Any, secret_values: list[str]) -> str:
 
 
 def rows_of(execution: Execution, state: dict | None, secret_values: list[str], first_position: int = 0) -> Rows:
-    """Serialise (and redact) an execution; done by the caller so the writer thread stays light."""
-    row = {
-        "status": execution.status, "outcome_status": execution.outcome["status"],
-        "outcome": _dumps(execution.outcome, secret_values),
-        "state": json.dumps(state) if state is not None else None,
-        "duration_ms": execution.duration_ms, "updated_at": execution.updated_at,
-    }
+    """Serialise (and redact) an execution; done by the record sink, off the caller's path."""
+    outcome = _dumps(execution.outcome, secret_values)
+    state_json = json.dumps(state) if state is not None else None
     results = [
-        {
-            "execution_id": execution.id, "position": position, "action_name": result["action_name"],
-            "action_id": result.get("action_id"), "version_id": result.get("version_id"),
-            "version_number": result.get("version_number"), "binding_id": result.get("binding_id"),
-            "error_class": (result["response"].get("error") or {}).get("error_class"),
-            "result": _dumps(result, secret_values),
-        }
+        (execution.id, position, result["action_name"], result.get("action_id"), result.get("version_id"),
+         result.get("version_number"), result.get("binding_id"),
+         (result["response"].get("error") or {}).get("error_class"), _dumps(result, secret_values))
         for position, result in enumerate(execution.results[first_position:], first_position)
     ]
     if first_position:
-        return Rows(None, (execution.id, row), results)
-    inserted = {**row, "id": execution.id, "trigger_id": execution.trigger_id, "kind": execution.kind,
-                "event": _dumps(secret_names_only(execution.event), secret_values),
-                "created_at": execution.created_at}
+        update = (execution.status, execution.outcome["status"], outcome, state_json, execution.duration_ms,
+                  execution.updated_at, execution.id)
+        return Rows(None, update, results)
+    inserted = (execution.id, execution.trigger_id, execution.kind, execution.status, execution.outcome["status"],
+                outcome, _dumps(secret_names_only(execution.event), secret_values), state_json,
+                execution.duration_ms, execution.created_at, execution.updated_at)
     return Rows(inserted, None, results)
 
 
@@ -100,17 +101,28 @@ def redacted(execution: Execution, secret_values: list[str]) -> Execution:
 
 
 def write_batch(conn: Connection, batch: list[Rows]) -> None:
-    """Write many executions with one statement per table."""
+    """Write many executions with one ``executemany`` per table, straight to the driver: the
+    record sink's main job, where building statements row by row cost as much as SQLite."""
     inserts = [rows.execution for rows in batch if rows.execution]
     if inserts:
-        conn.execute(executions.insert(), inserts)
-    for rows in batch:
-        if rows.update:
-            execution_id, values = rows.update
-            conn.execute(executions.update().where(executions.c.id == execution_id).values(**values))
+        conn.exec_driver_sql(_insert_sql(conn, executions.name, EXECUTION_COLUMNS), inserts)
+    updates = [rows.update for rows in batch if rows.update]
+    if updates:
+        mark = _placeholder(conn)
+        assignments = ", ".join(f"{column} = {mark}" for column in _UPDATED_COLUMNS)
+        conn.exec_driver_sql(f"UPDATE {executions.name} SET {assignments} WHERE id = {mark}", updates)
     results = [result for rows in batch for result in rows.results]
     if results:
-        conn.execute(execution_results.insert(), results)
+        conn.exec_driver_sql(_insert_sql(conn, execution_results.name, RESULT_COLUMNS), results)
+
+
+def _placeholder(conn: Connection) -> str:
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
+
+
+def _insert_sql(conn: Connection, table: str, columns: tuple[str, ...]) -> str:
+    marks = ", ".join([_placeholder(conn)] * len(columns))
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
 
 
 def get(conn: Connection, execution_id: str) -> tuple[Execution, dict | None]:

@@ -49,7 +49,7 @@ def main(fd_in: int, fd_out: int) -> None:
         except Closed:
             return
         try:
-            commit(store, [item for item in batch if item[0] == "record"])
+            commit(store, batch)
         except Exception as exc:  # reported at the next flush, then forgotten
             error = error or f"{type(exc).__name__}: {exc}"
         for item in batch:
@@ -59,15 +59,24 @@ def main(fd_in: int, fd_out: int) -> None:
 
 
 def commit(store: Store, items: list[tuple]) -> None:
-    if not items:
-        return
-    rows = [record if isinstance(record, records.Rows) else
-            records.rows_of(record.execution, record.state, record.secret_values, record.first_position)
-            for _, record, _ in items]
-    with store.write(lifecycle=False) as conn:
-        for _, _, cache in items:
+    """Write what the items of one read carry in one transaction: ``("record", Pending,
+    CacheChange | None)``, ``("rows", [Rows...])``; flush requests are answered by the caller."""
+    rows: list[records.Rows] = []
+    caches = []
+    for item in items:
+        if item[0] == "record":
+            _, pending, cache = item
+            rows.append(records.rows_of(pending.execution, pending.state, pending.secret_values,
+                                        pending.first_position))
             if cache:
-                records.save_cache(conn, cache.trigger_id, cache.before, cache.after)
+                caches.append(cache)
+        elif item[0] == "rows":
+            rows += item[1]
+    if not rows and not caches:
+        return
+    with store.write(lifecycle=False) as conn:
+        for cache in caches:
+            records.save_cache(conn, cache.trigger_id, cache.before, cache.after)
         records.write_batch(conn, rows)
 
 

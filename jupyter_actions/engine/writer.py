@@ -77,12 +77,18 @@ class RecordWriter:
         self.dead = False
         self.pending_cache: Counter = Counter()  # trigger id -> submitted writes that touch its cache
 
-    def submit(self, record: Pending | Rows, cache: CacheChange | None = None) -> None:
-        """Queue an execution (serialised by the sink) or rows already serialised."""
+    def submit(self, record: Pending, cache: CacheChange | None = None) -> None:
+        """Queue an execution; the sink serialises and redacts it."""
         with self._lock:
             self._send(("record", record, cache))
             if cache:
                 self.pending_cache[cache.trigger_id] += 1
+
+    def submit_rows(self, batch: list[Rows]) -> None:
+        """Queue executions already serialised and redacted (the batch executor's), in one frame."""
+        if batch:
+            with self._lock:
+                self._send(("rows", batch))
 
     def flush(self) -> None:
         with self._lock:

@@ -19,7 +19,7 @@ from ..errors import ExecutionError
 from ..triggers import get_trigger
 from .jobs import Job
 from .process import WorkerProcess
-from .protocol import Closed, Timeout, decode
+from .protocol import Closed, Timeout, unpack
 from .results import Flight
 
 if TYPE_CHECKING:
@@ -68,7 +68,7 @@ class _Lane:
                 worker.boot_failed()
             raise
         while (frame := worker.reader.take()) is not None:
-            data = decode(frame)
+            data = unpack(frame)
             if not worker.ready:
                 worker.hello(data)
                 if queue:

@@ -11,16 +11,18 @@ from __future__ import annotations
 
 import io
 import logging
-from typing import Sequence
+from typing import AnyStr, Sequence
 
 REDACTED = "[REDACTED]"
+REDACTED_BYTES = REDACTED.encode()
 
 
-def redact(text: str, secrets: Sequence[str]) -> str:
-    """``secrets`` longest first, so that a secret containing another is replaced whole."""
+def redact(text: AnyStr, secrets: Sequence[AnyStr], marker: AnyStr = REDACTED) -> AnyStr:
+    """``secrets`` longest first, so that a secret containing another is replaced whole
+    (texts and secrets as bytes take ``REDACTED_BYTES`` as the marker)."""
     for value in secrets:
         if value in text:
-            text = text.replace(value, REDACTED)
+            text = text.replace(value, marker)
     return text
 
 

@@ -22,8 +22,9 @@ from pathlib import Path
 
 from ..errors import ExecutionError
 
-BUILTIN_DISTRIBUTIONS = ("httpx",)
-"""Packages every action may import without declaring them (Auth0's built-in ``fetch``)."""
+BUILTIN_DISTRIBUTIONS = ("httpx", "orjson")
+"""Packages every action may import without declaring them: httpx is Auth0's built-in
+``fetch``; orjson is what the worker decodes events and encodes results with (docs/runtime.md)."""
 
 PASSED_ENVIRONMENT = (
     "PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ", "TMPDIR", "HOME",

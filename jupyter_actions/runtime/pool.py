@@ -23,7 +23,7 @@ from . import isolation, limits
 from .batches import run_batches
 from .jobs import Job
 from .process import WorkerProcess
-from .protocol import Closed, Timeout, decode, pack
+from .protocol import Closed, Timeout, pack, unpack
 from .results import Flight
 
 MAX_KEYS = 128  # actions kept loaded per worker (the parent tells the worker what to drop)
@@ -77,7 +77,7 @@ class WorkerPool:
             try:
                 worker.writer.write_until(message, flight.deadline)
                 while True:
-                    data = decode(worker.reader.read_until(flight.deadline))
+                    data = unpack(worker.reader.read_until(flight.deadline))
                     result = flight.receive(data)
                     if result is not None:
                         worker.retired = "retire" in data
@@ -214,9 +214,18 @@ class WorkerPool:
     def _message(self, worker: WorkerProcess, jobs: Iterable[Job]) -> bytes:
         """The frame for ``jobs`` on ``worker``: code and secrets only where it lacks them."""
         keys = worker.keys
-        out = []
+        out: list[dict[str, Any]] = []
         blobs: list[bytes] = []
+        shared: Job | None = None  # the last lean job sent in full
         for job in jobs:
+            if job.event_json is not None:
+                blobs.append(job.event_json.encode())
+                if shared is not None and _same_but_event(job, shared):
+                    out.append({"x": len(blobs) - 1})
+                    continue
+                shared = job
+            else:
+                shared = None
             steps = []
             for step in job.steps:
                 spec: dict[str, Any] = {"k": step.key, "n": step.action_name, "h": step.handler}
@@ -235,12 +244,9 @@ class WorkerPool:
                 continue
             for spec, step in zip(steps, job.steps):
                 spec["i"] = [step.action_id, step.version_id, step.version_number, step.binding_id]
-            blobs.append(job.event_json.encode())
             out.append({"t": job.trigger_id, "x": len(blobs) - 1, "c": job.cache,
                         "d": job.directory, "p": job.phase, "s": steps})
         message: dict[str, Any] = {"jobs": out}
-        if blobs:
-            message["blobs"] = [len(blob) for blob in blobs]
         if len(keys) > MAX_KEYS:
             message["drop"] = _evict(keys, out)
         try:
@@ -250,9 +256,15 @@ class WorkerPool:
             raise ExecutionError(f"the job cannot be sent to a worker: {exc}") from None
 
 
+def _same_but_event(job: Job, other: Job) -> bool:
+    """True when two lean jobs differ only in their events (a batch's jobs share their objects)."""
+    return (job.steps is other.steps and job.cache is other.cache and job.directory is other.directory
+            and job.trigger_id == other.trigger_id and job.phase == other.phase and job.timeout_s == other.timeout_s)
+
+
 def _evict(keys: OrderedDict[str, Any], jobs: list[dict]) -> list[str]:
     """Forget the least recently used keys, but none that this message uses."""
-    used = {spec["k"] for job in jobs for spec in job["s"]}
+    used = {spec["k"] for job in jobs for spec in job.get("s", ())}
     dropped = []
     while len(keys) > MAX_KEYS:
         oldest = next(iter(keys))

@@ -33,12 +33,14 @@ class Closed(Exception):
     """The peer closed its end of the pipe (for a worker: it died or exited)."""
 
 
-def pack(obj: object, blobs: list[bytes] | None = None) -> bytes:
-    """A frame; ``blobs`` (raw bytes, e.g. event JSON exactly as read) follow the JSON after a
-    NUL byte, which JSON text never contains, and ``obj["blobs"]`` lists their sizes."""
-    body = encode_json(obj).encode()
-    if blobs:
-        body += b"\x00" + b"".join(blobs)
+def pack(obj: dict, blobs: list[bytes] | None = None) -> bytes:
+    """A frame; ``blobs`` (raw bytes: event JSON exactly as read, result texts) follow the
+    JSON after a NUL byte, which JSON text never contains, and the JSON's ``blobs`` key lists
+    their sizes."""
+    if not blobs:
+        body = encode_json(obj).encode()
+    else:
+        body = encode_json({**obj, "blobs": [len(blob) for blob in blobs]}).encode() + b"\x00" + b"".join(blobs)
     return len(body).to_bytes(HEADER, "big") + body
 
 

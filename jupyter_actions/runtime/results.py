@@ -30,8 +30,10 @@ class Flight:
 
     def receive(self, data: dict) -> dict | None:
         """Take one frame of this job; the job's result once the worker says it is done."""
-        if "lean" in data:
-            return data["lean"]
+        if "lean" in data:  # its texts come as blobs (runtime/lean.py)
+            lean = data["lean"]
+            lean["texts"] = [blob.decode() for blob in data.get("blob_data", ())]
+            return lean
         step_result = data.get("r")
         if step_result is not None:
             now = time.monotonic()
@@ -83,7 +85,7 @@ def _lean_failure(step: Step, name: str, message: str, error_class: str, elapsed
               "response": {"logs": "", "stats": _failed_stats(elapsed_ms), "error": error},
               "commands": [], "control": "stop"}
     summary = {"action_name": step.action_name, "error_class": error_class, "name": name, "message": message}
-    return {"id": None, "status": "failed", "outcome": None, "results": [encode_json(result)],
+    return {"id": None, "status": "failed", "texts": [None, encode_json(result)],
             "steps": [[step.action_name, elapsed_ms, error_class]], "error": summary,
             "duration": elapsed_ms, "started_at": now, "ended_at": now}
 

@@ -6,7 +6,9 @@ Per job it streams one frame per finished step, then a last frame with the event
 that the parent keeps the finished steps when it has to kill the worker halfway.
 
 Messages (JSON): in ``{"jobs": [job...], "drop": [key...]}`` with job ``{"t": trigger id,
-"e": event, "c": cache, "d": directory, "p": phase, "s": [step...]}`` and step ``{"k": key,
+"e": event, "c": cache, "d": directory, "p": phase, "s": [step...]}`` (a lean job has ``"x":
+blob number`` for ``"e"``, and is just ``{"x": blob number}`` when all else is as in the job
+before it) and step ``{"k": key,
 "n": action name, "h": handler, "code"?: source, "secrets"?: {name: value}}`` (code and
 secrets only when this worker has not got them yet); out ``{"hello": boot_ms}`` once, then
 ``{"j": job index, "r": step result}`` per step but the last, and ``{"j": job index,
@@ -166,11 +168,11 @@ class Worker:
         for noisy in ("httpx", "httpcore", "asyncio"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
 
-    def send(self, obj: object) -> None:
+    def send(self, obj: dict, blobs: list[bytes] | None = None) -> None:
         try:
-            frame = pack(obj)
+            frame = pack(obj, blobs)
         except (TypeError, ValueError):  # an action put a non-JSON value into the event
-            frame = pack(_jsonable(obj))
+            frame = pack(_jsonable(obj), blobs)
         write_all(self.fd_out, frame)
 
     def serve(self) -> None:
@@ -202,7 +204,13 @@ class Worker:
         """Every job of a message on one pass of the event loop: the handlers are awaited
         directly, so a step costs no loop start-up of its own."""
         blobs = message.get("blob_data", ())
+        shared: dict = {}  # the last job sent in full, with its cache as it came
         for index, job in enumerate(message["jobs"]):
+            if "s" in job:
+                self.deliver(job["s"])
+                shared = {**job, "c": dict(job["c"])}
+            else:  # a lean job like that one but for its event (actions replace cache entries whole)
+                job = {**shared, "x": job["x"], "c": dict(shared["c"])}
             if "x" in job:
                 job["x"] = blobs[job["x"]]
             try:
@@ -220,9 +228,9 @@ class Worker:
         trigger = self.triggers.get(job["t"])
         if trigger is None:
             trigger = self.triggers[job["t"]] = self.get_trigger(job["t"])
-        self.deliver(job["s"])
         if "x" in job:
-            self.send(await run_lean(self, index, job, trigger))
+            frame, texts = await run_lean(self, index, job, trigger)
+            self.send(frame, texts)
             return
         event, cache, directory = job["e"], job["c"], job.get("d")
         phase = job.get("p", "execute")

@@ -59,3 +59,31 @@ def test_lean_batch_blames_the_action_that_was_running(tenant, deploy, login):
     stored = {e.id: e for e in tenant.executions()}
     assert stored[results[1].execution_id].outcome["error"]["action_name"] == "sleeper"
     assert json.loads(results[0].outcome_json)["id_token_claims"] == {"https://x/t": 1}
+
+
+def test_lean_batch_redacts_non_ascii_secrets_and_keeps_wide_integers(tenant, deploy, login):
+    """The workers encode with orjson (raw UTF-8) and fall back to the standard library for
+    an integer beyond 64 bits: in both encodings a secret is found and redacted."""
+    import json
+
+    secret = "pässwörd-Ω-\u2028-42"
+    body = ('print("token", event.secrets.KEY)\n'
+            'api.id_token.set_custom_claim("https://x/key", event.secrets.KEY)\n'
+            'if event.user.email.startswith("wide"):\n'
+            '    api.user.set_app_metadata("big", 2 ** 70)\n')
+    deploy("leaky", body, secrets={"KEY": secret})
+    tenant.bind("post-login", ["leaky"])
+    lines = [json.dumps({**login, "user": {**login["user"], "email": email}}) + "\n" for email in ("narrow@x", "wide@x")]
+    results = {r.index: r for r in tenant.engine.run_lines("post-login", lines)}
+    assert [results[i].status for i in (0, 1)] == ["allowed", "allowed"]
+    for result in results.values():
+        assert secret not in result.outcome_json
+        assert json.loads(result.outcome_json)["id_token_claims"] == {"https://x/key": "[REDACTED]"}
+    assert json.loads(results[1].outcome_json)["app_metadata"] == {"big": 2 ** 70}
+    stored = {e.id: e for e in tenant.executions()}
+    for result in results.values():
+        execution = stored[result.execution_id]
+        assert execution.results[0]["response"]["logs"] == "token [REDACTED]\n"
+        assert secret not in json.dumps(execution.results, ensure_ascii=False)
+    files = [path for path in tenant.directory.iterdir() if path.name.startswith("tenant.db")]
+    assert files and not any(secret.encode() in path.read_bytes() for path in files)

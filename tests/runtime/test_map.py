@@ -116,3 +116,39 @@ def test_large_events_cross_the_pipes_whole(pool: WorkerPool) -> None:
     for index, result in got.items():
         assert result["results"][0]["response"]["logs"] == f"user-{index}\n"
         assert result["event"]["user"]["user_metadata"]["blob"] == big
+
+
+def test_lean_jobs_share_one_description_per_message_but_not_their_cache(overlay_dir) -> None:
+    """After the first lean job of a run, a message carries only the next ones' events; a
+    full job in between starts a new run, and every lean job gets its own copy of the cache."""
+    import json
+
+    from jupyter_actions.triggers import get_trigger
+
+    sample = get_trigger("post-login").sample_payload()
+    code = (f"def {H}(event, api):\n"
+            "    print(event.user.user_id, api.cache.get('seen') is None)\n"
+            "    api.cache.set('seen', event.user.user_id)\n")
+    steps = (step(code, name="mixed"),)
+    cache: dict = {}
+
+    def event(n: int) -> dict:
+        return {**sample, "user": {**sample["user"], "user_id": f"user-{n}"}}
+
+    def lean(n: int) -> Job:
+        return Job(trigger_id="post-login", event=None, event_json=json.dumps(event(n)), steps=steps, cache=cache)
+
+    full = Job(trigger_id="post-login", event=event(2), steps=steps, cache=cache)
+    jobs = [lean(0), lean(1), full, lean(3), lean(4)]
+    with WorkerPool(max_workers=1, overlay_dir=overlay_dir) as pool:
+        worker = pool._checkout()
+        message = pool._message(worker, jobs)  # marks the code delivered: this worker goes
+        pool._discard(worker)
+        assert message.count(b'"s":[') == 3  # lean(0), full and lean(3) in full, the others by event
+        got = dict(pool.map(jobs, batch_size=8))
+    assert sorted(got) == [0, 1, 2, 3, 4]
+    for index in (0, 1, 3, 4):
+        result = json.loads(got[index]["texts"][1])
+        assert result["response"]["logs"] == f"user-{index} True\n", index
+    assert got[2]["results"][0]["response"]["logs"] == "user-2 True\n"
+    assert cache == {}

@@ -1,0 +1,26 @@
+"""Execution ids: RFC 9562 version 7, ordered by the millisecond they were made."""
+
+from __future__ import annotations
+
+import time
+import uuid
+
+from jupyter_actions._ids import new_execution_id
+
+
+def test_ids_are_version_7_uuids_carrying_the_time_in_milliseconds() -> None:
+    before = time.time_ns() // 1_000_000
+    made = uuid.UUID(new_execution_id())
+    after = time.time_ns() // 1_000_000
+    assert made.version == 7 and made.variant == uuid.RFC_4122
+    assert before <= made.int >> 80 <= after
+    text = new_execution_id()
+    assert str(uuid.UUID(text)) == text  # canonical lower-case form
+
+
+def test_ids_sort_by_time_and_do_not_repeat() -> None:
+    first = [new_execution_id() for _ in range(2000)]
+    time.sleep(0.002)
+    later = [new_execution_id() for _ in range(2000)]
+    assert len(set(first + later)) == 4000
+    assert max(first) < min(later)  # text order is time order across milliseconds
