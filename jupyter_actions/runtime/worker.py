@@ -203,6 +203,7 @@ class Worker:
     async def _serve_message(self, message: dict) -> None:
         """Every job of a message on one pass of the event loop: the handlers are awaited
         directly, so a step costs no loop start-up of its own."""
+        self.spawned = []  # not this task: only those the actions start
         blobs = message.get("blob_data", ())
         shared: dict = {}  # the last job sent in full, with its cache as it came
         for index, job in enumerate(message["jobs"]):
@@ -349,7 +350,7 @@ class Worker:
             return
         current = asyncio.current_task()
         tasks = [task for task in self.spawned if task is not current and not task.done()]
-        self.spawned = [current] if current is not None else []
+        self.spawned = []
         for task in tasks:
             task.cancel()
         if tasks:

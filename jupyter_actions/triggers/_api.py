@@ -62,8 +62,16 @@ def _view_to_plain(value: Any) -> Any:
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
+_PLAIN = frozenset({str, int, bool, type(None)})  # exact types: immutable, and JSON as they are
+
+
 def to_json(value: Any, what: str) -> Any:
     """A JSON-safe deep copy of ``value`` (commands cross process boundaries)."""
+    kind = type(value)
+    if kind in _PLAIN or (kind is float and math.isfinite(value)):
+        return value
+    if kind is list and all(type(item) in _PLAIN for item in value):
+        return list(value)
     try:
         return json.loads(json.dumps(value, allow_nan=False, default=_view_to_plain))
     except (TypeError, ValueError) as error:

@@ -1,15 +1,28 @@
 """Reducers that fold a flow's commands into the trigger-specific outcome keys.
 
 Each reducer takes ``(commands, event)`` (commands already without discarded ones) and
-returns one outcome value. docs/outcome.md documents every key.
+returns one outcome value. docs/outcome.md documents every key. Each reducer also says which
+command types it reads (``reading``), so that a flow's fold runs only the reducers its commands
+concern (``Plan``): post-login has seventeen outcome keys and a flow usually touches two.
 """
 
 from __future__ import annotations
 
 import copy
+import json
+from collections.abc import Mapping
 from typing import Any, Callable
 
 Reducer = Callable[[list, dict], Any]
+
+
+def reads(*prefixes: str, suffixes: tuple[str, ...] = ()) -> Callable[[Reducer], Reducer]:
+    """Mark a reducer as reading only the command types that start with one of ``prefixes``
+    or end with one of ``suffixes`` (a reducer left unmarked runs for every flow)."""
+    def mark(reducer: Reducer) -> Reducer:
+        reducer.reads = lambda kind: kind.startswith(prefixes) or kind.endswith(suffixes)  # type: ignore[attr-defined]
+        return reducer
+    return mark
 
 
 class Commands(list):
@@ -45,7 +58,7 @@ def merged(command_type: str) -> Reducer:
     """``{key: value}`` of every ``command_type`` call; later calls win (None = remove)."""
     def reduce(commands: list, event: dict) -> dict:
         return {c["key"]: copy.deepcopy(c["value"]) for c in _of(commands, command_type)}
-    return reduce
+    return reads(command_type)(reduce)
 
 
 def last(*types: str) -> Reducer:
@@ -53,29 +66,30 @@ def last(*types: str) -> Reducer:
     def reduce(commands: list, event: dict) -> dict | None:
         found = _of(commands, *types)
         return _fields(found[-1], len(types) > 1) if found else None
-    return reduce
+    return reads(*types)(reduce)
 
 
 def last_field(command_type: str, field: str) -> Reducer:
     def reduce(commands: list, event: dict) -> Any:
         found = _of(commands, command_type)
         return copy.deepcopy(found[-1][field]) if found else None
-    return reduce
+    return reads(command_type)(reduce)
 
 
 def first_field(command_type: str, field: str) -> Reducer:
     def reduce(commands: list, event: dict) -> Any:
         found = _of(commands, command_type)
         return copy.deepcopy(found[0][field]) if found else None
-    return reduce
+    return reads(command_type)(reduce)
 
 
 def collected(command_type: str, field: str) -> Reducer:
     def reduce(commands: list, event: dict) -> list:
         return [copy.deepcopy(c[field]) for c in _of(commands, command_type)]
-    return reduce
+    return reads(command_type)(reduce)
 
 
+@reads("access_token.add_scope", "access_token.remove_scope")
 def scopes(commands: list, event: dict) -> dict:
     """``{"add": [...], "remove": [...]}``: the last call for a scope decides its list."""
     final: dict[str, str] = {}
@@ -106,9 +120,10 @@ def expiring(namespace: str, cookie: bool = False) -> Reducer:
             modes = _of(mine, f"{namespace}.set_cookie_mode")
             result["cookie_mode"] = modes[-1]["mode"] if modes else None
         return result
-    return reduce
+    return reads(namespace + ".")(reduce)
 
 
+@reads("saml_response.")
 def saml_response(commands: list, event: dict) -> dict:
     """``{"attributes": {name: value or None}, "settings": {snake_case_name: value}}``."""
     attributes: dict[str, Any] = {}
@@ -123,6 +138,7 @@ def saml_response(commands: list, event: dict) -> dict:
     return {"attributes": attributes, "settings": settings}
 
 
+@reads(suffixes=("_target_scope", "_target_scopes"))
 def target_scopes(commands: list, event: dict) -> list | None:
     """The final live target scope set (``event.transaction.target_scopes``), if touched."""
     if not any(c.get("type", "").endswith("_target_scope") or c.get("type", "").endswith("_target_scopes")
@@ -133,6 +149,7 @@ def target_scopes(commands: list, event: dict) -> list | None:
     return list(scopes) if isinstance(scopes, list) else []
 
 
+@reads("notification.retry", "notification.drop")
 def notification(commands: list, event: dict) -> dict | None:
     """``{"action": "retry" | "drop", "reason": str}`` of the last call, else None."""
     found = _of(commands, "notification.retry", "notification.drop")
@@ -141,6 +158,7 @@ def notification(commands: list, event: dict) -> dict | None:
     return {"action": found[-1]["type"].split(".", 1)[1], "reason": found[-1]["reason"]}
 
 
+@reads("authentication.set_user_by_id", "authentication.set_user_by_connection")
 def token_exchange_user(commands: list, event: dict) -> dict | None:
     """The user the exchange issues tokens for: by id or by connection."""
     found = _of(commands, "authentication.set_user_by_id", "authentication.set_user_by_connection")
@@ -149,3 +167,34 @@ def token_exchange_user(commands: list, event: dict) -> dict | None:
     chosen = _fields(found[-1], False)
     chosen["method"] = "by_id" if found[-1]["type"].endswith("by_id") else "by_connection"
     return chosen
+
+
+class Plan:
+    """A trigger's outcome reducers, run only for the keys a flow's command types concern.
+
+    Every other key gets its value for a flow without commands, decoded from JSON text made
+    once, so that each outcome has objects of its own.
+    """
+
+    def __init__(self, reducers: Mapping[str, Reducer]) -> None:
+        self.reducers = reducers
+        self.always = tuple(key for key, reduce in reducers.items() if not hasattr(reduce, "reads"))
+        self.empty_json = json.dumps({key: reduce(Commands([]), {}) for key, reduce in reducers.items()})
+        self._keys_for: dict[Any, tuple[str, ...]] = {}  # command type -> keys that read it
+
+    def keys_reading(self, kind: Any) -> tuple[str, ...]:
+        keys = self._keys_for.get(kind)
+        if keys is None:
+            keys = self._keys_for[kind] = tuple(
+                key for key, reduce in self.reducers.items()
+                if not isinstance(kind, str) or not hasattr(reduce, "reads") or reduce.reads(kind))
+        return keys
+
+    def fold(self, commands: Commands, event: dict) -> dict:
+        folded = json.loads(self.empty_json)
+        touched = set(self.always)
+        for kind in commands.by_type:
+            touched.update(self.keys_reading(kind))
+        for key in touched:
+            folded[key] = self.reducers[key](commands, event)
+        return folded

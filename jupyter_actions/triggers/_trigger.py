@@ -34,7 +34,8 @@ class Trigger:
     """One trigger (immutable): ids and handler names, sample payload, schema, api and outcome rules."""
 
     __slots__ = ("id", "version", "handler", "continue_handler", "blocking", "title", "description",
-                 "sample", "schema", "namespaces", "outcome", "can_suspend", "user_metadata_in_event")
+                 "sample", "schema", "namespaces", "outcome", "can_suspend", "user_metadata_in_event",
+                 "_fold_plan", "_api_namespaces")
 
     def __init__(
         self,
@@ -59,6 +60,8 @@ class Trigger:
                       user_metadata_in_event=user_metadata_in_event)
         for name, value in values.items():
             object.__setattr__(self, name, value)
+        object.__setattr__(self, "_fold_plan", fold.Plan(self.outcome))
+        object.__setattr__(self, "_api_namespaces", MappingProxyType({**self.namespaces, "cache": CacheApi}))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Trigger is immutable: cannot set {name!r}")
@@ -78,13 +81,13 @@ class Trigger:
 
     def new_api(self, session: ApiSession) -> Api:
         """The ``api`` object for one action execution (``api.cache`` on every trigger)."""
-        return Api(session, {**self.namespaces, "cache": CacheApi})
+        return Api(session, self._api_namespaces)
 
     @property
     def api_methods(self) -> dict[str, list[str]]:
         """``{namespace: [method, ...]}`` of the api, for catalogs and docs."""
         found = {}
-        for name, cls in {**self.namespaces, "cache": CacheApi}.items():
+        for name, cls in self._api_namespaces.items():
             found[name] = sorted(m for m in dir(cls) if not m.startswith("_") and callable(getattr(cls, m)))
         return found
 
@@ -119,8 +122,7 @@ class Trigger:
 
     def fold_outcome(self, commands: list[dict], event: dict) -> dict:
         """The trigger-specific outcome keys from all commands of a flow (docs/outcome.md)."""
-        kept = fold.Commands(live_commands(commands))
-        return {key: reduce(kept, event) for key, reduce in self.outcome.items()}
+        return self._fold_plan.fold(fold.Commands(live_commands(commands)), event)
 
     def deny_of(self, commands: list[dict]) -> dict | None:
         """``{"reason", "user_message"?, "code"?, "command"}`` of the first deny-like command."""
