@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 
 from ..errors import ExecutionError, InvalidInputError
+from .papermill_import import import_papermill
 
 SECRET_LIKE = re.compile(r"(secret|token|password|passwd|api_?key|private|credential|webhook)", re.IGNORECASE)
 
@@ -32,7 +33,7 @@ def run_authoring_notebook(notebook: Path, output: Path, tenant: str | None, par
     if not notebook.is_file():
         raise InvalidInputError(f"the notebook {notebook} does not exist")
     check_parameters(parameters)
-    import papermill
+    papermill = import_papermill()
     from papermill.exceptions import PapermillExecutionError
 
     saved = os.environ.get("JUPYTER_ACTIONS_TENANT")

@@ -39,7 +39,9 @@ class TutorialRun:
 
 def run_tutorial(home: Path, output: Path, notebook: Path = NOTEBOOK) -> TutorialRun:
     """Execute ``notebook`` with papermill against the tenant in ``home``; raises on a failed cell."""
-    import papermill
+    from ..executor.papermill_import import import_papermill
+
+    papermill = import_papermill()
 
     if not notebook.is_file():
         raise FileNotFoundError(f"{notebook} not found: run the tutorial from a checkout of jupyter-actions")
