@@ -24,3 +24,18 @@ def test_ids_sort_by_time_and_do_not_repeat() -> None:
     later = [new_execution_id() for _ in range(2000)]
     assert len(set(first + later)) == 4000
     assert max(first) < min(later)  # text order is time order across milliseconds
+
+
+def test_a_forked_child_does_not_repeat_its_parents_ids() -> None:
+    import os
+
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: send its next ids, then leave without running pytest's exit
+        os.write(write, " ".join(new_execution_id() for _ in range(50)).encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    child = set(os.read(read, 1 << 16).decode().split())
+    parent = {new_execution_id() for _ in range(50)}
+    assert len(child) == 50 and {i[14:] for i in child}.isdisjoint({i[14:] for i in parent})

@@ -96,7 +96,7 @@ class _Failure(Exception):
 class Action:
     """One key's code in this worker: its module (loaded on first use) and its secrets."""
 
-    __slots__ = ("name", "filename", "code", "lines", "module", "failure", "secrets", "values")
+    __slots__ = ("name", "filename", "code", "lines", "module", "failure", "secrets", "values", "checked")
 
     def __init__(self, name: str, code: str) -> None:
         self.name = name
@@ -107,6 +107,7 @@ class Action:
         self.failure: dict | None = None
         self.secrets: dict[str, str] = {}
         self.values: tuple[str, ...] = ()
+        self.checked: dict[str, tuple[Callable[..., Any], bool]] = {}  # handler name -> (function, async?)
 
     def set_secrets(self, secrets: dict[str, str]) -> None:
         self.secrets = secrets
@@ -122,10 +123,14 @@ class Action:
             self.failure = on_error(exc, self)
         self.module = module
 
-    def handler(self, name: str) -> Callable[..., Any]:
+    def handler(self, name: str) -> tuple[Callable[..., Any], bool]:
+        """The handler and whether it is a coroutine function (checked once per function)."""
         if self.failure is not None:
             raise _Failure(self.failure)
         handler = self.module.__dict__.get(name)  # type: ignore[union-attr]
+        checked = self.checked.get(name)
+        if checked is not None and checked[0] is handler:
+            return checked
         if handler is None:
             raise _Failure(limits.error(
                 "TypeError", f"the action {self.name!r} does not define the handler {name}: "
@@ -135,7 +140,8 @@ class Action:
                 "TypeError", f"{name} in the action {self.name!r} is not a function (it is "
                 f"{type(handler).__name__}): define 'async def {name}(event, api):'",
                 limits.ACTION_ERROR))
-        return handler
+        checked = self.checked[name] = (handler, inspect.iscoroutinefunction(handler))
+        return checked
 
 
 class Worker:
@@ -284,7 +290,7 @@ class Worker:
             if action.module is None:
                 action.load(self._error)
                 boot = perf_counter() - started
-            handler = action.handler(spec["h"])
+            handler, is_async = action.handler(spec["h"])
             event["secrets"] = action.secrets
             session = self.ApiSession(event=event, commands=commands, cache=cache,
                                       directory=directory, phase=phase, prior_commands=prior)
@@ -292,7 +298,7 @@ class Worker:
             view = self.EventView(event)
             begun = perf_counter()
             try:
-                await self._call(handler, spec["h"], view, api)
+                await self._call(handler, is_async, spec["h"], view, api)
             finally:
                 handler_time = perf_counter() - begun
             trigger.after_action(event, commands)
@@ -329,8 +335,8 @@ class Worker:
             "control": control,
         }
 
-    async def _call(self, handler: Callable[..., Any], name: str, event: Any, api: Any) -> None:
-        if inspect.iscoroutinefunction(handler):
+    async def _call(self, handler: Callable[..., Any], is_async: bool, name: str, event: Any, api: Any) -> None:
+        if is_async:
             try:
                 await handler(event, api)
             finally:
