@@ -10,12 +10,15 @@ from typing import Any
 
 from ..engine.lean import BatchResult
 
+LATENCY_QUANTILES = (0.5, 0.9, 0.99)
 
-def percentile(values: list[float], q: float) -> float:
+
+def percentiles(values: list[float], *qs: float) -> list[float]:
+    """Nearest-rank percentiles from one sort (a batch has 100,000 values and more)."""
     if not values:
-        return 0.0
+        return [0.0] * len(qs)
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+    return [ordered[min(len(ordered) - 1, int(q * len(ordered)))] for q in qs]
 
 
 @dataclass
@@ -54,14 +57,17 @@ class BatchSummary:
             "trigger_id": self.trigger_id, "events": self.events, "seconds": round(self.seconds, 3),
             "events_per_second": round(self.events / self.seconds, 1) if self.seconds else None,
             "statuses": dict(self.statuses), "failed": self.failed,
-            "latency_ms": {f"p{int(q * 100)}": round(percentile(self.durations, q), 3) for q in (0.5, 0.9, 0.99)},
+            "latency_ms": {f"p{int(q * 100)}": round(value, 3)
+                           for q, value in zip(LATENCY_QUANTILES, percentiles(self.durations, *LATENCY_QUANTILES))},
             "slowest_actions": self.slowest_actions(), "failures": self.failures, "refused": self.refused,
         }
 
     def slowest_actions(self) -> list[dict[str, Any]]:
-        rows = [{"action_name": name, "runs": len(values), "p50_ms": round(percentile(values, 0.5), 3),
-                 "p99_ms": round(percentile(values, 0.99), 3), "max_ms": round(max(values), 3)}
-                for name, values in self.action_durations.items()]
+        rows = []
+        for name, values in self.action_durations.items():
+            p50, p99, top = percentiles(values, 0.5, 0.99, 1.0)
+            rows.append({"action_name": name, "runs": len(values), "p50_ms": round(p50, 3),
+                         "p99_ms": round(p99, 3), "max_ms": round(top, 3)})
         return sorted(rows, key=lambda r: r["p99_ms"], reverse=True)
 
     def write(self, path: Path) -> None:
