@@ -140,23 +140,22 @@ class Api:
     touches two or three of a trigger's many namespaces, and this runs for every action)."""
 
     def __init__(self, session: ApiSession, namespaces: Mapping[str, Callable[["Api", ApiSession], Namespace]]) -> None:
-        object.__setattr__(self, "_names", tuple(namespaces))
         object.__setattr__(self, "_factories", namespaces)
         object.__setattr__(self, "_session", session)
 
     def __getattr__(self, name: str) -> Namespace:
         factory = self._factories.get(name)
         if factory is None:
-            raise AttributeError(f"api has no {name!r}: this trigger's api has {', '.join(self._names)}")
+            raise AttributeError(f"api has no {name!r}: this trigger's api has {', '.join(self._factories)}")
         namespace = factory(self, self._session)
         object.__setattr__(self, name, namespace)
         return namespace
 
     def __dir__(self) -> list[str]:
-        return list(self._names)
+        return list(self._factories)
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"api.{name} cannot be assigned")
 
     def __repr__(self) -> str:
-        return f"<api: {', '.join(self._names)}>"
+        return f"<api: {', '.join(self._factories)}>"

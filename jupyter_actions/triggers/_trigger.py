@@ -93,7 +93,7 @@ class Trigger:
 
     def after_action(self, event: dict, commands: list[dict]) -> None:
         """Make one action's metadata updates visible to the next action (None removes)."""
-        if not self.user_metadata_in_event:
+        if not commands or not self.user_metadata_in_event:
             return
         user = event.get("user")
         if not isinstance(user, dict):
@@ -113,6 +113,8 @@ class Trigger:
     def control(self, commands: list[dict]) -> str:
         """``stop`` after a deny-like command, ``suspend`` after a redirect, challenge or
         prompt (triggers that can suspend), else ``continue``."""
+        if not commands:
+            return "continue"
         types = {c.get("type") for c in live_commands(commands)}
         if types & STOP_COMMANDS:
             return "stop"
