@@ -85,3 +85,34 @@ def test_concurrent_deploys_number_without_gaps_on_postgres(postgres_url, action
         for proc in procs:
             assert proc.wait(timeout=120) == 0, proc.stderr.read()
         assert sorted(v.number for v in tenant.versions("shared")) == list(range(1, 41))
+
+
+def test_batch_records_and_their_updates_reach_postgres(postgres_url, actions_home):
+    """The record sink writes tuples straight to the driver: a batch's rows and the update of
+    a continued execution, with PostgreSQL's placeholders."""
+    import json
+    from dataclasses import replace
+
+    from jupyter_actions.engine import records
+    from jupyter_actions.triggers import get_trigger
+
+    code = "async def on_execute_post_login(event, api):\n    api.id_token.set_custom_claim('https://x/e', event.user.email)\n"
+    with Tenant("pg", database_url=postgres_url) as tenant:  # no secrets: the database's key is the first test's
+        tenant.save_draft("hello", "post-login", code, deploy=True)
+        tenant.bind("post-login", ["hello"])
+        sample = get_trigger("post-login").sample_payload()
+        lines = [json.dumps({**sample, "user": {**sample["user"], "email": f"u{i}@example.com"}}) for i in range(70)]
+        results = list(tenant.engine.run_lines("post-login", lines))
+        assert sorted(r.status for r in results) == ["allowed"] * 70
+        stored = {e.id: e for e in tenant.executions(limit=200)}  # the database is shared with the test above
+        assert {r.execution_id for r in results} <= set(stored)
+        first = stored[results[0].execution_id]
+        assert first.results[0]["action_name"] == "hello" and first.results[0]["version_number"] == 1
+
+        later = replace(first, status="final", outcome={**first.outcome, "status": "denied"}, duration_ms=9.5,
+                        results=first.results + first.results)
+        with tenant.store.write(lifecycle=False) as conn:
+            records.write_batch(conn, [records.rows_of(later, None, [], first_position=1)])
+        with tenant.store.read() as conn:
+            updated, _ = records.get(conn, first.id)
+        assert (updated.outcome["status"], updated.duration_ms, len(updated.results)) == ("denied", 9.5, 2)
