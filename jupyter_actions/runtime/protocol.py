@@ -2,7 +2,10 @@
 
 A frame is a 4-byte big-endian length followed by that many bytes of UTF-8 JSON. JSON, never
 pickle: the worker runs untrusted code, so what it sends back must be plain data. Both sides
-use this module; it imports only the standard library.
+use this module; it imports the standard library and orjson (which the worker's overlay has).
+Frames are written with orjson (like JavaScript's ``JSON.stringify``, it writes NaN and the
+infinities as null) and read with the standard library, which keeps integers beyond 64 bits
+exact; orjson refuses to write those, and the standard library writes that frame instead.
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ import json
 import os
 import select
 import time
+
+import orjson
 
 HEADER = 4
 MAX_FRAME = 64 * 1024 * 1024  # a larger length prefix means a corrupt or hostile stream
@@ -38,10 +43,17 @@ def pack(obj: dict, blobs: list[bytes] | None = None) -> bytes:
     JSON after a NUL byte, which JSON text never contains, and the JSON's ``blobs`` key lists
     their sizes."""
     if not blobs:
-        body = encode_json(obj).encode()
+        body = _encode(obj)
     else:
-        body = encode_json({**obj, "blobs": [len(blob) for blob in blobs]}).encode() + b"\x00" + b"".join(blobs)
+        body = _encode({**obj, "blobs": [len(blob) for blob in blobs]}) + b"\x00" + b"".join(blobs)
     return len(body).to_bytes(HEADER, "big") + body
+
+
+def _encode(obj: object) -> bytes:
+    try:
+        return orjson.dumps(obj)
+    except TypeError:  # an integer beyond 64 bits, a key that is not a string ...
+        return encode_json(obj).encode()  # raises TypeError itself for what is not JSON at all
 
 
 def unpack(frame: bytes) -> dict:
