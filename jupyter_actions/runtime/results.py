@@ -31,9 +31,8 @@ class Flight:
     def receive(self, data: dict) -> dict | None:
         """Take one frame of this job; the job's result once the worker says it is done."""
         if "lean" in data:  # its texts come as blobs (runtime/lean.py)
-            lean = data["lean"]
-            lean["texts"] = [blob.decode() for blob in data.get("blob_data", ())]
-            return lean
+            return _checked_lean(data["lean"], [blob.decode() for blob in data.get("blob_data", ())],
+                                 len(self.job.steps))
         step_result = data.get("r")
         if step_result is not None:
             now = time.monotonic()
@@ -74,6 +73,36 @@ class Flight:
         event = decode(encode_json(self.job.event))
         event.pop("secrets", None)
         return {"results": results, "event": event, "cache": decode(encode_json(self.job.cache))}
+
+
+_LEAN_STATUSES = frozenset({"allowed", "denied", "suspended", "failed"})
+
+
+def _checked_lean(lean: object, texts: list[str], step_count: int) -> dict:
+    """A lean result with the shape the parent relies on; anything else is the worker's fault
+    (an action can write to the worker's pipe), so the job fails and the worker is replaced."""
+    if not isinstance(lean, dict):
+        raise ProtocolError("the worker sent a lean result that is not an object")
+    if len(lean) == 1 and isinstance(lean.get("invalid", lean.get("malformed")), str):
+        return lean
+    try:
+        fits = _fits(lean, len(texts), step_count)
+    except (KeyError, TypeError, ValueError):
+        fits = False
+    if not fits:
+        raise ProtocolError("the worker sent a lean result of the wrong shape")
+    lean["texts"] = texts
+    return lean
+
+
+def _fits(lean: dict, text_count: int, step_count: int) -> bool:
+    steps = lean["steps"]
+    return (lean["status"] in _LEAN_STATUSES and isinstance(lean["id"], str)
+            and 0 < len(steps) <= step_count and text_count == 1 + len(steps) + bool(lean.get("event"))
+            and all(isinstance(name, str) and isinstance(ms, (int, float)) and (kind is None or isinstance(kind, str))
+                    for name, ms, kind in steps)
+            and isinstance(lean["duration"], (int, float)) and isinstance(lean["started_at"], str)
+            and isinstance(lean["ended_at"], str) and isinstance(lean["error"], (dict, type(None))))
 
 
 def _lean_failure(step: Step, name: str, message: str, error_class: str, elapsed_s: float) -> dict:

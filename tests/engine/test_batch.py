@@ -87,3 +87,23 @@ def test_lean_batch_redacts_non_ascii_secrets_and_keeps_wide_integers(tenant, de
         assert secret not in json.dumps(execution.results, ensure_ascii=False)
     files = [path for path in tenant.directory.iterdir() if path.name.startswith("tenant.db")]
     assert files and not any(secret.encode() in path.read_bytes() for path in files)
+
+
+def test_a_forged_lean_result_fails_its_job_not_the_batch(tenant, deploy, login):
+    """An action can write to its worker's pipe (its descriptor is on the command line): a
+    frame of the wrong shape ends that worker and fails that job; the other events run."""
+    import json
+
+    forge = ('import os, sys, json\n'
+             'if event.user.email.startswith("forge"):\n'
+             '    body = json.dumps({"j": 0, "done": 1, "lean": {"id": "x", "status": "approved"}}).encode()\n'
+             '    os.write(int(sys.argv[3]), len(body).to_bytes(4, "big") + body)\n')
+    deploy("forger", forge)
+    tenant.bind("post-login", ["forger"])
+    lines = [json.dumps({**login, "user": {**login["user"], "email": email}}) + "\n"
+             for email in ("ok@x", "forge@x", "ok2@x")]
+    results = {r.index: r for r in tenant.engine.run_lines("post-login", lines)}
+    assert (results[0].status, results[2].status) == ("allowed", "allowed")
+    assert results[1].status == "failed"
+    assert (results[1].error["error_class"], results[1].error["name"]) == ("platform_error", "PlatformError")
+    assert "wrong shape" in results[1].error["message"]
