@@ -12,11 +12,13 @@ from collections.abc import Sequence
 
 from ..errors import ActionsError
 from . import (
-    actions_cmd, deps_cmd, flows_cmd, notebook_cmd, replay_cmd, runs_cmd, secrets_cmd, settings_cmd, templates_cmd,
+    actions_cmd, deps_cmd, doctor_cmd, flows_cmd, notebook_cmd, replay_cmd, runs_cmd, secrets_cmd, settings_cmd,
+    templates_cmd,
 )
 
 COMMAND_MODULES = (
     actions_cmd, secrets_cmd, deps_cmd, runs_cmd, flows_cmd, replay_cmd, templates_cmd, notebook_cmd, settings_cmd,
+    doctor_cmd,
 )
 
 

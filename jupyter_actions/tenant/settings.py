@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +21,15 @@ class Setting:
     default: Any
     kind: type
     help: str
+    choices: tuple[str, ...] = ()
+    check: Callable[[Any], Any] | None = None
+    """Normalises a converted value, or raises ValueError("must be ..., not ...")."""
+
+
+def _outbound_network(value: str) -> str:
+    from ..runtime.sandbox import parse_network
+
+    return parse_network(value)
 
 
 SETTINGS: dict[str, Setting] = {
@@ -26,7 +38,13 @@ SETTINGS: dict[str, Setting] = {
     "max_bindings": Setting(20, int, "actions bound to one flow"),
     "max_dependencies": Setting(10, int, "dependencies per action"),
     "flow_timeout_s": Setting(20.0, float, "wall clock limit of one flow execution, in seconds"),
-    "worker_memory_mb": Setting(512, int, "memory limit of one action worker, in MiB"),
+    "worker_memory_mb": Setting(512, int, "memory limit of one action worker and the processes it starts, in MiB"),
+    "worker_max_processes": Setting(32, int, "processes and threads one action worker may hold, itself included"),
+    "sandbox": Setting("strict", str, "strict: refuse to run action code when a sandbox layer is missing "
+                       "(the default where the kernel has Landlock); best-effort: run with the layers "
+                       "this machine has (the default elsewhere)", choices=("strict", "best-effort")),
+    "outbound_network": Setting("open", str, "network of action workers: open, deny, or a comma list of "
+                                "the TCP ports they may connect to", check=_outbound_network),
     "log_limit_bytes": Setting(256 * 1024, int, "captured output kept per action execution"),
     "execution_retention_days": Setting(30.0, float, "days executions are kept before pruning"),
     "allow_native_dependencies": Setting(False, bool, "allow dependencies with compiled code"),
@@ -42,6 +60,18 @@ def parse_value(key: str, raw: Any) -> Any:
     setting = SETTINGS.get(key)
     if setting is None:
         raise InvalidInputError(f"unknown setting {key!r}: use one of {', '.join(sorted(SETTINGS))}")
+    value = _convert(key, setting, raw)
+    if setting.choices and value not in setting.choices:
+        raise InvalidInputError(f"setting {key} takes {' or '.join(setting.choices)}, not {raw!r}")
+    if setting.check is not None:
+        try:
+            value = setting.check(value)
+        except ValueError as exc:
+            raise InvalidInputError(f"setting {key} {exc}") from None
+    return value
+
+
+def _convert(key: str, setting: Setting, raw: Any) -> Any:
     if setting.kind is bool:
         if isinstance(raw, bool):
             return raw
@@ -52,25 +82,49 @@ def parse_value(key: str, raw: Any) -> Any:
             return False
         raise InvalidInputError(f"setting {key} takes true or false, not {raw!r}")
     if setting.kind is str:
-        return str(raw)
+        return str(raw).strip().lower() if setting.choices else str(raw)
     try:
+        if isinstance(raw, bool) or (setting.kind is int and isinstance(raw, float) and not raw.is_integer()):
+            raise ValueError
         value = setting.kind(raw)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         raise InvalidInputError(f"setting {key} takes a number, not {raw!r}") from None
+    if not math.isfinite(value):
+        raise InvalidInputError(f"setting {key} takes a finite number, not {raw!r}")
     if value <= 0:
         raise InvalidInputError(f"setting {key} must be greater than 0, not {raw!r}")
     return value
 
 
-def load(conn: Connection) -> dict[str, Any]:
+@functools.lru_cache(maxsize=1)
+def _default_sandbox() -> str:
+    from ..runtime.sandbox import landlock_abi
+
+    return "strict" if landlock_abi() else "best-effort"
+
+
+def defaults() -> dict[str, Any]:
+    """Every setting's value when the tenant has not set it."""
     values = {key: setting.default for key, setting in SETTINGS.items()}
+    values["sandbox"] = _default_sandbox()
+    return values
+
+
+def load(conn: Connection) -> dict[str, Any]:
+    """The tenant's settings; a stored value that no longer passes parse_value (written before
+    a check existed, or by hand) reads as the default."""
+    values = defaults()
     for key, raw in conn.execute(select(schema.settings.c.key, schema.settings.c.value)):
         if key in values:
-            values[key] = json.loads(raw)
+            try:
+                values[key] = parse_value(key, json.loads(raw))
+            except (InvalidInputError, ValueError):
+                pass
     return values
 
 
 def store(conn: Connection, key: str, value: Any) -> None:
+    value = parse_value(key, value)
     table = schema.settings
     conn.execute(table.delete().where(table.c.key == key))
     conn.execute(table.insert().values(key=key, value=json.dumps(value)))
