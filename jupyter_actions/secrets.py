@@ -1,4 +1,4 @@
-"""Secret values: validation, encryption at rest (Fernet) and redaction.
+"""Secret values: validation, encryption at rest (Fernet), integrity MACs and redaction.
 
 The master key comes from ``JUPYTER_ACTIONS_MASTER_KEY`` or, failing that, from a key file
 created with mode 0600 beside the tenant store. A key check token stored in the tenant tells a
@@ -7,10 +7,13 @@ wrong key apart from corrupt data, so a wrong key is reported as such instead of
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +24,8 @@ MAX_VALUE_CHARS = 4096
 REDACTED = "[REDACTED]"
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 _KEY_CHECK_PLAINTEXT = b"jupyter-actions key check"
+_MAC_INFO = b"jupyter-actions version integrity"
+MacPart = str | int | bool | None
 
 
 def check_name(name: str) -> str:
@@ -46,11 +51,13 @@ def check_value(name: str, value: str) -> str:
 
 
 class Cipher:
-    """Fernet encryption with the tenant's master key (loaded on first use)."""
+    """Fernet encryption and HMAC-SHA256 with the tenant's master key (loaded on first use)."""
 
     def __init__(self, key_file: Path):
         self._key_file = key_file
         self._fernet: Any = None
+        self._key = b""
+        self._mac_key: bytes | None = None
 
     def encrypt(self, plaintext: str) -> str:
         return self._get().encrypt(plaintext.encode()).decode()
@@ -76,6 +83,25 @@ class Cipher:
         """Raise SecretsError when the key is not the one the tenant's secrets were stored with."""
         self.decrypt(key_check_token)
 
+    def mac(self, parts: Sequence[MacPart]) -> str:
+        """HMAC-SHA256 (hex) of a canonical encoding of ``parts``, with a key derived from the
+        master key (HKDF, its own ``info``: never the encryption key itself)."""
+        return hmac.new(self._get_mac_key(), _canonical(parts), hashlib.sha256).hexdigest()
+
+    def verify_mac(self, parts: Sequence[MacPart], mac: str | None) -> bool:
+        """Whether ``mac`` is the MAC of ``parts`` (constant-time); a missing MAC never is."""
+        return isinstance(mac, str) and hmac.compare_digest(self.mac(parts).encode(), mac.encode())
+
+    def _get_mac_key(self) -> bytes:
+        if self._mac_key is None:
+            from cryptography.hazmat.primitives import hashes
+            from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+            self._get()
+            master = base64.urlsafe_b64decode(self._key)
+            self._mac_key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_MAC_INFO).derive(master)
+        return self._mac_key
+
     def _get(self):  # noqa: ANN202
         if self._fernet is None:
             from cryptography.fernet import Fernet
@@ -88,7 +114,19 @@ class Cipher:
                     f"{MASTER_KEY_ENV} is not a Fernet key (32 url-safe base64-encoded bytes): make one "
                     'with python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
                 ) from None
+            self._key = key
         return self._fernet
+
+
+def _canonical(parts: Sequence[MacPart]) -> bytes:
+    """One unambiguous byte string per sequence: each part as a type tag, its length and its
+    bytes (text as UTF-8; a number, bool or None as its repr), so no two sequences encode alike."""
+    chunks = []
+    for part in parts:
+        text = isinstance(part, str)
+        data = part.encode("utf-8", "surrogatepass") if text else repr(part).encode()
+        chunks.append(b"%s%d:%s" % (b"s" if text else b"r", len(data), data))
+    return b"".join(chunks)
 
 
 def _load_key(key_file: Path) -> bytes:

@@ -11,16 +11,23 @@ from sqlalchemy.engine import Connection
 from ..errors import ExecutionError
 from ..runtime import Step
 from ..secrets import Cipher
+from ..store import integrity
 from ..store.schema import actions, bindings, versions
 from ..store.rows import action_row, secret_tokens, version_row
 
 
 @dataclass(frozen=True)
 class PlannedStep:
-    """A step plus the dependency environment it needs (its lock, or None)."""
+    """A step plus the dependency environment it needs (its lock, or None).
+
+    ``uses_cache``: the code may reach ``api.cache`` (recorded when the draft was saved), so a
+    batch must run it in order. ``refused``: a one-line platform error when the version failed
+    its integrity check; the step then carries no secrets and must not run."""
 
     step: Step
     lock: str | None
+    uses_cache: bool = True
+    refused: str | None = None
 
 
 def draft_step(conn: Connection, cipher: Cipher, name: str, handler: str) -> PlannedStep:
@@ -34,12 +41,12 @@ def draft_step(conn: Connection, cipher: Cipher, name: str, handler: str) -> Pla
         key=key, action_name=name, code=row.code, secrets={k: cipher.decrypt(v) for k, v in secret_tokens(conn, row.id).items()},
         handler=handler, action_id=row.id,
     )
-    return PlannedStep(step, row.lock)
+    return PlannedStep(step, row.lock, row.uses_cache)
 
 
 def version_step(conn: Connection, cipher: Cipher, name: str, number: int, handler: str) -> PlannedStep:
     row = action_row(conn, name)
-    return _from_version(cipher, version_row(conn, row, number), name, handler, None)
+    return _from_version(conn, cipher, version_row(conn, row, number), name, handler, None)
 
 
 def flow_steps(conn: Connection, cipher: Cipher, trigger_id: str, handler: str) -> list[PlannedStep]:
@@ -51,7 +58,7 @@ def flow_steps(conn: Connection, cipher: Cipher, trigger_id: str, handler: str) 
         .where(bindings.c.trigger_id == trigger_id)
         .order_by(bindings.c.position)
     )
-    return [_from_version(cipher, row, row.name, handler, row.binding_id) for row in conn.execute(query).all()]
+    return [_from_version(conn, cipher, row, row.name, handler, row.binding_id) for row in conn.execute(query).all()]
 
 
 def step_for_version_id(conn: Connection, cipher: Cipher, version_id: str, handler: str, binding_id: str | None) -> PlannedStep:
@@ -60,15 +67,20 @@ def step_for_version_id(conn: Connection, cipher: Cipher, version_id: str, handl
     ).first()
     if row is None:
         raise ExecutionError(f"version {version_id} no longer exists (was its action deleted?)")
-    return _from_version(cipher, row, row.name, handler, binding_id)
+    return _from_version(conn, cipher, row, row.name, handler, binding_id)
 
 
-def _from_version(cipher: Cipher, row, name: str, handler: str, binding_id: str | None) -> PlannedStep:  # noqa: ANN001
+def _from_version(conn: Connection, cipher: Cipher, row, name: str, handler: str,  # noqa: ANN001
+                  binding_id: str | None) -> PlannedStep:
+    """A deployed version; one that fails its integrity check keeps none of its stored content
+    (code, lock, secrets): nothing of it may be built, decrypted or run."""
+    refused = integrity.refusal(conn, cipher, row, name)
     step = Step(
-        key=row.id, action_name=name, code=row.code, secrets=cipher.decrypt_mapping(row.secrets_ciphertext),
+        key=row.id, action_name=name, code="" if refused else row.code,
+        secrets={} if refused else cipher.decrypt_mapping(row.secrets_ciphertext),
         handler=handler, action_id=row.action_id, version_id=row.id, version_number=row.number, binding_id=binding_id,
     )
-    return PlannedStep(step, row.lock)
+    return PlannedStep(step, None if refused else row.lock, row.uses_cache, refused)
 
 
 def secret_values(planned: list[PlannedStep]) -> list[str]:

@@ -3,6 +3,11 @@
 Runs as ``python -m jupyter_actions.engine.sink FD_IN FD_OUT``; the database URL arrives as the
 first frame (never in argv: it may hold a password). Everything that has arrived is committed
 in one transaction; a flush request is answered once everything before it is committed.
+
+One bad record (a duplicate or forged execution id, a value the database refuses) loses no
+other: when a batch fails, its records are written again one per transaction and only those
+that fail are dropped, each reported by execution id and database error class, never by
+content (a database's own message can quote the row: an event, an outcome).
 """
 
 from __future__ import annotations
@@ -11,12 +16,25 @@ import os
 import time
 import pickle
 import sys
+from dataclasses import dataclass
+
+from sqlalchemy.exc import DBAPIError
 
 from ..runtime.protocol import Closed, FrameReader, Timeout, pack, write_all
 from ..store import Store
 from . import records
+from .writer import CacheChange
 
 MAX_BATCH = 2000
+
+
+@dataclass(frozen=True)
+class Write:
+    """One execution's rows and the cache change it made: kept or dropped as one."""
+
+    execution_id: str
+    rows: records.Rows
+    cache: CacheChange | None = None
 
 
 def read_frame(reader: FrameReader) -> bytes:
@@ -36,7 +54,7 @@ def main(fd_in: int, fd_out: int) -> None:
     os.set_blocking(fd_in, False)
     reader = FrameReader(fd_in)
     store = Store(pickle.loads(read_frame(reader))["url"])
-    error: str | None = None
+    errors: list[str] = []
     while True:
         try:
             batch = [pickle.loads(read_frame(reader))]
@@ -48,36 +66,76 @@ def main(fd_in: int, fd_out: int) -> None:
                 batch.append(pickle.loads(more))
         except Closed:
             return
-        try:
-            commit(store, batch)
-        except Exception as exc:  # reported at the next flush, then forgotten
-            error = error or f"{type(exc).__name__}: {exc}"
+        errors += commit(store, batch)  # reported at the next flush, then forgotten
         for item in batch:
             if item[0] == "flush":
-                write_all(fd_out, pack({"flushed": item[1], "error": error}))
-                error = None
+                write_all(fd_out, pack({"flushed": item[1], "error": summary(errors)}))
+                errors = []
 
 
-def commit(store: Store, items: list[tuple]) -> None:
-    """Write what the items of one read carry in one transaction: ``("record", Pending,
-    CacheChange | None)``, ``("rows", [Rows...])``; flush requests are answered by the caller."""
-    rows: list[records.Rows] = []
-    caches = []
+def commit(store: Store, items: list[tuple]) -> list[str]:
+    """Write what the items of one read carry: ``("record", Pending, CacheChange | None)``,
+    ``("rows", [Rows...])`` (flush requests are answered by the caller). All in one
+    transaction; if that fails, one transaction per execution. Returns one line per execution
+    that could not be stored."""
+    writes, errors = _writes(items)
+    if not writes:
+        return errors
+    try:
+        _write(store, writes)
+    except Exception:  # noqa: BLE001 - which record failed is found below, one at a time
+        for write in writes:
+            try:
+                _write(store, [write])
+            except Exception as exc:  # noqa: BLE001
+                errors.append(dropped(write.execution_id, exc))
+    return errors
+
+
+def _writes(items: list[tuple]) -> tuple[list[Write], list[str]]:
+    writes: list[Write] = []
+    errors: list[str] = []
     for item in items:
         if item[0] == "record":
             _, pending, cache = item
-            rows.append(records.rows_of(pending.execution, pending.state, pending.secret_values,
-                                        pending.first_position))
-            if cache:
-                caches.append(cache)
+            try:
+                rows = records.rows_of(pending.execution, pending.state, pending.secret_values, pending.first_position)
+            except Exception as exc:  # noqa: BLE001 - a record that cannot be serialised
+                errors.append(dropped(pending.execution.id, exc))
+                continue
+            writes.append(Write(pending.execution.id, rows, cache))
         elif item[0] == "rows":
-            rows += item[1]
-    if not rows and not caches:
-        return
+            writes += [Write(_execution_id(rows), rows) for rows in item[1]]
+    return writes, errors
+
+
+def _write(store: Store, writes: list[Write]) -> None:
     with store.write(lifecycle=False) as conn:
-        for cache in caches:
-            records.save_cache(conn, cache.trigger_id, cache.before, cache.after)
-        records.write_batch(conn, rows)
+        for write in writes:
+            if write.cache:
+                records.save_cache(conn, write.cache.trigger_id, write.cache.before, write.cache.after)
+        records.write_batch(conn, [write.rows for write in writes])
+
+
+def _execution_id(rows: records.Rows) -> str:
+    try:
+        return str(rows.execution[0] if rows.execution else rows.update[-1])
+    except (TypeError, IndexError, AttributeError):
+        return "(unknown)"
+
+
+def dropped(execution_id: str, exc: Exception) -> str:
+    """The one line that reports a record not stored: its id and the error's class, nothing of
+    the message (a database quotes the values it refused)."""
+    cause = exc.orig if isinstance(exc, DBAPIError) and exc.orig is not None else exc
+    return f"execution {str(execution_id)[:36]} was not recorded ({type(cause).__name__})"
+
+
+def summary(errors: list[str]) -> str | None:
+    if not errors:
+        return None
+    more = f" and {len(errors) - 1} more" if len(errors) > 1 else ""
+    return errors[0] + more
 
 
 if __name__ == "__main__":

@@ -10,9 +10,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.schema import CreateColumn
 
+from .._code_flags import may_use_cache
 from ..errors import StoreError
 from . import schema
 
@@ -32,7 +34,20 @@ def _add_test_cases(conn: Connection) -> None:
     schema.test_cases.create(conn)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1, _add_test_cases]
+def _add_integrity_columns(conn: Connection) -> None:
+    """``uses_cache`` on actions and versions (computed here for existing rows) and ``mac`` on
+    versions (NULL: sealed by ``integrity.seal_existing`` once a tenant opens with the key).
+    A store created at this version has them already: its tables come from the current schema."""
+    for table, column in ((schema.actions, "uses_cache"), (schema.versions, "uses_cache"), (schema.versions, "mac")):
+        if column not in {c["name"] for c in inspect(conn).get_columns(table.name)}:
+            ddl = CreateColumn(table.c[column]).compile(dialect=conn.dialect)
+            conn.exec_driver_sql(f"ALTER TABLE {table.name} ADD COLUMN {ddl}")
+    for table in (schema.actions, schema.versions):
+        for row_id, code in conn.execute(select(table.c.id, table.c.code)).all():
+            conn.execute(table.update().where(table.c.id == row_id).values(uses_cache=may_use_cache(code)))
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1, _add_test_cases, _add_integrity_columns]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

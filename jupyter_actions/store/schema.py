@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Column,
     ForeignKey,
     Index,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Float,
+    true,
 )
 
 metadata = MetaData()
@@ -53,6 +55,8 @@ actions = Table(
     Column("deployed_version_id", String(36)),
     Column("created_at", String(32), nullable=False),
     Column("updated_at", String(32), nullable=False),
+    # whether the code may reach api.cache (_code_flags.may_use_cache), computed when saved
+    Column("uses_cache", Boolean, nullable=False, server_default=true()),
 )
 
 dependencies = Table(
@@ -93,6 +97,8 @@ versions = Table(
     Column("build_error", Text),
     Column("built_at", String(32)),
     Column("created_at", String(32), nullable=False),
+    Column("uses_cache", Boolean, nullable=False, server_default=true()),  # the draft's, when deployed
+    Column("mac", String(64)),  # store/integrity.py: HMAC of what a worker loads; NULL before sealing
     UniqueConstraint("action_id", "number", name="uq_versions_action_number"),
 )
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from ..errors import ActionsError, ConflictError, InvalidInputError, NotFoundError
 from ..model import Action, ActionVersion, Binding, DeployResult, Dependency, Execution, SecretInfo
 from ..secrets import Cipher
-from ..store import Store, sqlite_url
+from ..store import Store, integrity, sqlite_url
 from ..store.paths import actions_home, tenant_dir, tenant_name
 from ..store.schema import actions
 from ..store.schema import test_cases as test_cases_table
@@ -41,6 +41,7 @@ class Tenant:
         url = database_url or os.environ.get(DATABASE_URL_ENV) or sqlite_url(self.directory / "tenant.db")
         self.store = Store(url)
         self.cipher = Cipher(self.directory / "master.key")
+        integrity.seal_existing(self.store, self.cipher)
         self._engine = None
         self.environments = Environments(self.home / "envs")
 

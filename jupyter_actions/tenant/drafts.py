@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from .._clock import now_iso
+from .._code_flags import may_use_cache
 from ..errors import ConflictError, InvalidInputError, LimitExceeded
 from ..model import RUNTIME
 from ..secrets import check_name
@@ -50,7 +51,7 @@ def save(
             actions.insert().values(
                 id=action_id, name=name, trigger_id=trigger_id, trigger_version=trigger_version,
                 runtime=RUNTIME, code=code, lock=None, build_status="built", built_at=now,
-                created_at=now, updated_at=now,
+                created_at=now, updated_at=now, uses_cache=may_use_cache(code),
             )
         )
         changed = True
@@ -63,7 +64,9 @@ def save(
             )
         changed = row.code != code
         if changed:
-            conn.execute(actions.update().where(actions.c.id == action_id).values(code=code, updated_at=now))
+            conn.execute(actions.update().where(actions.c.id == action_id).values(
+                code=code, updated_at=now, uses_cache=may_use_cache(code),
+            ))
     if prepared is not None:
         changed |= store_dependencies(conn, action_id, prepared, now)
     changed |= declare_secrets(conn, action_id, secret_names, max_secrets, now)

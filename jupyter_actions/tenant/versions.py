@@ -15,6 +15,7 @@ from .._clock import now_iso
 from ..errors import ConflictError
 from ..model import ActionVersion, DeployResult
 from ..secrets import Cipher
+from ..store import integrity
 from ..store.schema import actions, dependencies, secrets, versions
 from ..store.rows import action_model, action_row, draft_dependencies, version_model, version_row
 
@@ -43,7 +44,8 @@ def deploy(conn: Connection, cipher: Cipher, name: str, message: str | None, max
     digest = content_digest(row.code, row.trigger_id, deps, row.lock)
     if row.deployed_version_id:
         current = conn.execute(select(versions).where(versions.c.id == row.deployed_version_id)).one()
-        if current.content_digest == digest and cipher.decrypt_mapping(current.secrets_ciphertext) == values:
+        if (current.content_digest == digest and integrity.intact(cipher, current)
+                and cipher.decrypt_mapping(current.secrets_ciphertext) == values):
             return DeployResult(version_model(current, name, row.deployed_version_id), created=False)
     new = {
         "code": row.code, "trigger_id": row.trigger_id, "trigger_version": row.trigger_version,
@@ -51,32 +53,38 @@ def deploy(conn: Connection, cipher: Cipher, name: str, message: str | None, max
         "secret_names": json.dumps([{"name": s.name, "updated_at": s.updated_at} for s in secret_rows]),
         "secrets_ciphertext": cipher.encrypt_mapping(values) if values else None,
         "content_digest": digest, "build_status": row.build_status, "build_error": None, "built_at": row.built_at,
+        "uses_cache": row.uses_cache,
     }
-    return DeployResult(_insert_version(conn, row, new, message, max_versions), created=True)
+    return DeployResult(_insert_version(conn, cipher, row, new, message, max_versions), created=True)
 
 
 def rollback(conn: Connection, cipher: Cipher, name: str, number: int, update_draft: bool, max_versions: int) -> ActionVersion:
-    """Auth0's rollback: a new deployed version identical to version ``number``."""
+    """Auth0's rollback: a new deployed version identical to version ``number``, which must
+    pass its integrity check (a copy would otherwise carry tampered content under a new MAC)."""
     row = action_row(conn, name, for_update=True)
     source = version_row(conn, row, number)
+    refused = integrity.refusal(conn, cipher, source, name)
+    if refused:
+        raise ConflictError(refused)
     copied = {
         key: getattr(source, key)
         for key in ("code", "trigger_id", "trigger_version", "runtime", "dependencies", "lock", "secret_names",
-                    "secrets_ciphertext", "content_digest", "build_status", "build_error", "built_at")
+                    "secrets_ciphertext", "content_digest", "build_status", "build_error", "built_at", "uses_cache")
     }
-    version = _insert_version(conn, row, copied, f"Rollback to version {number}", max_versions)
+    version = _insert_version(conn, cipher, row, copied, f"Rollback to version {number}", max_versions)
     if update_draft:
         _reset_draft(conn, cipher, row, source)
     return version
 
 
-def _insert_version(conn: Connection, action: Row, content: dict, message: str | None, max_versions: int) -> ActionVersion:
+def _insert_version(conn: Connection, cipher: Cipher, action: Row, content: dict, message: str | None,
+                    max_versions: int) -> ActionVersion:
     number = (conn.execute(select(func.max(versions.c.number)).where(versions.c.action_id == action.id)).scalar() or 0) + 1
     version_id = str(uuid.uuid4())
     now = now_iso()
-    conn.execute(versions.insert().values(
-        id=version_id, action_id=action.id, number=number, message=message, created_at=now, **content
-    ))
+    identity = {"id": version_id, "action_id": action.id, "number": number}
+    mac = integrity.mac_of(cipher, {**identity, **content})
+    conn.execute(versions.insert().values(**identity, message=message, created_at=now, mac=mac, **content))
     conn.execute(actions.update().where(actions.c.id == action.id).values(deployed_version_id=version_id))
     _prune(conn, action.id, version_id, max_versions)
     created = conn.execute(select(versions).where(versions.c.id == version_id)).one()
@@ -98,7 +106,7 @@ def _reset_draft(conn: Connection, cipher: Cipher, action: Row, source: Row) -> 
     now = now_iso()
     conn.execute(actions.update().where(actions.c.id == action.id).values(
         code=source.code, lock=source.lock, build_status=source.build_status, build_error=source.build_error,
-        built_at=source.built_at, updated_at=now,
+        built_at=source.built_at, updated_at=now, uses_cache=source.uses_cache,
     ))
     conn.execute(dependencies.delete().where(dependencies.c.action_id == action.id))
     deps = json.loads(source.dependencies)

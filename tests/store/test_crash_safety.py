@@ -44,6 +44,7 @@ def test_killed_deployers_leave_a_consistent_store(tenant):
         numbers = [n for (n,) in conn.execute("SELECT number FROM versions ORDER BY number")]
         incomplete = conn.execute(
             "SELECT count(*) FROM versions WHERE code IS NULL OR content_digest IS NULL OR secrets_ciphertext IS NULL"
+            " OR mac IS NULL"
         ).fetchone()[0]
         deployed = conn.execute(
             "SELECT v.number FROM actions a JOIN versions v ON v.id = a.deployed_version_id WHERE a.name = 'victim'"
