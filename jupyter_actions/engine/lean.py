@@ -1,26 +1,22 @@
 """The executor's batch path: events as JSON text in, stored executions and summaries out.
 
-The workers decode, validate, run, fold and serialise (runtime/lean.py); this side keeps the
-parent's share per event small: build the store rows from the strings the workers return and
-hand them to the record writer. Flows that cannot take this path (actions in several
-environments, or using ``api.cache``, whose writes must be seen in order) run through
-``Engine.run_batch`` and are reported in the same shape.
+The workers get each event as the text it was read as (no encoding again per step); this side
+turns each finished execution into a small ``BatchResult`` for the summary and into store rows
+made here with orjson (the stored event is the line itself, redacted when the flow has
+secrets), so that the record sink only writes strings.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .._ids import new_execution_id
+import orjson
+
 from ..errors import ActionsError
 from ..model import Execution
-from ..secrets import redact_json
-from ..triggers import Trigger
-from ..triggers import _outcome as outcome
-from .plan import PlannedStep
+from ..runtime.capture import REDACTED_BYTES, redact
 from .records import Rows
 
 
@@ -39,48 +35,61 @@ class BatchResult:
     malformed: str | None = None  # the line is not a JSON object
 
 
-def from_lean(index: int, lean: dict, trigger: Trigger, planned: list[PlannedStep], raw: str,
-              secret_values: list[str], kind: str) -> tuple[BatchResult, Rows | None]:
-    """A worker's lean result as a BatchResult and the rows to store.
+class RowMaker:
+    """Store rows of a batch's executions, redacted of the flow's secret values in every
+    encoding the texts use (orjson escapes quotes, backslashes and control characters)."""
 
-    ``lean["texts"]`` holds the JSON texts the worker sent as blobs: the outcome, one result
-    per step, then the event as stored when it had to be redacted there.
-    """
-    if "malformed" in lean:
-        return BatchResult(index, malformed=lean["malformed"]), None
-    if "invalid" in lean:
-        return BatchResult(index, invalid=lean["invalid"]), None
-    steps = lean["steps"]
-    texts = lean["texts"]
-    outcome_json, results = texts[0], texts[1:1 + len(steps)]
-    execution_id, status = lean["id"], lean["status"]
-    if outcome_json is None:  # the worker died or timed out: fold the failure here
-        folded = outcome.fold(trigger, [json.loads(r) for r in results], {})
-        execution_id = folded["execution_id"] = new_execution_id()
-        outcome_json = json.dumps(folded)
-    event = texts[1 + len(steps)] if lean.get("event") else _stored_event(raw, secret_values)
-    row = (execution_id, trigger.id, kind, outcome.EXECUTION_STATUS[status], status, outcome_json, event, None,
-           lean["duration"], lean["started_at"], lean["ended_at"])
-    step_rows = []
-    for position, (text, (name, _, error_class)) in enumerate(zip(results, steps)):
-        step = planned[position].step
-        step_rows.append((execution_id, position, name, step.action_id, step.version_id, step.version_number,
-                          step.binding_id, error_class, text))
-    result = BatchResult(index, execution_id, status, outcome_json, lean["error"], lean["duration"],
-                         tuple(tuple(s) for s in steps))
-    return result, Rows(row, None, step_rows)
+    def __init__(self, secret_values: list[str]) -> None:
+        values = {value for value in secret_values if value}
+        self._escaped = sorted({orjson.dumps(v)[1:-1] for v in values} | {v.encode() for v in values},
+                               key=len, reverse=True)
+
+    def dump(self, value: Any) -> str:
+        return self._redact(_json_bytes(value))
+
+    def _redact(self, text: bytes) -> str:
+        return (redact(text, self._escaped, REDACTED_BYTES) if self._escaped else text).decode()
+
+    def rows(self, execution: Execution, event_text: bytes) -> tuple[Rows, str]:
+        """The rows, and the outcome's text (for the batch summary)."""
+        outcome = self.dump(execution.outcome)
+        event = self._redact(_stored_event(execution.event, event_text))
+        row = (execution.id, execution.trigger_id, execution.kind, execution.status, execution.outcome["status"],
+               outcome, event, None, execution.duration_ms, execution.created_at, execution.updated_at)
+        results = [(execution.id, position, r["action_name"], r.get("action_id"), r.get("version_id"),
+                    r.get("version_number"), r.get("binding_id"), (r["response"]["error"] or {}).get("error_class"),
+                    self.dump(r)) for position, r in enumerate(execution.results)]
+        return Rows(row, None, results), outcome
 
 
-def from_execution(index: int, result: Execution | ActionsError) -> BatchResult:
-    """The same shape for executions of the ordinary path (already redacted)."""
-    if isinstance(result, ActionsError):
-        return BatchResult(index, invalid=str(result))
+def summary(index: int, execution: Execution, outcome_json: str | None = None) -> BatchResult:
+    """The BatchResult of an execution (already redacted when ``outcome_json`` is not given)."""
     steps = tuple((r["action_name"], r["response"]["stats"].get("action_duration_ms", 0.0),
-                   (r["response"].get("error") or {}).get("error_class")) for r in result.results)
-    return BatchResult(index, result.id, result.outcome["status"], json.dumps(result.outcome),
-                       result.outcome["error"], result.duration_ms, steps)
+                   (r["response"].get("error") or {}).get("error_class")) for r in execution.results)
+    outcome = execution.outcome
+    error = outcome["error"]
+    if outcome_json is not None and error is not None:
+        error = json.loads(outcome_json)["error"]
+    return BatchResult(index, execution.id, outcome["status"], outcome_json or json.dumps(outcome), error,
+                       execution.duration_ms, steps)
 
 
-def _stored_event(raw: str, secret_values: list[str]) -> str:
-    """The event text as the application sent it, with any secret value redacted."""
-    return redact_json(raw.strip(), secret_values) if secret_values else raw.strip()
+def refused(index: int, error: ActionsError) -> BatchResult:
+    return BatchResult(index, invalid=str(error))
+
+
+def _stored_event(event: dict, text: bytes) -> bytes:
+    """The event as the application sent it, its secrets reduced to their names."""
+    secrets = event.get("secrets")
+    if not isinstance(secrets, dict) or not secrets:
+        return text.strip()
+    return _json_bytes({**event, "secrets": {name: "[REDACTED]" for name in secrets}})
+
+
+def _json_bytes(value: Any) -> bytes:
+    """orjson's text; the standard library's for what orjson refuses (an action's integer
+    beyond 64 bits), escaping strings the same way so that redaction finds secrets in both."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()

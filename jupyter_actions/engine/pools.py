@@ -1,28 +1,28 @@
-"""Worker pools shared by every tenant in this process: one pool per environment and limits."""
+"""The worker pools of this process: each belongs to one engine (one tenant object), and all
+are stopped at exit (tests stop them between tests)."""
 
 from __future__ import annotations
 
 import atexit
 import threading
+import weakref
+
 from ..runtime import WorkerPool
 
-_pools: dict[tuple, WorkerPool] = {}
+_pools: "weakref.WeakSet[WorkerPool]" = weakref.WeakSet()
 _lock = threading.Lock()
 
 
-def pool_for(sys_path: tuple[str, ...], *, memory_mb: int, log_limit: int) -> WorkerPool:
-    key = (sys_path, memory_mb, log_limit)
+def new_pool() -> WorkerPool:
+    pool = WorkerPool()
     with _lock:
-        pool = _pools.get(key)
-        if pool is None:
-            pool = _pools[key] = WorkerPool(sys_path=sys_path, memory_mb=memory_mb, log_limit=log_limit)
-        return pool
+        _pools.add(pool)
+    return pool
 
 
 @atexit.register
 def close_all() -> None:
     with _lock:
-        pools = list(_pools.values())
-        _pools.clear()
+        pools = list(_pools)
     for pool in pools:
         pool.close()

@@ -6,7 +6,7 @@ Action code never runs in the caller's process.
 
 from __future__ import annotations
 
-from .jobs import Job, Step
+from .jobs import Job, Step, WorkerSpec
 from .pool import WorkerPool
 
-__all__ = ["Job", "Step", "WorkerPool"]
+__all__ = ["Job", "Step", "WorkerPool", "WorkerSpec"]

@@ -1,9 +1,11 @@
-"""``WorkerPool.map``: batches of jobs on every worker at once, results streamed per job.
+"""``WorkerPool.map``: a batch of jobs through their steps, every step's workers busy at once.
 
-One thread drives all workers with poll(2) and never blocks on a pipe: writes are non-blocking
-and resume when the pipe has room, so a worker busy writing results and a parent busy writing
-jobs cannot wait on each other. Each worker has up to two batches in hand, so that it starts
-the next one the moment it finishes the last, without waiting for the parent.
+Each step of a flow runs on workers of its own action, so a batch is a pipeline: the jobs at
+step 1 go to the first action's workers in batches, each job that goes on joins the queue of
+its next step, and so on. One thread drives all workers with poll(2) and never blocks on a
+pipe: writes are non-blocking and resume when the pipe has room. Each worker (a *lane*) has up
+to two batches in hand, so that it starts the next one the moment it finishes the last. The
+flow rules are those of a single run (steps.FlowRun); only the scheduling differs.
 """
 
 from __future__ import annotations
@@ -17,32 +19,34 @@ from typing import TYPE_CHECKING
 
 from ..errors import ExecutionError
 from ..triggers import get_trigger
+from . import steps
 from .jobs import Job
 from .process import WorkerProcess
 from .protocol import Closed, Timeout, unpack
-from .results import Flight
 
 if TYPE_CHECKING:
     from .pool import WorkerPool
 
 
 class _Lane:
-    """One worker in a map: jobs sent and not finished (in order), bytes not yet written."""
+    """One worker in a map: the jobs it was sent and has not answered (in order), the bytes
+    not yet written."""
 
-    __slots__ = ("worker", "rfd", "wfd", "queue", "out")
+    __slots__ = ("worker", "key", "rfd", "wfd", "queue", "out")
 
-    def __init__(self, worker: WorkerProcess) -> None:
+    def __init__(self, worker: WorkerProcess, key: tuple) -> None:
         self.worker = worker
+        self.key = key
         self.rfd = worker.reader.fd
         self.wfd = worker.writer.fd
-        self.queue: deque[Flight] = deque()
+        self.queue: deque[steps.FlowRun] = deque()
         self.out = memoryview(b"")
 
-    def enqueue(self, pool: "WorkerPool", flights: list[Flight]) -> None:
-        message = pool._message(self.worker, [flight.job for flight in flights])
+    def enqueue(self, pool: "WorkerPool", flows: list[steps.FlowRun]) -> None:
+        message = pool.message(self.worker, flows[0].step, flows)
         if not self.queue and self.worker.ready:
-            flights[0].start()
-        self.queue.extend(flights)
+            flows[0].start()
+        self.queue.extend(flows)
         self.out = memoryview(bytes(self.out) + message if self.out else message)
 
     def flush(self) -> bool:
@@ -58,8 +62,8 @@ class _Lane:
         """When this lane needs attention even if its worker says nothing."""
         return self.queue[0].deadline if self.worker.ready else self.worker.boot_deadline
 
-    def receive(self) -> Iterator[tuple[int, dict]]:
-        """Read what the worker wrote; yield each job it finished."""
+    def receive(self) -> Iterator[steps.FlowRun]:
+        """Read what the worker wrote; yield each job whose step it finished."""
         worker, queue = self.worker, self.queue
         try:
             worker.reader.fill()
@@ -74,38 +78,59 @@ class _Lane:
                 if queue:
                     queue[0].start()
                 continue
-            result = queue[0].receive(data)
-            if result is not None:
-                flight = queue.popleft()
-                if "retire" in data:
-                    worker.retired = True
-                elif queue:
-                    queue[0].start()
-                yield flight.index, result
+            if not queue:
+                raise Closed()  # an answer nobody asked for: the worker is not to be trusted
+            flow = queue[0]
+            flow.finish_step(flow.receive(data))
+            queue.popleft()
+            if "retire" in data:
+                worker.retired = True
+            elif queue:
+                queue[0].start()
+            yield flow
 
 
-def run_batches(pool: "WorkerPool", jobs: Iterable[Job],
-                batch_size: int) -> Iterator[tuple[int, dict]]:
+def run_batches(pool: "WorkerPool", jobs: Iterable[Job], batch_size: int) -> Iterator[tuple[int, dict]]:
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     source = enumerate(jobs)
-    pending: deque[tuple[int, Job]] = deque()
     exhausted = False
-    owners: dict[int, _Lane] = {}  # read and write descriptors -> lane
+    admitted = 0  # jobs taken from the source and not yet yielded
+    admit_limit = 4 * batch_size * pool.max_workers
+    waiting: dict[tuple, deque[steps.FlowRun]] = {}  # worker key -> jobs waiting at that step
+    finished: deque[steps.FlowRun] = deque()
     lanes: list[_Lane] = []
+    owners: dict[int, _Lane] = {}  # read and write descriptors -> lane
     poller = select.poll()
 
-    def add(worker: WorkerProcess) -> None:
-        lane = _Lane(worker)
-        lanes.append(lane)
-        owners[lane.rfd] = lane
-        poller.register(lane.rfd, select.POLLIN)
+    def route(flow: steps.FlowRun) -> None:
+        if flow.ended:
+            finished.append(flow)
+        else:
+            waiting.setdefault(pool._key(flow.step, flow.job.spec or pool.spec)[0], deque()).append(flow)
+
+    def open_lanes() -> None:
+        """A lane for every step that has jobs waiting and none; another for a step with a
+        long queue while there are fewer lanes than ``max_workers``."""
+        for key, queue in waiting.items():
+            mine = sum(1 for lane in lanes if lane.key == key)
+            while queue and not (mine and (len(lanes) >= pool.max_workers or len(queue) <= batch_size * mine)):
+                head = queue[0]
+                idle = not any(lane.queue for lane in lanes)
+                worker = pool.checkout(head.step, head.job.spec or pool.spec, wait=idle and not mine)
+                if worker is None:
+                    break
+                lane = _Lane(worker, key)
+                lanes.append(lane)
+                owners[lane.rfd] = lane
+                poller.register(lane.rfd, select.POLLIN)
+                mine += 1
 
     def flush(lane: _Lane) -> None:
         """Write now; watch for room in the pipe while bytes are left."""
         try:
             done = lane.flush()
-        except OSError:  # the worker is gone: its results, then its EOF, tell the rest
+        except OSError:  # the worker is gone: its EOF tells the rest
             lane.out = memoryview(b"")
             done = True
         if done and lane.wfd in owners:
@@ -115,44 +140,50 @@ def run_batches(pool: "WorkerPool", jobs: Iterable[Job],
             poller.register(lane.wfd, select.POLLOUT)
             owners[lane.wfd] = lane
 
-    def replace(lane: _Lane) -> None:
+    def close_lane(lane: _Lane) -> None:
+        """The lane's worker is gone or retired: its unanswered jobs wait for another."""
         for fd in (lane.rfd, lane.wfd):
             if owners.pop(fd, None) is not None:
                 poller.unregister(fd)
         lanes.remove(lane)
-        pending.extendleft(reversed([(flight.index, flight.job) for flight in lane.queue]))
-        pool._discard(lane.worker)
-        worker = pool._checkout(wait=not lanes)
-        if worker is not None:
-            add(worker)
+        waiting.setdefault(lane.key, deque()).extendleft(reversed(lane.queue))
+        lane.queue.clear()
+        pool.checkin(lane.worker)
 
-    def fault(lane: _Lane, exc: BaseException) -> Iterator[tuple[int, dict]]:
+    def fault(lane: _Lane, exc: BaseException) -> None:
         if lane.queue:
-            flight = lane.queue.popleft()
-            yield flight.index, pool._fault(lane.worker, flight, exc)
+            flow = lane.queue.popleft()
+            pool.fault(lane.worker, flow, exc)
+            route(flow)
         else:
             lane.worker.kill()
 
-    add(pool._checkout())
-    while (extra := pool._checkout(wait=False)) is not None:
-        add(extra)
     try:
         while True:
-            while not exhausted and len(pending) < 2 * batch_size * len(lanes):
+            while not exhausted and admitted < admit_limit:
                 item = next(source, None)
                 if item is None:
                     exhausted = True
-                else:
-                    get_trigger(item[1].trigger_id)
-                    pending.append(item)
+                    break
+                admitted += 1
+                route(steps.begin(item[0], item[1], get_trigger(item[1].trigger_id)))
+            while finished:
+                flow = finished.popleft()
+                admitted -= 1
+                yield flow.index, flow.output()
+            open_lanes()
             for lane in lanes:
-                if pending and len(lane.queue) <= batch_size:
-                    size = min(batch_size, -(-len(pending) // len(lanes)))
-                    lane.enqueue(pool, [Flight(*pending.popleft()) for _ in range(size)])
+                queue = waiting.get(lane.key)
+                if queue and len(lane.queue) <= batch_size:
+                    share = sum(1 for other in lanes if other.key == lane.key)
+                    size = min(batch_size, -(-len(queue) // share))
+                    lane.enqueue(pool, [queue.popleft() for _ in range(size)])
                     flush(lane)
             busy = [lane for lane in lanes if lane.queue]
             if not busy:
-                return
+                if exhausted and not admitted:
+                    return
+                continue  # jobs finished without a worker (refused steps): yield them, take more
             wake = min(lane.wake() for lane in busy)
             ended: list[_Lane] = []
             for fd, _ in poller.poll(max(wake - time.monotonic(), 0.0) * 1000.0):
@@ -163,11 +194,12 @@ def run_batches(pool: "WorkerPool", jobs: Iterable[Job],
                     if fd == lane.wfd:
                         flush(lane)
                     else:
-                        yield from lane.receive()
+                        for flow in lane.receive():
+                            route(flow)
                 except ExecutionError:
                     raise
                 except Exception as exc:  # the worker is untrusted: any bad frame ends it
-                    yield from fault(lane, exc)
+                    fault(lane, exc)
                 if not lane.worker.alive:
                     ended.append(lane)
             now = time.monotonic()
@@ -178,12 +210,12 @@ def run_batches(pool: "WorkerPool", jobs: Iterable[Job],
                     if lane.worker.boot_deadline <= now:
                         lane.worker.wait_ready()  # times out: ExecutionError
                 elif lane.queue[0].deadline <= now:
-                    yield from fault(lane, Timeout())
+                    fault(lane, Timeout())
                     ended.append(lane)
             for lane in ended:
-                replace(lane)
+                close_lane(lane)
     finally:
         for lane in lanes:
             if lane.queue:
                 lane.worker.kill()  # the caller stopped early: its jobs are abandoned
-            pool._checkin(lane.worker)
+            pool.checkin(lane.worker)

@@ -7,6 +7,17 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
+class WorkerSpec:
+    """How a worker is started and bounded; part of its identity (docs/security.md)."""
+
+    memory_mb: int = 512            # one limit for the worker and all its descendants
+    log_limit: int = 256 * 1024     # captured output kept per step
+    max_processes: int = 32         # processes and threads in the worker's tree
+    network: str = "open"           # "open", "deny" or a comma list of TCP ports
+    sandbox: str = "strict"         # "strict" refuses to run without a layer; "best-effort" warns
+
+
+@dataclass(frozen=True)
 class Step:
     """One action of a flow (or the single action of a test run)."""
 
@@ -19,19 +30,24 @@ class Step:
     version_id: str | None = None
     version_number: int | None = None
     binding_id: str | None = None
+    sys_path: tuple[str, ...] | None = None  # the action's dependency environment (None: the pool's)
+    refused: str | None = None  # why this step must not run (a failed integrity check)
 
 
 @dataclass(frozen=True)
 class Job:
-    """A flow execution. With ``event_json`` (the event as JSON text) it is a lean job: the
-    worker validates the event, folds the outcome and returns the serialised, redacted
-    execution in one frame (see lean.py); ``event`` is then unused."""
+    """A flow execution: its steps run one after the other, each on a worker of its own action.
+
+    ``event_json`` (the event as the JSON text it was read as) lets a batch hand the event to
+    the workers without encoding it again; ``event`` is then the decoded event all the same.
+    """
 
     trigger_id: str
-    event: dict | None          # without secrets: the worker sets event.secrets per step
+    event: dict                 # without secrets: the worker sets event.secrets per step
     steps: tuple[Step, ...]
     cache: dict                 # snapshot of the trigger's cache
     directory: dict | None = None
     phase: str = "execute"      # or "continue" for the first step of a resumed flow
-    timeout_s: float = 20.0     # wall clock for the whole job
-    event_json: str | None = None
+    timeout_s: float = 20.0     # wall clock for the whole job (the time its steps run)
+    event_json: bytes | None = None
+    spec: WorkerSpec | None = None  # None: the pool's

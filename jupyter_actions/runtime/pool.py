@@ -1,32 +1,41 @@
-"""WorkerPool: warm worker processes that run Jobs, each job on one worker at a time.
+"""WorkerPool: warm worker processes, each bound to ONE action for its whole life.
 
-The parent side of the runtime. ``run`` sends one job to an idle worker and waits for it with
-the job's wall-clock deadline; ``map`` (batches.py) keeps every worker busy with batches.
-Whatever happens to a worker (timeout, crash, memory, a broken protocol), the job ends as a
-result with a per-step error, the worker is reaped and a fresh one is started in its place.
+The parent side of the runtime. A worker runs the code of exactly one action (one version, or
+the draft) with that action's secrets; workers are grouped by that identity and never shared
+between actions, secret sets, environments or pools (an engine, hence a tenant, owns its pool).
+``run`` moves a job through its steps, each on a worker of the step's own action; ``map``
+(batches.py) keeps the workers of every step busy with batches. Whatever happens to a worker
+(timeout, crash, memory, a broken or forged frame), the step ends as a result with an error,
+the worker is reaped and a fresh one is started in its place.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import logging
 import os
+import secrets
 import subprocess
 import threading
+import time
 import weakref
-from collections import OrderedDict
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ..errors import ExecutionError
 from ..triggers import get_trigger
-from . import isolation, limits
+from . import limits, sandbox, steps
 from .batches import run_batches
-from .jobs import Job
+from .jobs import Job, Step, WorkerSpec
 from .process import WorkerProcess
 from .protocol import Closed, Timeout, pack, unpack
-from .results import Flight
 
-MAX_KEYS = 128  # actions kept loaded per worker (the parent tells the worker what to drop)
+MAX_IDLE = 32         # idle workers kept per pool, least recently used ones stopped first
+IDLE_SECONDS = 600.0  # an idle worker unused this long is stopped
+_log = logging.getLogger("jupyter_actions")
+_warned: set[str] = set()
 
 
 def default_overlay_dir() -> Path:
@@ -34,84 +43,121 @@ def default_overlay_dir() -> Path:
     return Path(cache) / "jupyter-actions" / "runtime"
 
 
-class WorkerPool:
-    """Warm worker processes for one dependency environment (``sys_path``).
+class _Group:
+    """The workers of one action identity: idle ones, and how many live or are starting."""
 
-    ``run(job)`` may be called from several threads: each job gets one idle worker to itself,
-    and a caller waits while all ``max_workers`` are busy. ``map(jobs)`` takes every worker
-    it can until its jobs are done.
+    __slots__ = ("step", "sys_path", "spec", "idle", "count", "used")
+
+    def __init__(self, step: Step, sys_path: tuple[str, ...], spec: WorkerSpec) -> None:
+        self.step, self.sys_path, self.spec = step, sys_path, spec
+        self.idle: list[WorkerProcess] = []
+        self.count = 0
+        self.used = time.monotonic()
+
+
+class WorkerPool:
+    """Warm workers for the actions of one owner (a tenant's engine, a test).
+
+    ``run(job)`` may be called from several threads. ``max_workers`` bounds the workers of one
+    action (a batch runs that many of its events at once); ``max_idle`` the idle ones in all.
     """
 
     def __init__(self, sys_path: Iterable[str | os.PathLike[str]] = (),
                  max_workers: int | None = None, memory_mb: int = 512,
                  log_limit: int = 256 * 1024,
-                 overlay_dir: str | os.PathLike[str] | None = None) -> None:
+                 overlay_dir: str | os.PathLike[str] | None = None,
+                 spec: WorkerSpec | None = None, max_idle: int = MAX_IDLE) -> None:
+        from . import isolation
+
+        sandbox.protect_host()
         self.sys_path = tuple(os.fspath(p) for p in sys_path)
         self.max_workers = max_workers or os.cpu_count() or 2
-        self.memory_mb = memory_mb
-        self.log_limit = log_limit
+        self.max_idle = max_idle
+        self.spec = spec or WorkerSpec(memory_mb=memory_mb, log_limit=log_limit)
         self.overlay = isolation.overlay(overlay_dir or default_overlay_dir())
-        self._env = isolation.worker_environment()
+        self._digest_key = secrets.token_bytes(16)
+        self._keys: dict[int, tuple[Step, tuple]] = {}
         self._cond = threading.Condition()
-        self._idle: list[WorkerProcess] = []
+        self._groups: dict[tuple, _Group] = {}
         self._live: set[WorkerProcess] = set()
-        self._count = 0  # live workers plus those being started
         self._closed = False
         weakref.finalize(self, _kill_all, self._live)
 
-    def run(self, job: Job) -> dict:
-        """Run one job; its result (docs/internals.md section 2).
+    @property
+    def closed(self) -> bool:
+        return self._closed
 
-        Faults of the action or its worker are results with a per-step error, not exceptions.
+    @property
+    def memory_mb(self) -> int:
+        return self.spec.memory_mb
+
+    def run(self, job: Job) -> dict:
+        """Run one job, step after step; its result (docs/internals.md section 2).
+
+        Faults of an action or its worker are results with a per-step error, not exceptions.
         Raises TriggerNotFound for an unknown trigger id, and ExecutionError when the pool
-        itself cannot work (closed, a worker cannot start).
+        itself cannot work (closed, a worker cannot start, the sandbox is missing a layer).
         """
-        get_trigger(job.trigger_id)
-        worker = self._checkout(job)
-        try:
-            if not worker.ready:
-                worker.wait_ready()
-            flight = Flight(0, job)
-            message = self._message(worker, (job,))
-            flight.start()
+        flow = steps.begin(0, job, get_trigger(job.trigger_id))
+        spec = job.spec or self.spec
+        while not flow.ended:
+            worker = self.checkout(flow.step, spec)
             try:
-                worker.writer.write_until(message, flight.deadline)
-                while True:
-                    data = unpack(worker.reader.read_until(flight.deadline))
-                    result = flight.receive(data)
-                    if result is not None:
-                        worker.retired = "retire" in data
-                        return result
-            except Exception as exc:  # the worker is untrusted: any bad frame ends it
-                return self._fault(worker, flight, exc)
-        finally:
-            self._checkin(worker)
+                if not worker.ready:
+                    worker.wait_ready()
+                    self._report(worker)
+                message = self.message(worker, flow.step, [flow])
+                flow.start()
+                try:
+                    worker.writer.write_until(message, flow.deadline)
+                    data = unpack(worker.reader.read_until(flow.deadline))
+                    result = flow.receive(data)
+                    worker.retired = "retire" in data
+                    flow.finish_step(result)
+                except Exception as exc:  # the worker is untrusted: any bad frame ends it
+                    self.fault(worker, flow, exc)
+            finally:
+                self.checkin(worker)
+        return flow.output()
 
     def map(self, jobs: Iterable[Job], batch_size: int = 32) -> Iterator[tuple[int, dict]]:
         """Yield ``(index, result)`` for every job, in the order the jobs finish.
 
-        ``index`` is the job's position in ``jobs`` (read lazily). Jobs go to the workers in
-        batches of up to ``batch_size`` (smaller at the end, so that all workers finish
-        together); results come back one by one. Each job has its own deadline from the moment
-        its worker starts it; a job that times out kills only its worker, and the rest of that
-        worker's batch is queued again.
+        ``index`` is the job's position in ``jobs`` (read lazily). Each step's workers take
+        the jobs at that step in batches of up to ``batch_size``; results come back one by one.
+        Each job has its own deadline for the time its steps run; a job that times out kills
+        only its worker, and the rest of that worker's batch is queued again.
         """
         return run_batches(self, jobs, batch_size)
+
+    def prewarm(self, planned: Iterable[Step], spec: WorkerSpec | None = None) -> None:
+        """Start a worker for every step that has none, without waiting for it to boot
+        (a bound action's first login then pays no start)."""
+        spec = spec or self.spec
+        for step in planned:
+            if step.refused is not None:
+                continue
+            key, sys_path = self._key(step, spec)
+            with self._cond:
+                group = self._group(key, step, sys_path, spec)
+                if self._closed or group.count:
+                    continue
+                group.count += 1
+            try:
+                worker = self._start(key, group)
+            except ExecutionError:
+                return
+            self.checkin(worker)
 
     def close(self) -> None:
         """Stop the idle workers now and the busy ones when their job ends."""
         with self._cond:
             self._closed = True
-            idle, self._idle = self._idle, []
+            idle = [worker for group in self._groups.values() for worker in group.idle]
+            for group in self._groups.values():
+                group.idle = []
             self._cond.notify_all()
-        for worker in idle:
-            worker.stop()
-        for worker in idle:
-            try:
-                worker.proc.wait(1.0)
-            except subprocess.TimeoutExpired:
-                pass
-            self._discard(worker)
+        self._stop(idle)
 
     def __enter__(self) -> "WorkerPool":
         return self
@@ -121,158 +167,184 @@ class WorkerPool:
 
     # -- workers (also used by batches.py) ---------------------------------------------------
 
-    def _checkout(self, job: Job | None = None, wait: bool = True) -> WorkerProcess | None:
-        """An idle worker, or a new one while there are fewer than ``max_workers``."""
+    def _key(self, step: Step, spec: WorkerSpec) -> tuple[tuple, tuple[str, ...]]:
+        """A worker's identity: the action's code key, its id, its secrets, its environment
+        and limits. Remembered per Step object (plans reuse theirs)."""
+        known = self._keys.get(id(step))
+        if known is not None and known[0] is step:
+            key = known[1]
+        else:
+            digest = hashlib.blake2b(json.dumps(sorted(step.secrets.items())).encode(), key=self._digest_key,
+                                     digest_size=16).digest()
+            key = (step.key, step.action_id, step.action_name, digest)
+            if len(self._keys) > 4096:
+                self._keys.clear()
+            self._keys[id(step)] = (step, key)
+        sys_path = step.sys_path if step.sys_path is not None else self.sys_path
+        return (*key, sys_path, spec), sys_path
+
+    def _group(self, key: tuple, step: Step, sys_path: tuple[str, ...], spec: WorkerSpec) -> _Group:
+        group = self._groups.get(key)
+        if group is None:
+            group = self._groups[key] = _Group(step, sys_path, spec)
+        return group
+
+    def checkout(self, step: Step, spec: WorkerSpec, wait: bool = True) -> WorkerProcess | None:
+        """An idle worker of the step's action, or a new one while it has fewer than
+        ``max_workers``; None when ``wait`` is false and there is none."""
+        key, sys_path = self._key(step, spec)
         while True:
             worker = None
             with self._cond:
                 while True:
                     if self._closed:
                         raise ExecutionError("the worker pool is closed")
-                    if self._idle:
-                        worker = self._pick(job)
+                    group = self._group(key, step, sys_path, spec)
+                    group.used = time.monotonic()
+                    if group.idle:
+                        worker = group.idle.pop()
                         break
-                    if self._count < self.max_workers:
-                        self._count += 1
+                    if group.count < self.max_workers:
+                        group.count += 1
                         break
                     if not wait:
                         return None
                     self._cond.wait()
             if worker is None:
-                return self._start()  # outside the lock: starting a process takes a while
+                return self._start(key, group)  # outside the lock: starting a process takes a while
             if worker.proc.poll() is None:
                 return worker
-            self._discard(worker)  # died while idle: not the next job's fault
+            self.discard(worker)  # died while idle: not the next job's fault
 
-    def _pick(self, job: Job | None) -> WorkerProcess:
-        """The idle worker that has the job's first action loaded, else the last one in."""
-        idle = self._idle
-        if job is not None and job.steps and len(idle) > 1:
-            key = job.steps[0].key
-            for position in range(len(idle) - 1, -1, -1):
-                if key in idle[position].keys:
-                    return idle.pop(position)
-        return idle.pop()
-
-    def _start(self) -> WorkerProcess:
-        """A new worker process; the caller has counted it in ``_count`` already."""
+    def _start(self, key: tuple, group: _Group) -> WorkerProcess:
+        """A new worker process; the caller has counted it in its group already."""
         try:
-            worker = WorkerProcess(self.overlay, self.sys_path, self.memory_mb, self.log_limit,
-                                   self._env)
+            worker = WorkerProcess(self.overlay, group.sys_path, group.spec)
         except BaseException as exc:
             with self._cond:
-                self._count -= 1
-                self._cond.notify()
+                group.count -= 1
+                self._cond.notify_all()
             if isinstance(exc, OSError):
                 raise ExecutionError(f"cannot start an action worker: {exc}") from exc
             raise
+        worker.key = key  # type: ignore[attr-defined]
         with self._cond:
             self._live.add(worker)
         return worker
 
-    def _checkin(self, worker: WorkerProcess) -> None:
+    def checkin(self, worker: WorkerProcess) -> None:
         if worker.alive:
             with self._cond:
-                if not self._closed:
-                    self._idle.append(worker)
-                    self._cond.notify()
+                group = self._groups.get(worker.key)  # type: ignore[attr-defined]
+                if not self._closed and group is not None:
+                    group.idle.append(worker)
+                    idle = self._trim()
+                    self._cond.notify_all()
+                    self._stop(idle)
                     return
-        self._discard(worker)
+        self.discard(worker)
         with self._cond:
-            if self._closed or self._count >= self.max_workers:
+            group = self._groups.get(worker.key)  # type: ignore[attr-defined]
+            if self._closed or group is None or group.count >= self.max_workers:
                 return
-            self._count += 1
+            group.count += 1
         try:  # start the replacement now: it boots while the caller goes on
-            spare = self._start()
+            spare = self._start(worker.key, group)  # type: ignore[attr-defined]
         except ExecutionError:
             return  # the next checkout tries again and reports
-        self._checkin(spare)
+        self.checkin(spare)
 
-    def _discard(self, worker: WorkerProcess) -> None:
+    def _trim(self) -> list[WorkerProcess]:
+        """Idle workers to stop: those unused for long, then the least recently used ones
+        beyond ``max_idle`` (called with the lock held)."""
+        now = time.monotonic()
+        victims = []
+        groups = sorted(self._groups.values(), key=lambda g: g.used)
+        idle = sum(len(g.idle) for g in groups)
+        for group in groups:
+            while group.idle and (idle > self.max_idle or now - group.used > IDLE_SECONDS):
+                victims.append(group.idle.pop(0))
+                idle -= 1
+        return victims
+
+    def _stop(self, workers: list[WorkerProcess]) -> None:
+        for worker in workers:
+            worker.stop()
+        for worker in workers:
+            try:
+                worker.proc.wait(1.0)
+            except subprocess.TimeoutExpired:
+                pass
+            self.discard(worker)
+
+    def discard(self, worker: WorkerProcess) -> None:
         worker.kill()
         with self._cond:
             if worker in self._live:
                 self._live.discard(worker)
-                self._count -= 1
-            self._cond.notify()
+                group = self._groups.get(worker.key)  # type: ignore[attr-defined]
+                if group is not None:
+                    group.count -= 1
+                    if not group.count:
+                        del self._groups[worker.key]  # type: ignore[attr-defined]
+            self._cond.notify_all()
 
-    def _fault(self, worker: WorkerProcess, flight: Flight, exc: BaseException) -> dict:
-        """The result of a job whose worker has to go; the worker is ended here."""
-        step = worker.running_step()
+    def fault(self, worker: WorkerProcess, flow: steps.FlowRun, exc: BaseException) -> None:
+        """End the flow's current step with the fault; the worker is ended here."""
         if isinstance(exc, Timeout):
             worker.kill()
-            failure = ("TimeoutError", limits.timeout_message(flight.job.timeout_s), limits.ACTION_TIMEOUT)
+            flow.fail_step("TimeoutError", limits.timeout_message(flow.job.timeout_s), limits.ACTION_TIMEOUT)
         elif isinstance(exc, (Closed, OSError)):
-            failure = ("PlatformError", limits.death_message(worker.reap(), self.memory_mb), limits.PLATFORM_ERROR)
+            flow.fail_step("PlatformError", worker.death_message(worker.reap()), limits.PLATFORM_ERROR)
         else:
             worker.kill()
-            failure = ("PlatformError", f"the worker failed: {exc}", limits.PLATFORM_ERROR)
-        return flight.fail(*failure, running_step=step)
+            flow.fail_step("PlatformError", f"{exc}; it was replaced", limits.PLATFORM_ERROR)
+
+    def _report(self, worker: WorkerProcess) -> None:
+        """Best-effort mode: say once per process which sandbox layers are missing."""
+        missing = sorted(name for name, state in worker.layers.items() if state != "active")
+        text = ", ".join(f"{name} ({worker.layers[name]})" for name in missing)
+        if missing and text not in _warned:
+            _warned.add(text)
+            _log.warning("action workers run without these sandbox layers: %s", text)
 
     # -- messages ----------------------------------------------------------------------------
 
-    def _message(self, worker: WorkerProcess, jobs: Iterable[Job]) -> bytes:
-        """The frame for ``jobs`` on ``worker``: code and secrets only where it lacks them."""
-        keys = worker.keys
+    def message(self, worker: WorkerProcess, step: Step, flows: list[steps.FlowRun]) -> bytes:
+        """The frame for ``flows`` (all at ``step``) on ``worker``: the action itself only in
+        the first message a worker gets."""
         out: list[dict[str, Any]] = []
         blobs: list[bytes] = []
-        shared: Job | None = None  # the last lean job sent in full
-        for job in jobs:
-            if job.event_json is not None:
-                blobs.append(job.event_json.encode())
-                if shared is not None and _same_but_event(job, shared):
-                    out.append({"x": len(blobs) - 1})
-                    continue
-                shared = job
+        shared: steps.FlowRun | None = None
+        for flow in flows:
+            job = flow.message()
+            if flow.job.event_json is not None:
+                blobs.append(flow.job.event_json)
+                job["x"] = len(blobs) - 1
             else:
-                shared = None
-            steps = []
-            for step in job.steps:
-                spec: dict[str, Any] = {"k": step.key, "n": step.action_name, "h": step.handler}
-                known = keys.get(step.key)
-                if known is None:
-                    spec["code"] = step.code
-                    spec["secrets"] = keys[step.key] = dict(step.secrets)
-                else:
-                    if known != step.secrets:
-                        spec["secrets"] = keys[step.key] = dict(step.secrets)
-                    keys.move_to_end(step.key)
-                steps.append(spec)
-            if job.event_json is None:
-                out.append({"t": job.trigger_id, "e": job.event, "c": job.cache,
-                            "d": job.directory, "p": job.phase, "s": steps})
+                job["e"] = flow.job.event
+            if shared is not None and _same_but_event(flow, shared):
+                out.append({k: job[k] for k in ("id", "n", "v", "x", "e") if k in job})
                 continue
-            for spec, step in zip(steps, job.steps):
-                spec["i"] = [step.action_id, step.version_id, step.version_number, step.binding_id]
-            out.append({"t": job.trigger_id, "x": len(blobs) - 1, "c": job.cache,
-                        "d": job.directory, "p": job.phase, "s": steps})
+            shared = flow
+            out.append(job)
         message: dict[str, Any] = {"jobs": out}
-        if len(keys) > MAX_KEYS:
-            message["drop"] = _evict(keys, out)
+        if not worker.loaded:
+            message["load"] = {"name": step.action_name, "code": step.code, "secrets": dict(step.secrets)}
         try:
-            return pack(message, blobs)
+            frame = pack(message, blobs)
         except (TypeError, ValueError) as exc:
-            worker.retired = True  # it was told of keys it will never get: replace it
             raise ExecutionError(f"the job cannot be sent to a worker: {exc}") from None
+        worker.loaded = True
+        return frame
 
 
-def _same_but_event(job: Job, other: Job) -> bool:
-    """True when two lean jobs differ only in their events (a batch's jobs share their objects)."""
-    return (job.steps is other.steps and job.cache is other.cache and job.directory is other.directory
-            and job.trigger_id == other.trigger_id and job.phase == other.phase and job.timeout_s == other.timeout_s)
-
-
-def _evict(keys: OrderedDict[str, Any], jobs: list[dict]) -> list[str]:
-    """Forget the least recently used keys, but none that this message uses."""
-    used = {spec["k"] for job in jobs for spec in job.get("s", ())}
-    dropped = []
-    while len(keys) > MAX_KEYS:
-        oldest = next(iter(keys))
-        if oldest in used:
-            break
-        del keys[oldest]
-        dropped.append(oldest)
-    return dropped
+def _same_but_event(flow: steps.FlowRun, other: steps.FlowRun) -> bool:
+    """True when two jobs at the same step differ only in their events and earlier commands."""
+    job, first = flow.job, other.job
+    return (flow.cache is other.cache and job.directory is first.directory and job.trigger_id == first.trigger_id
+            and (job.phase if flow.position == 0 else "execute") == (first.phase if other.position == 0 else "execute")
+            and (job.event_json is None) == (first.event_json is None))
 
 
 def _kill_all(live: set[WorkerProcess]) -> None:

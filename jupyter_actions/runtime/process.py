@@ -1,34 +1,43 @@
-"""The parent's handle on one worker process: start it, read its hello, kill and reap it."""
+"""The parent's handle on one worker process: start it, read its hello, kill and reap it.
+
+The process the parent starts is the sandbox's supervisor; the worker proper is its child, PID 1
+of its own namespaces where those exist (sandbox.py). Killing a worker kills both, through a
+pidfd for the child, so that a reused process id is never hit.
+"""
 
 from __future__ import annotations
 
 import fcntl
 import os
+import shutil
+import signal
 import subprocess
+import tempfile
 import time
-from collections import OrderedDict
 from pathlib import Path
 
 from ..errors import ExecutionError
-from . import isolation, limits
+from . import isolation, limits, sandbox
+from .jobs import WorkerSpec
 from .protocol import Closed, FrameReader, FrameWriter, ProtocolError, Timeout, decode
 
 BOOT_TIMEOUT_S = 30.0    # from the start of the process to its hello
 REAP_TIMEOUT_S = 5.0     # for a process that closed its pipe to finish exiting
 PIPE_BYTES = 1 << 20
-PROGRESS_BYTES = 8
+MAX_RESULT_FRAME = 16 * 1024 * 1024  # a worker's answers are logs and commands, never this large
 
 
 class WorkerProcess:
-    """One worker and what it has already been sent (``keys``: key -> secrets)."""
+    """One worker, bound to one action for its whole life (``loaded``: it has been sent it)."""
 
-    def __init__(self, overlay: Path, sys_path: tuple[str, ...], memory_mb: int,
-                 log_limit: int, env: dict[str, str]) -> None:
+    def __init__(self, overlay: Path, sys_path: tuple[str, ...], spec: WorkerSpec) -> None:
+        self.spec = spec
+        self.tmp = tempfile.mkdtemp(prefix="jupyter-actions-worker-")
+        policy = sandbox.Policy(read_only=isolation.readable(overlay, sys_path), tmp=self.tmp,
+                                memory_mb=spec.memory_mb, max_processes=spec.max_processes,
+                                network=spec.network, mode=spec.sandbox)
         child_in, self_out = os.pipe()
         self_in, child_out = os.pipe()
-        # one byte the worker sets to the step it runs: which action was running when it died
-        self.progress = os.memfd_create("jupyter-actions-progress")
-        os.ftruncate(self.progress, PROGRESS_BYTES)
         for fd in (self_out, self_in):
             try:
                 fcntl.fcntl(fd, fcntl.F_SETPIPE_SZ, PIPE_BYTES)
@@ -36,33 +45,27 @@ class WorkerProcess:
                 pass  # a smaller pipe only means more read(2) calls
         try:
             self.proc = subprocess.Popen(
-                isolation.worker_command(overlay, child_in, child_out, self.progress, memory_mb,
-                                         log_limit, sys_path),
-                pass_fds=(child_in, child_out, self.progress), env=env, start_new_session=True,
+                isolation.worker_command(overlay, child_in, child_out, policy, spec.log_limit, sys_path),
+                pass_fds=(child_in, child_out), env=isolation.worker_environment(self.tmp), cwd=self.tmp,
+                start_new_session=True, umask=0o077,
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         except BaseException:
             os.close(self_in)
             os.close(self_out)
-            os.close(self.progress)
+            shutil.rmtree(self.tmp, ignore_errors=True)
             raise
         finally:
             os.close(child_in)
             os.close(child_out)
         os.set_blocking(self_in, False)
-        self.reader = FrameReader(self_in)
+        self.reader = FrameReader(self_in, MAX_RESULT_FRAME)
         self.writer = FrameWriter(self_out)
-        self.keys: OrderedDict[str, dict[str, str]] = OrderedDict()
-        self.memory_mb = memory_mb
+        self.loaded = False
         self.ready = False
         self.retired = False
+        self.layers: dict[str, str] = {}
         self.born = time.monotonic()
-
-    def running_step(self) -> int:
-        """The step the worker last said it started (lean jobs send no per-step frames)."""
-        try:
-            return os.pread(self.progress, 1, 0)[0]
-        except (OSError, IndexError):
-            return 0
+        self._pidfd = -1
 
     @property
     def pid(self) -> int:
@@ -88,19 +91,38 @@ class WorkerProcess:
             self.boot_failed()
         self.hello(data)
 
-    def hello(self, data: dict) -> None:
-        if "hello" not in data:
+    def hello(self, data: object) -> None:
+        if not isinstance(data, dict) or "hello" not in data:
             self.kill()
-            raise ExecutionError(
-                f"the action worker could not start: {data.get('boot_error', data)}")
+            why = data.get("boot_error") if isinstance(data, dict) else None
+            raise ExecutionError(f"the action worker could not start: {why or 'it sent no hello'}")
+        layers = data.get("layers")
+        self.layers = {str(k): str(v) for k, v in layers.items()} if isinstance(layers, dict) else {}
+        child = sandbox.worker_pid(self.proc.pid)
+        if child is not None:
+            try:
+                self._pidfd = os.pidfd_open(child)
+            except OSError:
+                pass  # it is gone already: its supervisor will say so
         self.ready = True
 
     def boot_failed(self) -> None:
-        why = limits.death_message(self.reap(), self.memory_mb)
+        why = self.death_message(self.reap())
         raise ExecutionError(f"the action worker could not start: {why}") from None
 
+    def death_message(self, returncode: int | None) -> str:
+        if returncode == sandbox.EXIT_MEMORY:
+            return (f"the action exceeded the memory limit of {self.spec.memory_mb} MiB for its worker "
+                    "and the processes it started")
+        return limits.death_message(returncode, self.spec.memory_mb)
+
     def kill(self) -> int | None:
-        """End the process whatever its state, reap it; its exit status."""
+        """End the worker and its supervisor whatever their state, reap; the exit status."""
+        if self._pidfd >= 0:
+            try:
+                signal.pidfd_send_signal(self._pidfd, signal.SIGKILL)
+            except OSError:
+                pass
         if self.proc.returncode is None:
             self.proc.kill()
         return self.reap()
@@ -117,9 +139,16 @@ class WorkerProcess:
                 pass
         self._close(self.reader)
         self._close(self.writer)
-        if self.progress >= 0:
-            fd, self.progress = self.progress, -1
+        if self._pidfd >= 0:
+            fd, self._pidfd = self._pidfd, -1
+            try:  # the namespace's processes die with its PID 1, should the supervisor not see it
+                signal.pidfd_send_signal(fd, signal.SIGKILL)
+            except OSError:
+                pass
             os.close(fd)
+        if self.tmp:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = ""
         return self.proc.returncode
 
     def stop(self) -> None:

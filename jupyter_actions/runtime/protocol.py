@@ -78,8 +78,9 @@ def write_all(fd: int, data: bytes) -> None:
 class FrameReader:
     """Reads frames from one file descriptor, keeping what is left over for the next call."""
 
-    def __init__(self, fd: int) -> None:
+    def __init__(self, fd: int, max_frame: int = MAX_FRAME) -> None:
         self.fd = fd
+        self.max_frame = max_frame
         self._buf = bytearray()
         self._poll = select.poll()
         self._poll.register(fd, select.POLLIN)
@@ -89,9 +90,7 @@ class FrameReader:
         buf = self._buf
         if len(buf) < HEADER:
             return None
-        size = int.from_bytes(buf[:HEADER], "big")
-        if size > MAX_FRAME:
-            raise ProtocolError(f"frame of {size} bytes announced")
+        size = self._announced()
         end = HEADER + size
         if len(buf) < end:
             return None
@@ -99,12 +98,18 @@ class FrameReader:
         del buf[:end]
         return frame
 
+    def _announced(self) -> int:
+        size = int.from_bytes(self._buf[:HEADER], "big")
+        if size > self.max_frame:
+            raise ProtocolError(f"a frame of {size} bytes was announced (at most {self.max_frame})")
+        return size
+
     def fill(self) -> None:
         """One read(2) of what is there (nothing on a non-blocking descriptor with no data)."""
         buf = self._buf
         want = READ_BYTES
         if len(buf) >= HEADER:  # the rest of a large frame in one go
-            want = max(want, HEADER + int.from_bytes(buf[:HEADER], "big") - len(buf))
+            want = max(want, HEADER + self._announced() - len(buf))
         try:
             data = os.read(self.fd, want)
         except BlockingIOError:

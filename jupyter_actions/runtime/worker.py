@@ -1,58 +1,55 @@
-"""The worker process: runs the jobs the pool sends, one step after the other.
+"""The worker process: runs the steps of ONE action (one version or a draft) for its whole life.
 
-Started by ``isolation.BOOTSTRAP`` as ``python -I -S``; reads frames from one pipe and writes
-frames to another (stdout and stderr are /dev/null, so action output cannot reach the protocol).
-Per job it streams one frame per finished step, then a last frame with the event and cache, so
-that the parent keeps the finished steps when it has to kill the worker halfway.
+Started by ``isolation.BOOTSTRAP`` as ``python -I -S``; it enters the sandbox before it imports
+anything else (``sandbox.boot``), then reads frames from one pipe and writes frames to another
+(stdout and stderr are /dev/null, so action output cannot reach the protocol).
 
-Messages (JSON): in ``{"jobs": [job...], "drop": [key...]}`` with job ``{"t": trigger id,
-"e": event, "c": cache, "d": directory, "p": phase, "s": [step...]}`` (a lean job has ``"x":
-blob number`` for ``"e"``, and is just ``{"x": blob number}`` when all else is as in the job
-before it) and step ``{"k": key,
-"n": action name, "h": handler, "code"?: source, "secrets"?: {name: value}}`` (code and
-secrets only when this worker has not got them yet); out ``{"hello": boot_ms}`` once, then
-``{"j": job index, "r": step result}`` per step but the last, and ``{"j": job index,
-"r": last step result, "done": 1, "c": cache, "e"?: event, "retire"?: 1}`` where the event
-is left out when no step issued an api command (then it is the event the parent sent), or
-``{"j": job index, "fatal": reason}`` before exiting on an error of the worker itself.
+Messages in (JSON): ``{"load"?: {"name", "code", "secrets"}, "jobs": [job...]}``, the action
+once, in the first message; a job is ``{"id": n, "n": nonce, "t": trigger id, "h": handler,
+"p": phase, "e": event | "x": blob number, "v": [commands of the earlier steps], "c": cache,
+"d": directory}``, or ``{"id", "n", "x", "v"}`` when all else is as in the job before it.
+Out: ``{"hello": boot_ms, "layers": {...}}`` once, then ``{"id": n, "n": nonce, "r": step
+result, "retire"?: 1}`` per job, or ``{"fatal": reason}`` before exiting on an error of the
+worker itself. The parent trusts none of it (runtime/steps.py checks every frame).
 """
 
 from __future__ import annotations
 
 import asyncio
-import mmap
 import inspect
 import linecache
 import logging
 import os
 import sys
-import threading
 import time
 from time import perf_counter
 from types import ModuleType
 from typing import Any, Callable
 
-from . import fetch, limits
+import orjson
+
+from . import fetch, limits, sandbox
 from .capture import Capture, CaptureHandler, redact, secret_values
-from .lean import run_lean
 from .protocol import Closed, FrameReader, pack, unpack, write_all
 from .tracebacks import action_filename, describe, register_source
 
 _RESERVE_BYTES = 1 << 20  # freed on MemoryError, so that the error can still be reported
+EXIT_BOOT_FAILED = 78
 
 
 def main(argv: list[str]) -> None:
-    fd_in, fd_out, fd_progress, memory_mb, log_limit = (int(arg) for arg in argv[:5])
+    fd_in, fd_out = int(argv[0]), int(argv[1])
     started = perf_counter()
     try:
-        limits.apply(memory_mb)
-        sys.path.extend(argv[5:])
-        worker = Worker(fd_in, fd_out, memory_mb, log_limit)
-        worker.progress = mmap.mmap(fd_progress, 8)
+        policy = sandbox.Policy.from_json(argv[2])
+        layers = sandbox.boot(policy, keep_fds=(fd_in, fd_out))
+        sys.path.extend(argv[4:])
+        worker = Worker(fd_in, fd_out, int(argv[3]), policy.memory_mb)
     except BaseException as exc:  # tell the parent why, it cannot read our stderr
-        write_all(fd_out, pack({"boot_error": f"{type(exc).__name__}: {exc}"}))
-        raise
-    worker.send({"hello": round((perf_counter() - started) * 1000.0, 3)})
+        reason = str(exc) if isinstance(exc, sandbox.SandboxUnavailable) else f"{type(exc).__name__}: {exc}"
+        write_all(fd_out, pack({"boot_error": reason}))
+        os._exit(EXIT_BOOT_FAILED)
+    worker.send({"hello": round((perf_counter() - started) * 1000.0, 3), "layers": dict(layers)})
     worker.serve()
 
 
@@ -78,13 +75,6 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000.0, 3)
 
 
-def _watch_parent(parent: int) -> None:
-    """Exit when the parent is gone, even while an action loops forever."""
-    while os.getppid() == parent:
-        time.sleep(1.0)
-    os._exit(0)
-
-
 class _Failure(Exception):
     """A step error that is already an error object (missing handler, module init error)."""
 
@@ -94,24 +84,20 @@ class _Failure(Exception):
 
 
 class Action:
-    """One key's code in this worker: its module (loaded on first use) and its secrets."""
+    """The worker's one action: its module (loaded on first use) and its secrets."""
 
     __slots__ = ("name", "filename", "code", "lines", "module", "failure", "secrets", "values", "checked")
 
-    def __init__(self, name: str, code: str) -> None:
+    def __init__(self, name: str, code: str, secrets: dict[str, str]) -> None:
         self.name = name
         self.filename = action_filename(name)
         self.code: str | None = code
         self.lines = register_source(self.filename, code)
         self.module: ModuleType | None = None
         self.failure: dict | None = None
-        self.secrets: dict[str, str] = {}
-        self.values: tuple[str, ...] = ()
-        self.checked: dict[str, tuple[Callable[..., Any], bool]] = {}  # handler name -> (function, async?)
-
-    def set_secrets(self, secrets: dict[str, str]) -> None:
         self.secrets = secrets
         self.values = secret_values(secrets)
+        self.checked: dict[str, tuple[Callable[..., Any], bool]] = {}  # handler name -> (function, async?)
 
     def load(self, on_error: Callable[[BaseException, "Action"], dict]) -> None:
         """Run the module-level code once; an error in it is kept and raised on every call."""
@@ -144,28 +130,54 @@ class Action:
         return checked
 
 
-class Worker:
-    def __init__(self, fd_in: int, fd_out: int, memory_mb: int, log_limit: int) -> None:
-        from ..triggers import get_trigger
-        from ..triggers._api import ApiSession
-        from ..triggers._event import EventView
+class _Seal:
+    """What the runtime looked like before any action code ran: the attributes of the api
+    classes and of the runtime's own modules. An action that assigned to one of them changed
+    its worker, which is then replaced (a fresh worker starts from the real runtime)."""
 
-        self.get_trigger, self.ApiSession, self.EventView = get_trigger, ApiSession, EventView
+    def __init__(self, holders: list[Any]) -> None:
+        self._dicts = [vars(holder) for holder in holders]
+        self._values = [tuple(d.values()) for d in self._dicts]
+
+    def intact(self) -> bool:
+        return all(tuple(d.values()) == values for d, values in zip(self._dicts, self._values))
+
+
+class Worker:
+    def __init__(self, fd_in: int, fd_out: int, log_limit: int, memory_mb: int) -> None:
+        from .. import triggers
+        from ..triggers import _api, _event
+
+        self.get_trigger = triggers.get_trigger
+        self.ApiSession, self.EventView = _api.ApiSession, _event.EventView
         self.reader = FrameReader(fd_in)
         self.fd_out = fd_out
         self.memory_mb = memory_mb
-        self.actions: dict[str, Action] = {}
+        self.action: Action | None = None
         self.triggers: dict[str, Any] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
         self.spawned: list[asyncio.Task] = []
-        self.retire = False
+        self.retire = ""
         self.reserve: bytearray | None = bytearray(_RESERVE_BYTES)
-        self.progress: Any = bytearray(8)  # replaced by the parent's shared memory in main()
         self.capture = Capture(log_limit)
         self.log_handler = CaptureHandler(self.capture)
         self._configure_logging()
         fetch.install()
-        threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
+        self.seal: _Seal | None = None
+        self.threads = sandbox.thread_count()
+
+    def _seal(self, trigger: Any) -> _Seal:
+        """Sealed before the action's module code first runs (it may patch at import)."""
+        from .. import triggers
+        from ..triggers import _api, _event
+
+        modules = [sys.modules[__name__], fetch, limits, sandbox, sys.modules[Capture.__module__],
+                   sys.modules[FrameReader.__module__], sys.modules[describe.__module__], _api, _event, triggers]
+        classes = {value for module in modules for value in vars(module).values()
+                   if isinstance(value, type) and value.__module__.startswith("jupyter_actions.")}
+        for namespace in trigger._api_namespaces.values():
+            classes.update(cls for cls in getattr(namespace, "__mro__", ()) if cls.__module__.startswith("jupyter_actions."))
+        return _Seal([*modules, *sorted(classes, key=lambda cls: cls.__qualname__)])
 
     def _configure_logging(self) -> None:
         root = logging.getLogger()
@@ -174,12 +186,8 @@ class Worker:
         for noisy in ("httpx", "httpcore", "asyncio"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
 
-    def send(self, obj: dict, blobs: list[bytes] | None = None) -> None:
-        try:
-            frame = pack(obj, blobs)
-        except (TypeError, ValueError):  # an action put a non-JSON value into the event
-            frame = pack(_jsonable(obj), blobs)
-        write_all(self.fd_out, frame)
+    def send(self, obj: dict) -> None:
+        write_all(self.fd_out, pack(obj))
 
     def serve(self) -> None:
         while True:
@@ -187,8 +195,9 @@ class Worker:
                 message = unpack(self.reader.read())
             except Closed:
                 os._exit(0)
-            for key in message.get("drop", ()):
-                self.actions.pop(key, None)
+            load = message.get("load")
+            if load is not None and self.action is None:
+                self.action = Action(load["name"], load["code"], load["secrets"])
             self._event_loop().run_until_complete(self._serve_message(message))
 
     def _event_loop(self) -> asyncio.AbstractEventLoop:
@@ -209,70 +218,78 @@ class Worker:
     async def _serve_message(self, message: dict) -> None:
         """Every job of a message on one pass of the event loop: the handlers are awaited
         directly, so a step costs no loop start-up of its own."""
-        self.spawned = []  # not this task: only those the actions start
+        self.spawned = []  # not this task: only those the action starts
         blobs = message.get("blob_data", ())
-        shared: dict = {}  # the last job sent in full, with its cache as it came
-        for index, job in enumerate(message["jobs"]):
-            if "s" in job:
-                self.deliver(job["s"])
+        shared: dict = {}  # the last job sent in full
+        for job in message["jobs"]:
+            if "t" in job:
                 shared = {**job, "c": dict(job["c"])}
-            else:  # a lean job like that one but for its event (actions replace cache entries whole)
-                job = {**shared, "x": job["x"], "c": dict(shared["c"])}
-            if "x" in job:
-                job["x"] = blobs[job["x"]]
+            else:  # like the job before it but for its event and the earlier steps' commands
+                job = {**shared, **job, "c": dict(shared["c"])}  # (api.cache replaces entries whole)
             try:
-                await self.run_job(index, job)
+                result = await self.run_job(job, blobs)
             except Exception as exc:  # our fault, not the action's: say so, then go
                 self.reserve = None
                 why = (limits.memory_message(self.memory_mb) if isinstance(exc, MemoryError)
                        else f"{type(exc).__name__}: {exc}")
-                self.send({"j": index, "fatal": why})
+                self.send({"fatal": why})
                 os._exit(70)
+            frame: dict[str, Any] = {"id": job["id"], "n": job["n"], "r": result}
+            if self.retire:
+                frame["retire"] = 1
+            try:
+                self.send(frame)
+            except (TypeError, ValueError):  # an action put a non-JSON value into a command
+                frame["r"] = {**result, "commands": _jsonable(result["commands"])}
+                self.send(frame)
             if self.retire:
                 os._exit(0)
 
-    async def run_job(self, index: int, job: dict) -> None:
+    async def run_job(self, job: dict, blobs: Any) -> dict:
         trigger = self.triggers.get(job["t"])
         if trigger is None:
             trigger = self.triggers[job["t"]] = self.get_trigger(job["t"])
+        if self.seal is None:
+            self.seal = self._seal(trigger)
         if "x" in job:
-            frame, texts = await run_lean(self, index, job, trigger)
-            self.send(frame, texts)
-            return
-        event, cache, directory = job["e"], job["c"], job.get("d")
-        phase = job.get("p", "execute")
-        prior: list[dict] = []
-        result = None
-        for position, spec in enumerate(job["s"]):
-            if result is not None:
-                self.send({"j": index, "r": result})
-            result = await self.run_step(trigger, spec, event, cache, directory,
-                                         phase if position == 0 else "execute", prior)
-            prior += result["commands"]
-            if result["control"] != "continue" or (
-                    result["response"]["error"] is not None and trigger.blocking):
-                break
-        event.pop("secrets", None)
-        done: dict[str, Any] = {"j": index, "r": result, "done": 1, "c": cache}
-        if prior:  # only api calls change the event: without any, the parent has it already
-            done["e"] = event
-        if self.retire:
-            done["retire"] = 1
-        self.send(done)
+            event = orjson.loads(blobs[job["x"]])
+        else:
+            event = job["e"]
+        prior = job.get("v") or []
+        if prior:  # what the earlier actions of the flow made visible (metadata ...)
+            trigger.after_action(event, prior)
+        result = await self.run_step(trigger, job["h"], event, job["c"], job.get("d"), job.get("p", "execute"), prior)
+        self._hygiene(result)
+        return result
 
-    def deliver(self, specs: list[dict]) -> None:
-        """Take the code and secrets a job brings: the parent counts every step's as delivered,
-        also those of steps this job will not reach."""
-        for spec in specs:
-            if "code" in spec:
-                self.actions[spec["k"]] = Action(spec["n"], spec["code"])
-            if "secrets" in spec:
-                self.actions[spec["k"]].set_secrets(spec["secrets"])
+    def _hygiene(self, result: dict) -> None:
+        """End what the action left behind; a worker that cannot be trusted to be as it was
+        is retired after this step (the parent starts a fresh one)."""
+        ended, extra_threads = sandbox.after_step(self.threads)
+        notes = []
+        if ended:
+            notes.append(f"[sandbox] ended {ended} process{'es' if ended != 1 else ''} that the action left running")
+        if extra_threads > 0:
+            notes.append(f"[sandbox] the action left {extra_threads} thread{'s' if extra_threads != 1 else ''} "
+                         "running: its worker is replaced")
+            self.retire = self.retire or "threads"
+        if self.seal is not None and not self.seal.intact():
+            notes.append("[sandbox] the action changed the runtime (an api class or a runtime module): "
+                         "its worker is replaced")
+            self.retire = self.retire or "runtime changed"
+        if ended or result["response"]["error"] is not None:
+            self.retire = self.retire or "fault"
+        if notes:
+            response = result["response"]
+            logs = response["logs"]
+            response["logs"] = logs + ("" if not logs or logs.endswith("\n") else "\n") + "\n".join(notes) + "\n"
 
-    async def run_step(self, trigger: Any, spec: dict, event: dict, cache: dict, directory: Any,
-                 phase: str, prior: list[dict]) -> dict:
-        action = self.actions[spec["k"]]  # delivered by run_job
-        linecache.cache[action.filename] = action.lines  # two keys can share a name
+    async def run_step(self, trigger: Any, handler_name: str, event: dict, cache: dict, directory: Any,
+                       phase: str, prior: list[dict]) -> dict:
+        action = self.action
+        if action is None:
+            raise RuntimeError("no action was loaded into this worker")
+        linecache.cache[action.filename] = action.lines
         capture, values = self.capture, action.values
         capture.begin(values)
         sys.stdout = sys.stderr = capture
@@ -290,7 +307,7 @@ class Worker:
             if action.module is None:
                 action.load(self._error)
                 boot = perf_counter() - started
-            handler, is_async = action.handler(spec["h"])
+            handler, is_async = action.handler(handler_name)
             event["secrets"] = action.secrets
             session = self.ApiSession(event=event, commands=commands, cache=cache,
                                       directory=directory, phase=phase, prior_commands=prior)
@@ -298,23 +315,17 @@ class Worker:
             view = self.EventView(event)
             begun = perf_counter()
             try:
-                await self._call(handler, is_async, spec["h"], view, api)
+                await self._call(handler, is_async, handler_name, view, api)
             finally:
                 handler_time = perf_counter() - begun
-            trigger.after_action(event, commands)
-            control = trigger.control(commands)
         except _Failure as failure:
             error = failure.error
         except BaseException as exc:
             error = self._error(exc, action)
-        if error is not None:
-            control = "stop" if trigger.blocking else "continue"
-            if values:
-                error = {**error, "message": redact(error["message"], values),
-                         "stack": redact(error["stack"], values)}
+        if error is not None and values:
+            error = {**error, "message": redact(error["message"], values), "stack": redact(error["stack"], values)}
         logs = capture.finish()
         total = perf_counter() - started
-        network = fetch.clock.seconds
         return {
             "started_at": _iso(started_at),
             "ended_at": _iso(time.time()),
@@ -323,16 +334,13 @@ class Worker:
                 "stats": {
                     "action_duration_ms": _ms(handler_time),
                     "boot_duration_ms": _ms(boot),
-                    "network_duration_ms": _ms(network),
+                    "network_duration_ms": _ms(fetch.clock.seconds),
                     "runtime_processing_duration_ms": _ms(total - boot - handler_time),
-                    "runtime_external_call_duration_ms": 0.0,  # the parent fills these two in
                     "total_runtime_execution_duration_ms": _ms(total),
-                    "total_request_duration_ms": 0.0,
                 },
                 "error": error,
             },
             "commands": commands,
-            "control": control,
         }
 
     async def _call(self, handler: Callable[..., Any], is_async: bool, name: str, event: Any, api: Any) -> None:
@@ -351,7 +359,8 @@ class Worker:
                 limits.ACTION_ERROR))
 
     async def _cancel_leftovers(self) -> None:
-        """Cancel the tasks an action started and left running: they must not outlive its step."""
+        """Cancel the tasks an action started and left running: they must not outlive its step
+        (and the worker is replaced: a task may have changed what it shares with the next)."""
         if not self.spawned:
             return
         current = asyncio.current_task()
@@ -360,6 +369,7 @@ class Worker:
         for task in tasks:
             task.cancel()
         if tasks:
+            self.retire = self.retire or "tasks"
             await asyncio.gather(*tasks, return_exceptions=True)
 
     def _error(self, exc: BaseException, action: Action) -> dict:
@@ -374,9 +384,8 @@ class Worker:
     def _memory_error(self, exc: MemoryError) -> dict:
         self.reserve = None
         exc.__traceback__ = None
-        self.retire = True
-        return limits.error("MemoryError", limits.memory_message(self.memory_mb),
-                            limits.PLATFORM_ERROR)
+        self.retire = "memory"
+        return limits.error("MemoryError", limits.memory_message(self.memory_mb), limits.PLATFORM_ERROR)
 
 
 def _jsonable(value: Any) -> Any:

@@ -60,6 +60,8 @@ class Tenant:
 
     def close(self) -> None:
         self.flush()
+        if self._engine is not None:
+            self._engine.close()
         self.store.dispose()
 
     def flush(self) -> None:

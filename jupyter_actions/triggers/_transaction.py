@@ -61,17 +61,9 @@ class _MetadataMixin(_TransactionBase):
             raise ValueError("The transaction metadata value must be a safe integer (at most 2**53 - 1).")
         if value is not None and _size(value) > MAX_VALUE_BYTES:
             raise ValueError(f"The transaction metadata value exceeds the maximum size of {MAX_VALUE_BYTES} bytes.")
-        transaction = self._transaction()
-        current = transaction.get("metadata")
-        metadata = dict(current) if isinstance(current, dict) else {}
-        if value is None:
-            metadata.pop(key, None)
-        else:
-            metadata[key] = value
-        if _size(metadata) > MAX_TOTAL_BYTES:
+        if _size(_updated_metadata(self._transaction().get("metadata"), key, value)) > MAX_TOTAL_BYTES:
             raise ValueError(f"The transaction metadata exceeds the maximum total size of {MAX_TOTAL_BYTES} bytes.")
-        transaction["metadata"] = metadata
-        self._record("set_metadata", key=key, value=value)
+        mirror(self._event, self._record("set_metadata", key=key, value=value))
 
 
 class _TargetScopesMixin(_TransactionBase):
@@ -80,17 +72,10 @@ class _TargetScopesMixin(_TransactionBase):
     target_scopes_flag: str | None = None
 
     def _scopes(self) -> list[str]:
-        transaction = self._transaction()
-        scopes = transaction.get("target_scopes")
-        if not isinstance(scopes, list):
-            token = self._event.get("accessToken")
-            initial = token.get("scope") if isinstance(token, dict) else None
-            scopes = list(initial) if isinstance(initial, list) else []
-        return list(scopes)
+        return _current_scopes(self._event)
 
-    def _store(self, final: list[str], method: str, **fields: Any) -> None:
-        self._transaction()["target_scopes"] = final
-        self._record(method, **fields)
+    def _store(self, method: str, **fields: Any) -> None:
+        mirror(self._event, self._record(method, **fields))
 
     def add_target_scope(self, scope: str) -> None:
         self._require_flag(self.target_scopes_flag)
@@ -99,13 +84,12 @@ class _TargetScopesMixin(_TransactionBase):
         if scope not in scopes:
             if len(scopes) >= MAX_SCOPE_COUNT:
                 raise ValueError(f"The number of scopes exceeds the allowed maximum of {MAX_SCOPE_COUNT}.")
-            scopes.append(scope)
-        self._store(scopes, "add_target_scope", scope=scope)
+        self._store("add_target_scope", scope=scope)
 
     def remove_target_scope(self, scope: str) -> None:
         self._require_flag(self.target_scopes_flag)
         scope = valid_scope(scope)
-        self._store([s for s in self._scopes() if s != scope], "remove_target_scope", scope=scope)
+        self._store("remove_target_scope", scope=scope)
 
     def set_target_scopes(self, scopes: list[str]) -> None:
         self._require_flag(self.target_scopes_flag)
@@ -119,11 +103,11 @@ class _TargetScopesMixin(_TransactionBase):
                 unique.append(scope)
         if len(unique) > MAX_SCOPE_COUNT:
             raise ValueError(f"The number of scopes exceeds the allowed maximum of {MAX_SCOPE_COUNT}.")
-        self._store(unique, "set_target_scopes", scopes=list(unique))
+        self._store("set_target_scopes", scopes=list(unique))
 
     def clear_target_scopes(self) -> None:
         self._require_flag(self.target_scopes_flag)
-        self._store([], "clear_target_scopes")
+        self._store("clear_target_scopes")
 
 
 class LoginTransactionApi(_MetadataMixin, _TargetScopesMixin):
@@ -147,3 +131,50 @@ class ResetTransactionApi(_TransactionBase):
 
     def set_result_url(self, url: str, options: Mapping | None = None, *, query: Mapping | None = None) -> None:
         self._record("set_result_url", url=url_with_query(url, option(options, "query", query)))
+
+
+MIRRORED_COMMANDS = frozenset({"transaction.set_metadata", "transaction.add_target_scope", "transaction.remove_target_scope",
+                               "transaction.set_target_scopes", "transaction.clear_target_scopes"})
+
+
+def mirror(event: dict, command: dict) -> None:
+    """Mirror one transaction command into ``event.transaction`` as Auth0 does at once: the
+    api calls this for the running action, the flow for the actions after it."""
+    kind = command["type"]
+    transaction = event.get("transaction")
+    if not isinstance(transaction, dict):
+        transaction = event["transaction"] = {}
+    if kind == "transaction.set_metadata":
+        transaction["metadata"] = _updated_metadata(transaction.get("metadata"), command["key"], command["value"])
+        return
+    scopes = _current_scopes(event)
+    if kind == "transaction.add_target_scope":
+        if command["scope"] not in scopes:
+            scopes.append(command["scope"])
+    elif kind == "transaction.remove_target_scope":
+        scopes = [s for s in scopes if s != command["scope"]]
+    elif kind == "transaction.set_target_scopes":
+        scopes = list(command["scopes"])
+    else:
+        scopes = []
+    transaction["target_scopes"] = scopes
+
+
+def _updated_metadata(current: Any, key: str, value: Any) -> dict:
+    metadata = dict(current) if isinstance(current, dict) else {}
+    if value is None:
+        metadata.pop(key, None)
+    else:
+        metadata[key] = value
+    return metadata
+
+
+def _current_scopes(event: dict) -> list[str]:
+    """The live target scopes: ``event.transaction.target_scopes`` once set, else the token's."""
+    transaction = event.get("transaction")
+    scopes = transaction.get("target_scopes") if isinstance(transaction, dict) else None
+    if not isinstance(scopes, list):
+        token = event.get("accessToken")
+        initial = token.get("scope") if isinstance(token, dict) else None
+        scopes = list(initial) if isinstance(initial, list) else []
+    return list(scopes)

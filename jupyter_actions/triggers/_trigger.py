@@ -10,6 +10,8 @@ from . import _fold as fold
 from ._api import Api, ApiSession, Namespace
 from ._cache import CacheApi
 from ._schema import Node, validate
+from ._transaction import MIRRORED_COMMANDS
+from ._transaction import mirror as mirror_transaction
 
 # Commands after which no further action runs (the flow is denied).
 STOP_COMMANDS = frozenset({
@@ -92,23 +94,35 @@ class Trigger:
         return found
 
     def after_action(self, event: dict, commands: list[dict]) -> None:
-        """Make one action's metadata updates visible to the next action (None removes)."""
-        if not commands or not self.user_metadata_in_event:
-            return
-        user = event.get("user")
-        if not isinstance(user, dict):
+        """Make one action's visible changes visible to the next action: metadata updates
+        (None removes) and what ``api.transaction`` mirrors into the event. The actions of a
+        flow run in workers of their own, so this is how each one sees the earlier ones."""
+        if not commands:
             return
         for command in live_commands(commands):
-            kind = _METADATA_COMMANDS.get(command.get("type"))
-            if kind is None:
+            kind = command.get("type")
+            if kind in MIRRORED_COMMANDS:
+                mirror_transaction(event, command)
                 continue
-            metadata = user.get(kind)
+            field = _METADATA_COMMANDS.get(kind)
+            user = event.get("user")
+            if field is None or not self.user_metadata_in_event or not isinstance(user, dict):
+                continue
+            metadata = user.get(field)
             if not isinstance(metadata, dict):
-                metadata = user[kind] = {}
+                metadata = user[field] = {}
             if command["value"] is None:
                 metadata.pop(command["key"], None)
             else:
                 metadata[command["key"]] = copy.deepcopy(command["value"])
+
+    def changes_event(self, commands: list[dict]) -> bool:
+        """Whether ``after_action`` would change the event for these commands."""
+        for command in commands:
+            kind = command.get("type")
+            if kind in MIRRORED_COMMANDS or (self.user_metadata_in_event and kind in _METADATA_COMMANDS):
+                return True
+        return False
 
     def control(self, commands: list[dict]) -> str:
         """``stop`` after a deny-like command, ``suspend`` after a redirect, challenge or

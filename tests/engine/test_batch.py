@@ -89,9 +89,9 @@ def test_lean_batch_redacts_non_ascii_secrets_and_keeps_wide_integers(tenant, de
     assert files and not any(secret.encode() in path.read_bytes() for path in files)
 
 
-def test_a_forged_lean_result_fails_its_job_not_the_batch(tenant, deploy, login):
+def test_a_forged_result_fails_its_job_not_the_batch(tenant, deploy, login):
     """An action can write to its worker's pipe (its descriptor is on the command line): a
-    frame of the wrong shape ends that worker and fails that job; the other events run."""
+    frame the parent did not ask for ends that worker and fails that job; the others run."""
     import json
 
     forge = ('import os, sys, json\n'
@@ -106,4 +106,4 @@ def test_a_forged_lean_result_fails_its_job_not_the_batch(tenant, deploy, login)
     assert (results[0].status, results[2].status) == ("allowed", "allowed")
     assert results[1].status == "failed"
     assert (results[1].error["error_class"], results[1].error["name"]) == ("platform_error", "PlatformError")
-    assert "wrong shape" in results[1].error["message"]
+    assert "the worker answered a job it was not running" in results[1].error["message"]

@@ -38,6 +38,25 @@ def run_one(pool: WorkerPool, code: str, **options) -> dict:
     return result["results"][0]
 
 
+WORKER_TOKEN = "import os\nTOKEN = os.urandom(8).hex()\n"
+"""Module-level code that names the worker running it (inside its PID namespace every
+worker is process 1, so a process id would not tell workers apart)."""
+
+
+def live_workers(pool: WorkerPool, name: str | None = None, code: str | None = None) -> list:
+    """The pool's live worker processes (of the action ``name``, with ``code``)."""
+    return [w for w in list(pool._live) if (name is None or w.key[2] == name)
+            and (code is None or w.key[0] == step(code, name=name or "action").key)]
+
+
+def host_pids(worker) -> set[int]:
+    """The worker's processes as the host sees them: its supervisor and the worker proper."""
+    from jupyter_actions.runtime import sandbox
+
+    child = sandbox.worker_pid(worker.pid)
+    return {worker.pid} | ({child} if child else set())
+
+
 def assert_healthy(pool: WorkerPool) -> None:
     """The next job on the same pool works."""
     result = run_one(pool, OK_CODE)

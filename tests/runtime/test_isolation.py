@@ -14,7 +14,7 @@ import pytest
 
 from jupyter_actions.runtime import WorkerPool, isolation
 
-from .conftest import assert_healthy, run_one
+from .conftest import assert_healthy, host_pids, live_workers, run_one
 
 H = "on_execute_post_login"
 
@@ -49,12 +49,24 @@ def test_sys_path_is_stdlib_then_overlay_then_environment(overlay_dir: Path, tmp
                    or "python3" in entry for entry in path[:-2])
 
 
-def test_overlay_holds_only_the_package_and_httpx_closure(pool: WorkerPool) -> None:
+def test_overlay_holds_only_the_worker_side_and_httpx_closure(pool: WorkerPool) -> None:
     names = {entry.name for entry in pool.overlay.iterdir()}
     packages = {name for name in names if not name.endswith(".dist-info")}
     assert {"jupyter_actions", "httpx", "httpcore", "h11", "anyio", "idna", "certifi"} <= packages
     assert not {"sqlalchemy", "pytest", "jupyterlab", "packaging", "cryptography"} & packages
-    assert all((pool.overlay / name).is_symlink() for name in names)
+    assert all((pool.overlay / name).is_symlink() for name in names - {"jupyter_actions"})
+    copied = pool.overlay / "jupyter_actions"
+    assert not copied.is_symlink()  # a copy of the worker side only: no tenant, store or key code
+    assert sorted(p.name for p in copied.iterdir() if p.name != "__pycache__") == ["errors.py", "runtime", "triggers"]
+    assert not (copied / "runtime" / "pool.py").exists() and not (copied / "__init__.py").exists()
+
+
+def test_a_changed_overlay_copy_is_built_again(tmp_path: Path) -> None:
+    first = isolation.overlay(tmp_path)
+    (first / "jupyter_actions" / "errors.py").write_text("TAMPERED = True\n")
+    again = isolation.overlay(tmp_path)
+    assert again == first
+    assert "TAMPERED" not in (again / "jupyter_actions" / "errors.py").read_text()
 
 
 def test_overlay_is_created_once_and_atomically(tmp_path: Path) -> None:
@@ -127,20 +139,24 @@ def test_httpx_defaults_to_a_five_second_timeout_and_is_imported_lazily(overlay_
 def test_secrets_never_reach_argv_or_environment(overlay_dir: Path, monkeypatch) -> None:
     monkeypatch.setenv("JUPYTER_ACTIONS_MASTER_KEY", "host-master-key-value")
     secret = "s3cret-value-in-the-pipe-only"
-    code = f"import os, json\ndef {H}(event, api):\n    print(json.dumps([os.getpid(), dict(os.environ)]))\n"
+    code = f"import os, json\ndef {H}(event, api):\n    print(json.dumps(dict(os.environ)))\n"
     with WorkerPool(max_workers=1, overlay_dir=overlay_dir) as pool:
         result = run_one(pool, code, secrets={"API_KEY": secret})
-        pid, environ = logged_json(result)
+        environ = logged_json(result)
         assert "JUPYTER_ACTIONS_MASTER_KEY" not in environ
-        assert set(environ) <= set(isolation.PASSED_ENVIRONMENT)
-        proc = Path(f"/proc/{pid}")
-        assert proc.exists(), "the worker stays alive between jobs"
-        for name in ("cmdline", "environ"):
-            content = (proc / name).read_bytes()
-            assert secret.encode() not in content
-            assert b"host-master-key-value" not in content
-        assert os.readlink(proc / "fd" / "1") == "/dev/null"
-        assert os.readlink(proc / "fd" / "2") == "/dev/null"
+        assert set(environ) <= set(isolation.PASSED_ENVIRONMENT) | {"HOME", "TMPDIR"}
+        assert environ["HOME"] == environ["TMPDIR"]  # its private folder
+        (worker,) = live_workers(pool)
+        pids = host_pids(worker)
+        assert len(pids) == 2, "a supervisor and the worker, alive between jobs"
+        for pid in pids:
+            proc = Path(f"/proc/{pid}")
+            for name in ("cmdline", "environ"):
+                content = (proc / name).read_bytes()
+                assert secret.encode() not in content
+                assert b"host-master-key-value" not in content
+            assert os.readlink(proc / "fd" / "1") == "/dev/null"
+            assert os.readlink(proc / "fd" / "2") == "/dev/null"
 
 
 def test_writing_to_file_descriptor_1_cannot_corrupt_the_protocol(pool: WorkerPool) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import time
 
@@ -10,7 +11,10 @@ import pytest
 from jupyter_actions.errors import TriggerNotFound
 from jupyter_actions.runtime import Job, WorkerPool
 
-from .conftest import assert_healthy, job, step
+from jupyter_actions.runtime.steps import begin
+from jupyter_actions.triggers import get_trigger
+
+from .conftest import WORKER_TOKEN, assert_healthy, job, live_workers, step
 
 H = "on_execute_post_login"
 ECHO = f"def {H}(event, api):\n    print(event.user.user_id)\n    api.id_token.set_custom_claim('n', event.user.user_id)\n"
@@ -64,15 +68,15 @@ def test_the_deadline_of_a_job_starts_when_its_worker_starts_it(overlay_dir) -> 
 
 
 def test_map_uses_every_worker(pool: WorkerPool) -> None:
-    code = f"import os\ndef {H}(event, api):\n    print(os.getpid())\n"
-    pids = {r["results"][0]["response"]["logs"] for _, r in pool.map(numbered(n, code) for n in range(64))}
-    assert len(pids) == pool.max_workers
+    code = f"{WORKER_TOKEN}def {H}(event, api):\n    print(TOKEN)\n"
+    tokens = {r["results"][0]["response"]["logs"] for _, r in pool.map(numbered(n, code) for n in range(64))}
+    assert len(tokens) == pool.max_workers
 
 
 def test_stopping_early_leaves_the_pool_working(pool: WorkerPool) -> None:
     for index, result in pool.map(numbered(n) for n in range(1000)):
         break
-    assert len(pool._live) <= pool.max_workers
+    assert len(live_workers(pool, "echo", ECHO)) <= pool.max_workers
     assert sorted(dict(pool.map([numbered(n) for n in range(10)]))) == list(range(10))
     assert_healthy(pool)
 
@@ -118,14 +122,8 @@ def test_large_events_cross_the_pipes_whole(pool: WorkerPool) -> None:
         assert result["event"]["user"]["user_metadata"]["blob"] == big
 
 
-def test_lean_jobs_share_one_description_per_message_but_not_their_cache(overlay_dir) -> None:
-    """After the first lean job of a run, a message carries only the next ones' events; a
-    full job in between starts a new run, and every lean job gets its own copy of the cache."""
-    import json
-
-    from jupyter_actions.triggers import get_trigger
-
-    sample = get_trigger("post-login").sample_payload()
+def test_a_batch_step_is_described_once_per_message_and_jobs_keep_their_own_cache(overlay_dir) -> None:
+    sample = job(step(ECHO)).event
     code = (f"def {H}(event, api):\n"
             "    print(event.user.user_id, api.cache.get('seen') is None)\n"
             "    api.cache.set('seen', event.user.user_id)\n")
@@ -135,20 +133,22 @@ def test_lean_jobs_share_one_description_per_message_but_not_their_cache(overlay
     def event(n: int) -> dict:
         return {**sample, "user": {**sample["user"], "user_id": f"user-{n}"}}
 
-    def lean(n: int) -> Job:
-        return Job(trigger_id="post-login", event=None, event_json=json.dumps(event(n)), steps=steps, cache=cache)
+    def as_text(n: int) -> Job:
+        return Job(trigger_id="post-login", event=event(n), event_json=json.dumps(event(n)).encode(), steps=steps,
+                   cache=cache)
 
-    full = Job(trigger_id="post-login", event=event(2), steps=steps, cache=cache)
-    jobs = [lean(0), lean(1), full, lean(3), lean(4)]
+    jobs = [as_text(0), as_text(1), Job(trigger_id="post-login", event=event(2), steps=steps, cache=cache),
+            as_text(3), as_text(4)]
     with WorkerPool(max_workers=1, overlay_dir=overlay_dir) as pool:
-        worker = pool._checkout()
-        message = pool._message(worker, jobs)  # marks the code delivered: this worker goes
-        pool._discard(worker)
-        assert message.count(b'"s":[') == 3  # lean(0), full and lean(3) in full, the others by event
+        worker = pool.checkout(steps[0], pool.spec)
+        flows = [begin(n, j, get_trigger("post-login")) for n, j in enumerate(jobs)]
+        message = json.loads(pool.message(worker, steps[0], flows)[4:].partition(b"\x00")[0])
+        pool.discard(worker)
+        assert message["load"]["code"] == code  # the action, once, to a worker that lacks it
+        assert ["t" in j for j in message["jobs"]] == [True, False, True, True, False]
         got = dict(pool.map(jobs, batch_size=8))
     assert sorted(got) == [0, 1, 2, 3, 4]
-    for index in (0, 1, 3, 4):
-        result = json.loads(got[index]["texts"][1])
-        assert result["response"]["logs"] == f"user-{index} True\n", index
-    assert got[2]["results"][0]["response"]["logs"] == "user-2 True\n"
+    for index in range(5):
+        assert got[index]["results"][0]["response"]["logs"] == f"user-{index} True\n", index
+        assert got[index]["cache"]["seen"]["value"] == f"user-{index}"
     assert cache == {}

@@ -8,25 +8,28 @@ from pathlib import Path
 
 from jupyter_actions.runtime import WorkerPool
 
-from .conftest import job, run_one, step
+from jupyter_actions.runtime.steps import begin
+from jupyter_actions.triggers import get_trigger
+
+from .conftest import WORKER_TOKEN, job, live_workers, run_one, step
 
 H = "on_execute_post_login"
 COUNTER = (
-    "import os\n"
+    WORKER_TOKEN +
     "loads = 0\n"
     "calls = 0\n"
     "loads += 1\n"
     f"def {H}(event, api):\n"
     "    global calls\n"
     "    calls += 1\n"
-    "    print(os.getpid(), loads, calls, __name__)\n"
+    "    print(TOKEN, loads, calls, __name__)\n"
 )
 
 
-def observed(result: dict) -> tuple[int, int, int, str]:
+def observed(result: dict) -> tuple[str, int, int, str]:
     assert result["response"]["error"] is None, result["response"]["error"]
-    pid, loads, calls, name = result["response"]["logs"].split()
-    return int(pid), int(loads), int(calls), name
+    token, loads, calls, name = result["response"]["logs"].split()
+    return token, int(loads), int(calls), name
 
 
 def test_module_code_runs_once_per_worker_and_key(overlay_dir: Path) -> None:
@@ -57,33 +60,29 @@ def test_each_action_has_its_own_namespace(pool: WorkerPool) -> None:
     assert [r["response"]["logs"] for r in result["results"]] == ["mine writer\n", "None reader\n"]
 
 
-def test_code_is_sent_once_per_worker_and_secrets_when_they_change(overlay_dir: Path) -> None:
-    code = f"def {H}(event, api):\n    print(event.secrets.TOKEN, 'one', 'three')\n"
+def test_a_worker_runs_one_action_and_gets_it_once(overlay_dir: Path) -> None:
+    code = f"{WORKER_TOKEN}def {H}(event, api):\n    print(TOKEN, event.secrets.TOKEN, 'one', 'three')\n"
     with WorkerPool(max_workers=1, overlay_dir=overlay_dir) as pool:
-        result = run_one(pool, code, key="k", secrets={"TOKEN": "one"})
-        assert result["response"]["logs"] == "[REDACTED] [REDACTED] three\n"
-        worker = pool._idle[0]
-        assert worker.keys["k"] == {"TOKEN": "one"}
-        sent = pool._message(worker, [job(step(code, key="k", secrets={"TOKEN": "one"}))])
-        spec = json.loads(sent[4:])["jobs"][0]["s"][0]
-        assert "code" not in spec and "secrets" not in spec
-        sent = pool._message(worker, [job(step(code, key="k", secrets={"TOKEN": "two"}))])
-        spec = json.loads(sent[4:])["jobs"][0]["s"][0]
-        assert "code" not in spec and spec["secrets"] == {"TOKEN": "two"}
-        # a rotated secret reaches the warm module, and is redacted with its new value
-        result = run_one(pool, code, key="k", secrets={"TOKEN": "three"})
-        assert result["response"]["logs"] == "[REDACTED] one [REDACTED]\n"
+        first = run_one(pool, code, key="k", secrets={"TOKEN": "one"})["response"]["logs"].split()
+        assert first[1:] == ["[REDACTED]", "[REDACTED]", "three"]
+        (worker,) = live_workers(pool)
+        again = step(code, key="k", secrets={"TOKEN": "one"})
+        sent = json.loads(pool.message(worker, again, [begin(0, job(again), get_trigger("post-login"))])[4:])
+        assert "load" not in sent  # the code and secrets went with its first job only
+        # a rotated secret is another worker: secrets reach only the worker made for them
+        rotated = run_one(pool, code, key="k", secrets={"TOKEN": "three"})["response"]["logs"].split()
+        assert rotated[1:] == ["[REDACTED]", "one", "[REDACTED]"] and rotated[0] != first[0]
+        other = run_one(pool, code, key="k2", name="other", secrets={"TOKEN": "one"})["response"]["logs"].split()
+        assert other[0] not in (first[0], rotated[0])  # another action never shares a worker
+        assert len(pool._live) == 3
 
 
-def test_workers_forget_the_least_recently_used_actions(overlay_dir: Path, monkeypatch) -> None:
-    from jupyter_actions.runtime import pool as pool_module
-
-    monkeypatch.setattr(pool_module, "MAX_KEYS", 3)
-    with WorkerPool(max_workers=1, overlay_dir=overlay_dir) as pool:
+def test_idle_workers_beyond_the_limit_are_stopped_least_recently_used_first(overlay_dir: Path) -> None:
+    with WorkerPool(max_workers=1, overlay_dir=overlay_dir, max_idle=3) as pool:
         for n in range(5):
             assert observed(run_one(pool, COUNTER, name=f"a{n}", key=f"k{n}"))[1:3] == (1, 1)
-        assert list(pool._idle[0].keys) == ["k2", "k3", "k4"]
-        # forgotten: loaded again; remembered: still warm
+        assert sorted(w.key[2] for w in live_workers(pool)) == ["a2", "a3", "a4"]
+        # stopped: loaded again; kept: still warm
         assert observed(run_one(pool, COUNTER, name="a0", key="k0"))[1:3] == (1, 1)
         assert observed(run_one(pool, COUNTER, name="a4", key="k4"))[1:3] == (1, 2)
 
@@ -100,4 +99,4 @@ def test_run_from_several_threads(pool: WorkerPool) -> None:
     with ThreadPoolExecutor(6) as threads:
         logs = list(threads.map(one, range(12)))
     assert logs == [f"user-{n}\n" for n in range(12)]
-    assert len(pool._live) <= pool.max_workers
+    assert len(live_workers(pool, "action")) <= pool.max_workers

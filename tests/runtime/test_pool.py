@@ -15,7 +15,7 @@ import pytest
 from jupyter_actions.errors import ExecutionError
 from jupyter_actions.runtime import WorkerPool
 
-from .conftest import OK_CODE, assert_healthy, job, run_one, step
+from .conftest import WORKER_TOKEN, OK_CODE, assert_healthy, host_pids, job, live_workers, run_one, step
 
 
 def gone(pid: int, within: float = 5.0) -> bool:
@@ -37,22 +37,31 @@ def gone(pid: int, within: float = 5.0) -> bool:
     return False
 
 
-def worker_pid(pool: WorkerPool) -> int:
-    return int(run_one(pool, "import os\ndef on_execute_post_login(event, api):\n"
-                             "    print(os.getpid())\n")["response"]["logs"])
+TOKEN_CODE = f"{WORKER_TOKEN}def on_execute_post_login(event, api):\n    print(TOKEN)\n"
+
+
+def token(pool: WorkerPool) -> str:
+    """Which worker ran the job (a token its module-level code drew)."""
+    return run_one(pool, TOKEN_CODE, name="token")["response"]["logs"]
+
+
+def worker_pids(pool: WorkerPool) -> set[int]:
+    """The host's process ids of the one worker of ``token``: its supervisor and itself."""
+    token(pool)
+    (worker,) = live_workers(pool, "token")
+    return host_pids(worker)
 
 
 def test_workers_are_reused(pool: WorkerPool) -> None:
-    pids = {worker_pid(pool) for _ in range(10)}
-    assert len(pids) <= pool.max_workers
-    assert os.getpid() not in pids
+    assert len({token(pool) for _ in range(10)}) <= pool.max_workers
+    assert len(live_workers(pool, "token")) <= pool.max_workers
 
 
 def test_close_ends_the_workers_and_refuses_new_jobs(overlay_dir: Path) -> None:
     pool = WorkerPool(max_workers=1, overlay_dir=overlay_dir)
-    pid = worker_pid(pool)
+    pids = worker_pids(pool)
     pool.close()
-    assert gone(pid)
+    assert all(gone(pid) for pid in pids)
     with pytest.raises(ExecutionError, match="closed"):
         run_one(pool, OK_CODE)
     pool.close()  # twice is fine
@@ -68,11 +77,13 @@ def test_a_worker_that_cannot_start_is_an_execution_error(overlay_dir: Path) -> 
 
 def test_a_dead_idle_worker_is_replaced(overlay_dir: Path) -> None:
     with WorkerPool(max_workers=1, overlay_dir=overlay_dir) as pool:
-        pid = worker_pid(pool)
-        os.kill(pid, signal.SIGKILL)
-        assert gone(pid)
+        before = token(pool)
+        pids = worker_pids(pool)
+        for pid in pids:
+            os.kill(pid, signal.SIGKILL)
+        assert all(gone(pid) for pid in pids)
         assert_healthy(pool)  # the next job does not pay for it
-        assert worker_pid(pool) != pid
+        assert token(pool) != before
 
 
 def test_workers_exit_when_the_parent_dies(tmp_path: Path, overlay_dir: Path) -> None:
@@ -81,33 +92,40 @@ def test_workers_exit_when_the_parent_dies(tmp_path: Path, overlay_dir: Path) ->
     script.write_text(textwrap.dedent(f"""
         import threading
         from jupyter_actions.runtime import WorkerPool
-        from tests.runtime.conftest import job, run_one, step
+        from tests.runtime.conftest import job, run_one, step, host_pids, live_workers
         pool = WorkerPool(max_workers=1, overlay_dir={str(overlay_dir)!r})
-        pid = run_one(pool, "import os\\ndef on_execute_post_login(event, api):\\n    print(os.getpid())\\n")
-        print(pid["response"]["logs"], end="", flush=True)
         looping = job(step("def on_execute_post_login(event, api):\\n    while True: pass\\n"), timeout_s=600)
         threading.Thread(target=pool.run, args=(looping,), daemon=True).start()
+        while not live_workers(pool) or not live_workers(pool)[0].ready:
+            threading.Event().wait(0.05)
+        print(" ".join(map(str, host_pids(live_workers(pool)[0]))), flush=True)
         threading.Event().wait()
     """))
     parent = subprocess.Popen([sys.executable, str(script)], cwd=root, stdout=subprocess.PIPE,
                               env={**os.environ, "PYTHONPATH": str(root)})
     try:
-        pid = int(parent.stdout.readline())
+        pids = [int(pid) for pid in parent.stdout.readline().split()]
         time.sleep(0.3)  # the worker is in the endless loop now
-        assert not gone(pid, within=0.1)
+        assert len(pids) == 2 and not any(gone(pid, within=0.1) for pid in pids)
     finally:
         parent.kill()
         parent.wait()
         parent.stdout.close()
-    assert gone(pid, within=5.0)
+    assert all(gone(pid, within=5.0) for pid in pids)
 
 
 def test_an_error_of_the_worker_itself_is_a_platform_error(overlay_dir: Path) -> None:
     with WorkerPool(max_workers=1, overlay_dir=overlay_dir) as pool:
         assert_healthy(pool)
-        pool._idle[0].keys["never-sent"] = {}  # the parent believes the worker has this action
-        result = run_one(pool, OK_CODE, key="never-sent")
+        (worker,) = live_workers(pool)
+        worker.loaded = False
+        other = step(OK_CODE, name="other")
+        spare = pool.checkout(other, pool.spec)
+        spare.loaded = True  # the parent believes it sent this worker its action
+        pool.checkin(spare)
+        result = run_one(pool, OK_CODE, name="other")
         error = result["response"]["error"]
         assert error["error_class"] == "platform_error"
-        assert error["message"] == "the worker failed: KeyError: 'never-sent'"
+        assert error["message"] == ("the worker failed: RuntimeError: no action was loaded into this worker; "
+                                    "it was replaced")
         assert_healthy(pool)
