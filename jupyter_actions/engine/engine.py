@@ -9,7 +9,6 @@ parallel batch differ only in how the runtime schedules the steps.
 from __future__ import annotations
 
 import copy
-import json
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
@@ -18,6 +17,7 @@ from .._ids import new_execution_id
 from ..errors import ActionsError, ConflictError, ExecutionError, PayloadError
 from ..model import Execution
 from ..runtime import Job, Step, WorkerPool
+from ..runtime.protocol import decode
 from ..secrets import Cipher
 from ..store import Store
 from ..store.hot import HotReader
@@ -123,7 +123,7 @@ class Engine:
         def events() -> Iterator[tuple[dict | None, bytes]]:
             for index, line in enumerate(lines):
                 try:
-                    value = json.loads(line)
+                    value = decode(line)
                 except ValueError as exc:
                     malformed[index] = f"not valid JSON: {getattr(exc, 'msg', exc)}"
                     value = None

@@ -32,6 +32,7 @@ from .jobs import Job, Step, WorkerSpec
 from .process import WorkerProcess
 from .protocol import Closed, Timeout, pack, unpack
 
+SPIN_S = 0.001        # how long ``run`` waits for a step's answer without sleeping
 MAX_IDLE = 32         # idle workers kept per pool, least recently used ones stopped first
 IDLE_SECONDS = 600.0  # an idle worker unused this long is stopped
 _log = logging.getLogger("jupyter_actions")
@@ -110,7 +111,7 @@ class WorkerPool:
                 flow.start()
                 try:
                     worker.writer.write_until(message, flow.deadline)
-                    data = unpack(worker.reader.read_until(flow.deadline))
+                    data = unpack(worker.reader.read_until(flow.deadline, SPIN_S))
                     result = flow.receive(data)
                     worker.retired = "retire" in data
                     flow.finish_step(result)

@@ -4,8 +4,9 @@ A frame is a 4-byte big-endian length followed by that many bytes of UTF-8 JSON.
 pickle: the worker runs untrusted code, so what it sends back must be plain data. Both sides
 use this module; it imports the standard library and orjson (which the worker's overlay has).
 Frames are written with orjson (like JavaScript's ``JSON.stringify``, it writes NaN and the
-infinities as null) and read with the standard library, which keeps integers beyond 64 bits
-exact; orjson refuses to write those, and the standard library writes that frame instead.
+infinities as null; orjson refuses integers beyond 64 bits, and the standard library writes
+that frame instead) and read by ``decode``: as the standard library reads them (integers
+beyond 64 bits exact), through orjson where that gives the same result.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import os
 import select
 import time
+from typing import Any
 
 import orjson
 
@@ -23,7 +25,24 @@ READ_BYTES = 64 * 1024  # below malloc's mmap threshold: a 1 MiB read buffer cos
 
 _encoder = json.JSONEncoder(separators=(",", ":"))
 encode_json = _encoder.encode
-decode = json.loads
+# A number in JSON text follows ':', '[', ',', whitespace or '-'; a run of 19 digits there may
+# be an integer beyond 64 bits (digits inside strings follow letters, quotes or other marks).
+_BEFORE_NUMBER = frozenset(b":[, \t\r\n-")
+_DIGITS = bytes(48 if 48 <= c <= 57 else 58 if c in _BEFORE_NUMBER else 32 for c in range(256))
+_WIDE = b":" + b"0" * 19
+
+
+def decode(text: bytes | str) -> Any:
+    """JSON as the standard library reads it (integers beyond 64 bits exact, NaN accepted),
+    through orjson (about 4x faster) when no number in the text has 19 digits or more (orjson
+    would read it as a float) and orjson takes the text."""
+    raw = text.encode() if isinstance(text, str) else text
+    if _WIDE not in b":" + raw.translate(_DIGITS):
+        try:
+            return orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            pass  # the standard library's verdict (and message) decides
+    return json.loads(text)
 
 
 class ProtocolError(Exception):
@@ -126,14 +145,22 @@ class FrameReader:
                 return frame
             self.fill()
 
-    def read_until(self, deadline: float) -> bytes:
-        """A frame, or :class:`Timeout` once ``time.monotonic()`` passes ``deadline``."""
+    def read_until(self, deadline: float, spin_s: float = 0.0) -> bytes:
+        """A frame, or :class:`Timeout` once ``time.monotonic()`` passes ``deadline``.
+
+        ``spin_s``: first keep reading without sleeping for that long (the descriptor must be
+        non-blocking). An answer expected within a millisecond then costs no wake-up of this
+        process, which on a virtual machine can cost as much as the answer itself."""
+        spin_until = time.monotonic() + spin_s if spin_s else 0.0
         while True:
             frame = self.take()
             if frame is not None:
                 return frame
-            remaining = deadline - time.monotonic()
-            if not self._poll.poll(max(remaining, 0.0) * 1000.0):
+            now = time.monotonic()
+            if now < spin_until:
+                self.fill()
+                continue
+            if not self._poll.poll(max(deadline - now, 0.0) * 1000.0):
                 raise Timeout()
             self.fill()
 

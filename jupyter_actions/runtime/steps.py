@@ -18,7 +18,7 @@ from typing import Any
 from .._clock import iso_from_epoch
 from . import limits
 from .jobs import Job, Step
-from .protocol import ProtocolError, decode, encode_json
+from .protocol import ProtocolError
 
 _STAT_KEYS = ("action_duration_ms", "boot_duration_ms", "network_duration_ms",
               "runtime_processing_duration_ms", "total_runtime_execution_duration_ms")
@@ -109,7 +109,7 @@ class FlowRun:
         if commands:
             if self.trigger.changes_event(commands):
                 if self.event is None:  # copied once, when a step first changes it
-                    self.event = decode(encode_json(self.job.event))
+                    self.event = self.trigger.visible_copy(self.job.event)
                 self.trigger.after_action(self.event, commands)
             self.cache = apply_cache(self.cache, commands)
             self.prior = self.prior + commands

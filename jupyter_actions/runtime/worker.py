@@ -133,14 +133,29 @@ class Action:
 class _Seal:
     """What the runtime looked like before any action code ran: the attributes of the api
     classes and of the runtime's own modules. An action that assigned to one of them changed
-    its worker, which is then replaced (a fresh worker starts from the real runtime)."""
+    its worker, which is then replaced (a fresh worker starts from the real runtime).
 
-    def __init__(self, holders: list[Any]) -> None:
-        self._dicts = [vars(holder) for holder in holders]
-        self._values = [tuple(d.values()) for d in self._dicts]
+    After a step only the core (the worker's own classes and functions, the event and api base
+    classes) and the namespace classes the action touched are compared, a few microseconds; a
+    class patched but not used in that step is found in the first step that uses it."""
 
-    def intact(self) -> bool:
-        return all(tuple(d.values()) == values for d, values in zip(self._dicts, self._values))
+    def __init__(self, functions: list[tuple[Any, str]], core: list[type], classes: list[type]) -> None:
+        self._functions = [(vars(module), name, getattr(module, name)) for module, name in functions]
+        self._core = [(vars(cls), tuple(vars(cls).values())) for cls in core]
+        self._classes = {cls: tuple(vars(cls).values()) for cls in classes}
+
+    def intact(self, api: Any) -> bool:
+        if not all(namespace.get(name) is value for namespace, name, value in self._functions):
+            return False
+        if not all(tuple(d.values()) == values for d, values in self._core):
+            return False
+        touched = vars(api).values() if api is not None else ()
+        for namespace in touched:
+            for cls in type(namespace).__mro__:
+                values = self._classes.get(cls)
+                if values is not None and tuple(vars(cls).values()) != values:
+                    return False
+        return True
 
 
 class Worker:
@@ -164,20 +179,22 @@ class Worker:
         self._configure_logging()
         fetch.install()
         self.seal: _Seal | None = None
+        self.api: Any = None  # the last step's api object: the seal checks what it touched
         self.threads = sandbox.thread_count()
 
     def _seal(self, trigger: Any) -> _Seal:
         """Sealed before the action's module code first runs (it may patch at import)."""
-        from .. import triggers
         from ..triggers import _api, _event
 
-        modules = [sys.modules[__name__], fetch, limits, sandbox, sys.modules[Capture.__module__],
-                   sys.modules[FrameReader.__module__], sys.modules[describe.__module__], _api, _event, triggers]
-        classes = {value for module in modules for value in vars(module).values()
-                   if isinstance(value, type) and value.__module__.startswith("jupyter_actions.")}
-        for namespace in trigger._api_namespaces.values():
-            classes.update(cls for cls in getattr(namespace, "__mro__", ()) if cls.__module__.startswith("jupyter_actions."))
-        return _Seal([*modules, *sorted(classes, key=lambda cls: cls.__qualname__)])
+        capture, protocol = sys.modules[Capture.__module__], sys.modules[FrameReader.__module__]
+        functions = [(sandbox, "after_step"), (sandbox, "thread_count"), (capture, "redact"), (capture, "secret_values"),
+                     (protocol, "pack"), (protocol, "write_all"), (fetch, "clock"), (limits, "error"),
+                     (sys.modules[describe.__module__], "describe")]
+        core = [Worker, Action, _Seal, Capture, CaptureHandler, _api.Api, _api.ApiSession, _api.Namespace,
+                _event.EventView, _event.EventList]
+        classes = {cls for namespace in trigger._api_namespaces.values() for cls in getattr(namespace, "__mro__", ())
+                   if cls.__module__.startswith("jupyter_actions.")}
+        return _Seal(functions, core, sorted(classes, key=lambda cls: cls.__qualname__))
 
     def _configure_logging(self) -> None:
         root = logging.getLogger()
@@ -273,7 +290,7 @@ class Worker:
             notes.append(f"[sandbox] the action left {extra_threads} thread{'s' if extra_threads != 1 else ''} "
                          "running: its worker is replaced")
             self.retire = self.retire or "threads"
-        if self.seal is not None and not self.seal.intact():
+        if self.seal is not None and not self.seal.intact(self.api):
             notes.append("[sandbox] the action changed the runtime (an api class or a runtime module): "
                          "its worker is replaced")
             self.retire = self.retire or "runtime changed"
@@ -298,6 +315,7 @@ class Worker:
         if root.level != logging.INFO or len(handlers) != 1 or handlers[0] is not self.log_handler:
             self._configure_logging()
         fetch.clock.seconds = 0.0
+        self.api = None
         commands: list[dict] = []
         error = None
         boot = handler_time = 0.0
@@ -311,7 +329,7 @@ class Worker:
             event["secrets"] = action.secrets
             session = self.ApiSession(event=event, commands=commands, cache=cache,
                                       directory=directory, phase=phase, prior_commands=prior)
-            api = trigger.new_api(session)
+            api = self.api = trigger.new_api(session)
             view = self.EventView(event)
             begun = perf_counter()
             try:

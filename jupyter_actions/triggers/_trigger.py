@@ -116,6 +116,20 @@ class Trigger:
             else:
                 metadata[command["key"]] = copy.deepcopy(command["value"])
 
+    def visible_copy(self, event: dict) -> dict:
+        """A copy of ``event`` that ``after_action`` may change without touching ``event``:
+        only the parts it writes are copied (the user's metadata, the transaction)."""
+        copied = dict(event)
+        user = copied.get("user")
+        if isinstance(user, dict):
+            user = copied["user"] = dict(user)
+            for field in _METADATA_COMMANDS.values():
+                if isinstance(user.get(field), dict):
+                    user[field] = dict(user[field])
+        if isinstance(copied.get("transaction"), dict):
+            copied["transaction"] = dict(copied["transaction"])
+        return copied
+
     def changes_event(self, commands: list[dict]) -> bool:
         """Whether ``after_action`` would change the event for these commands."""
         for command in commands:
