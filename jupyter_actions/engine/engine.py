@@ -64,6 +64,15 @@ class Engine:
             self._pool.close()
 
     # public operations -------------------------------------------------------------------
+    def warm(self, trigger_id: str) -> None:
+        """Start a worker for each action bound to the trigger that has none (no wait)."""
+        trigger = get_trigger(trigger_id)
+        try:
+            self._flow_plan(trigger, self._hot_state(trigger)[0])
+        except ExecutionError:
+            pass  # nothing bound, or a draft that cannot build: the run will say so
+
+
     def test(self, name: str, payload: dict | None, version: int | None, directory: dict | None,
              record: bool = True) -> Execution:
         """Run an action's draft (or one version) on a payload, like Auth0's Test panel."""

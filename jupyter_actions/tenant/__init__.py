@@ -193,12 +193,16 @@ class Tenant:
     def deploy(self, name: str, *, message: str | None = None) -> DeployResult:
         with self.store.write() as conn:
             limit = settings.load(conn)["max_versions"]
-            return versions.deploy(conn, self.cipher, name, message, limit)
+            deployed = versions.deploy(conn, self.cipher, name, message, limit)
+        self._warm(action=name)
+        return deployed
 
     def rollback(self, name: str, number: int, *, update_draft: bool = False) -> ActionVersion:
         with self.store.write() as conn:
             limit = settings.load(conn)["max_versions"]
-            return versions.rollback(conn, self.cipher, name, number, update_draft, limit)
+            restored = versions.rollback(conn, self.cipher, name, number, update_draft, limit)
+        self._warm(action=name)
+        return restored
 
     def versions(self, name: str) -> list[ActionVersion]:
         with self.store.read() as conn:
@@ -231,7 +235,19 @@ class Tenant:
         """Replace the trigger's ordered bindings; every action must be deployed."""
         with self.store.write() as conn:
             limit = settings.load(conn)["max_bindings"]
-            return bindings.bind(conn, trigger, list(action_names), limit)
+            bound = bindings.bind(conn, trigger, list(action_names), limit)
+        self._warm(trigger=trigger)
+        return bound
+
+    def _warm(self, *, trigger: str | None = None, action: str | None = None) -> None:
+        """A process that runs flows (its engine exists) starts the workers of a changed
+        flow now, so that the next login pays no worker start."""
+        if self._engine is None:
+            return
+        if trigger is None:
+            with self.store.read() as conn:
+                trigger = action_row(conn, action).trigger_id
+        self._engine.warm(trigger)
 
     def flow(self, trigger: str) -> list[Binding]:
         with self.store.read() as conn:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jupyter_actions import ActionNotFound, ConflictError, InvalidInputError, LimitExceeded, TriggerNotFound
+from jupyter_actions.triggers import get_trigger
 from tests.conftest import POST_LOGIN_CODE
 
 
@@ -64,3 +65,25 @@ def test_binding_an_action_of_another_trigger_is_refused(deployed):
     deployed.deploy("m2m")
     with pytest.raises(ConflictError, match="is for trigger credentials-exchange"):
         deployed.bind("post-login", ["m2m"])
+
+
+def test_a_process_that_runs_flows_starts_the_workers_of_a_changed_flow_at_once(deployed):
+    """Warm workers for bound actions: a bind or a deploy in a process whose engine runs
+    flows starts the new version's worker then, not at the next login."""
+
+    def warm_versions() -> set[str]:
+        return {worker.key[0] for worker in list(deployed.engine.pool._live)}
+
+    deployed.bind("post-login", ["first"])
+    deployed.run_flow("post-login", get_trigger("post-login").sample_payload())
+    deployed.bind("post-login", ["first", "second"])
+    second = deployed.versions("second")[0]
+    assert second.id in warm_versions()
+    deployed.save_draft("first", "post-login", POST_LOGIN_CODE + "\n# v2\n")
+    version = deployed.deploy("first").version
+    assert version.number == 2 and version.id in warm_versions()
+
+
+def test_a_process_that_ran_no_flow_starts_no_worker_on_bind(deployed):
+    deployed.bind("post-login", ["first"])
+    assert deployed._engine is None
