@@ -191,7 +191,7 @@ def main() -> None:
           ", ".join(f"{name} {statistics.median(values):.3f}" for name, values in stages.items()))
     print(f"per step: after_step (nothing left) {steps['after_step']:.2f} us, thread_count "
           f"{steps['thread_count']:.2f} us, open+close /dev/null {steps['open_close']:.2f} us")
-    print(f"idle supervisor: {cpu * 100:.2f} % of one core (one tick per {sandbox.WATCH_INTERVAL_S * 1e3:g} ms), "
+    print(f"idle supervisor: {cpu * 100:.2f} % of one core (one tick per {sandbox.IDLE_WATCH_INTERVAL_S * 1e3:g} ms), "
           f"RSS {rss_kb / 1024:.1f} MiB")
 
 
