@@ -62,7 +62,7 @@ class _Lane:
         """When this lane needs attention even if its worker says nothing."""
         return self.queue[0].deadline if self.worker.ready else self.worker.boot_deadline
 
-    def receive(self) -> Iterator[steps.FlowRun]:
+    def receive(self, pool: "WorkerPool") -> Iterator[steps.FlowRun]:
         """Read what the worker wrote; yield each job whose step it finished."""
         worker, queue = self.worker, self.queue
         try:
@@ -75,6 +75,7 @@ class _Lane:
             data = unpack(frame)
             if not worker.ready:
                 worker.hello(data)
+                pool.report_layers(worker)
                 if queue:
                     queue[0].start()
                 continue
@@ -194,7 +195,7 @@ def run_batches(pool: "WorkerPool", jobs: Iterable[Job], batch_size: int) -> Ite
                     if fd == lane.wfd:
                         flush(lane)
                     else:
-                        for flow in lane.receive():
+                        for flow in lane.receive(pool):
                             route(flow)
                 except ExecutionError:
                     raise

@@ -106,7 +106,7 @@ class WorkerPool:
             try:
                 if not worker.ready:
                     worker.wait_ready()
-                    self._report(worker)
+                    self.report_layers(worker)
                 message = self.message(worker, flow.step, [flow])
                 flow.start()
                 try:
@@ -301,7 +301,7 @@ class WorkerPool:
             worker.kill()
             flow.fail_step("PlatformError", f"{exc}; it was replaced", limits.PLATFORM_ERROR)
 
-    def _report(self, worker: WorkerProcess) -> None:
+    def report_layers(self, worker: WorkerProcess) -> None:
         """Best-effort mode: say once per process which sandbox layers are missing."""
         missing = sorted(name for name, state in worker.layers.items() if state != "active")
         text = ", ".join(f"{name} ({worker.layers[name]})" for name in missing)
