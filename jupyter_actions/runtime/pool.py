@@ -32,7 +32,7 @@ from .jobs import Job, Step, WorkerSpec
 from .process import WorkerProcess
 from .protocol import Closed, Timeout, pack, unpack
 
-SPIN_S = 0.001        # how long ``run`` waits for a step's answer without sleeping
+SPIN_S = 0.002        # how long ``run`` waits for a step's answer without sleeping
 MAX_IDLE = 32         # idle workers kept per pool, least recently used ones stopped first
 IDLE_SECONDS = 600.0  # an idle worker unused this long is stopped
 _log = logging.getLogger("jupyter_actions")
