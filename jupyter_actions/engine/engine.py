@@ -72,7 +72,6 @@ class Engine:
         except ExecutionError:
             pass  # nothing bound, or a draft that cannot build: the run will say so
 
-
     def test(self, name: str, payload: dict | None, version: int | None, directory: dict | None,
              record: bool = True) -> Execution:
         """Run an action's draft (or one version) on a payload, like Auth0's Test panel."""
@@ -190,7 +189,8 @@ class Engine:
     def _parallel_batch(self, trigger: Trigger, events: Iterable[tuple[dict | None, bytes | None]],
                         planned: list[PlannedStep], steps: tuple[Step, ...], limits: Limits, cache: dict,
                         directory: dict | None, kind: str,
-                        store: Callable[[Execution, bytes | None], None]) -> Iterator[tuple[int, Execution | ActionsError | None]]:
+                        store: Callable[[Execution, bytes | None], None],
+                        ) -> Iterator[tuple[int, Execution | ActionsError | None]]:
         """Every event on the workers at once; ``store(execution, event_text)`` records each.
         Only for flows whose actions do not use ``api.cache``: the cache cannot change here.
         An event given as None (a malformed line) yields ``(index, None)``."""
@@ -300,7 +300,7 @@ class Engine:
         execution = self._assemble(kind, trigger, event, output, previous)
         if record:
             secret_values = plan.secret_values(planned)
-            state = _suspension_state(execution, output, planned, secret_values, previous) if kind == "flow" else None
+            state = _suspension_state(execution, output, planned, secret_values) if kind == "flow" else None
             first = len(previous.results) if previous else 0
             change = CacheChange(trigger.id, cache_before, output["cache"]) if output["cache"] != cache_before else None
             self.writer.submit(Pending(execution, state, secret_values, first), change)
@@ -349,8 +349,8 @@ def _fold(trigger: Trigger, results: list[dict], event: dict) -> dict:
         return outcome.fold(trigger, [{**r, "commands": []} for r in results], event)
 
 
-def _suspension_state(execution: Execution, output: dict, planned: Sequence[PlannedStep], secret_values: list[str],
-                      previous: Execution | None) -> dict | None:
+def _suspension_state(execution: Execution, output: dict, planned: Sequence[PlannedStep],
+                      secret_values: list[str]) -> dict | None:
     if execution.outcome["status"] != outcome.STATUS_SUSPENDED:
         return None
     position = len(output["results"]) - 1

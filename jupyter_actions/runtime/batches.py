@@ -108,7 +108,7 @@ def run_batches(pool: "WorkerPool", jobs: Iterable[Job], batch_size: int) -> Ite
         if flow.ended:
             finished.append(flow)
         else:
-            waiting.setdefault(pool._key(flow.step, flow.job.spec or pool.spec)[0], deque()).append(flow)
+            waiting.setdefault(pool.identity(flow.step, flow.job.spec or pool.spec)[0], deque()).append(flow)
 
     def open_lanes() -> None:
         """A lane for every step that has jobs waiting and none; another for a step with a

@@ -1,12 +1,11 @@
-"""Resource limits of a worker and the words for each way it can end.
+"""The words for each way a worker's step can end (the limits themselves are sandbox.py's).
 
-``apply`` runs in the worker; the message functions run in either process, so that a fault
-reads the same whether the worker could still report it or the parent saw it die.
+The message functions run in either process, so that a fault reads the same whether the
+worker could still report it or the parent saw it die.
 """
 
 from __future__ import annotations
 
-import resource
 import signal
 
 ACTION_ERROR = "action_error"
@@ -20,13 +19,6 @@ _SIGNAL_NOTES = {
     signal.SIGFPE: "floating point exception",
     signal.SIGILL: "illegal instruction",
 }
-
-
-def apply(memory_mb: int) -> None:
-    """Cap the worker's address space (so a memory bomb is a MemoryError) and disable cores."""
-    limit = memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
 def timeout_message(timeout_s: float) -> str:

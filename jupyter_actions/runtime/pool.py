@@ -88,10 +88,6 @@ class WorkerPool:
     def closed(self) -> bool:
         return self._closed
 
-    @property
-    def memory_mb(self) -> int:
-        return self.spec.memory_mb
-
     def run(self, job: Job) -> dict:
         """Run one job, step after step; its result (docs/internals.md section 2).
 
@@ -138,7 +134,7 @@ class WorkerPool:
         for step in planned:
             if step.refused is not None:
                 continue
-            key, sys_path = self._key(step, spec)
+            key, sys_path = self.identity(step, spec)
             with self._cond:
                 group = self._group(key, step, sys_path, spec)
                 if self._closed or group.count:
@@ -168,7 +164,7 @@ class WorkerPool:
 
     # -- workers (also used by batches.py) ---------------------------------------------------
 
-    def _key(self, step: Step, spec: WorkerSpec) -> tuple[tuple, tuple[str, ...]]:
+    def identity(self, step: Step, spec: WorkerSpec) -> tuple[tuple, tuple[str, ...]]:
         """A worker's identity: the action's code key, its id, its secrets, its environment
         and limits. Remembered per Step object (plans reuse theirs)."""
         known = self._keys.get(id(step))
@@ -193,7 +189,7 @@ class WorkerPool:
     def checkout(self, step: Step, spec: WorkerSpec, wait: bool = True) -> WorkerProcess | None:
         """An idle worker of the step's action, or a new one while it has fewer than
         ``max_workers``; None when ``wait`` is false and there is none."""
-        key, sys_path = self._key(step, spec)
+        key, sys_path = self.identity(step, spec)
         while True:
             worker = None
             with self._cond:
@@ -228,7 +224,7 @@ class WorkerPool:
             if isinstance(exc, OSError):
                 raise ExecutionError(f"cannot start an action worker: {exc}") from exc
             raise
-        worker.key = key  # type: ignore[attr-defined]
+        worker.key = key
         with self._cond:
             self._live.add(worker)
         return worker
@@ -236,7 +232,7 @@ class WorkerPool:
     def checkin(self, worker: WorkerProcess) -> None:
         if worker.alive:
             with self._cond:
-                group = self._groups.get(worker.key)  # type: ignore[attr-defined]
+                group = self._groups.get(worker.key)
                 if not self._closed and group is not None:
                     group.idle.append(worker)
                     idle = self._trim()
@@ -245,12 +241,12 @@ class WorkerPool:
                     return
         self.discard(worker)
         with self._cond:
-            group = self._groups.get(worker.key)  # type: ignore[attr-defined]
+            group = self._groups.get(worker.key)
             if self._closed or group is None or group.count >= self.max_workers:
                 return
             group.count += 1
         try:  # start the replacement now: it boots while the caller goes on
-            spare = self._start(worker.key, group)  # type: ignore[attr-defined]
+            spare = self._start(worker.key, group)
         except ExecutionError:
             return  # the next checkout tries again and reports
         self.checkin(spare)
@@ -283,11 +279,11 @@ class WorkerPool:
         with self._cond:
             if worker in self._live:
                 self._live.discard(worker)
-                group = self._groups.get(worker.key)  # type: ignore[attr-defined]
+                group = self._groups.get(worker.key)
                 if group is not None:
                     group.count -= 1
                     if not group.count:
-                        del self._groups[worker.key]  # type: ignore[attr-defined]
+                        del self._groups[worker.key]
             self._cond.notify_all()
 
     def fault(self, worker: WorkerProcess, flow: steps.FlowRun, exc: BaseException) -> None:
@@ -344,7 +340,7 @@ def _same_but_event(flow: steps.FlowRun, other: steps.FlowRun) -> bool:
     """True when two jobs at the same step differ only in their events and earlier commands."""
     job, first = flow.job, other.job
     return (flow.cache is other.cache and job.directory is first.directory and job.trigger_id == first.trigger_id
-            and (job.phase if flow.position == 0 else "execute") == (first.phase if other.position == 0 else "execute")
+            and flow.phase == other.phase
             and (job.event_json is None) == (first.event_json is None))
 
 

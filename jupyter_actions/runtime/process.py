@@ -60,6 +60,7 @@ class WorkerProcess:
         os.set_blocking(self_in, False)
         self.reader = FrameReader(self_in, MAX_RESULT_FRAME)
         self.writer = FrameWriter(self_out)
+        self.key: tuple = ()  # the identity of its action in its pool (pool.py)
         self.loaded = False
         self.ready = False
         self.retired = False

@@ -207,8 +207,8 @@ def default_read_only(extra: Iterable[str] = ()) -> tuple[str, ...]:
     """What any Python worker reads: the standard library without site-packages, the interpreter
     and its shared libraries, TLS and DNS files, a few devices, then ``extra``. Paths that do
     not exist are left out; the host's site-packages never appear."""
-    paths = [*_base_paths(), *(os.path.realpath(path) for path in extra)]
-    return tuple(dict.fromkeys(path for path in paths if os.path.exists(path)))
+    added = (os.path.realpath(path) for path in extra)
+    return tuple(dict.fromkeys([*_base_paths(), *(path for path in added if os.path.exists(path))]))
 
 
 @functools.lru_cache(maxsize=1)

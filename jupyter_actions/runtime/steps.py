@@ -52,13 +52,18 @@ class FlowRun:
     def step(self) -> Step:
         return self.job.steps[self.position]
 
+    @property
+    def phase(self) -> str:
+        """The job's phase for its first step ("continue" resumes there); "execute" after it."""
+        return self.job.phase if self.position == 0 else "execute"
+
     def message(self) -> dict:
         """This step's job for its worker, with a fresh id and nonce the answer must carry."""
         self.wire_id = next(_job_ids)
         self.nonce = secrets.token_hex(8)
         job = self.job
         return {"id": self.wire_id, "n": self.nonce, "t": job.trigger_id, "h": self.step.handler,
-                "p": job.phase if self.position == 0 else "execute", "v": self.prior, "c": self.cache,
+                "p": self.phase, "v": self.prior, "c": self.cache,
                 "d": job.directory}
 
     def start(self) -> None:
@@ -138,7 +143,12 @@ class FlowRun:
         self.deadline = math.inf
         if control != "continue" or self.position >= len(self.job.steps):
             self.ended = True
-        elif self.step.refused is not None:
+        else:
+            self._refuse_if_tampered()
+
+    def _refuse_if_tampered(self) -> None:
+        """A step whose version failed its integrity check fails without running."""
+        if self.step.refused is not None:
             self.fail_step("IntegrityError", self.step.refused, limits.PLATFORM_ERROR)
 
     def output(self) -> dict:
@@ -152,8 +162,8 @@ class FlowRun:
 def begin(index: int, job: Job, trigger: Any) -> FlowRun:
     """A FlowRun at its first step (which may be refused already)."""
     run = FlowRun(index, job, trigger)
-    if not run.ended and run.step.refused is not None:
-        run.fail_step("IntegrityError", run.step.refused, limits.PLATFORM_ERROR)
+    if not run.ended:
+        run._refuse_if_tampered()
     return run
 
 

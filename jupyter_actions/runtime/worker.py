@@ -172,7 +172,7 @@ class Worker:
         self.triggers: dict[str, Any] = {}
         self.loop: asyncio.AbstractEventLoop | None = None
         self.spawned: list[asyncio.Task] = []
-        self.retire = ""
+        self.retire = False  # answer this job, then exit: the parent starts a fresh worker
         self.reserve: bytearray | None = bytearray(_RESERVE_BYTES)
         self.capture = Capture(log_limit)
         self.log_handler = CaptureHandler(self.capture)
@@ -289,13 +289,13 @@ class Worker:
         if extra_threads > 0:
             notes.append(f"[sandbox] the action left {extra_threads} thread{'s' if extra_threads != 1 else ''} "
                          "running: its worker is replaced")
-            self.retire = self.retire or "threads"
+            self.retire = True
         if self.seal is not None and not self.seal.intact(self.api):
             notes.append("[sandbox] the action changed the runtime (an api class or a runtime module): "
                          "its worker is replaced")
-            self.retire = self.retire or "runtime changed"
+            self.retire = True
         if ended or result["response"]["error"] is not None:
-            self.retire = self.retire or "fault"
+            self.retire = True
         if notes:
             response = result["response"]
             logs = response["logs"]
@@ -387,7 +387,7 @@ class Worker:
         for task in tasks:
             task.cancel()
         if tasks:
-            self.retire = self.retire or "tasks"
+            self.retire = True
             await asyncio.gather(*tasks, return_exceptions=True)
 
     def _error(self, exc: BaseException, action: Action) -> dict:
@@ -402,7 +402,7 @@ class Worker:
     def _memory_error(self, exc: MemoryError) -> dict:
         self.reserve = None
         exc.__traceback__ = None
-        self.retire = "memory"
+        self.retire = True
         return limits.error("MemoryError", limits.memory_message(self.memory_mb), limits.PLATFORM_ERROR)
 
 

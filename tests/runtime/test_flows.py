@@ -122,3 +122,19 @@ def test_actions_a_stopped_job_did_not_reach_run_in_the_next_job(overlay_dir) ->
         result = solo.run(job(action("pass", "first"), later))
     assert result["results"][1]["response"]["logs"] == "reached\n"
     assert result["results"][1]["response"]["error"] is None
+
+
+def test_the_jobs_own_event_is_never_changed(pool: WorkerPool) -> None:
+    """The parent applies what a step made visible to a copy: the event it was given (the
+    execution's input, stored as such) stays as it came."""
+    import copy
+
+    writer = action("api.user.set_app_metadata('plan', 'gold')\n"
+                    "api.user.set_user_metadata('theme', 'dark')\n"
+                    "api.transaction.set_metadata('seen', True)", "writer")
+    sent = job(writer, action("pass", "reader"))
+    before = copy.deepcopy(sent.event)
+    result = pool.run(sent)
+    assert result["event"]["user"]["app_metadata"]["plan"] == "gold"
+    assert result["event"]["transaction"]["metadata"]["seen"] is True
+    assert sent.event == before
