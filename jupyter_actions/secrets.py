@@ -1,4 +1,4 @@
-"""Secret values: validation, encryption at rest (Fernet), integrity MACs and redaction.
+"""Secret values: validation, encryption at rest (Fernet) and integrity MACs.
 
 The master key comes from ``JUPYTER_ACTIONS_MASTER_KEY`` or, failing that, from a key file
 created with mode 0600 beside the tenant store. A key check token stored in the tenant tells a
@@ -21,7 +21,8 @@ from .errors import InvalidInputError, SecretsError
 
 MASTER_KEY_ENV = "JUPYTER_ACTIONS_MASTER_KEY"
 MAX_VALUE_CHARS = 4096
-REDACTED = "[REDACTED]"
+MIN_VALUE_CHARS = 4
+JSON_LITERALS = ("true", "false", "null")
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,127}$")
 _KEY_CHECK_PLAINTEXT = b"jupyter-actions key check"
 _MAC_INFO = b"jupyter-actions version integrity"
@@ -43,6 +44,16 @@ def check_value(name: str, value: str) -> str:
         raise InvalidInputError(f"secret {name}: the value must be text")
     if not value:
         raise InvalidInputError(f"secret {name}: the value is empty; give a non-empty value")
+    if len(value) < MIN_VALUE_CHARS:
+        raise InvalidInputError(
+            f"secret {name}: the value is shorter than {MIN_VALUE_CHARS} characters, too short to be "
+            "a secret or to be redacted from logs without hiding other text; give the real value"
+        )
+    if value in JSON_LITERALS:
+        raise InvalidInputError(
+            f"secret {name}: the value is a JSON literal, which cannot be told apart from the data "
+            "around it; give the real value"
+        )
     if len(value) > MAX_VALUE_CHARS:
         raise InvalidInputError(
             f"secret {name}: the value has {len(value)} characters; the limit is {MAX_VALUE_CHARS}"
@@ -69,6 +80,15 @@ class Cipher:
             return self._get().decrypt(token.encode()).decode()
         except InvalidToken:
             raise SecretsError(_wrong_key_message()) from None
+
+    def decrypt_or_none(self, token: str) -> str | None:
+        """The plaintext, or None when ``token`` is not a token of this key."""
+        from cryptography.fernet import InvalidToken
+
+        try:
+            return self._get().decrypt(token.encode()).decode()
+        except (InvalidToken, ValueError):
+            return None
 
     def encrypt_mapping(self, values: Mapping[str, str]) -> str:
         return self.encrypt(json.dumps(dict(values), sort_keys=True))
@@ -154,39 +174,3 @@ def _wrong_key_message() -> str:
         f"the master key from {source} does not match the key this tenant's secrets were "
         f"encrypted with: set {MASTER_KEY_ENV} to the original key"
     )
-
-
-def redact_text(text: str, values: Iterable[str]) -> str:
-    """Replace every secret value in ``text`` by ``[REDACTED]`` (longest values first)."""
-    for value in sorted({v for v in values if v}, key=len, reverse=True):
-        if value in text:
-            text = text.replace(value, REDACTED)
-    return text
-
-
-def redact_json(text: str, values: Iterable[str]) -> str:
-    """Redact secret values inside JSON text produced by ``json.dumps`` with default settings.
-
-    Each value is replaced in its JSON-escaped form, so the text stays valid JSON; this is
-    much cheaper than walking the decoded structure.
-    """
-    escaped = [json.dumps(v)[1:-1] for v in values if v]
-    return redact_text(text, escaped)
-
-
-def redact(obj: Any, values: Iterable[str]) -> Any:
-    """A deep copy of a JSON value with every secret value redacted in keys and strings."""
-    secrets = sorted({v for v in values if v}, key=len, reverse=True)
-    if not secrets:
-        return obj
-
-    def walk(item: Any) -> Any:
-        if isinstance(item, str):
-            return redact_text(item, secrets)
-        if isinstance(item, dict):
-            return {walk(k): walk(v) for k, v in item.items()}
-        if isinstance(item, (list, tuple)):
-            return [walk(v) for v in item]
-        return item
-
-    return walk(obj)

@@ -136,7 +136,7 @@ def _run(args: argparse.Namespace) -> int:
         event = read_json_file(args.event, "event")
         if args.executor == "inline":
             with open_tenant(args) as tenant:
-                execution = tenant.run_flow(args.trigger, event)
+                execution = tenant.run_flow(args.trigger, event, redacted=True)
             _print_execution(args, execution)
             return _exit_status(execution.outcome, args.fail_on)
     from . import batch_runs
@@ -149,7 +149,7 @@ def _continue(args: argparse.Namespace) -> int:
 
     request = read_json_file(args.request, "request") if args.request else None
     with open_tenant(args) as tenant:
-        execution = tenant.continue_flow(args.execution_id, request)
+        execution = tenant.continue_flow(args.execution_id, request, redacted=True)
     _print_execution(args, execution)
     return _exit_status(execution.outcome, None)
 

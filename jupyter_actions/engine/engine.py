@@ -18,6 +18,7 @@ from ..errors import ActionsError, ConflictError, ExecutionError, PayloadError
 from ..model import Execution
 from ..runtime import Job, Step, WorkerPool
 from ..runtime.protocol import decode
+from ..runtime.redaction import Redactor, redactor_for
 from ..secrets import Cipher
 from ..store import Store
 from ..store.hot import HotReader
@@ -31,7 +32,7 @@ from .plan import PlannedStep
 from .pools import new_pool
 from .records import Rows
 from .runner import EnvResolver, Limits, limits_from, runnable
-from .writer import CacheChange, Pending, RecordWriter, writer_for
+from .writer import Pending, RecordWriter, writer_for
 
 RECORDS_PER_FRAME = 64  # a batch's executions go to the record sink this many at a time
 
@@ -46,7 +47,7 @@ class Engine:
         self._plans: dict[str, tuple[int, list[PlannedStep], Limits, tuple[Step, ...]]] = {}
         self._last_prune = 0.0
         self._pool: WorkerPool | None = None
-        self.hot = HotReader(store)
+        self.hot = HotReader(store, cipher.decrypt_or_none)
 
     @property
     def writer(self) -> RecordWriter:
@@ -83,17 +84,31 @@ class Engine:
                 planned = [plan.version_step(conn, self.cipher, name, version, trigger.handler)]
             limits = limits_from(settings.load(conn))
         event = self._event(trigger, payload)
-        return self._execute("test", trigger, event, planned, runnable(planned, self.env_for), limits, directory,
-                             record=record)
+        execution = self._execute("test", trigger, event, planned, runnable(planned, self.env_for), limits, directory,
+                                  record=record)
+        return records.redacted(execution, plan.secret_values(planned))
+
+    def redactor(self, *, action: str | None = None, trigger_id: str | None = None) -> Redactor:
+        """The redactor of an action's secret values, or of every action bound to a flow."""
+        if action is not None:
+            with self.store.read() as conn:
+                handler = get_trigger(action_row(conn, action).trigger_id).handler
+                return redactor_for(plan.draft_step(conn, self.cipher, action, handler).step.secrets.values())
+        trigger = get_trigger(trigger_id)
+        planned, _, _ = self._flow_plan(trigger, self._hot_state(trigger)[0])
+        return redactor_for(plan.secret_values(planned))
 
     def run_flow(self, trigger_id: str, event: dict, directory: dict | None = None,
-                 replace: dict[str, PlannedStep] | None = None, record: bool = True, kind: str = "flow") -> Execution:
-        """Run the trigger's flow on one event; ``replace`` swaps actions for candidates (replay)."""
+                 replace: dict[str, PlannedStep] | None = None, record: bool = True, kind: str = "flow",
+                 redacted: bool = False) -> Execution:
+        """Run the trigger's flow on one event; ``replace`` swaps actions for candidates (replay);
+        ``redacted`` for a view: the flow's secret values gone, as recorded."""
         trigger = get_trigger(trigger_id)
         event = self._event(trigger, event)
         generation, cache = self._hot_state(trigger)
         planned, limits, steps = self._flow_plan(trigger, generation, replace)
-        return self._execute(kind, trigger, event, planned, steps, limits, directory, record=record, cache=cache)
+        execution = self._execute(kind, trigger, event, planned, steps, limits, directory, record=record, cache=cache)
+        return records.redacted(execution, plan.secret_values(planned)) if redacted else execution
 
     def run_batch(self, trigger_id: str, events: Iterable[dict], *, directory: dict | None = None,
                   record: bool = True, replace: dict[str, PlannedStep] | None = None,
@@ -228,7 +243,8 @@ class Engine:
                 self.writer.submit(Pending(execution, None, secret_values))
         return submit
 
-    def continue_flow(self, execution_id: str, request: dict | None, directory: dict | None) -> Execution:
+    def continue_flow(self, execution_id: str, request: dict | None, directory: dict | None,
+                      redacted: bool = False) -> Execution:
         """Resume a suspended execution in the same action's continue handler, then the rest."""
         self.writer.flush()
         with self.store.read() as conn:
@@ -251,8 +267,9 @@ class Engine:
             if not isinstance(request, dict):
                 raise PayloadError("the continue request must be a JSON object (the new event.request)")
             event["request"] = request
-        return self._execute("flow", trigger, event, planned, runnable(planned, self.env_for), limits, directory,
-                             previous=previous, phase="continue")
+        execution = self._execute("flow", trigger, event, planned, runnable(planned, self.env_for), limits, directory,
+                                  previous=previous, phase="continue")
+        return records.redacted(execution, plan.secret_values(planned)) if redacted else execution
 
     # internals ---------------------------------------------------------------------------
     def _event(self, trigger: Trigger, payload: dict | None) -> dict:
@@ -302,7 +319,7 @@ class Engine:
             secret_values = plan.secret_values(planned)
             state = _suspension_state(execution, output, planned, secret_values) if kind == "flow" else None
             first = len(previous.results) if previous else 0
-            change = CacheChange(trigger.id, cache_before, output["cache"]) if output["cache"] != cache_before else None
+            change = records.cache_change(trigger.id, cache_before, output["cache"], self.cipher.encrypt)
             self.writer.submit(Pending(execution, state, secret_values, first), change)
             self._maybe_prune()
             if state is not None:

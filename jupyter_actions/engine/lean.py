@@ -16,7 +16,7 @@ import orjson
 
 from ..errors import ActionsError
 from ..model import Execution
-from ..runtime.capture import REDACTED_BYTES, redact
+from ..runtime.redaction import REDACTED, redactor_for
 from .records import Rows
 
 
@@ -36,24 +36,27 @@ class BatchResult:
 
 
 class RowMaker:
-    """Store rows of a batch's executions, redacted of the flow's secret values in every
-    encoding the texts use (orjson escapes quotes, backslashes and control characters)."""
+    """Store rows of a batch's executions, the flow's secret values redacted from their
+    decoded strings. Most texts hold no form of a secret at all: that is checked on the text
+    itself, and only a text that may hold one is decoded, redacted and encoded again."""
 
     def __init__(self, secret_values: list[str]) -> None:
-        values = {value for value in secret_values if value}
-        self._escaped = sorted({orjson.dumps(v)[1:-1] for v in values} | {v.encode() for v in values},
-                               key=len, reverse=True)
+        self._redactor = redactor_for(secret_values)
 
     def dump(self, value: Any) -> str:
         return self._redact(_json_bytes(value))
 
     def _redact(self, text: bytes) -> str:
-        return (redact(text, self._escaped, REDACTED_BYTES) if self._escaped else text).decode()
+        redactor = self._redactor
+        if redactor and redactor.may_hold(text):
+            # the standard library's decoder: orjson turns integers beyond 64 bits into floats
+            return _json_bytes(redactor.value(json.loads(text))).decode()
+        return text.decode()
 
     def rows(self, execution: Execution, event_text: bytes) -> tuple[Rows, str]:
         """The rows, and the outcome's text (for the batch summary)."""
         outcome = self.dump(execution.outcome)
-        event = self._redact(_stored_event(execution.event, event_text))
+        event = self._redact(_stored_event(execution.event, event_text, canonical=bool(self._redactor)))
         row = (execution.id, execution.trigger_id, execution.kind, execution.status, execution.outcome["status"],
                outcome, event, None, execution.duration_ms, execution.created_at, execution.updated_at)
         results = [(execution.id, position, r["action_name"], r.get("action_id"), r.get("version_id"),
@@ -78,12 +81,14 @@ def refused(index: int, error: ActionsError) -> BatchResult:
     return BatchResult(index, invalid=str(error))
 
 
-def _stored_event(event: dict, text: bytes) -> bytes:
-    """The event as the application sent it, its secrets reduced to their names."""
+def _stored_event(event: dict, text: bytes, canonical: bool) -> bytes:
+    """The event as the application sent it, its secrets reduced to their names; encoded
+    again when ``canonical`` and the line escapes characters as ``\\u``, so that a secret
+    spelt with escapes is seen by the redactor's check on the text."""
     secrets = event.get("secrets")
-    if not isinstance(secrets, dict) or not secrets:
-        return text.strip()
-    return _json_bytes({**event, "secrets": {name: "[REDACTED]" for name in secrets}})
+    if isinstance(secrets, dict) and secrets:
+        return _json_bytes({**event, "secrets": {name: REDACTED for name in secrets}})
+    return _json_bytes(event) if canonical and b"\\u" in text else text.strip()
 
 
 def _json_bytes(value: Any) -> bytes:

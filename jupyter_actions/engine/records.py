@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -18,21 +19,37 @@ from sqlalchemy.engine import Connection
 from .._clock import iso_from_epoch
 from ..errors import ExecutionNotFound
 from ..model import Execution
-from ..secrets import REDACTED, redact, redact_json
+from ..runtime.redaction import REDACTED, redactor_for
 from ..store.schema import cache_entries, execution_results, executions
 
 
-def save_cache(conn: Connection, trigger_id: str, before: dict, after: dict) -> None:
-    """Write what the execution changed in the trigger's cache (last writer wins per key)."""
-    gone = [key for key in before if key not in after]
-    changed = [{"trigger_id": trigger_id, "key": k, **v} for k, v in after.items() if before.get(k) != v]
-    if gone:
-        conn.execute(delete(cache_entries).where(cache_entries.c.trigger_id == trigger_id, cache_entries.c.key.in_(gone)))
-    if changed:
-        conn.execute(delete(cache_entries).where(
-            cache_entries.c.trigger_id == trigger_id, cache_entries.c.key.in_([c["key"] for c in changed])
-        ))
-        conn.execute(cache_entries.insert(), changed)
+@dataclass(frozen=True)
+class CacheChange:
+    """What an execution changed in its trigger's cache: the keys it removed, and the entries
+    it set, their values already encrypted with the tenant key (``{"value", "expires_at"}``)."""
+
+    trigger_id: str
+    removed: tuple[str, ...]
+    written: dict[str, dict[str, Any]]
+
+
+def cache_change(trigger_id: str, before: dict, after: dict, encrypt: Callable[[str], str]) -> CacheChange | None:
+    """What an execution changed in the trigger's cache, its new values encrypted (a value may
+    be, or hold, a secret: ``api.cache.set("token", secret)``); None when nothing changed."""
+    removed = tuple(key for key in before if key not in after)
+    written = {key: {**entry, "value": encrypt(entry["value"])} for key, entry in after.items() if before.get(key) != entry}
+    return CacheChange(trigger_id, removed, written) if removed or written else None
+
+
+def save_cache(conn: Connection, change: CacheChange) -> None:
+    """Write what an execution changed in the trigger's cache (last writer wins per key)."""
+    trigger_id = change.trigger_id
+    doomed = [*change.removed, *change.written]
+    if doomed:
+        conn.execute(delete(cache_entries).where(cache_entries.c.trigger_id == trigger_id, cache_entries.c.key.in_(doomed)))
+    if change.written:
+        conn.execute(cache_entries.insert(), [{"trigger_id": trigger_id, "key": key, **entry}
+                                              for key, entry in change.written.items()])
 
 
 def secret_names_only(event: dict[str, Any]) -> dict[str, Any]:
@@ -45,7 +62,7 @@ def secret_names_only(event: dict[str, Any]) -> dict[str, Any]:
 
 def scrub_event(event: dict[str, Any], secret_values: list[str]) -> dict[str, Any]:
     """The event as stored: secret names kept, every secret value gone."""
-    return redact(secret_names_only(event), secret_values)
+    return redactor_for(secret_values).value(secret_names_only(event))
 
 
 EXECUTION_COLUMNS = tuple(column.name for column in executions.columns)
@@ -65,8 +82,7 @@ class Rows:
 
 
 def _dumps(value: Any, secret_values: list[str]) -> str:
-    text = json.dumps(value)
-    return redact_json(text, secret_values) if secret_values else text
+    return json.dumps(redactor_for(secret_values).value(value))
 
 
 def rows_of(execution: Execution, state: dict | None, secret_values: list[str], first_position: int = 0) -> Rows:
@@ -91,11 +107,11 @@ def rows_of(execution: Execution, state: dict | None, secret_values: list[str], 
 
 def redacted(execution: Execution, secret_values: list[str]) -> Execution:
     """A copy for reports: secret values gone from the outcome, results and event."""
-    if not secret_values:
+    redactor = redactor_for(secret_values)
+    if not redactor:
         return execution
     return replace(
-        execution, outcome=redact(execution.outcome, secret_values),
-        results=tuple(redact(list(execution.results), secret_values)),
+        execution, outcome=redactor.value(execution.outcome), results=tuple(redactor.value(list(execution.results))),
         event=scrub_event(execution.event, secret_values),
     )
 

@@ -23,7 +23,7 @@ from sqlalchemy.exc import DBAPIError
 from ..runtime.protocol import Closed, FrameReader, Timeout, pack, write_all
 from ..store import Store
 from . import records
-from .writer import CacheChange
+from .records import CacheChange
 
 MAX_BATCH = 2000
 
@@ -113,7 +113,7 @@ def _write(store: Store, writes: list[Write]) -> None:
     with store.write(lifecycle=False) as conn:
         for write in writes:
             if write.cache:
-                records.save_cache(conn, write.cache.trigger_id, write.cache.before, write.cache.after)
+                records.save_cache(conn, write.cache)
         records.write_batch(conn, [write.rows for write in writes])
 
 

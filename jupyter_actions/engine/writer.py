@@ -25,7 +25,7 @@ from ..errors import ActionsError, ExecutionError
 from ..model import Execution
 from ..runtime.protocol import Closed, FrameReader, decode, write_all
 from ..store import Store
-from .records import Rows
+from .records import CacheChange, Rows
 
 PIPE_BYTES = 1 << 20
 
@@ -38,13 +38,6 @@ class Pending:
     state: dict | None
     secret_values: list[str]
     first_position: int = 0
-
-
-@dataclass(frozen=True)
-class CacheChange:
-    trigger_id: str
-    before: dict[str, Any]
-    after: dict[str, Any]
 
 
 _writers: dict[str, "RecordWriter"] = {}

@@ -173,7 +173,7 @@ def _run(ctx: Context, args: argparse.Namespace) -> Any:
         from ..triggers import get_trigger
 
         event = get_trigger(args.trigger).sample_payload()
-    return ctx.tenant.run_flow(args.trigger, event)
+    return ctx.tenant.run_flow(args.trigger, event, redacted=True)
 
 
 def _logs(ctx: Context, args: argparse.Namespace) -> Any:

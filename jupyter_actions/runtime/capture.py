@@ -11,24 +11,9 @@ from __future__ import annotations
 
 import io
 import logging
-from typing import AnyStr, Sequence
+from typing import Sequence
 
-REDACTED = "[REDACTED]"
-REDACTED_BYTES = REDACTED.encode()
-
-
-def redact(text: AnyStr, secrets: Sequence[AnyStr], marker: AnyStr = REDACTED) -> AnyStr:
-    """``secrets`` longest first, so that a secret containing another is replaced whole
-    (texts and secrets as bytes take ``REDACTED_BYTES`` as the marker)."""
-    for value in secrets:
-        if value in text:
-            text = text.replace(value, marker)
-    return text
-
-
-def secret_values(secrets: dict[str, str]) -> tuple[str, ...]:
-    """The values to redact for a step, longest first; empty values are not secrets."""
-    return tuple(sorted({v for v in secrets.values() if v}, key=len, reverse=True))
+from .redaction import Redactor
 
 
 def truncation_marker(dropped: int) -> str:
@@ -45,13 +30,13 @@ class Capture(io.TextIOBase):
         self._kept = 0
         self._total = 0
         self._room = limit
-        self._secrets: Sequence[str] = ()
+        self._redactor = Redactor(())
 
-    def begin(self, secrets: Sequence[str]) -> None:
+    def begin(self, redactor: Redactor) -> None:
         self._chunks = []
         self._kept = self._total = 0
-        self._secrets = secrets
-        self._room = self.limit + (len(secrets[0]) if secrets else 0)
+        self._redactor = redactor
+        self._room = self.limit + redactor.longest
 
     def write(self, text: str) -> int:
         if not isinstance(text, str):
@@ -81,12 +66,12 @@ class Capture(io.TextIOBase):
             return ""
         text = "".join(self._chunks)
         self._chunks = []
-        limit, secrets = self.limit, self._secrets
+        limit, redactor = self.limit, self._redactor
         cut = len(text)
         if cut > limit:
-            cut = _cut_outside_secrets(text, limit, secrets)
+            cut = _cut_outside_secrets(text, limit, redactor.patterns)
         dropped = self._total - cut
-        text = redact(text[:cut], secrets) if secrets else text[:cut]
+        text = redactor.text(text[:cut]) if redactor else text[:cut]
         if len(text) > limit:  # short secrets grew under redaction
             dropped += len(text) - limit
             text = text[:limit]

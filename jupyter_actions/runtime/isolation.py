@@ -33,7 +33,7 @@ BUILTIN_DISTRIBUTIONS = ("httpx", "orjson")
 ``fetch``; orjson is what the worker decodes events with (docs/runtime.md)."""
 
 WORKER_MODULES = ("errors.py", "triggers", "runtime/worker.py", "runtime/fetch.py", "runtime/limits.py",
-                  "runtime/capture.py", "runtime/protocol.py", "runtime/tracebacks.py", "runtime/sandbox.py")
+                  "runtime/capture.py", "runtime/redaction.py", "runtime/protocol.py", "runtime/tracebacks.py", "runtime/sandbox.py")
 """The package's files a worker imports, relative to the package folder."""
 
 PASSED_ENVIRONMENT = (

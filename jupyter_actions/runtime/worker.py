@@ -29,8 +29,9 @@ from typing import Any, Callable
 import orjson
 
 from . import fetch, limits, sandbox
-from .capture import Capture, CaptureHandler, redact, secret_values
+from .capture import Capture, CaptureHandler
 from .protocol import Closed, FrameReader, pack, unpack, write_all
+from .redaction import Redactor
 from .tracebacks import action_filename, describe, register_source
 
 _RESERVE_BYTES = 1 << 20  # freed on MemoryError, so that the error can still be reported
@@ -96,7 +97,7 @@ class Action:
         self.module: ModuleType | None = None
         self.failure: dict | None = None
         self.secrets = secrets
-        self.values = secret_values(secrets)
+        self.values = Redactor(secrets.values())
         self.checked: dict[str, tuple[Callable[..., Any], bool]] = {}  # handler name -> (function, async?)
 
     def load(self, on_error: Callable[[BaseException, "Action"], dict]) -> None:
@@ -186,11 +187,11 @@ class Worker:
         """Sealed before the action's module code first runs (it may patch at import)."""
         from ..triggers import _api, _event
 
-        capture, protocol = sys.modules[Capture.__module__], sys.modules[FrameReader.__module__]
-        functions = [(sandbox, "after_step"), (sandbox, "thread_count"), (capture, "redact"), (capture, "secret_values"),
+        redaction, protocol = sys.modules[Redactor.__module__], sys.modules[FrameReader.__module__]
+        functions = [(sandbox, "after_step"), (sandbox, "thread_count"), (redaction, "forms"), (redaction, "_escaped"),
                      (protocol, "pack"), (protocol, "write_all"), (fetch, "clock"), (limits, "error"),
                      (sys.modules[describe.__module__], "describe")]
-        core = [Worker, Action, _Seal, Capture, CaptureHandler, _api.Api, _api.ApiSession, _api.Namespace,
+        core = [Worker, Action, _Seal, Capture, CaptureHandler, Redactor, _api.Api, _api.ApiSession, _api.Namespace,
                 _event.EventView, _event.EventList]
         classes = {cls for namespace in trigger._api_namespaces.values() for cls in getattr(namespace, "__mro__", ())
                    if cls.__module__.startswith("jupyter_actions.")}
@@ -341,7 +342,8 @@ class Worker:
         except BaseException as exc:
             error = self._error(exc, action)
         if error is not None and values:
-            error = {**error, "message": redact(error["message"], values), "stack": redact(error["stack"], values)}
+            error = {**error, **{key: values.text(text) for key in ("name", "message", "stack")
+                                 if isinstance(text := error.get(key), str)}}
         logs = capture.finish()
         total = perf_counter() - started
         return {

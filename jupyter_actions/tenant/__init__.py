@@ -256,18 +256,24 @@ class Tenant:
     # running -----------------------------------------------------------------------------
     def test(self, action: str, payload: dict | None = None, *, version: int | None = None,
              directory: dict | None = None) -> Execution:
-        """Run the draft (or ``version``) on ``payload`` (default: the trigger's sample)."""
+        """Run the draft (or ``version``) on ``payload`` (default: the trigger's sample); the
+        execution as recorded, the action's secret values redacted."""
         return self.engine.test(action, payload, version, directory)
 
-    def run_flow(self, trigger: str, event: dict, *, directory: dict | None = None) -> Execution:
-        """Execute the trigger's flow on one event and record it; ``.outcome`` is what to apply."""
-        return self.engine.run_flow(trigger, event, directory)
+    def run_flow(self, trigger: str, event: dict, *, directory: dict | None = None,
+                 redacted: bool = False) -> Execution:
+        """Execute the trigger's flow on one event and record it; ``.outcome`` is what to apply.
+
+        The outcome is the one place a secret value may appear (a claim set from a secret must
+        reach the token); pass ``redacted=True`` for an execution to show, as it is recorded."""
+        return self.engine.run_flow(trigger, event, directory, redacted=redacted)
 
     def run_flow_batch(self, trigger: str, events: Iterable[dict], *, directory: dict | None = None,
-                       record: bool = True) -> Iterator[tuple[int, Execution | ActionsError]]:
+                       record: bool = True, redacted: bool = False) -> Iterator[tuple[int, Execution | ActionsError]]:
         """Run the flow over many events (all workers busy); yields ``(index, execution)`` in
-        the order they finish, or ``(index, PayloadError)`` for an event that does not fit."""
-        return self.engine.run_batch(trigger, events, directory=directory, record=record)
+        the order they finish, or ``(index, PayloadError)`` for an event that does not fit.
+        ``redacted`` as for :meth:`run_flow`."""
+        return self.engine.run_batch(trigger, events, directory=directory, record=record, redacted=redacted)
 
     def replay(self, trigger: str, candidate: str, *, since: str | None = None, limit: int | None = None):  # noqa: ANN201
         """Re-run recorded executions of the flow with ``candidate`` (``ACTION``, ``ACTION@draft``
@@ -292,21 +298,26 @@ class Tenant:
                                              replace={name: step}, redacted=True))
         return replay.report(trigger, candidate, recorded, results)
 
-    def continue_flow(self, execution_id: str, request: dict | None = None, *, directory: dict | None = None) -> Execution:
-        """Resume a suspended execution (after a redirect, challenge or prompt)."""
-        return self.engine.continue_flow(execution_id, request, directory)
+    def continue_flow(self, execution_id: str, request: dict | None = None, *, directory: dict | None = None,
+                      redacted: bool = False) -> Execution:
+        """Resume a suspended execution (after a redirect, challenge or prompt); ``redacted`` as
+        for :meth:`run_flow`."""
+        return self.engine.continue_flow(execution_id, request, directory, redacted=redacted)
 
     # saved test cases ----------------------------------------------------------------------
     def save_test_case(self, action: str, name: str, payload: dict | None = None, expected: dict | None = None) -> TestCase:
         """Store a payload with the outcome it must produce; without ``expected``, the draft's
-        current outcome on that payload becomes the expectation."""
+        current outcome on that payload becomes the expectation. Both are stored with the
+        action's secret values redacted, and later runs are compared redacted too."""
         test_cases.check_case_name(name)
         if payload is None:
             payload = get_trigger(self.get_action(action).trigger_id).sample_payload()
         if expected is None:
             expected = test_cases.expected_from(self.engine.test(action, payload, None, None, record=False).outcome)
+        redactor = self.engine.redactor(action=action)
         with self.store.write() as conn:
-            return test_cases.save(conn, "action", action_row(conn, action).id, name, payload, expected)
+            return test_cases.save(conn, "action", action_row(conn, action).id, name, redactor.value(payload),
+                                   redactor.value(expected))
 
     def test_cases(self, action: str) -> list[TestCase]:
         with self.store.read() as conn:
@@ -331,10 +342,10 @@ class Tenant:
         if payload is None:
             payload = get_trigger(trigger).sample_payload()
         if expected is None:
-            expected = test_cases.expected_from(self.engine.run_flow(trigger, payload, record=False).outcome)
-        get_trigger(trigger)
+            expected = test_cases.expected_from(self.engine.run_flow(trigger, payload, record=False, redacted=True).outcome)
+        redactor = self.engine.redactor(trigger_id=trigger)
         with self.store.write() as conn:
-            return test_cases.save(conn, "flow", trigger, name, payload, expected)
+            return test_cases.save(conn, "flow", trigger, name, redactor.value(payload), redactor.value(expected))
 
     def flow_test_cases(self, trigger: str) -> list[TestCase]:
         get_trigger(trigger)
@@ -348,7 +359,7 @@ class Tenant:
     def run_flow_test_cases(self, trigger: str) -> list[CaseResult]:
         results = []
         for case in self.flow_test_cases(trigger):
-            execution = self.engine.run_flow(trigger, case.payload, record=False)
+            execution = self.engine.run_flow(trigger, case.payload, record=False, redacted=True)
             differences = test_cases.compare(case.expected, execution.outcome)
             results.append(CaseResult(case, not differences, differences, execution))
         return results

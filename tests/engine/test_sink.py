@@ -9,7 +9,8 @@ import pytest
 
 from jupyter_actions import ExecutionError
 from jupyter_actions.engine import records, sink
-from jupyter_actions.engine.writer import CacheChange, Pending, RecordWriter
+from jupyter_actions.engine.records import CacheChange
+from jupyter_actions.engine.writer import Pending, RecordWriter
 from jupyter_actions.model import Execution
 from jupyter_actions.store import Store, sqlite_url
 from tests.store.test_postgres import postgres_url  # noqa: F401 - the server fixture
@@ -62,7 +63,7 @@ def test_records_and_caches_of_a_failed_batch_are_kept_one_by_one(store, capfd):
     forged = "x" * 40 if not store.is_sqlite else None
     good, twin = execution(), execution()
     bad = execution(forged or twin.id)
-    cache = CacheChange("post-login", {}, {"k": {"value": "v", "expires_at": 2**40}})
+    cache = CacheChange("post-login", (), {"k": {"value": "v", "expires_at": 2**40}})
     items = [("record", Pending(good, None, []), cache), ("record", Pending(twin, None, []), None),
              ("record", Pending(bad, None, []), None), ("flush", 1)]
     errors = sink.commit(store, items)

@@ -9,6 +9,7 @@ import pytest
 
 from jupyter_actions.runtime import WorkerPool
 from jupyter_actions.runtime.capture import Capture
+from jupyter_actions.runtime.redaction import Redactor
 
 from .conftest import job, run_one, step
 
@@ -124,7 +125,7 @@ def test_module_level_output_goes_to_the_first_step(pool: WorkerPool) -> None:
 
 def test_capture_keeps_all_when_under_the_limit() -> None:
     capture = Capture(limit=20)
-    capture.begin(())
+    capture.begin(Redactor(()))
     capture.write("hello ")
     capture.write("world")
     assert capture.finish() == "hello world"
@@ -132,7 +133,7 @@ def test_capture_keeps_all_when_under_the_limit() -> None:
 
 def test_capture_marks_what_it_drops() -> None:
     capture = Capture(limit=10)
-    capture.begin(())
+    capture.begin(Redactor(()))
     for _ in range(10):
         capture.write("0123456789")
     assert capture.finish() == "0123456789\n[... output truncated: 90 characters dropped]"
@@ -140,7 +141,7 @@ def test_capture_marks_what_it_drops() -> None:
 
 def test_capture_never_shows_a_prefix_of_a_secret_at_the_cut() -> None:
     capture = Capture(limit=10)
-    capture.begin(("SECRETVALUE",))
+    capture.begin(Redactor(("SECRETVALUE",)))
     capture.write("abcdefgh")
     capture.write("SECRET")
     capture.write("VALUE and more")
@@ -150,7 +151,7 @@ def test_capture_never_shows_a_prefix_of_a_secret_at_the_cut() -> None:
 
 def test_capture_redaction_that_grows_the_text_still_respects_the_limit() -> None:
     capture = Capture(limit=30)
-    capture.begin(("a",))
+    capture.begin(Redactor(("a",)))
     capture.write("a" * 10)
     logs = capture.finish()
     assert logs.startswith("[REDACTED][REDACTED][REDACTED]")
@@ -159,13 +160,13 @@ def test_capture_redaction_that_grows_the_text_still_respects_the_limit() -> Non
 
 def test_capture_redacts_the_longest_secret_first() -> None:
     capture = Capture(limit=100)
-    capture.begin(("token-long", "token"))
+    capture.begin(Redactor(("token-long", "token")))
     capture.write("token-long token")
     assert capture.finish() == "[REDACTED] [REDACTED]"
 
 
 def test_capture_refuses_bytes() -> None:
     capture = Capture(limit=10)
-    capture.begin(())
+    capture.begin(Redactor(()))
     with pytest.raises(TypeError):
         capture.write(b"bytes")  # type: ignore[arg-type]

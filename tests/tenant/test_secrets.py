@@ -55,7 +55,7 @@ def test_wrong_master_key_is_a_clear_error(tenant, monkeypatch):
         with pytest.raises(SecretsError, match="does not match"):
             wrong.deploy("hello")
         with pytest.raises(SecretsError, match="does not match"):
-            wrong.set_secret("hello", "OTHER", "x")
+            wrong.set_secret("hello", "OTHER", "xxxx")
         assert [s.name for s in wrong.list_secrets("hello")] == ["API_KEY"]
     monkeypatch.setenv("JUPYTER_ACTIONS_MASTER_KEY", "not a key")
     with Tenant() as malformed:
@@ -85,11 +85,11 @@ def test_bad_secrets_refused(tenant, name, value, message):
 def test_secret_count_limit(tenant):
     tenant.configure("max_secrets", 2)
     tenant.save_draft("hello", "post-login", POST_LOGIN_CODE)
-    tenant.set_secret("hello", "A", "1")
-    tenant.set_secret("hello", "B", "2")
-    tenant.set_secret("hello", "B", "3")  # rotating is not adding
+    tenant.set_secret("hello", "A", "value-1")
+    tenant.set_secret("hello", "B", "value-2")
+    tenant.set_secret("hello", "B", "value-3")  # rotating is not adding
     with pytest.raises(LimitExceeded, match="the limit is 2"):
-        tenant.set_secret("hello", "C", "4")
+        tenant.set_secret("hello", "C", "value-4")
     assert [s.name for s in tenant.list_secrets("hello")] == ["A", "B"]
 
 

@@ -1,0 +1,131 @@
+"""Redaction of secret values in every form they take in text, and in decoded JSON values.
+
+A secret reaches output not only as itself: ``repr()`` and logged dicts escape quotes,
+backslashes and control characters, ``json.dumps`` escapes them differently (and non-ASCII
+too, by default), a PEM key is printed line by line, and a value is often passed on encoded
+in base64 or hex. :func:`forms` lists all of those once; :class:`Redactor` replaces them.
+
+Stored JSON is redacted on its decoded strings (:meth:`Redactor.value`), never on its
+serialised text, so a redaction can neither make the JSON invalid nor hint, by where the
+replacements fall, at the value (a secret ``1`` would otherwise hit every ``1`` in the text).
+
+The standard library only: workers import this module too.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterable
+from functools import lru_cache
+from typing import Any
+
+REDACTED = "[REDACTED]"
+MIN_LINE_CHARS = 4
+"""A line of a multi-line secret shorter than this is not redacted on its own (a PEM key's
+blank or short last line would otherwise erase every such line of output)."""
+
+
+def forms(value: str) -> set[str]:
+    """Every text form of ``value`` that redaction looks for (empty for an empty value)."""
+    if not value:
+        return set()
+    found = {value}
+    lines = [line.strip() for line in value.splitlines()]
+    if len(lines) > 1:
+        found.update(line for line in lines if len(line) >= MIN_LINE_CHARS)
+    for text in list(found):
+        found.update(_escaped(text))
+    for escaped in list(found):  # a form inside a form: the repr of a JSON text, JSON in a JSON string
+        found.update(_escaped(escaped))
+    raw = value.encode("utf-8", "surrogatepass")
+    encoded = [base64.b64encode(raw), base64.urlsafe_b64encode(raw), raw.hex().encode(), raw.hex().upper().encode()]
+    found.update(text.decode() for text in encoded)
+    found.update(text.decode().rstrip("=") for text in encoded[:2])
+    found.discard("")
+    return found
+
+
+def _escaped(text: str) -> set[str]:
+    """The bodies of ``text``'s string literals: JSON (ASCII-only and not) and Python's repr
+    (inside single quotes, where ``'`` is escaped, and inside double quotes, where it is not)."""
+    double_quoted = "".join(repr(char)[1:-1] for char in text)
+    return {
+        json.dumps(text)[1:-1],
+        json.dumps(text, ensure_ascii=False)[1:-1],
+        double_quoted,
+        double_quoted.replace("'", "\\'"),
+    }
+
+
+class Redactor:
+    """Replaces every form of a set of secret values, longest first, so that a value that
+    contains another is replaced whole. False when there is nothing to redact."""
+
+    __slots__ = ("values", "patterns", "escaped")
+
+    def __init__(self, values: Iterable[str]) -> None:
+        self.values = frozenset(v for v in values if isinstance(v, str) and v)
+        found: set[str] = set()
+        for value in self.values:
+            found |= forms(value)
+        self.patterns: tuple[str, ...] = tuple(sorted(found, key=lambda p: (-len(p), p)))
+        # each pattern as it appears inside a JSON string (orjson's and json.dumps' escaping,
+        # ensure_ascii off): a JSON text contains one of these when a decoded string holds a form
+        self.escaped: tuple[bytes, ...] = tuple(sorted(
+            {json.dumps(p, ensure_ascii=False)[1:-1].encode("utf-8", "surrogatepass") for p in self.patterns},
+            key=len, reverse=True))
+
+    def __bool__(self) -> bool:
+        return bool(self.values)
+
+    @property
+    def longest(self) -> int:
+        return len(self.patterns[0]) if self.patterns else 0
+
+    def text(self, text: str) -> str:
+        for pattern in self.patterns:
+            if pattern in text:
+                text = text.replace(pattern, REDACTED)
+        return text
+
+    def value(self, item: Any) -> Any:
+        """A copy of a JSON value with every string (keys included) redacted; a number whose
+        text is a secret value becomes ``[REDACTED]`` too."""
+        if not self.values:
+            return item
+        return self._walk(item)
+
+    def _walk(self, item: Any) -> Any:
+        if isinstance(item, str):
+            return self.text(item)
+        if isinstance(item, dict):
+            return {self._walk(k): self._walk(v) for k, v in item.items()}
+        if isinstance(item, (list, tuple)):
+            return [self._walk(v) for v in item]
+        if isinstance(item, (int, float)) and not isinstance(item, bool) and _number_text(item) in self.values:
+            return REDACTED
+        return item
+
+    def may_hold(self, json_text: bytes) -> bool:
+        """Whether a JSON text (from orjson or ``json.dumps(ensure_ascii=False)``) may hold a
+        secret: False guarantees that :meth:`value` of its decoded form changes nothing (a
+        number that is a secret's text appears as that text)."""
+        return any(pattern in json_text for pattern in self.escaped)
+
+
+def redactor_for(values: Iterable[str]) -> Redactor:
+    """The Redactor of a set of values, made once per distinct set (a flow's secrets recur)."""
+    return _cached(frozenset(v for v in values if isinstance(v, str) and v))
+
+
+@lru_cache(maxsize=64)
+def _cached(values: frozenset[str]) -> Redactor:
+    return Redactor(values)
+
+
+def _number_text(number: int | float) -> str:
+    try:
+        return str(number)
+    except ValueError:  # an integer beyond the interpreter's digit limit cannot be a secret's text
+        return ""
