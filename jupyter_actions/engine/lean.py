@@ -16,8 +16,8 @@ import orjson
 
 from ..errors import ActionsError
 from ..model import Execution
-from ..runtime.redaction import REDACTED, redactor_for
-from .records import Rows
+from ..runtime.redaction import REDACTED, Redactor, redactor_for
+from .records import Rows, redacted_json
 
 
 @dataclass(frozen=True)
@@ -44,19 +44,12 @@ class RowMaker:
         self._redactor = redactor_for(secret_values)
 
     def dump(self, value: Any) -> str:
-        return self._redact(_json_bytes(value))
-
-    def _redact(self, text: bytes) -> str:
-        redactor = self._redactor
-        if redactor and redactor.may_hold(text):
-            # the standard library's decoder: orjson turns integers beyond 64 bits into floats
-            return _json_bytes(redactor.value(json.loads(text))).decode()
-        return text.decode()
+        return redacted_json(value, self._redactor, _json_bytes)
 
     def rows(self, execution: Execution, event_text: bytes) -> tuple[Rows, str]:
         """The rows, and the outcome's text (for the batch summary)."""
         outcome = self.dump(execution.outcome)
-        event = self._redact(_stored_event(execution.event, event_text, canonical=bool(self._redactor)))
+        event = _stored_event(execution.event, event_text, self._redactor)
         row = (execution.id, execution.trigger_id, execution.kind, execution.status, execution.outcome["status"],
                outcome, event, None, execution.duration_ms, execution.created_at, execution.updated_at)
         results = [(execution.id, position, r["action_name"], r.get("action_id"), r.get("version_id"),
@@ -81,14 +74,15 @@ def refused(index: int, error: ActionsError) -> BatchResult:
     return BatchResult(index, invalid=str(error))
 
 
-def _stored_event(event: dict, text: bytes, canonical: bool) -> bytes:
-    """The event as the application sent it, its secrets reduced to their names; encoded
-    again when ``canonical`` and the line escapes characters as ``\\u``, so that a secret
-    spelt with escapes is seen by the redactor's check on the text."""
+def _stored_event(event: dict, text: bytes, redactor: Redactor) -> str:
+    """The event as the application sent it (the line itself when it can be kept as it is),
+    its secrets reduced to their names and secret values redacted."""
     secrets = event.get("secrets")
     if isinstance(secrets, dict) and secrets:
-        return _json_bytes({**event, "secrets": {name: REDACTED for name in secrets}})
-    return _json_bytes(event) if canonical and b"\\u" in text else text.strip()
+        event = {**event, "secrets": {name: REDACTED for name in secrets}}
+    elif not redactor or not (b"\\u" in text or redactor.may_hold(text)):
+        return text.strip().decode()
+    return redacted_json(event, redactor, _json_bytes)
 
 
 def _json_bytes(value: Any) -> bytes:

@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from .._clock import iso_from_epoch
 from ..errors import ExecutionNotFound
 from ..model import Execution
-from ..runtime.redaction import REDACTED, redactor_for
+from ..runtime.redaction import REDACTED, Redactor, redactor_for
 from ..store.schema import cache_entries, execution_results, executions
 
 
@@ -82,7 +82,17 @@ class Rows:
 
 
 def _dumps(value: Any, secret_values: list[str]) -> str:
-    return json.dumps(redactor_for(secret_values).value(value))
+    return redacted_json(value, redactor_for(secret_values), lambda v: json.dumps(v, ensure_ascii=False).encode())
+
+
+def redacted_json(value: Any, redactor: Redactor, dumps: Callable[[Any], bytes]) -> str:
+    """``value`` as JSON text with the secret values redacted from its decoded strings. Most
+    values hold no form of a secret at all: that is checked on the text itself, and only a
+    value that may hold one is walked and encoded again. ``dumps`` must not escape non-ASCII."""
+    text = dumps(value)
+    if redactor and redactor.may_hold(text):
+        text = dumps(redactor.value(value))
+    return text.decode()
 
 
 def rows_of(execution: Execution, state: dict | None, secret_values: list[str], first_position: int = 0) -> Rows:

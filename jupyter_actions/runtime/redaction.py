@@ -16,11 +16,14 @@ from __future__ import annotations
 
 import base64
 import json
+import re
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
 
 REDACTED = "[REDACTED]"
+_PLAIN_RUN = re.compile(r"[ !#$%&()*+,\-./0-9:;<=>?@A-Z\[\]^_`a-z{|}~]{4,}")
+"""Printable ASCII that no JSON or repr escaping changes (all but quotes and backslash)."""
 MIN_LINE_CHARS = 4
 """A line of a multi-line secret shorter than this is not redacted on its own (a PEM key's
 blank or short last line would otherwise erase every such line of output)."""
@@ -62,7 +65,7 @@ class Redactor:
     """Replaces every form of a set of secret values, longest first, so that a value that
     contains another is replaced whole. False when there is nothing to redact."""
 
-    __slots__ = ("values", "patterns", "escaped")
+    __slots__ = ("values", "patterns", "anchors")
 
     def __init__(self, values: Iterable[str]) -> None:
         self.values = frozenset(v for v in values if isinstance(v, str) and v)
@@ -70,11 +73,7 @@ class Redactor:
         for value in self.values:
             found |= forms(value)
         self.patterns: tuple[str, ...] = tuple(sorted(found, key=lambda p: (-len(p), p)))
-        # each pattern as it appears inside a JSON string (orjson's and json.dumps' escaping,
-        # ensure_ascii off): a JSON text contains one of these when a decoded string holds a form
-        self.escaped: tuple[bytes, ...] = tuple(sorted(
-            {json.dumps(p, ensure_ascii=False)[1:-1].encode("utf-8", "surrogatepass") for p in self.patterns},
-            key=len, reverse=True))
+        self.anchors = _anchors(self.patterns)
 
     def __bool__(self) -> bool:
         return bool(self.values)
@@ -111,7 +110,24 @@ class Redactor:
         """Whether a JSON text (from orjson or ``json.dumps(ensure_ascii=False)``) may hold a
         secret: False guarantees that :meth:`value` of its decoded form changes nothing (a
         number that is a secret's text appears as that text)."""
-        return any(pattern in json_text for pattern in self.escaped)
+        return any(anchor in json_text for anchor in self.anchors)
+
+
+def _anchors(patterns: Iterable[str]) -> tuple[bytes, ...]:
+    """Few byte strings, one of which is in every JSON text whose decoded strings hold a
+    pattern: each pattern's longest run that escaping leaves alone (the escaped pattern itself
+    when it has no such run of 4), without those that contain a shorter anchor. The many forms
+    of one value mostly share a run, so the check scans each text a few times, not once per form."""
+    found = set()
+    for pattern in patterns:
+        runs = _PLAIN_RUN.findall(pattern)
+        found.add(max(runs, key=len).encode() if runs else
+                  json.dumps(pattern, ensure_ascii=False)[1:-1].encode("utf-8", "surrogatepass"))
+    kept: list[bytes] = []
+    for anchor in sorted(found, key=len):
+        if not any(shorter in anchor for shorter in kept):
+            kept.append(anchor)
+    return tuple(kept)
 
 
 def redactor_for(values: Iterable[str]) -> Redactor:

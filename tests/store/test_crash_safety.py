@@ -20,6 +20,8 @@ with Tenant() as tenant:
     print("ready", flush=True)
     for i in itertools.count():
         tenant.save_draft("victim", "post-login", code + f"\\n# {sys.argv[1]} {i}\\n", deploy=True)
+        if i == 0:
+            print("deployed", flush=True)
 """
 
 
@@ -34,6 +36,7 @@ def test_killed_deployers_leave_a_consistent_store(tenant):
         proc.stdin.write(POST_LOGIN_CODE)
         proc.stdin.close()
         assert proc.stdout.readline().strip() == "ready"
+        assert proc.stdout.readline().strip() == "deployed"  # killed mid-work, not before it (on a loaded host)
         time.sleep(rng.uniform(0.01, 0.25))
         proc.send_signal(signal.SIGKILL)
         proc.wait()
@@ -49,7 +52,7 @@ def test_killed_deployers_leave_a_consistent_store(tenant):
         deployed = conn.execute(
             "SELECT v.number FROM actions a JOIN versions v ON v.id = a.deployed_version_id WHERE a.name = 'victim'"
         ).fetchone()
-    assert len(numbers) > 25, "the deployers were killed before doing any work"
+    assert len(numbers) >= 25, "each deployer deployed at least once"
     assert numbers == list(range(1, len(numbers) + 1))
     assert incomplete == 0
     assert deployed == (numbers[-1],)
