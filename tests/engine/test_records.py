@@ -66,6 +66,30 @@ api.id_token.set_custom_claim("https://x/count", count)
     assert counts == [1, 2, 3, 4]
 
 
+CACHER = '''
+hit = api.cache.get("token")
+api.id_token.set_custom_claim("https://x/seen", hit["value"] if hit else None)
+api.cache.set("token", event.secrets["API_KEY"])
+'''
+
+
+def test_cache_values_are_encrypted_at_rest(tenant, deploy, login):
+    """``api.cache.set("token", secret)``: the value is given back to later runs, and the store
+    holds it only encrypted; an entry that does not decrypt (written in clear by an older
+    version, or with another key) reads as absent."""
+    deploy("cacher", CACHER, secrets={"API_KEY": "cached-secret-Kq81"})
+    tenant.bind("post-login", ["cacher"])
+    claims = [tenant.run_flow("post-login", login).outcome["id_token_claims"]["https://x/seen"] for _ in range(2)]
+    assert claims == [None, "cached-secret-Kq81"]
+    tenant.flush()
+    with tenant.store.read() as conn:
+        stored = conn.exec_driver_sql("SELECT value FROM cache_entries").scalars().all()
+    assert len(stored) == 1 and "cached-secret-Kq81" not in stored[0]
+    with tenant.store.write() as conn:
+        conn.exec_driver_sql("UPDATE cache_entries SET value = 'written in clear'")
+    assert tenant.run_flow("post-login", login).outcome["id_token_claims"]["https://x/seen"] is None
+
+
 def test_retention_prunes_old_executions(tenant, deploy, login):
     deploy("hello", 'pass')
     tenant.bind("post-login", ["hello"])

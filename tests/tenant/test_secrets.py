@@ -72,6 +72,11 @@ def test_wrong_master_key_is_a_clear_error(tenant, monkeypatch):
         ("A" * 129, "x", "invalid secret name"),
         ("OK", "", "the value is empty"),
         ("OK", "v" * 4097, "4097 characters; the limit is 4096"),
+        ("OK", "1", "shorter than 4 characters"),
+        ("OK", "abc", "shorter than 4 characters"),
+        ("OK", "true", "is a JSON literal"),
+        ("OK", "null", "is a JSON literal"),
+        ("OK", "false", "is a JSON literal"),
     ],
 )
 def test_bad_secrets_refused(tenant, name, value, message):
