@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from pathlib import Path
@@ -111,7 +112,9 @@ class PipInstaller(Installer):
         argv = _pip_install(index, python_version)
         argv += ["--dry-run", "--report", "-", "--ignore-installed"]
         argv += ([] if with_deps else ["--no-deps"]) + list(requirements)
-        report = json.loads(_run(argv, RESOLVE_TIMEOUT))
+        # pip before 23.3 takes --python-version only with --target; a dry run writes nothing there
+        with tempfile.TemporaryDirectory(prefix="jupyter-actions-resolve-") as nowhere:
+            report = json.loads(_run([*argv, "--target", nowhere], RESOLVE_TIMEOUT))
         return [
             (canonicalize_name(item["metadata"]["name"]), item["metadata"]["version"])
             for item in report["install"]
