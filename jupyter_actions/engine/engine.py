@@ -32,7 +32,8 @@ from .plan import PlannedStep
 from .pools import new_pool
 from .records import Rows
 from .runner import EnvResolver, Limits, limits_from, runnable
-from .writer import Pending, RecordWriter, writer_for
+from . import writer as writers
+from .writer import Pending, RecordWriter
 
 RECORDS_PER_FRAME = 64  # a batch's executions go to the record sink this many at a time
 
@@ -47,11 +48,19 @@ class Engine:
         self._plans: dict[str, tuple[int, list[PlannedStep], Limits, tuple[Step, ...]]] = {}
         self._last_prune = 0.0
         self._pool: WorkerPool | None = None
+        self._writer: RecordWriter | None = None
         self.hot = HotReader(store, cipher.decrypt_or_none)
 
     @property
     def writer(self) -> RecordWriter:
-        return writer_for(self.store)
+        """The record writer this engine holds a lease on (shared with this process's other
+        engines on the same database)."""
+        writer = self._writer
+        if writer is None or writer.dead:
+            if writer is not None:
+                writers.release(writer)
+            writer = self._writer = writers.acquire(self.store)
+        return writer
 
     @property
     def pool(self) -> WorkerPool:
@@ -61,8 +70,13 @@ class Engine:
         return self._pool
 
     def close(self) -> None:
+        """Stop this engine's workers and give back its writer lease (the last one flushes
+        and ends the sink process); the engine starts them again if used after."""
         if self._pool is not None:
             self._pool.close()
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writers.release(writer)
 
     # public operations -------------------------------------------------------------------
     def warm(self, trigger_id: str) -> None:

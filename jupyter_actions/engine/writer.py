@@ -6,7 +6,11 @@ and returns; the sink commits what it has received in one transaction at a time.
 the caller's process would do the same work but hold the caller's GIL while doing it, which
 showed as latency on every login; a process does not. ``flush`` waits until everything
 submitted is committed (reads of executions in this process flush first, so they always see
-their own writes) and raises if a write failed. Every writer is flushed at exit.
+their own writes) and raises if a write failed.
+
+The engines of one process that use one database share its writer, so that each sees the
+others' writes; each holds a lease (``acquire``/``release``), and the writer is closed, its
+sink process gone, when the last lease is released. Every writer is closed at exit.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from ..store import Store
 from .records import CacheChange, Rows
 
 PIPE_BYTES = 1 << 20
+SINK_EXIT_S = 30.0  # a sink's last commit can wait on a busy database
 
 
 @dataclass(frozen=True)
@@ -44,13 +49,26 @@ _writers: dict[str, "RecordWriter"] = {}
 _registry_lock = threading.Lock()
 
 
-def writer_for(store: Store) -> "RecordWriter":
-    """The process-wide writer of a database, so every `Tenant` object sees the same queue."""
+def acquire(store: Store) -> "RecordWriter":
+    """A lease on the writer of a database (shared by the engines of this process)."""
     with _registry_lock:
         writer = _writers.get(store.url)
         if writer is None or writer.dead:
             writer = _writers[store.url] = RecordWriter(store.url)
+        writer.leases += 1
         return writer
+
+
+def release(writer: "RecordWriter") -> None:
+    """Give a lease back; the last one closes the writer (after its final commit)."""
+    with _registry_lock:
+        writer.leases -= 1
+        if writer.leases > 0:
+            return
+        if _writers.get(writer.url) is writer:
+            del _writers[writer.url]
+    if not writer.dead:
+        writer.close()
 
 
 def frame(obj: object) -> bytes:
@@ -60,7 +78,8 @@ def frame(obj: object) -> bytes:
 
 class RecordWriter:
     def __init__(self, url: str):
-        self._url = url
+        self.url = url
+        self.leases = 0
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
         self._out = -1
@@ -99,12 +118,19 @@ class RecordWriter:
 
     def close(self) -> None:
         """Flush, then let the sink go: it exits by itself once its pipe is closed (it runs in
-        its own session, so a kernel's shutdown signals do not interrupt its last commit)."""
+        its own session, so a kernel's shutdown signals do not interrupt its last commit),
+        and is waited for, so that no process of it is left behind."""
         self.flush()
         with self._lock:
             if self._proc is not None and os.getpid() == self._pid:
                 os.close(self._out)
-                self._proc = None
+                os.close(self._reader.fd)
+                proc, self._proc = self._proc, None
+                try:
+                    proc.wait(timeout=SINK_EXIT_S)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
 
     def _send(self, obj: object) -> None:
         if self._proc is None:
@@ -131,7 +157,7 @@ class RecordWriter:
         os.close(child_in)
         os.close(child_out)
         self._reader = FrameReader(parent_in)
-        write_all(self._out, frame({"url": self._url}))  # through the pipe: a URL may hold a password
+        write_all(self._out, frame({"url": self.url}))  # through the pipe: a URL may hold a password
 
     def _died(self) -> None:
         self.dead = True
