@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from jupyter_actions.magics import tutorial
-from jupyter_actions.magics.webhook_receiver import WebhookReceiver
+from jupyter_actions import tutorial
+from jupyter_actions.webhook_receiver import WebhookReceiver
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
 
@@ -73,7 +73,7 @@ def test_the_leak_check_finds_a_planted_value(tmp_path) -> None:
 def test_the_main_job_runs_the_tutorial_and_prints_a_summary(tmp_path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("SLACK_WEBHOOK_URL", "JUPYTER_ACTIONS_HOME")}
     output = tmp_path / "tutorial.ipynb"
-    done = subprocess.run([sys.executable, "-m", "jupyter_actions.magics.tutorial", "--output", str(output)],
+    done = subprocess.run([sys.executable, "-m", "jupyter_actions.tutorial", "--output", str(output)],
                           capture_output=True, text=True, timeout=600, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"executed notebook: {output}" in done.stdout

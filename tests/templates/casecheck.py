@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from jupyter_actions.magics.webhook_receiver import WebhookReceiver
+from jupyter_actions.webhook_receiver import WebhookReceiver
 from jupyter_actions.model import Execution
 from jupyter_actions.templates import Template, TemplateCase
 

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from jupyter_actions.magics.webhook_receiver import WebhookReceiver
+from jupyter_actions.webhook_receiver import WebhookReceiver
 
 
 @pytest.fixture

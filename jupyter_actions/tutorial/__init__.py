@@ -1,8 +1,9 @@
 """Run the tutorial notebook headless, against a fresh temporary tenant, and say what happened.
 
-    python -m jupyter_actions.magics.tutorial [--output NOTEBOOK]
+    python -m jupyter_actions.tutorial [--output NOTEBOOK]
 
-papermill executes ``notebooks/first_action.ipynb`` in a new kernel whose tenant, IPython
+papermill executes ``first_action.ipynb`` (the wheel carries the notebooks; a checkout runs
+them from ``notebooks/``) in a new kernel whose tenant, IPython
 history and Slack webhook are all temporary: a real ``$SLACK_WEBHOOK_URL`` is used when set,
 else a local Slack-compatible receiver. Afterwards the runner reads the tenant back, lists what
 the notebook created, and checks that the webhook URL (a secret) appears in none of the files
@@ -22,9 +23,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .webhook_receiver import WebhookReceiver
+from ..webhook_receiver import WebhookReceiver
 
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "first_action.ipynb"
+_HERE = Path(__file__).resolve().parent
+NOTEBOOKS = _HERE / "notebooks" if (_HERE / "notebooks").is_dir() else _HERE.parents[1] / "notebooks"
+"""The tutorial notebooks: in the installed wheel, or in the checkout of an editable install."""
+NOTEBOOK = NOTEBOOKS / "first_action.ipynb"
 SECRET_VARIABLE = "SLACK_WEBHOOK_URL"
 
 
@@ -44,7 +48,7 @@ def run_tutorial(home: Path, output: Path, notebook: Path = NOTEBOOK) -> Tutoria
     papermill = import_papermill()
 
     if not notebook.is_file():
-        raise FileNotFoundError(f"{notebook} not found: run the tutorial from a checkout of jupyter-actions")
+        raise FileNotFoundError(f"{notebook} not found: reinstall jupyter-actions (its wheel carries the notebooks)")
     (home / "ipython").mkdir(parents=True, exist_ok=True)
     real_webhook = os.environ.get(SECRET_VARIABLE)
     receiver = None if real_webhook else WebhookReceiver().start()
@@ -133,7 +137,7 @@ def summary(run: TutorialRun) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m jupyter_actions.magics.tutorial", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m jupyter_actions.tutorial", description=__doc__.splitlines()[0])
     parser.add_argument("--output", type=Path, help="where to write the executed notebook (default: in the temporary tenant home)")
     args = parser.parse_args(argv)
     home = Path(tempfile.mkdtemp(prefix="jupyter-actions-tutorial-"))
@@ -147,6 +151,3 @@ def main(argv: list[str] | None = None) -> int:
     print(summary(run))
     return 1 if run.leaks else 0
 
-
-if __name__ == "__main__":
-    sys.exit(main())
