@@ -12,12 +12,13 @@ ACTION_ERROR = "action_error"
 ACTION_TIMEOUT = "action_timeout"
 PLATFORM_ERROR = "platform_error"
 
-_SIGNAL_NOTES = {
+_CRASHES = {  # signals a process raises on itself when it crashes
     signal.SIGSEGV: "segmentation fault",
     signal.SIGBUS: "bus error",
     signal.SIGABRT: "aborted",
     signal.SIGFPE: "floating point exception",
     signal.SIGILL: "illegal instruction",
+    signal.SIGSYS: "bad system call",
 }
 
 
@@ -29,20 +30,33 @@ def memory_message(memory_mb: int) -> str:
     return f"the action exceeded the worker memory limit of {memory_mb} MiB"
 
 
-def death_message(returncode: int | None, memory_mb: int) -> str:
-    """What a ``Popen.returncode`` says about how a worker ended (that we did not kill)."""
+def tree_memory_message(memory_mb: int) -> str:
+    return (f"the action exceeded the memory limit of {memory_mb} MiB for its worker and the processes it "
+            "started")
+
+
+def processes_message(max_processes: int) -> str:
+    return (f"the action exceeded the limit of {max_processes} processes and threads for its worker and the "
+            "processes it started")
+
+
+def death_message(returncode: int | None) -> str:
+    """What a ``Popen.returncode`` says about how a worker ended that the pool did not end
+    (the sandbox supervisor's own statuses are read by ``WorkerProcess.death_message``)."""
     if returncode is None:
         return "the worker stopped answering"
     if returncode >= 0:
         return f"the worker exited with status {returncode}"
-    if -returncode == signal.SIGKILL:  # the kernel's out-of-memory killer, as a rule
-        return f"{memory_message(memory_mb)} (the worker was killed by SIGKILL)"
     try:
         name = signal.Signals(-returncode).name
     except ValueError:
         name = f"signal {-returncode}"
-    note = _SIGNAL_NOTES.get(-returncode)
-    return f"the worker was killed by {name}" + (f" ({note})" if note else "")
+    crash = _CRASHES.get(-returncode)
+    if crash:
+        return f"the worker crashed with {name} ({crash})"
+    culprits = "another process or the system's out-of-memory killer" if -returncode == signal.SIGKILL \
+        else "another process"
+    return f"the worker was ended by signal {name} from outside jupyter-actions ({culprits})"
 
 
 def error(name: str, message: str, error_class: str, stack: str | None = None) -> dict:
