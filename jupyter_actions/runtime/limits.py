@@ -1,7 +1,10 @@
-"""The words for each way a worker's step can end (the limits themselves are sandbox.py's).
+"""The words for each way a worker's step can end (the limits themselves are sandbox.py's),
+and the caps on an error's texts.
 
 The message functions run in either process, so that a fault reads the same whether the
-worker could still report it or the parent saw it die.
+worker could still report it or the parent saw it die. The worker cuts an error's name,
+message and stack to ``ERROR_CHARS`` after redacting them (a cut before redaction could leave
+part of a secret); the parent refuses an answer whose texts are longer.
 """
 
 from __future__ import annotations
@@ -20,6 +23,24 @@ _CRASHES = {  # signals a process raises on itself when it crashes
     signal.SIGILL: "illegal instruction",
     signal.SIGSYS: "bad system call",
 }
+
+
+ERROR_CHARS = {"name": 256, "message": 8 * 1024, "stack": 64 * 1024}
+MARK_CHARS = 64  # room for clip's marker
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, with a marker saying how many went."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]} [... {len(text) - limit} characters dropped]"
+
+
+def bounded(error: dict) -> dict:
+    """``error`` with its name, message and stack within ``ERROR_CHARS``."""
+    if all(len(error[field]) <= cap for field, cap in ERROR_CHARS.items()):
+        return error
+    return {**error, **{field: clip(error[field], cap) for field, cap in ERROR_CHARS.items()}}
 
 
 def timeout_message(timeout_s: float) -> str:
