@@ -1,8 +1,13 @@
 """Secret values: validation, encryption at rest (Fernet) and integrity MACs.
 
 The master key comes from ``JUPYTER_ACTIONS_MASTER_KEY`` or, failing that, from a key file
-created with mode 0600 beside the tenant store. A key check token stored in the tenant tells a
-wrong key apart from corrupt data, so a wrong key is reported as such instead of as garbage.
+beside the tenant store. The file is made on first use, whole or not at all: written with mode
+0600 under a temporary name in its directory, synced, then hard-linked into place, so a process
+never reads a partial key and processes racing on a new tenant all use the one linked first.
+A missing file is made again only while the tenant holds nothing the old key encrypted or
+signed; otherwise it is an error. A key check token stored in the tenant tells a wrong key
+apart from corrupt data, and every key error names where the key came from (the variable
+only when it is set, else the file).
 """
 
 from __future__ import annotations
@@ -13,7 +18,8 @@ import hmac
 import json
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
+import tempfile
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -62,12 +68,18 @@ def check_value(name: str, value: str) -> str:
 
 
 class Cipher:
-    """Fernet encryption and HMAC-SHA256 with the tenant's master key (loaded on first use)."""
+    """Fernet encryption and HMAC-SHA256 with the tenant's master key (loaded on first use).
 
-    def __init__(self, key_file: Path):
+    ``holds_keyed_data`` tells whether the tenant holds anything the key encrypted or signed;
+    while it does, a missing key file is an error instead of a new key (None: nothing to
+    protect, as for a key file of its own)."""
+
+    def __init__(self, key_file: Path, *, holds_keyed_data: Callable[[], bool] | None = None):
         self._key_file = key_file
+        self._holds_keyed_data = holds_keyed_data
         self._fernet: Any = None
         self._key = b""
+        self._source = ""
         self._mac_key: bytes | None = None
 
     def encrypt(self, plaintext: str) -> str:
@@ -79,7 +91,7 @@ class Cipher:
         try:
             return self._get().decrypt(token.encode()).decode()
         except InvalidToken:
-            raise SecretsError(_wrong_key_message()) from None
+            raise SecretsError(_wrong_key_message(self._source, self._key_file)) from None
 
     def decrypt_or_none(self, token: str) -> str | None:
         """The plaintext, or None when ``token`` is not a token of this key."""
@@ -126,15 +138,20 @@ class Cipher:
         if self._fernet is None:
             from cryptography.fernet import Fernet
 
-            key = _load_key(self._key_file)
+            key, source = _load_key(self._key_file, self._holds_keyed_data)
             try:
                 self._fernet = Fernet(key)
             except (ValueError, TypeError):
+                if source == MASTER_KEY_ENV:
+                    raise SecretsError(
+                        f"{MASTER_KEY_ENV} is not a Fernet key (32 url-safe base64-encoded bytes): make one with "
+                        'python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+                    ) from None
                 raise SecretsError(
-                    f"{MASTER_KEY_ENV} is not a Fernet key (32 url-safe base64-encoded bytes): make one "
-                    'with python -c "from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())"'
+                    f"the key file {self._key_file} does not hold a Fernet key (32 url-safe base64-encoded bytes): "
+                    f"restore it from a backup, or set {MASTER_KEY_ENV} to the original key"
                 ) from None
-            self._key = key
+            self._key, self._source = key, source
         return self._fernet
 
 
@@ -149,28 +166,71 @@ def _canonical(parts: Sequence[MacPart]) -> bytes:
     return b"".join(chunks)
 
 
-def _load_key(key_file: Path) -> bytes:
+def _load_key(key_file: Path, holds_keyed_data: Callable[[], bool] | None) -> tuple[bytes, str]:
+    """The master key and where it came from: ``MASTER_KEY_ENV`` or ``"the key file PATH"``."""
     from_env = os.environ.get(MASTER_KEY_ENV)
     if from_env:
-        return from_env.strip().encode()
-    if key_file.exists():
+        return from_env.strip().encode(), MASTER_KEY_ENV
+    source = f"the key file {key_file}"
+    key = _read_key(key_file)
+    if key is None and holds_keyed_data is not None and holds_keyed_data():
+        key = _read_key(key_file)  # another process may have made it meanwhile
+        if key is None:
+            raise SecretsError(
+                f"the master key file {key_file} is missing, but this tenant holds data encrypted or signed with "
+                f"it (secrets, deployed versions): restore the file from a backup or set {MASTER_KEY_ENV} to the "
+                "original key; a new key would make that data unreadable"
+            )
+    return (key if key is not None else _create_key(key_file)), source
+
+
+def _read_key(key_file: Path) -> bytes | None:
+    """The key file's content; None when there is no such file."""
+    try:
         return key_file.read_bytes().strip()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise SecretsError(
+            f"cannot read the master key file {key_file}: {exc.strerror or exc}: check that it is a file "
+            f"this user can read, or set {MASTER_KEY_ENV}"
+        ) from None
+
+
+def _create_key(key_file: Path) -> bytes:
+    """A new key, linked into place whole; the key of a process that linked first wins."""
     from cryptography.fernet import Fernet
 
-    key_file.parent.mkdir(parents=True, exist_ok=True)
     key = Fernet.generate_key()
     try:
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process created it first
-        return key_file.read_bytes().strip()
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(key)
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        handle, name = tempfile.mkstemp(prefix=f".{key_file.name}.", suffix=".new", dir=key_file.parent)
+    except OSError as exc:
+        raise SecretsError(f"cannot create the master key file {key_file}: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(handle, "wb") as file:  # mkstemp: mode 0600
+            file.write(key)
+            file.flush()
+            os.fsync(file.fileno())
+        os.link(name, key_file)
+    except FileExistsError:
+        return _read_key(key_file) or b""  # empty: reported as not a Fernet key
+    except OSError as exc:
+        raise SecretsError(f"cannot create the master key file {key_file}: {exc.strerror or exc} (its file "
+                           "system must support hard links)") from None
+    finally:
+        os.unlink(name)
+    directory = os.open(key_file.parent, os.O_RDONLY)
+    try:
+        os.fsync(directory)
+    finally:
+        os.close(directory)
     return key
 
 
-def _wrong_key_message() -> str:
-    source = MASTER_KEY_ENV if os.environ.get(MASTER_KEY_ENV) else "the tenant's key file"
-    return (
-        f"the master key from {source} does not match the key this tenant's secrets were "
-        f"encrypted with: set {MASTER_KEY_ENV} to the original key"
-    )
+def _wrong_key_message(source: str, key_file: Path) -> str:
+    fix = (f"set {MASTER_KEY_ENV} to the original key, or unset it to use the tenant's key file"
+           if source == MASTER_KEY_ENV else
+           f"restore the original {key_file} from a backup, or set {MASTER_KEY_ENV} to the original key")
+    return f"the master key from {source} does not match the key this tenant's data were encrypted with: {fix}"
+

@@ -2,37 +2,65 @@
 
 The tenant is chosen through ``JUPYTER_ACTIONS_TENANT`` in the kernel's environment, and
 secrets reach the notebook only as environment variables that ``%action secret ... --from-env``
-reads: papermill writes parameters into the output notebook in plain text, so parameters that
-look like secrets are refused.
+reads: papermill writes parameters into the output notebook in plain text, so a parameter is
+refused when its name looks like a secret, or when its value is or contains a secret value of
+the tenant (any action's, drafts' and deployed versions') or the value of an environment
+variable the notebook reads with ``--from-env``, whatever its name.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from pathlib import Path
 
 from ..errors import ExecutionError, InvalidInputError
 from .papermill_import import import_papermill
 
 SECRET_LIKE = re.compile(r"(secret|token|password|passwd|api_?key|private|credential|webhook)", re.IGNORECASE)
+_FROM_ENV = re.compile(r"--from-env[= ]+([A-Za-z_][A-Za-z0-9_]*)")
+_INSTEAD = ("papermill writes parameters into the output notebook in plain text; export it as an environment "
+            "variable and read it with `%action secret ACTION NAME --from-env VAR` instead")
 
 
-def check_parameters(parameters: dict[str, str]) -> None:
+def check_names(parameters: Mapping[str, str]) -> None:
     for name in parameters:
         if SECRET_LIKE.search(name):
-            raise InvalidInputError(
-                f"parameter {name!r} looks like a secret: papermill writes parameters into the output notebook in "
-                f"plain text; export it as an environment variable and read it with `%action secret ACTION NAME "
-                f"--from-env VAR` instead"
-            )
+            raise InvalidInputError(f"parameter {name!r} looks like a secret: {_INSTEAD}")
+
+
+def check_values(parameters: Mapping[str, str], secret_values: Mapping[str, str]) -> None:
+    """Refuse a parameter whose value is or contains one of ``secret_values`` (label -> value);
+    the message names the secret, never a value."""
+    longest_first = sorted(secret_values.items(), key=lambda item: len(item[1]), reverse=True)
+    for name, value in parameters.items():
+        for label, secret in longest_first:
+            if secret and secret in value:
+                raise InvalidInputError(f"parameter {name!r} is or contains the value of {label}: {_INSTEAD}")
+
+
+def secret_values(notebook: Path, tenant: str | None) -> dict[str, str]:
+    """The values a parameter must not hold: every secret value of the tenant, and the
+    environment variables the notebook names after ``--from-env`` (set before they are stored)."""
+    from ..tenant import Tenant
+    from ..tenant.secret_store import labelled_values
+
+    values = {f"the environment variable {var} (the notebook reads it with --from-env)": os.environ[var]
+              for var in sorted(set(_FROM_ENV.findall(notebook.read_text(errors="replace"))))
+              if os.environ.get(var)}
+    with Tenant(tenant) as opened, opened.store.read() as conn:
+        values.update(labelled_values(conn, opened.cipher))
+    return values
 
 
 def run_authoring_notebook(notebook: Path, output: Path, tenant: str | None, parameters: dict[str, str]) -> Path:
     """Execute ``notebook`` with papermill; the kernel works on ``tenant``."""
     if not notebook.is_file():
         raise InvalidInputError(f"the notebook {notebook} does not exist")
-    check_parameters(parameters)
+    if parameters:
+        check_names(parameters)
+        check_values(parameters, secret_values(notebook, tenant))
     papermill = import_papermill()
     from papermill.exceptions import PapermillExecutionError
 

@@ -167,7 +167,8 @@ def run_batches(pool: "WorkerPool", jobs: Iterable[Job], batch_size: int) -> Ite
                     exhausted = True
                     break
                 admitted += 1
-                route(steps.begin(item[0], item[1], get_trigger(item[1].trigger_id)))
+                index, job = item
+                route(steps.begin(index, job, get_trigger(job.trigger_id), (job.spec or pool.spec).log_limit))
             while finished:
                 flow = finished.popleft()
                 admitted -= 1

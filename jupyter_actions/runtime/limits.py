@@ -1,7 +1,10 @@
-"""The words for each way a worker's step can end (the limits themselves are sandbox.py's).
+"""The words for each way a worker's step can end (the limits themselves are sandbox.py's),
+and the caps on an error's texts.
 
 The message functions run in either process, so that a fault reads the same whether the
-worker could still report it or the parent saw it die.
+worker could still report it or the parent saw it die. The worker cuts an error's name,
+message and stack to ``ERROR_CHARS`` after redacting them (a cut before redaction could leave
+part of a secret); the parent refuses an answer whose texts are longer.
 """
 
 from __future__ import annotations
@@ -12,13 +15,32 @@ ACTION_ERROR = "action_error"
 ACTION_TIMEOUT = "action_timeout"
 PLATFORM_ERROR = "platform_error"
 
-_SIGNAL_NOTES = {
+_CRASHES = {  # signals a process raises on itself when it crashes
     signal.SIGSEGV: "segmentation fault",
     signal.SIGBUS: "bus error",
     signal.SIGABRT: "aborted",
     signal.SIGFPE: "floating point exception",
     signal.SIGILL: "illegal instruction",
+    signal.SIGSYS: "bad system call",
 }
+
+
+ERROR_CHARS = {"name": 256, "message": 8 * 1024, "stack": 64 * 1024}
+MARK_CHARS = 64  # room for clip's marker
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, with a marker saying how many went."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]} [... {len(text) - limit} characters dropped]"
+
+
+def bounded(error: dict) -> dict:
+    """``error`` with its name, message and stack within ``ERROR_CHARS``."""
+    if all(len(error[field]) <= cap for field, cap in ERROR_CHARS.items()):
+        return error
+    return {**error, **{field: clip(error[field], cap) for field, cap in ERROR_CHARS.items()}}
 
 
 def timeout_message(timeout_s: float) -> str:
@@ -29,20 +51,33 @@ def memory_message(memory_mb: int) -> str:
     return f"the action exceeded the worker memory limit of {memory_mb} MiB"
 
 
-def death_message(returncode: int | None, memory_mb: int) -> str:
-    """What a ``Popen.returncode`` says about how a worker ended (that we did not kill)."""
+def tree_memory_message(memory_mb: int) -> str:
+    return (f"the action exceeded the memory limit of {memory_mb} MiB for its worker and the processes it "
+            "started")
+
+
+def processes_message(max_processes: int) -> str:
+    return (f"the action exceeded the limit of {max_processes} processes and threads for its worker and the "
+            "processes it started")
+
+
+def death_message(returncode: int | None) -> str:
+    """What a ``Popen.returncode`` says about how a worker ended that the pool did not end
+    (the sandbox supervisor's own statuses are read by ``WorkerProcess.death_message``)."""
     if returncode is None:
         return "the worker stopped answering"
     if returncode >= 0:
         return f"the worker exited with status {returncode}"
-    if -returncode == signal.SIGKILL:  # the kernel's out-of-memory killer, as a rule
-        return f"{memory_message(memory_mb)} (the worker was killed by SIGKILL)"
     try:
         name = signal.Signals(-returncode).name
     except ValueError:
         name = f"signal {-returncode}"
-    note = _SIGNAL_NOTES.get(-returncode)
-    return f"the worker was killed by {name}" + (f" ({note})" if note else "")
+    crash = _CRASHES.get(-returncode)
+    if crash:
+        return f"the worker crashed with {name} ({crash})"
+    culprits = "another process or the system's out-of-memory killer" if -returncode == signal.SIGKILL \
+        else "another process"
+    return f"the worker was ended by signal {name} from outside jupyter-actions ({culprits})"
 
 
 def error(name: str, message: str, error_class: str, stack: str | None = None) -> dict:

@@ -95,8 +95,8 @@ class WorkerPool:
         Raises TriggerNotFound for an unknown trigger id, and ExecutionError when the pool
         itself cannot work (closed, a worker cannot start, the sandbox is missing a layer).
         """
-        flow = steps.begin(0, job, get_trigger(job.trigger_id))
         spec = job.spec or self.spec
+        flow = steps.begin(0, job, get_trigger(job.trigger_id), spec.log_limit)
         while not flow.ended:
             worker = self.checkout(flow.step, spec)
             try:

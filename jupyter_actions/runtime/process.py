@@ -112,10 +112,13 @@ class WorkerProcess:
         raise ExecutionError(f"the action worker could not start: {why}") from None
 
     def death_message(self, returncode: int | None) -> str:
+        """How the worker ended, from its supervisor's exit status (the pool's own kills, on a
+        timeout, are reported as such and never come here)."""
         if returncode == sandbox.EXIT_MEMORY:
-            return (f"the action exceeded the memory limit of {self.spec.memory_mb} MiB for its worker "
-                    "and the processes it started")
-        return limits.death_message(returncode, self.spec.memory_mb)
+            return limits.tree_memory_message(self.spec.memory_mb)
+        if returncode == sandbox.EXIT_PROCESSES:
+            return limits.processes_message(self.spec.max_processes)
+        return limits.death_message(returncode)
 
     def kill(self) -> int | None:
         """End the worker and its supervisor whatever their state, reap; the exit status."""

@@ -5,7 +5,10 @@ from step to step: it says what the next worker gets, takes that worker's answer
 checking it (the worker runs untrusted code, so any frame may be forged), applies what the
 step made visible to later steps (metadata, transaction mirror, cache), and decides whether
 the flow goes on: stop after a deny, fail closed after an error of a blocking trigger, suspend
-after a redirect, challenge or prompt.
+after a redirect, challenge or prompt. What a step may add to the record is capped: its logs
+(the worker's ``log_limit``), its error texts (``limits.ERROR_CHARS``) and the flow's commands
+(``triggers/_sizes.py``); a step past a commands cap fails with a ``LimitError`` naming the cap
+and its commands are dropped.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ import time
 from typing import Any
 
 from .._clock import iso_from_epoch
+from ..triggers import _cache
+from ..triggers._sizes import CommandSizes, human
 from . import limits
 from .jobs import Job, Step
 from .protocol import ProtocolError
@@ -23,24 +28,28 @@ from .protocol import ProtocolError
 _STAT_KEYS = ("action_duration_ms", "boot_duration_ms", "network_duration_ms",
               "runtime_processing_duration_ms", "total_runtime_execution_duration_ms")
 _ERROR_CLASSES = frozenset({limits.ACTION_ERROR, limits.ACTION_TIMEOUT, limits.PLATFORM_ERROR})
+LOG_SLACK = 1024  # past log_limit: the truncation marker and the sandbox's notes
+_TIME_CHARS = 64
 _job_ids = iter(range(1, 1 << 62))
 
 
 class FlowRun:
     """One job on its way through its steps (``position`` is the step it is at)."""
 
-    __slots__ = ("index", "job", "trigger", "position", "results", "event", "cache", "prior", "spent",
-                 "started", "started_wall", "deadline", "wire_id", "nonce", "ended")
+    __slots__ = ("index", "job", "trigger", "log_limit", "position", "results", "event", "cache", "prior",
+                 "sizes", "spent", "started", "started_wall", "deadline", "wire_id", "nonce", "ended")
 
-    def __init__(self, index: int, job: Job, trigger: Any) -> None:
+    def __init__(self, index: int, job: Job, trigger: Any, log_limit: int) -> None:
         self.index = index
         self.job = job
         self.trigger = trigger
+        self.log_limit = log_limit
         self.position = 0
         self.results: list[dict] = []
         self.event: dict | None = None  # the parent's copy, made when a step changes it
         self.cache = job.cache
         self.prior: list[dict] = []     # commands of the finished steps, in order
+        self.sizes = CommandSizes()     # of every step's commands, applied or not (all are recorded)
         self.spent = 0.0                # seconds the finished steps ran
         self.started = self.started_wall = 0.0
         self.deadline = math.inf
@@ -76,11 +85,14 @@ class FlowRun:
         """The step result in a frame, checked: ProtocolError for anything the parent did not
         ask for (another job's id, a second answer, a forged shape)."""
         if isinstance(data, dict) and isinstance(data.get("fatal"), str):
-            raise ProtocolError(f"the worker failed: {data['fatal']}")
+            fatal = data["fatal"]
+            if len(fatal) > limits.ERROR_CHARS["message"] + limits.MARK_CHARS:
+                raise ProtocolError(f"the worker failed (its report of {human(len(fatal))} was over the limit)")
+            raise ProtocolError(f"the worker failed: {fatal}")
         if not isinstance(data, dict) or data.get("id") != self.wire_id or data.get("n") != self.nonce:
             raise ProtocolError("the worker answered a job it was not running")
         self.nonce = ""  # one answer per job
-        return _checked_result(data.get("r"))
+        return _checked_result(data.get("r"), self.log_limit)
 
     def finish_step(self, result: dict) -> None:
         """Take a step's checked result: apply what it made visible, then go on or end."""
@@ -99,6 +111,10 @@ class FlowRun:
                 max(elapsed * 1000.0 - stats["total_runtime_execution_duration_ms"], 0.0), 3),
             "total_runtime_execution_duration_ms": stats["total_runtime_execution_duration_ms"],
             "total_request_duration_ms": round(elapsed * 1000.0, 3)}
+        over = self._count(commands)
+        if over is not None:
+            result["commands"] = commands = []
+            response["error"] = limits.error("LimitError", over, limits.ACTION_ERROR)
         error = response["error"]
         if error is not None:
             control = "stop" if trigger.blocking else "continue"
@@ -109,6 +125,14 @@ class FlowRun:
                 raise ProtocolError("the worker sent commands of the wrong shape") from None
         self.results.append({**_identity(step), **result, "control": control})
         self._advance(control)
+
+    def _count(self, commands: list[dict]) -> str | None:
+        """The cap the step's commands pass, if any (see triggers/_sizes.py)."""
+        for command in commands:
+            over = self.sizes.add(command)
+            if over is not None:
+                return over
+        return None
 
     def _apply(self, commands: list[dict]) -> str:
         if commands:
@@ -159,9 +183,10 @@ class FlowRun:
         return {"results": self.results, "event": event, "cache": self.cache}
 
 
-def begin(index: int, job: Job, trigger: Any) -> FlowRun:
-    """A FlowRun at its first step (which may be refused already)."""
-    run = FlowRun(index, job, trigger)
+def begin(index: int, job: Job, trigger: Any, log_limit: int) -> FlowRun:
+    """A FlowRun at its first step (which may be refused already); ``log_limit`` is that of the
+    job's workers."""
+    run = FlowRun(index, job, trigger, log_limit)
     if not run.ended:
         run._refuse_if_tampered()
     return run
@@ -169,7 +194,8 @@ def begin(index: int, job: Job, trigger: Any) -> FlowRun:
 
 def apply_cache(cache: dict, commands: list[dict]) -> dict:
     """The trigger's cache after a step's ``cache.set`` / ``cache.delete`` commands (a copy
-    when anything changed; values checked, since they come from an untrusted worker)."""
+    when anything changed; values and api.cache's limits checked, since they come from an
+    untrusted worker)."""
     changed = None
     for command in commands:
         kind = command.get("type")
@@ -187,17 +213,31 @@ def apply_cache(cache: dict, commands: list[dict]) -> dict:
         if not isinstance(value, str) or type(expires_at) is not int:
             raise TypeError("cache value")
         changed[key] = {"value": value, "expires_at": expires_at}
+    if changed is not None:
+        _check_cache(changed)
     return cache if changed is None else changed
 
 
-def _checked_result(result: Any) -> dict:
-    """A step result with exactly the shape the parent relies on; ProtocolError otherwise."""
+def _check_cache(cache: dict) -> None:
+    """api.cache's limits over the live entries (the worker dropped expired ones at an earlier
+    moment, so it never counts fewer than this)."""
+    now = int(time.time() * 1000)
+    live = [(key.encode(), entry["value"].encode()) for key, entry in cache.items() if entry["expires_at"] > now]
+    if (len(live) > _cache.MAX_ENTRIES or sum(len(k) + len(v) for k, v in live) > _cache.MAX_TOTAL_BYTES
+            or any(len(k) > _cache.MAX_KEY_BYTES or len(v) > _cache.MAX_VALUE_BYTES for k, v in live)):
+        raise TypeError("cache over its limits")
+
+
+def _checked_result(result: Any, log_limit: int) -> dict:
+    """A step result with exactly the shape the parent relies on, within the record's caps;
+    ProtocolError otherwise."""
     try:
         response = result["response"]
         stats = response["stats"]
         error = response["error"]
         commands = result["commands"]
         fits = (isinstance(result["started_at"], str) and isinstance(result["ended_at"], str)
+                and len(result["started_at"]) <= _TIME_CHARS and len(result["ended_at"]) <= _TIME_CHARS
                 and isinstance(response["logs"], str) and isinstance(commands, list)
                 and all(type(c) is dict and isinstance(c.get("type"), str) for c in commands)
                 and (error is None or _is_error(error)))
@@ -206,8 +246,15 @@ def _checked_result(result: Any) -> dict:
         fits = False
     if not fits or not all(type(v) in (int, float) and math.isfinite(v) for v in numbers.values()):
         raise ProtocolError("the worker sent a step result of the wrong shape")
+    logs = response["logs"]
+    if len(logs) > log_limit + LOG_SLACK:
+        raise ProtocolError(f"the worker sent {human(len(logs))} of logs, over the limit of {human(log_limit)}")
+    for field, cap in limits.ERROR_CHARS.items() if error is not None else ():
+        if len(error[field]) > cap + limits.MARK_CHARS:
+            raise ProtocolError(f"the worker sent an error {field} of {human(len(error[field]))}, over the limit "
+                                f"of {human(cap)}")
     return {"started_at": result["started_at"], "ended_at": result["ended_at"],
-            "response": {"logs": response["logs"], "stats": numbers, "error": error}, "commands": commands}
+            "response": {"logs": logs, "stats": numbers, "error": error}, "commands": commands}
 
 
 def _is_error(error: Any) -> bool:

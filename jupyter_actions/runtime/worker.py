@@ -249,7 +249,7 @@ class Worker:
             except Exception as exc:  # our fault, not the action's: say so, then go
                 self.reserve = None
                 why = (limits.memory_message(self.memory_mb) if isinstance(exc, MemoryError)
-                       else f"{type(exc).__name__}: {exc}")
+                       else limits.clip(f"{type(exc).__name__}: {exc}", limits.ERROR_CHARS["message"]))
                 self.send({"fatal": why})
                 os._exit(70)
             frame: dict[str, Any] = {"id": job["id"], "n": job["n"], "r": result}
@@ -344,6 +344,8 @@ class Worker:
         if error is not None and values:
             error = {**error, **{key: values.text(text) for key in ("name", "message", "stack")
                                  if isinstance(text := error.get(key), str)}}
+        if error is not None:
+            error = limits.bounded(error)  # after redaction: a cut must not leave part of a secret
         logs = capture.finish()
         total = perf_counter() - started
         return {

@@ -3,25 +3,28 @@
 SQLite runs in WAL mode with a busy timeout, and every write transaction starts with
 ``BEGIN IMMEDIATE`` so that two writers queue on the busy timeout instead of failing when a
 read lock is upgraded. PostgreSQL is used as it is (row locks serialise version numbering).
+A SQLite file is made, checked and opened as files.py says (private, whole, read-only when
+this process cannot write it); a damaged one is a one-line StoreError, never SQL.
 """
 
 from __future__ import annotations
 
 import contextlib
 import random
+import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import Integer, String, cast, create_engine, event, select
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import OperationalError
-from sqlalchemy.pool import NullPool
+from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.pool import NullPool, QueuePool
 
 from ..errors import StoreError
-from . import migrations, schema
+from . import files, migrations, schema
+from .files import BUSY_TIMEOUT_S
 
-BUSY_TIMEOUT_S = 30.0
 _RETRY_FOR_S = 60.0
 
 
@@ -30,16 +33,39 @@ def sqlite_url(path: Path) -> str:
 
 
 class Store:
-    """A tenant's database: SQLite file by default, or any SQLAlchemy URL (PostgreSQL)."""
+    """A tenant's database: SQLite file by default, or any SQLAlchemy URL (PostgreSQL).
+
+    ``path`` is the SQLite file (None for other databases); ``read_only`` says why this
+    process cannot write it (None when it can): reading works, writing is a StoreError.
+    """
 
     def __init__(self, url: str):
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
+        self.path = files.sqlite_path(url) if self.is_sqlite else None
+        self.read_only: str | None = None
+        self._access: files.Access | None = None
+        if self.path is not None:
+            files.create(self.path, _initialise)
+            self._access = files.access(self.path)
+            files.check(self.path, self._access)
+            files.tighten_store(self.path)
+            self.read_only = self._access.read_only
         try:
-            self.engine = _create_engine(url, self.is_sqlite)
+            self.engine = _create_engine(url, self.is_sqlite, self._access)
             migrations.upgrade(self)
-        except OperationalError as exc:
-            raise StoreError(f"cannot open the tenant store {_safe_url(url)}: {exc.orig}") from None
+        except DBAPIError as exc:
+            raise self._failure(exc, f"cannot open the tenant store {_safe_url(url)}") from None
+
+    def connect_raw(self) -> sqlite3.Connection:
+        """A plain ``sqlite3`` connection to the store file, opened as the engine opens it."""
+        if self._access is None:
+            raise StoreError("the tenant store is not a SQLite file")
+        return files.connect(self._access)
+
+    def _failure(self, exc: DBAPIError, context: str) -> StoreError:
+        damaged = files.damage(self.path, exc.orig)
+        return damaged or StoreError(f"{context}: {exc.orig}")
 
     @contextlib.contextmanager
     def write(self, *, lifecycle: bool = True) -> Iterator[Connection]:
@@ -49,15 +75,20 @@ class Store:
         generation, which lets engines cache their flow plans until something changes;
         execution records and cache entries pass ``lifecycle=False``.
         """
+        if self.read_only:
+            raise StoreError(f"the tenant store {self.path} is read-only ({self.read_only}): reading works; to "
+                             "change anything make the file and its directory writable")
         conn, transaction = self._begin_write()
         try:
             yield conn
             if lifecycle:
                 _bump_generation(conn)
             transaction.commit()
-        except OperationalError as exc:
+        except DBAPIError as exc:
             transaction.rollback()
-            raise StoreError(f"the tenant store is unavailable: {exc.orig}") from None
+            if isinstance(exc, OperationalError) or files.damage(self.path, exc.orig):
+                raise self._failure(exc, "the tenant store is unavailable") from None
+            raise
         except BaseException:
             transaction.rollback()
             raise
@@ -73,14 +104,20 @@ class Store:
             except OperationalError as exc:
                 conn.close()
                 if not _is_busy(exc) or time.monotonic() > deadline:
-                    raise StoreError(f"the tenant store is unavailable: {exc.orig}") from None
+                    raise self._failure(exc, "the tenant store is unavailable") from None
                 time.sleep(random.uniform(0.005, 0.05))
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn:
-            with conn.begin():
-                yield conn
+        try:
+            with self.engine.connect() as conn:
+                with conn.begin():
+                    yield conn
+        except DBAPIError as exc:
+            damaged = files.damage(self.path, exc.orig)
+            if damaged is None:
+                raise
+            raise damaged from None
 
     def generation(self, conn: Connection) -> int:
         row = conn.execute(select(schema.meta.c.value).where(schema.meta.c.key == "generation")).first()
@@ -90,21 +127,26 @@ class Store:
         self.engine.dispose()
 
 
-def _create_engine(url: str, is_sqlite: bool) -> Engine:
+def _create_engine(url: str, is_sqlite: bool, access: files.Access | None) -> Engine:
     if not is_sqlite:
         return create_engine(url, pool_pre_ping=True)
-    engine = create_engine(
-        url,
-        connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
-        poolclass=NullPool if url.endswith(":memory:") else None,
-    )
+    if access is not None:
+        engine = create_engine(url, creator=lambda: files.connect(access), poolclass=QueuePool)
+    else:
+        engine = create_engine(
+            url,
+            connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
+            poolclass=NullPool if url.endswith(":memory:") else None,
+        )
+    writable = access is None or access.read_only is None
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=NORMAL")
+        if writable:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
@@ -117,6 +159,16 @@ def _create_engine(url: str, is_sqlite: bool) -> Engine:
             conn.exec_driver_sql("BEGIN")
 
     return engine
+
+
+def _initialise(path: Path) -> None:
+    """Make the empty file ``path`` a store at the current schema, in WAL mode."""
+    engine = _create_engine(sqlite_url(path), True, files.access(path))
+    try:
+        with engine.connect().execution_options(_write=True) as conn, conn.begin():
+            migrations.create(conn)
+    finally:
+        engine.dispose()  # the last connection checkpoints the log into the file
 
 
 def _bump_generation(conn: Connection) -> None:

@@ -30,12 +30,12 @@ class HotReader:
     def __init__(self, store: Any, decrypt: Callable[[str], str | None]):
         self._store = store
         self._local = threading.local()
-        self._path = store.engine.url.database if store.is_sqlite else None
+        self._raw = store.path is not None
         self._decrypt = decrypt
         self._plain: dict[str, str | None] = {}  # stored token -> value
 
     def generation_and_cache(self, trigger_id: str, now_ms: int) -> tuple[int, dict[str, dict[str, Any]]]:
-        if self._path is None:
+        if not self._raw:
             with self._store.read() as conn:
                 rows = conn.execute(
                     select(schema.cache_entries.c.key, schema.cache_entries.c.value, schema.cache_entries.c.expires_at)
@@ -50,8 +50,8 @@ class HotReader:
     def _connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
         if conn is None:
-            conn = sqlite3.connect(self._path, timeout=30, isolation_level=None, check_same_thread=False)
-            conn.execute("PRAGMA busy_timeout=30000")
+            conn = self._store.connect_raw()
+            conn.isolation_level = None
             self._local.conn = conn
         return conn
 

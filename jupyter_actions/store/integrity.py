@@ -61,9 +61,10 @@ def seal_existing(store: "Store", cipher: Cipher) -> None:
 
     Nothing was verified before this moment, so it is the trusted one; the marker it leaves
     means a NULL MAC found later was put there. With a wrong key nothing is sealed (the next
-    open with the right key does it) and plans report the wrong key."""
+    open with the right key does it) and plans report the wrong key; nor in a read-only store
+    (the next writable open does it)."""
     with store.read() as conn:
-        if _sealed(conn):
+        if _sealed(conn) or store.read_only:
             return
     try:
         with store.write() as conn:

@@ -58,24 +58,36 @@ def stored_version(conn: Connection) -> int:
     return int(row[0]) if row else 0
 
 
+def create(conn: Connection) -> None:
+    """Make an empty database a store at ``SCHEMA_VERSION``."""
+    _migrate(conn, 0)
+
+
 def upgrade(store: "Store") -> None:
     with store.read() as conn:
         current = stored_version(conn)
     if current == SCHEMA_VERSION:
         return
     _refuse_newer(current)
+    if store.read_only:
+        raise StoreError(
+            f"the tenant store {store.path} has schema version {current} and needs an upgrade to "
+            f"{SCHEMA_VERSION}, but it is read-only ({store.read_only}): make it writable once to upgrade it"
+        )
     with store.write() as conn:
         current = stored_version(conn)  # another process may have migrated meanwhile
         _refuse_newer(current)
-        for migrate in MIGRATIONS[current:]:
-            migrate(conn)
-        values = {"key": "schema_version", "value": str(SCHEMA_VERSION)}
-        if current == 0:
-            conn.execute(schema.meta.insert().values(**values))
-        else:
-            conn.execute(
-                schema.meta.update().where(schema.meta.c.key == "schema_version").values(value=values["value"])
-            )
+        _migrate(conn, current)
+
+
+def _migrate(conn: Connection, current: int) -> None:
+    for migrate in MIGRATIONS[current:]:
+        migrate(conn)
+    values = {"key": "schema_version", "value": str(SCHEMA_VERSION)}
+    if current == 0:
+        conn.execute(schema.meta.insert().values(**values))
+    else:
+        conn.execute(schema.meta.update().where(schema.meta.c.key == "schema_version").values(value=values["value"]))
 
 
 def _refuse_newer(version: int) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -12,7 +13,7 @@ from sqlalchemy import select
 from ..errors import ActionsError, ConflictError, InvalidInputError, NotFoundError
 from ..model import Action, ActionVersion, Binding, DeployResult, Dependency, Execution, SecretInfo
 from ..secrets import Cipher
-from ..store import Store, integrity, sqlite_url
+from ..store import Store, files, integrity, keyed, sqlite_url
 from ..store.paths import actions_home, tenant_dir, tenant_name
 from ..store.schema import actions
 from ..store.schema import test_cases as test_cases_table
@@ -37,10 +38,11 @@ class Tenant:
         self.name = tenant_name(name)
         self.home = Path(home) if home else actions_home()
         self.directory = tenant_dir(self.name, self.home)
-        self.directory.mkdir(parents=True, exist_ok=True)
+        files.private_directory(self.directory)
         url = database_url or os.environ.get(DATABASE_URL_ENV) or sqlite_url(self.directory / "tenant.db")
         self.store = Store(url)
-        self.cipher = Cipher(self.directory / "master.key")
+        self.cipher = Cipher(self.directory / "master.key",
+                             holds_keyed_data=functools.partial(keyed.holds_keyed_data, self.store))
         integrity.seal_existing(self.store, self.cipher)
         self._engine = None
         self.environments = Environments(self.home / "envs")

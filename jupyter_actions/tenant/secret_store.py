@@ -1,4 +1,5 @@
-"""An action's secrets: set (encrypted), list (names only), delete; the tenant's key check."""
+"""An action's secrets: set (encrypted), list (names only), delete; the tenant's key check; every
+value the tenant holds, for guards that must refuse to write one down."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from .._clock import now_iso
 from ..errors import LimitExceeded, NotFoundError
 from ..model import SecretInfo
 from ..secrets import Cipher, check_name, check_value
-from ..store.schema import meta, secrets
+from ..store.schema import actions, meta, secrets, versions
 from ..store.rows import action_row, secret_infos
 
 
@@ -49,3 +50,19 @@ def delete_secret(conn: Connection, action: str, name: str) -> None:
     deleted = conn.execute(secrets.delete().where(secrets.c.action_id == row.id, secrets.c.name == name)).rowcount
     if not deleted:
         raise NotFoundError(f"action {action} has no secret {name}: list them with `jupyter-actions secrets list {action}`")
+
+
+def labelled_values(conn: Connection, cipher: Cipher) -> dict[str, str]:
+    """Every secret value the tenant holds (drafts' and deployed versions'), by a label that
+    names the secret and never shows its value."""
+    values = {}
+    drafts = select(actions.c.name, secrets.c.name, secrets.c.ciphertext).join(
+        secrets, secrets.c.action_id == actions.c.id).where(secrets.c.ciphertext.is_not(None))
+    for action, name, token in conn.execute(drafts).all():
+        values[f"secret {name} of action {action}"] = cipher.decrypt(token)
+    deployed = select(actions.c.name, versions.c.number, versions.c.secrets_ciphertext).join(
+        versions, versions.c.action_id == actions.c.id).where(versions.c.secrets_ciphertext.is_not(None))
+    for action, number, token in conn.execute(deployed).all():
+        for name, value in cipher.decrypt_mapping(token).items():
+            values[f"secret {name} of action {action} (version {number})"] = value
+    return values

@@ -18,6 +18,7 @@ from ..secrets import Cipher
 from ..store import integrity
 from ..store.schema import actions, dependencies, secrets, versions
 from ..store.rows import action_model, action_row, draft_dependencies, version_model, version_row
+from .secret_store import ensure_key
 
 
 def content_digest(code: str, trigger_id: str, deps: Sequence[dict], lock: str | None) -> str:
@@ -83,6 +84,7 @@ def _insert_version(conn: Connection, cipher: Cipher, action: Row, content: dict
     version_id = str(uuid.uuid4())
     now = now_iso()
     identity = {"id": version_id, "action_id": action.id, "number": number}
+    ensure_key(conn, cipher)  # a MAC is keyed data: the key check tells a wrong key from tampering
     mac = integrity.mac_of(cipher, {**identity, **content})
     conn.execute(versions.insert().values(**identity, message=message, created_at=now, mac=mac, **content))
     conn.execute(actions.update().where(actions.c.id == action.id).values(deployed_version_id=version_id))

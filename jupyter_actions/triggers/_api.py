@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from typing import Any, Callable, ClassVar
 
 from ._event import EventList, EventView
+from ._sizes import CommandSizes
 
 
 def wall_clock_ms() -> int:
@@ -27,9 +28,11 @@ class ApiSession:
     the once-per-transaction rules, such as ``set_primary_user``).
     ``feature_flags``: Auth0 feature flags to switch on (``actions_pl_transaction_target_scopes``,
     ``actions_cte_transaction_metadata``); without them those methods raise like Auth0's.
+    ``sizes``: the running sizes of the execution's commands, held to ``_sizes``' caps.
     """
 
-    __slots__ = ("event", "commands", "cache", "directory", "phase", "now_ms", "prior_commands", "feature_flags")
+    __slots__ = ("event", "commands", "cache", "directory", "phase", "now_ms", "prior_commands", "feature_flags",
+                 "_sizes")
 
     def __init__(
         self,
@@ -50,6 +53,16 @@ class ApiSession:
         self.now_ms = now_ms
         self.prior_commands = [] if prior_commands is None else prior_commands
         self.feature_flags = frozenset(feature_flags)
+        self._sizes: CommandSizes | None = None
+
+    @property
+    def sizes(self) -> CommandSizes:
+        """Made on the first api call that records a command, the earlier actions' counted."""
+        if self._sizes is None:
+            self._sizes = CommandSizes()
+            for command in self.prior_commands:
+                self._sizes.add(command)
+        return self._sizes
 
     def __repr__(self) -> str:
         return f"ApiSession(phase={self.phase!r}, commands={len(self.commands)}, cache={len(self.cache)} keys)"
@@ -121,7 +134,11 @@ class Namespace:
         return self._session.event
 
     def _record(self, method: str, **fields: Any) -> dict:
+        """Add an outcome-changing call; ValueError naming the cap it would pass (nothing added)."""
         command = {"type": f"{self.namespace}.{method}", **fields}
+        over = self._session.sizes.add(command)
+        if over is not None:
+            raise ValueError(over)
         self._session.commands.append(command)
         return command
 

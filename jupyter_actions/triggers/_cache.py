@@ -83,8 +83,8 @@ class CacheApi(Namespace):
         if expiry > MAX_SAFE_INTEGER:
             return _error("InvalidExpiry")
         expiry = min(expiry, now + MAX_TTL_MS)
-        store[key] = {"value": value, "expires_at": expiry}
         self._record("set", key=key, value=value, expires_at=expiry)
+        store[key] = {"value": value, "expires_at": expiry}
         return {"type": "success", "record": {"value": value, "expires_at": expiry}}
 
     def delete(self, key: str) -> dict:
@@ -92,6 +92,6 @@ class CacheApi(Namespace):
         store = self._live()
         if key not in store:
             return _error("CacheKeyDoesNotExist")
-        del store[key]
         self._record("delete", key=key)
+        del store[key]
         return {"type": "success"}

@@ -74,3 +74,40 @@ def test_secret_like_parameters_are_refused(tmp_path, run_cli, name):
     authoring_notebook(notebook, expect="denied")
     run = run_cli("notebook", "run", str(notebook), "-p", name, "x")
     assert run.returncode == 1 and "looks like a secret" in run.stderr and "--from-env" in run.stderr
+
+
+WEBHOOK = "https://hooks.slack.example/services/T0001/B0002/Xq8vW3Slack-Webhook-Secret"
+OLD_WEBHOOK = "https://hooks.slack.example/services/T0001/B0002/Rotated-Away-But-Deployed"
+
+
+@pytest.fixture
+def prod_with_secrets():
+    """prod: `notify` deployed with OLD_WEBHOOK, its draft's secret rotated to WEBHOOK since."""
+    from jupyter_actions import Tenant
+
+    with Tenant("prod") as prod:
+        prod.save_draft("notify", "post-login", ACTION.split("\n", 1)[1], secrets=["SLACK_URL"])
+        prod.set_secret("notify", "SLACK_URL", OLD_WEBHOOK)
+        prod.deploy("notify")
+        prod.set_secret("notify", "SLACK_URL", WEBHOOK)
+
+
+@pytest.mark.parametrize(("value", "label"), [
+    (WEBHOOK, "secret SLACK_URL of action notify"),
+    (f"see {WEBHOOK}#channel", "secret SLACK_URL of action notify"),
+    (OLD_WEBHOOK, "secret SLACK_URL of action notify (version 1)"),
+    (SECRET, "the environment variable GATE_TOKEN (the notebook reads it with --from-env)"),
+], ids=["equal", "contained", "only in a deployed version", "read with --from-env, not stored yet"])
+def test_a_parameter_holding_a_secret_value_is_refused_whatever_its_name(tmp_path, run_cli, prod_with_secrets,
+                                                                        value, label):
+    notebook = tmp_path / "gate.ipynb"
+    authoring_notebook(notebook, expect="denied")
+    run = run_cli("notebook", "run", str(notebook), "--tenant", "prod", "-p", "slack_url", value,
+                  env={"GATE_TOKEN": SECRET})
+    assert (run.returncode, run.stdout) == (1, ""), run
+    assert run.stderr == (
+        f"error: parameter 'slack_url' is or contains the value of {label}: papermill writes parameters into the "
+        "output notebook in plain text; export it as an environment variable and read it with `%action secret "
+        "ACTION NAME --from-env VAR` instead\n")
+    assert not (tmp_path / "gate.executed.ipynb").exists()
+    assert value not in run.stderr and WEBHOOK not in run.stderr

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import threading
 import time
+from pathlib import Path
 
 import pytest
 
 from jupyter_actions.runtime import WorkerPool
 
-from .conftest import assert_healthy, job, run_one, step
+from .conftest import assert_healthy, job, live_workers, run_one, step
 
 H = "on_execute_post_login"
 
@@ -227,3 +231,71 @@ def test_a_value_smuggled_into_the_event_stays_in_the_action(pool: WorkerPool) -
     assert "weird" not in result["event"]["user"]
     assert result["event"]["user"]["app_metadata"]["k"] == "v"
     assert_healthy(pool)
+
+
+LOOP = f"def {H}(event, api):\n    while True:\n        pass\n"
+
+
+def end_from_outside(pool: WorkerPool, target: str, signum: int) -> tuple[dict, float]:
+    """Run an endless action and send ``signum`` to its worker's supervisor or to the worker
+    proper, as another process of the machine would; the step result and how long it took."""
+    code = LOOP + f"# {target} {signum}\n"
+    name = f"outside{signum}{target}"
+    outcome: dict = {}
+    started = time.monotonic()
+    runner = threading.Thread(target=lambda: outcome.update(result=run_one(pool, code, name=name, timeout_s=60)))
+    runner.start()
+    deadline = time.monotonic() + 30
+    while not [w for w in live_workers(pool, name) if w.ready] and time.monotonic() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.3)  # in the loop by now
+    (worker,) = live_workers(pool, name)
+    supervisor = worker.pid
+    children = Path(f"/proc/{supervisor}/task/{supervisor}/children").read_text().split()
+    os.kill(supervisor if target == "supervisor" else int(children[0]), signum)
+    runner.join(60)
+    return outcome["result"], time.monotonic() - started
+
+
+KILLED = ("the worker was ended by signal SIGKILL from outside jupyter-actions (another process or the system's "
+          "out-of-memory killer)")
+
+
+@pytest.mark.parametrize(("target", "signum", "message"), [
+    ("worker", signal.SIGKILL, KILLED),
+    ("supervisor", signal.SIGKILL, KILLED),
+    ("supervisor", signal.SIGTERM, "the worker was ended by signal SIGTERM from outside jupyter-actions (another process)"),
+])
+def test_a_signal_from_outside_is_reported_as_that_signal(pool: WorkerPool, target: str, signum: int,
+                                                          message: str) -> None:
+    result, elapsed = end_from_outside(pool, target, signum)
+    error = error_of(result)
+    assert (error["error_class"], error["name"], error["message"]) == ("platform_error", "PlatformError", message)
+    assert elapsed < 30  # the signal ended it, not the 60 s timeout
+    assert_healthy(pool)
+
+
+def test_a_later_steps_timeout_states_the_configured_limit_not_what_was_left(pool: WorkerPool) -> None:
+    slow = step(f"import time\ndef {H}(event, api):\n    time.sleep(0.6)\n", name="slow")
+    endless = step(LOOP, name="endless")
+    result = pool.run(job(slow, endless, timeout_s=1.0))
+    assert [r["action_name"] for r in result["results"]] == ["slow", "endless"]
+    assert error_of(result["results"][1])["message"] == "the execution exceeded the 1 s limit"
+
+
+def test_too_many_threads_are_reported_as_the_process_limit(overlay_dir) -> None:
+    from jupyter_actions.runtime import WorkerSpec
+
+    code = (f"import threading, time\ndef {H}(event, api):\n"
+            "    for _ in range(40):\n"
+            "        try:\n"
+            "            threading.Thread(target=time.sleep, args=(10,), daemon=True).start()\n"
+            "        except RuntimeError:\n"
+            "            break\n"
+            "    time.sleep(10)\n")
+    with WorkerPool(max_workers=1, overlay_dir=overlay_dir, spec=WorkerSpec(memory_mb=1024, max_processes=8)) as small:
+        error = error_of(run_one(small, code, timeout_s=30))
+        assert error["error_class"] == "platform_error"
+        assert error["message"] == ("the action exceeded the limit of 8 processes and threads for its worker and "
+                                    "the processes it started")
+        assert_healthy(small)

@@ -141,7 +141,7 @@ def test_a_batch_step_is_described_once_per_message_and_jobs_keep_their_own_cach
             as_text(3), as_text(4)]
     with WorkerPool(max_workers=1, overlay_dir=overlay_dir) as pool:
         worker = pool.checkout(steps[0], pool.spec)
-        flows = [begin(n, j, get_trigger("post-login")) for n, j in enumerate(jobs)]
+        flows = [begin(n, j, get_trigger("post-login"), pool.spec.log_limit) for n, j in enumerate(jobs)]
         message = json.loads(pool.message(worker, steps[0], flows)[4:].partition(b"\x00")[0])
         pool.discard(worker)
         assert message["load"]["code"] == code  # the action, once, to a worker that lacks it

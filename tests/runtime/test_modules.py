@@ -67,7 +67,7 @@ def test_a_worker_runs_one_action_and_gets_it_once(overlay_dir: Path) -> None:
         assert first[1:] == ["[REDACTED]", "[REDACTED]", "three"]
         (worker,) = live_workers(pool)
         again = step(code, key="k", secrets={"TOKEN": "one"})
-        sent = json.loads(pool.message(worker, again, [begin(0, job(again), get_trigger("post-login"))])[4:])
+        sent = json.loads(pool.message(worker, again, [begin(0, job(again), get_trigger("post-login"), pool.spec.log_limit)])[4:])
         assert "load" not in sent  # the code and secrets went with its first job only
         # a rotated secret is another worker: secrets reach only the worker made for them
         rotated = run_one(pool, code, key="k", secrets={"TOKEN": "three"})["response"]["logs"].split()

@@ -16,6 +16,7 @@ from jupyter_actions import Tenant
 from tests.conftest import POST_LOGIN_CODE
 
 BIN = Path("/usr/lib/postgresql/15/bin")
+MASTER_KEY = "kJ8lq3yQvV2m0V7kH1aZc5Yt6r9WbXfNnq2uS4dPe0A="
 
 
 def _as_postgres(args: list[str]) -> list[str]:
@@ -45,6 +46,13 @@ def postgres_url():
     finally:
         subprocess.run(_as_postgres([pg_ctl, "-D", str(data / "db"), "-m", "immediate", "stop"]), capture_output=True)
         shutil.rmtree(data, ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _one_master_key(monkeypatch):
+    """The module's tests share one database, each with a home of its own: one key for all of
+    them (a tenant holding ciphertext never gets a new key file)."""
+    monkeypatch.setenv("JUPYTER_ACTIONS_MASTER_KEY", MASTER_KEY)
 
 
 def test_lifecycle_and_flow_on_postgres(postgres_url, actions_home):
