@@ -11,7 +11,7 @@ import jupyter_actions
 def test_exported_members():
     assert sorted(jupyter_actions.__all__) == sorted([
         "ActionNotFound", "ActionsError", "CodeError", "ConflictError", "DependencyError", "ExecutionError",
-        "InvalidInputError", "LimitExceeded", "NotFoundError", "PayloadError", "SecretsError", "StoreError",
+        "InvalidInputError", "LimitExceeded", "MalformedInputError", "NotFoundError", "PayloadError", "SecretsError", "StoreError",
         "Tenant", "TriggerNotFound", "VersionNotFound", "__version__", "load_ipython_extension",
     ])
     for name in jupyter_actions.__all__:
