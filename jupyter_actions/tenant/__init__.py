@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from .. import _json_input as json_input
 from ..errors import ActionsError, ConflictError, InvalidInputError, NotFoundError
 from ..model import Action, ActionVersion, Binding, DeployResult, Dependency, Execution, SecretInfo
 from ..secrets import Cipher
@@ -266,7 +267,8 @@ class Tenant:
     def run_flow_batch(self, trigger: str, events: Iterable[dict], *, directory: dict | None = None,
                        record: bool = True) -> Iterator[tuple[int, Execution | ActionsError]]:
         """Run the flow over many events (all workers busy); yields ``(index, execution)`` in
-        the order they finish, or ``(index, PayloadError)`` for an event that does not fit."""
+        the order they finish, ``(index, MalformedInputError)`` for an event that is not plain
+        JSON (docs/input.md), ``(index, PayloadError)`` for one that does not fit the trigger."""
         return self.engine.run_batch(trigger, events, directory=directory, record=record)
 
     def replay(self, trigger: str, candidate: str, *, since: str | None = None, limit: int | None = None):  # noqa: ANN201
@@ -303,6 +305,7 @@ class Tenant:
         test_cases.check_case_name(name)
         if payload is None:
             payload = get_trigger(self.get_action(action).trigger_id).sample_payload()
+        json_input.check_object(payload, "the test case's payload")
         if expected is None:
             expected = test_cases.expected_from(self.engine.test(action, payload, None, None, record=False).outcome)
         with self.store.write() as conn:
@@ -330,6 +333,7 @@ class Tenant:
         test_cases.check_case_name(name)
         if payload is None:
             payload = get_trigger(trigger).sample_payload()
+        json_input.check_object(payload, "the test case's payload")
         if expected is None:
             expected = test_cases.expected_from(self.engine.run_flow(trigger, payload, record=False).outcome)
         get_trigger(trigger)
