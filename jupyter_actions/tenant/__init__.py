@@ -279,8 +279,8 @@ class Tenant:
 
         name, ref = replay.parse_candidate(candidate)
         started_after = replay.parse_since(since)
-        if limit is not None and limit < 1:
-            raise InvalidInputError(f"--limit must be at least 1, not {limit}")
+        if limit is not None:
+            _check_count("limit", limit, 1)
         replay.check_bound([b.display_name for b in self.flow(trigger)], name, trigger)
         with self.store.read() as conn:
             handler = get_trigger(trigger).handler
@@ -362,6 +362,8 @@ class Tenant:
                    limit: int = 50, offset: int = 0) -> list[Execution]:
         """Recorded executions, newest first; ``since``/``until`` are ISO times, ``action`` keeps
         the executions in which that action ran."""
+        _check_count("limit", limit, 1)
+        _check_count("offset", offset, 0)
         self.flush()
         from ..engine import records
 
@@ -383,3 +385,9 @@ class Tenant:
 
         with self.store.write(lifecycle=False) as conn:
             return records.prune(conn, settings.load(conn)["execution_retention_days"])
+
+
+def _check_count(name: str, value: int, minimum: int) -> None:
+    """A limit or offset given by a user: a whole number the database can hold."""
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= versions.MAX_NUMBER:
+        raise InvalidInputError(f"{name} must be a whole number from {minimum} to {versions.MAX_NUMBER}, not {value!r}")
