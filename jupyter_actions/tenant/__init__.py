@@ -19,6 +19,7 @@ from ..store.schema import actions
 from ..store.schema import test_cases as test_cases_table
 from ..triggers import get_trigger
 from . import bindings, drafts, secret_store, settings, test_cases, versions
+from .database_url import check as database_url_check
 from .dependencies import Environments, Prepared
 from .test_cases import CaseResult, TestCase
 from ..store.rows import action_model, action_row, draft_dependencies
@@ -38,9 +39,11 @@ class Tenant:
         self.name = tenant_name(name)
         self.home = Path(home) if home else actions_home()
         self.directory = tenant_dir(self.name, self.home)
+        url = database_url or os.environ.get(DATABASE_URL_ENV)
+        if url:
+            database_url_check(url)
         self.directory.mkdir(parents=True, exist_ok=True)
-        url = database_url or os.environ.get(DATABASE_URL_ENV) or sqlite_url(self.directory / "tenant.db")
-        self.store = Store(url)
+        self.store = Store(url or sqlite_url(self.directory / "tenant.db"))
         self.cipher = Cipher(self.directory / "master.key")
         integrity.seal_existing(self.store, self.cipher)
         self._engine = None
