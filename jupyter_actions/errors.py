@@ -12,6 +12,7 @@ This module imports only the standard library: action workers import it too.
     │   ├── ExecutionNotFound
     │   └── TestCaseNotFound
     ├── InvalidInputError            bad names, code, payloads, secrets, requirements
+    │   ├── MalformedInputError      text or JSON the decoding policy refuses (docs/input.md)
     │   ├── CodeError                syntax error, missing handler, oversize code
     │   ├── PayloadError             an event that does not fit its trigger (with a JSON path)
     │   └── LimitExceeded            an entity limit (secrets, versions, bindings, ...)
@@ -55,6 +56,16 @@ class TestCaseNotFound(NotFoundError):
 
 class InvalidInputError(ActionsError):
     """The input is malformed; nothing was changed."""
+
+
+class MalformedInputError(InvalidInputError):
+    """Text or JSON that the decoding policy refuses: not UTF-8, not JSON, too large, too deep,
+    NaN, an integer beyond 64 bits, a lone surrogate (``jupyter_actions/_json_input.py``).
+    ``problem`` is the message without its subject (``not valid JSON: ...``)."""
+
+    def __init__(self, message: str, problem: str | None = None) -> None:
+        super().__init__(message)
+        self.problem = problem or message
 
 
 class CodeError(InvalidInputError):

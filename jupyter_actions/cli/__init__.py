@@ -1,18 +1,30 @@
 """``jupyter-actions`` (also ``jupyter actions``): the command line front end.
 
-Thin by design: parse, call the `Tenant` API, print. Errors are one line on stderr with exit
-status 1 (2 for usage errors, from argparse).
+Thin by design: parse, call the `Tenant` API, print. Every error is one line on stderr,
+``error: ...``, with exit status 1 (2 for usage errors); cli/failures.py says how the rest ends.
 """
 
 from __future__ import annotations
 
 import argparse
+import functools
+import os
 import sys
 from collections.abc import Sequence
 
-from ..errors import ActionsError
+from .. import _json_input as json_input
+from ..errors import ActionsError, InvalidInputError
 from . import (
-    actions_cmd, deps_cmd, doctor_cmd, flows_cmd, notebook_cmd, replay_cmd, runs_cmd, secrets_cmd, settings_cmd,
+    actions_cmd,
+    deps_cmd,
+    doctor_cmd,
+    failures,
+    flows_cmd,
+    notebook_cmd,
+    replay_cmd,
+    runs_cmd,
+    secrets_cmd,
+    settings_cmd,
     templates_cmd,
 )
 
@@ -22,11 +34,21 @@ COMMAND_MODULES = (
 )
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse with usage errors in one line (its subcommands' parsers are of this class too)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.exit(2, f"error: {self.prog}: {failures.one_line(message)} (see {self.prog} --help)\n")
+
+
+@functools.cache
 def build_parser() -> argparse.ArgumentParser:
+    """The parser, built once per process (parsing leaves it as it was; building it is most of
+    the time a command that fails early takes)."""
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--tenant", default=argparse.SUPPRESS, help="tenant name (default: $JUPYTER_ACTIONS_TENANT or 'default')")
     common.add_argument("--database-url", default=argparse.SUPPRESS, help="SQLAlchemy URL of the store, e.g. postgresql+psycopg://... (default: $JUPYTER_ACTIONS_DATABASE_URL or a SQLite file)")
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="jupyter-actions",
         description="Auth0 Actions for Python: save drafts, test, deploy versions, bind flows, read executions.",
         parents=[common],
@@ -39,16 +61,46 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    """Run one command; returns its exit status (0, 1 for a failure, 2 for a usage error)."""
+    try:
+        status = _run(sys.argv[1:] if argv is None else list(argv))
+        sys.stdout.flush()
+    except BrokenPipeError as exc:
+        return failures.end_quietly() if failures.stdout_gone() else failures.crashed(exc)
+    return status
+
+
+def _run(argv: list[str]) -> int:
+    try:
+        _check_arguments(argv)
+    except ActionsError as exc:
+        return failures.fail(str(exc), 2)
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a usage error argparse has printed
+        return int(exc.code or 0)
     try:
         return int(args.func(args) or 0)
     except ActionsError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
+        return failures.fail(str(exc))
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
-        return 130
+        return failures.fail("interrupted", 130)
+    except BrokenPipeError:
+        raise  # stdout's reader went away: main decides
+    except OSError as exc:  # a file or folder the command was pointed at
+        return failures.fail(f"{exc.filename}: {exc.strerror}" if exc.filename else str(exc))
+    except Exception as exc:  # noqa: BLE001 (a bug: its traceback goes to a log file)
+        return failures.crashed(exc)
+
+
+def _check_arguments(argv: list[str]) -> None:
+    """Arguments are UTF-8 text; a NUL cannot come from a shell (only from a caller of main)
+    and no file name holds one."""
+    for argument in argv:
+        subject = f"the command-line argument {argument!r}"
+        json_input.text(os.fsencode(argument), subject)
+        if "\x00" in argument:
+            raise InvalidInputError(f"{subject} holds a NUL character: no file or name can hold one")
 
 
 def open_tenant(args: argparse.Namespace):  # noqa: ANN201

@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .. import _json_input as json_input
 from ..errors import InvalidInputError
 from . import output
 
@@ -64,7 +65,7 @@ def register(commands, common: argparse.ArgumentParser) -> None:  # noqa: ANN001
 def _save(args: argparse.Namespace) -> int:
     from . import open_tenant
 
-    code = sys.stdin.read() if args.code == "-" else _read_code(args.code)
+    code = json_input.text(sys.stdin.buffer.read(), "the code on stdin") if args.code == "-" else _read_code(args.code)
     with open_tenant(args) as tenant:
         action, changed = tenant.save_draft(
             args.name, args.trigger, code, secrets=args.secret, dependencies=args.dependency or None
@@ -78,9 +79,10 @@ def _save(args: argparse.Namespace) -> int:
 
 def _read_code(path: str) -> str:
     try:
-        return Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInputError(f"cannot read the code file {path}: {getattr(exc, 'strerror', None) or exc}") from None
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise InvalidInputError(f"cannot read the code file {path}: {exc.strerror}") from None
+    return json_input.text(data, f"the code file {path}")
 
 
 def _list(args: argparse.Namespace) -> int:

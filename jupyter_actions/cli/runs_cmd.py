@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from pathlib import Path
 from typing import Any
 
+from .. import _json_input as json_input
 from ..errors import InvalidInputError
 from . import output
 
@@ -74,15 +74,13 @@ def register_flow_commands(flows_sub, common: argparse.ArgumentParser) -> None: 
     cases.set_defaults(func=_flow_cases)
 
 
-def read_json_file(path: str, what: str) -> Any:
+def read_json_file(path: str, what: str) -> dict[str, Any]:
+    """The JSON object in the file, read by the decoding policy (docs/input.md)."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        data = json_input.read_document(path)
     except OSError as exc:
         raise InvalidInputError(f"cannot read the {what} file {path}: {exc.strerror}") from None
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidInputError(f"the {what} file {path} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
+    return json_input.load_object(data, f"the {what} file {path}")
 
 
 def _test(args: argparse.Namespace) -> int:

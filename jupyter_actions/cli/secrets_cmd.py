@@ -7,6 +7,7 @@ import getpass
 import os
 import sys
 
+from .. import _json_input as json_input
 from ..errors import InvalidInputError
 from . import output
 
@@ -39,7 +40,7 @@ def read_secret_value(name: str, from_env: str | None) -> str:
         return value
     if sys.stdin.isatty():
         return getpass.getpass(f"value for {name}: ")
-    return sys.stdin.read().rstrip("\r\n")
+    return json_input.text(sys.stdin.buffer.read(), "the secret value on stdin").rstrip("\r\n")
 
 
 def _set(args: argparse.Namespace) -> int:

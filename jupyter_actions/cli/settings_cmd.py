@@ -13,14 +13,17 @@ def register(commands, common: argparse.ArgumentParser) -> None:  # noqa: ANN001
     listing = sub.add_parser("list", help="every setting with its value and meaning", parents=[common])
     listing.add_argument("--json", action="store_true", help="print JSON only")
     listing.set_defaults(func=_list)
-    setting = sub.add_parser("set", help="change one setting", parents=[common])
+    setting = sub.add_parser("set", help="change one setting", parents=[common],
+                             description="Change one setting. `jupyter-actions settings list` shows every setting "
+                                         "with its value, its meaning and the values it takes: each number has a "
+                                         "least and a greatest value (docs/lifecycle.md lists them).")
     setting.add_argument("key", help="setting name (see `settings list`)")
     setting.add_argument("value", help="new value")
     setting.set_defaults(func=_set)
 
 
 def _list(args: argparse.Namespace) -> int:
-    from ..tenant.settings import SETTINGS
+    from ..tenant.settings import SETTINGS, described
     from . import open_tenant
 
     with open_tenant(args) as tenant:
@@ -28,7 +31,7 @@ def _list(args: argparse.Namespace) -> int:
     if args.json:
         output.emit_json(values)
     else:
-        output.table(["setting", "value", "meaning"], [(k, values[k], SETTINGS[k].help) for k in SETTINGS])
+        output.table(["setting", "value", "meaning"], [(k, values[k], described(k)) for k in SETTINGS])
     return 0
 
 

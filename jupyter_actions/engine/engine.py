@@ -11,13 +11,20 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any
 
+from .. import _json_input as json_input
 from .._clock import iso_from_epoch
 from .._ids import new_execution_id
-from ..errors import ActionsError, ConflictError, ExecutionError, PayloadError
+from ..errors import (
+    ActionsError,
+    ConflictError,
+    ExecutionError,
+    MalformedInputError,
+    PayloadError,
+)
 from ..model import Execution
 from ..runtime import Job, Step, WorkerPool
-from ..runtime.protocol import decode
 from ..runtime.redaction import Redactor, redactor_for
 from ..secrets import Cipher
 from ..store import Store
@@ -89,7 +96,8 @@ class Engine:
 
     def test(self, name: str, payload: dict | None, version: int | None, directory: dict | None,
              record: bool = True) -> Execution:
-        """Run an action's draft (or one version) on a payload, like Auth0's Test panel."""
+        """Run an action's draft (or one version) on a payload (None: the trigger's sample), like
+        Auth0's Test panel."""
         with self.store.read() as conn:
             trigger = get_trigger(action_row(conn, name).trigger_id)
             if version is None:
@@ -97,7 +105,11 @@ class Engine:
             else:
                 planned = [plan.version_step(conn, self.cipher, name, version, trigger.handler)]
             limits = limits_from(settings.load(conn))
-        event = self._event(trigger, payload)
+        if payload is None:
+            event = trigger.sample_payload()
+        else:
+            event = json_input.check_object(payload, f"the {trigger.id} payload")
+        trigger.validate_payload(event)
         execution = self._execute("test", trigger, event, planned, runnable(planned, self.env_for), limits, directory,
                                   record=record)
         return records.redacted(execution, plan.secret_values(planned))
@@ -118,23 +130,26 @@ class Engine:
         """Run the trigger's flow on one event; ``replace`` swaps actions for candidates (replay);
         ``redacted`` for a view: the flow's secret values gone, as recorded."""
         trigger = get_trigger(trigger_id)
-        event = self._event(trigger, event)
+        event = json_input.check_object(event, f"the {trigger.id} event")
+        trigger.validate_payload(event)
         generation, cache = self._hot_state(trigger)
         planned, limits, steps = self._flow_plan(trigger, generation, replace)
         execution = self._execute(kind, trigger, event, planned, steps, limits, directory, record=record, cache=cache)
         return records.redacted(execution, plan.secret_values(planned)) if redacted else execution
 
-    def run_batch(self, trigger_id: str, events: Iterable[dict], *, directory: dict | None = None,
+    def run_batch(self, trigger_id: str, events: Iterable[Any], *, directory: dict | None = None,
                   record: bool = True, replace: dict[str, PlannedStep] | None = None,
                   kind: str = "flow", redacted: bool = False) -> Iterator[tuple[int, Execution | ActionsError]]:
         """Run the flow over many events, yielding ``(index, execution)`` as each finishes.
 
-        An event that does not fit the trigger yields ``(index, PayloadError)``. Events run on
+        An event that is not plain JSON (docs/input.md) yields ``(index, MalformedInputError)``,
+        one that does not fit the trigger ``(index, PayloadError)``. Events run on
         every worker at once unless an action may use ``api.cache`` (decided from its syntax
         when it was saved): then they run one after the other, in order, so that each
         execution sees the cache writes of the one before (as a sequence of logins would).
         """
         trigger = get_trigger(trigger_id)
+        events = (_plain(event, f"the {trigger.id} event") for event in events)
         generation, cache = self._hot_state(trigger)
         planned, limits, steps = self._flow_plan(trigger, generation, replace)
         secret_values = plan.secret_values(planned)
@@ -148,42 +163,29 @@ class Engine:
                 result = records.redacted(result, secret_values)
             yield index, result
 
-    def run_lines(self, trigger_id: str, lines: Iterable[str], *, record: bool = True,
+    def run_lines(self, trigger_id: str, lines: Iterable[bytes | str], *, record: bool = True,
                   kind: str = "flow") -> Iterator[BatchResult]:
         """The executor's batch: each line a JSON event; yields a BatchResult per line as it
-        finishes. Lines are handed to the workers as the text they are (see engine/lean.py)."""
+        finishes. Lines are handed to the workers as the text they are (see engine/lean.py).
+
+        Each line is decoded by the one policy (docs/input.md) and checked against the trigger
+        before either scheduling strategy sees it, so both classify every line alike: malformed
+        (refused by the policy), invalid (does not fit the trigger) or run."""
         trigger = get_trigger(trigger_id)
         generation, cache = self._hot_state(trigger)
         planned, limits, steps = self._flow_plan(trigger, generation)
-        malformed: dict[int, str] = {}
-
-        def events() -> Iterator[tuple[dict | None, bytes]]:
-            for index, line in enumerate(lines):
-                try:
-                    value = decode(line)
-                except ValueError as exc:
-                    malformed[index] = f"not valid JSON: {getattr(exc, 'msg', exc)}"
-                    value = None
-                else:
-                    if not isinstance(value, dict):
-                        malformed[index] = f"an event must be a JSON object, not {type(value).__name__}"
-                        value = None
-                yield value, line.encode()
-
+        events = (_line_event(line) for line in lines)
         if any(p.uses_cache for p in planned):
-            pairs = ((index, result) for index, result in self.run_batch(
-                trigger_id, (event for event, _ in events()), record=record, kind=kind, redacted=True))
-            for index, result in pairs:
-                if index in malformed:
-                    yield BatchResult(index, malformed=malformed.pop(index))
-                elif isinstance(result, ActionsError):
-                    yield lean.refused(index, result)
-                else:
-                    yield lean.summary(index, result)
+            secret_values = plan.secret_values(planned)
+            for index, result in self._ordered_batch(trigger, (event for event, _ in events), planned, steps, limits,
+                                                     None, record, kind):
+                if isinstance(result, Execution):
+                    result = records.redacted(result, secret_values)
+                yield _batch_result(index, result)
             return
         rows = RowMaker(plan.secret_values(planned))
         unsent: list[Rows] = []
-        texts: dict[int, str] = {}
+        texts: dict[str, str] = {}
 
         def store(execution: Execution, event_text: bytes | None) -> None:
             made, texts[execution.id] = rows.rows(execution, event_text or b"")
@@ -194,47 +196,37 @@ class Engine:
                     unsent.clear()
 
         try:
-            for index, result in self._parallel_batch(trigger, events(), planned, steps, limits, cache, None, kind, store):
-                if index in malformed:
-                    yield BatchResult(index, malformed=malformed.pop(index))
-                elif isinstance(result, ActionsError):
-                    yield lean.refused(index, result)
-                else:
-                    yield lean.summary(index, result, texts.pop(result.id))
+            for index, result in self._parallel_batch(trigger, events, planned, steps, limits, cache, None, kind, store):
+                yield _batch_result(index, result, texts.pop(result.id) if isinstance(result, Execution) else None)
         finally:
             self.writer.submit_rows(unsent)
 
-    def _ordered_batch(self, trigger: Trigger, events: Iterable[dict], planned: list[PlannedStep],
+    def _ordered_batch(self, trigger: Trigger, events: Iterable[dict | ActionsError], planned: list[PlannedStep],
                        steps: tuple[Step, ...], limits: Limits, directory: dict | None, record: bool,
                        kind: str) -> Iterator[tuple[int, Execution | ActionsError]]:
         for index, event in enumerate(events):
-            try:
-                checked = self._event(trigger, event)
-            except PayloadError as error:
-                yield index, error
+            checked = _checked(trigger, event)
+            if isinstance(checked, ActionsError):
+                yield index, checked
                 continue
             yield index, self._execute(kind, trigger, checked, planned, steps, limits, directory, record=record)
 
-    def _parallel_batch(self, trigger: Trigger, events: Iterable[tuple[dict | None, bytes | None]],
+    def _parallel_batch(self, trigger: Trigger, events: Iterable[tuple[dict | ActionsError, bytes | None]],
                         planned: list[PlannedStep], steps: tuple[Step, ...], limits: Limits, cache: dict,
                         directory: dict | None, kind: str,
                         store: Callable[[Execution, bytes | None], None],
-                        ) -> Iterator[tuple[int, Execution | ActionsError | None]]:
+                        ) -> Iterator[tuple[int, Execution | ActionsError]]:
         """Every event on the workers at once; ``store(execution, event_text)`` records each.
         Only for flows whose actions do not use ``api.cache``: the cache cannot change here.
-        An event given as None (a malformed line) yields ``(index, None)``."""
+        An event given as an error (refused already) yields ``(index, error)``."""
         accepted: list[tuple[int, bytes | None, dict]] = []  # job position -> event index, text, event
-        refused: list[tuple[int, ActionsError | None]] = []
+        refused: list[tuple[int, ActionsError]] = []
 
         def jobs() -> Iterator[Job]:
             for index, (event, text) in enumerate(events):
-                if event is None:
-                    refused.append((index, None))
-                    continue
-                try:
-                    checked = self._event(trigger, event)
-                except PayloadError as error:
-                    refused.append((index, error))
+                checked = _checked(trigger, event)
+                if isinstance(checked, ActionsError):
+                    refused.append((index, checked))
                     continue
                 accepted.append((index, text, checked))
                 yield Job(trigger_id=trigger.id, event=checked, steps=steps, cache=cache, directory=directory,
@@ -278,21 +270,12 @@ class Engine:
             limits = limits_from(settings.load(conn))
         event = copy.deepcopy(state["event"])
         if request is not None:
-            if not isinstance(request, dict):
-                raise PayloadError("the continue request must be a JSON object (the new event.request)")
-            event["request"] = request
+            event["request"] = json_input.check_object(request, "the continue request (the new event.request)")
         execution = self._execute("flow", trigger, event, planned, runnable(planned, self.env_for), limits, directory,
                                   previous=previous, phase="continue")
         return records.redacted(execution, plan.secret_values(planned)) if redacted else execution
 
     # internals ---------------------------------------------------------------------------
-    def _event(self, trigger: Trigger, payload: dict | None) -> dict:
-        event = trigger.sample_payload() if payload is None else payload
-        if not isinstance(event, dict):
-            raise PayloadError(f"the {trigger.id} payload must be a JSON object, not {type(event).__name__}")
-        trigger.validate_payload(event)
-        return event
-
     def _flow_plan(self, trigger: Trigger, generation: int, replace: dict[str, PlannedStep] | None = None,
                    ) -> tuple[list[PlannedStep], Limits, tuple[Step, ...]]:
         """The flow's planned steps, limits and runnable steps, cached per store generation
@@ -364,6 +347,44 @@ class Engine:
             self._last_prune = time.monotonic()
             with self.store.write(lifecycle=False) as conn:
                 records.prune(conn, settings.load(conn)["execution_retention_days"])
+
+
+def _plain(event: Any, subject: str) -> dict | MalformedInputError:
+    """An event given to the Python API, or why the decoding policy refuses it."""
+    try:
+        return json_input.check_object(event, subject)
+    except MalformedInputError as error:
+        return error
+
+
+def _line_event(line: bytes | str) -> tuple[dict | MalformedInputError, bytes | None]:
+    """A line of an events file: its event and its bytes (sent to the workers as they are), or
+    why the decoding policy refuses it."""
+    try:
+        event = json_input.load_object(line, "the line")
+    except MalformedInputError as error:
+        return error, None
+    return event, line if isinstance(line, bytes) else line.encode()
+
+
+def _checked(trigger: Trigger, event: dict | ActionsError) -> dict | ActionsError:
+    """An event that fits the trigger, or why not (an event refused already stays refused)."""
+    if isinstance(event, ActionsError):
+        return event
+    try:
+        trigger.validate_payload(event)
+    except PayloadError as error:
+        return error
+    return event
+
+
+def _batch_result(index: int, result: Execution | ActionsError, outcome_json: str | None = None) -> BatchResult:
+    """One line of a batch as the executor counts it: malformed, invalid or run."""
+    if isinstance(result, MalformedInputError):
+        return BatchResult(index, malformed=result.problem)
+    if isinstance(result, ActionsError):
+        return lean.refused(index, result)
+    return lean.summary(index, result, outcome_json)
 
 
 def _fold(trigger: Trigger, results: list[dict], event: dict) -> dict:

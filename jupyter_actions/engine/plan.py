@@ -12,8 +12,9 @@ from ..errors import ExecutionError
 from ..runtime import Step
 from ..secrets import Cipher
 from ..store import integrity
+from ..store.rows import action_row, secret_tokens
 from ..store.schema import actions, bindings, versions
-from ..store.rows import action_row, secret_tokens, version_row
+from ..tenant.versions import find_version
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ def draft_step(conn: Connection, cipher: Cipher, name: str, handler: str) -> Pla
 
 def version_step(conn: Connection, cipher: Cipher, name: str, number: int, handler: str) -> PlannedStep:
     row = action_row(conn, name)
-    return _from_version(conn, cipher, version_row(conn, row, number), name, handler, None)
+    return _from_version(conn, cipher, find_version(conn, row, number), name, handler, None)
 
 
 def flow_steps(conn: Connection, cipher: Cipher, trigger_id: str, handler: str) -> list[PlannedStep]:

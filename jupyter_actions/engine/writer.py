@@ -23,7 +23,6 @@ import sys
 import threading
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
 from ..errors import ActionsError, ExecutionError
 from ..model import Execution

@@ -63,8 +63,10 @@ def _execute(tenant: str | None, trigger: str, events_path: str, results_path: s
     return summary
 
 
-def _lines(path: str, numbers: list[int]) -> Iterator[str]:
-    with check_readable(path).open(encoding="utf-8") as handle:
+def _lines(path: str, numbers: list[int]) -> Iterator[bytes]:
+    """The events file's non-blank lines as bytes: each is decoded on its own (a line that is
+    not UTF-8 is refused alone, docs/input.md)."""
+    with check_readable(path).open("rb") as handle:
         for number, line in enumerate(handle, 1):
             if line.strip():
                 numbers.append(number)

@@ -8,7 +8,6 @@ can assert on.
 from __future__ import annotations
 
 import argparse
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +17,7 @@ from IPython.core.error import UsageError
 from IPython.core.magic_arguments import MagicArgumentParser
 from IPython.utils.text import dedent
 
+from .. import _json_input as json_input
 from . import _display
 from ._panel import ActionPanel
 from ._secrets import INLINE_VALUE_REFUSED, prompt_for_value, value_from_env
@@ -35,27 +35,28 @@ class Context:
     def tenant(self) -> Any:
         return self._tenant()
 
-    def json_input(self, reference: str, option: str) -> Any:
-        """A variable of the notebook (a dict, or JSON text) or a JSON file."""
+    def json_input(self, reference: str, option: str) -> dict[str, Any]:
+        """A variable of the notebook (a dict, or JSON text) or a JSON file, holding a JSON
+        object that the decoding policy accepts (docs/input.md)."""
+        subject = f"{option} {reference}"
         if reference in self.shell.user_ns:
             value = self.shell.user_ns[reference]
-            return _json(value, f"{option} {reference}") if isinstance(value, (str, bytes)) else value
+            if isinstance(value, (str, bytes)):
+                return json_input.load_object(value, subject)
+            return json_input.check_object(value, subject)
         path = Path(reference).expanduser()
-        if path.is_file():
-            return _json(path.read_text(encoding="utf-8"), f"{option} {reference}")
-        raise UsageError(f"{option} {reference}: there is no variable or file of that name")
+        if not path.is_file():
+            raise UsageError(f"{subject}: there is no variable or file of that name")
+        try:
+            data = json_input.read_document(path)
+        except OSError as exc:
+            raise UsageError(f"{subject}: cannot read the file: {exc.strerror}") from None
+        return json_input.load_object(data, subject)
 
     def execution_id(self, reference: str) -> str:
         """An execution id, or the id of the Execution that a notebook variable of that name holds."""
         held = getattr(self.shell.user_ns.get(reference), "id", None)
         return held if isinstance(held, str) else reference
-
-
-def _json(text: str | bytes, what: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UsageError(f"{what} is not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}") from None
 
 
 def _version_ref(text: str) -> int | str:

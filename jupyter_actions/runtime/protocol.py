@@ -19,17 +19,14 @@ from typing import Any
 
 import orjson
 
+from .._json_numbers import has_wide_number
+
 HEADER = 4
 MAX_FRAME = 64 * 1024 * 1024  # a larger length prefix means a corrupt or hostile stream
 READ_BYTES = 64 * 1024  # below malloc's mmap threshold: a 1 MiB read buffer costs 3 syscalls
 
 _encoder = json.JSONEncoder(separators=(",", ":"))
 encode_json = _encoder.encode
-# A number in JSON text follows ':', '[', ',', whitespace or '-'; a run of 19 digits there may
-# be an integer beyond 64 bits (digits inside strings follow letters, quotes or other marks).
-_BEFORE_NUMBER = frozenset(b":[, \t\r\n-")
-_DIGITS = bytes(48 if 48 <= c <= 57 else 58 if c in _BEFORE_NUMBER else 32 for c in range(256))
-_WIDE = b":" + b"0" * 19
 
 
 def decode(text: bytes | str) -> Any:
@@ -37,7 +34,7 @@ def decode(text: bytes | str) -> Any:
     through orjson (about 4x faster) when no number in the text has 19 digits or more (orjson
     would read it as a float) and orjson takes the text."""
     raw = text.encode() if isinstance(text, str) else text
-    if _WIDE not in b":" + raw.translate(_DIGITS):
+    if not has_wide_number(raw):
         try:
             return orjson.loads(raw)
         except orjson.JSONDecodeError:

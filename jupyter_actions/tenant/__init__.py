@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from .. import _json_input as json_input
 from ..errors import ActionsError, ConflictError, InvalidInputError, NotFoundError
 from ..model import Action, ActionVersion, Binding, DeployResult, Dependency, Execution, SecretInfo
 from ..secrets import Cipher
@@ -19,6 +20,7 @@ from ..store.schema import actions
 from ..store.schema import test_cases as test_cases_table
 from ..triggers import get_trigger
 from . import bindings, drafts, secret_store, settings, test_cases, versions
+from .database_url import check as database_url_check
 from .dependencies import Environments, Prepared
 from .test_cases import CaseResult, TestCase
 from ..store.rows import action_model, action_row, draft_dependencies
@@ -38,9 +40,11 @@ class Tenant:
         self.name = tenant_name(name)
         self.home = Path(home) if home else actions_home()
         self.directory = tenant_dir(self.name, self.home)
+        url = database_url or os.environ.get(DATABASE_URL_ENV)
+        if url:
+            database_url_check(url)
         files.private_directory(self.directory)
-        url = database_url or os.environ.get(DATABASE_URL_ENV) or sqlite_url(self.directory / "tenant.db")
-        self.store = Store(url)
+        self.store = Store(url or sqlite_url(self.directory / "tenant.db"))
         self.cipher = Cipher(self.directory / "master.key",
                              holds_keyed_data=functools.partial(keyed.holds_keyed_data, self.store))
         integrity.seal_existing(self.store, self.cipher)
@@ -273,7 +277,8 @@ class Tenant:
     def run_flow_batch(self, trigger: str, events: Iterable[dict], *, directory: dict | None = None,
                        record: bool = True, redacted: bool = False) -> Iterator[tuple[int, Execution | ActionsError]]:
         """Run the flow over many events (all workers busy); yields ``(index, execution)`` in
-        the order they finish, or ``(index, PayloadError)`` for an event that does not fit.
+        the order they finish, ``(index, MalformedInputError)`` for an event that is not plain
+        JSON (docs/input.md), ``(index, PayloadError)`` for one that does not fit the trigger.
         ``redacted`` as for :meth:`run_flow`."""
         return self.engine.run_batch(trigger, events, directory=directory, record=record, redacted=redacted)
 
@@ -285,8 +290,8 @@ class Tenant:
 
         name, ref = replay.parse_candidate(candidate)
         started_after = replay.parse_since(since)
-        if limit is not None and limit < 1:
-            raise InvalidInputError(f"--limit must be at least 1, not {limit}")
+        if limit is not None:
+            _check_count("limit", limit, 1)
         replay.check_bound([b.display_name for b in self.flow(trigger)], name, trigger)
         with self.store.read() as conn:
             handler = get_trigger(trigger).handler
@@ -314,6 +319,7 @@ class Tenant:
         test_cases.check_case_name(name)
         if payload is None:
             payload = get_trigger(self.get_action(action).trigger_id).sample_payload()
+        json_input.check_object(payload, "the test case's payload")
         if expected is None:
             expected = test_cases.expected_from(self.engine.test(action, payload, None, None, record=False).outcome)
         redactor = self.engine.redactor(action=action)
@@ -343,6 +349,7 @@ class Tenant:
         test_cases.check_case_name(name)
         if payload is None:
             payload = get_trigger(trigger).sample_payload()
+        json_input.check_object(payload, "the test case's payload")
         if expected is None:
             expected = test_cases.expected_from(self.engine.run_flow(trigger, payload, record=False, redacted=True).outcome)
         redactor = self.engine.redactor(trigger_id=trigger)
@@ -371,6 +378,8 @@ class Tenant:
                    limit: int = 50, offset: int = 0) -> list[Execution]:
         """Recorded executions, newest first; ``since``/``until`` are ISO times, ``action`` keeps
         the executions in which that action ran."""
+        _check_count("limit", limit, 1)
+        _check_count("offset", offset, 0)
         self.flush()
         from ..engine import records
 
@@ -392,3 +401,9 @@ class Tenant:
 
         with self.store.write(lifecycle=False) as conn:
             return records.prune(conn, settings.load(conn)["execution_retention_days"])
+
+
+def _check_count(name: str, value: int, minimum: int) -> None:
+    """A limit or offset given by a user: a whole number the database can hold."""
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= versions.MAX_NUMBER:
+        raise InvalidInputError(f"{name} must be a whole number from {minimum} to {versions.MAX_NUMBER}, not {value!r}")

@@ -12,13 +12,31 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Row
 
 from .._clock import now_iso
-from ..errors import ConflictError
+from ..errors import ConflictError, VersionNotFound
 from ..model import ActionVersion, DeployResult
 from ..secrets import Cipher
 from ..store import integrity
+from ..store.rows import (
+    action_model,
+    action_row,
+    draft_dependencies,
+    version_model,
+    version_row,
+)
 from ..store.schema import actions, dependencies, secrets, versions
-from ..store.rows import action_model, action_row, draft_dependencies, version_model, version_row
 from .secret_store import ensure_key
+
+MAX_NUMBER = 2**31 - 1
+"""The largest version number (and count) a user may give: INTEGER columns hold 32 bits on
+PostgreSQL, and SQLite's driver refuses integers beyond 64 bits."""
+
+
+def find_version(conn: Connection, action: Row, number: int) -> Row:
+    """The action's version ``number``; a number no version can have is not found either."""
+    if not 1 <= number <= MAX_NUMBER:
+        raise VersionNotFound(f"action {action.name} has no version {number}: version numbers run from 1 to "
+                              f"{MAX_NUMBER}; list them with `jupyter-actions versions {action.name}`")
+    return version_row(conn, action, number)
 
 
 def content_digest(code: str, trigger_id: str, deps: Sequence[dict], lock: str | None) -> str:
@@ -63,7 +81,7 @@ def rollback(conn: Connection, cipher: Cipher, name: str, number: int, update_dr
     """Auth0's rollback: a new deployed version identical to version ``number``, which must
     pass its integrity check (a copy would otherwise carry tampered content under a new MAC)."""
     row = action_row(conn, name, for_update=True)
-    source = version_row(conn, row, number)
+    source = find_version(conn, row, number)
     refused = integrity.refusal(conn, cipher, source, name)
     if refused:
         raise ConflictError(refused)
@@ -134,7 +152,7 @@ def list_versions(conn: Connection, name: str) -> list[ActionVersion]:
 
 def get_version(conn: Connection, name: str, number: int) -> ActionVersion:
     row = action_row(conn, name)
-    return version_model(version_row(conn, row, number), name, row.deployed_version_id)
+    return version_model(find_version(conn, row, number), name, row.deployed_version_id)
 
 
 def diff(conn: Connection, name: str, old: int | str, new: int | str) -> str:
@@ -157,7 +175,7 @@ def _side(conn: Connection, row: Row, which: int | str) -> tuple[str, str, list[
     if which == "draft":
         action = action_model(conn, row)
         return "draft", action.code, [f"{d}\n" for d in action.dependencies]
-    version = version_model(version_row(conn, row, int(which)), row.name, row.deployed_version_id)
+    version = version_model(find_version(conn, row, int(which)), row.name, row.deployed_version_id)
     return f"v{version.number}", version.code, [f"{d}\n" for d in version.dependencies]
 
 

@@ -65,7 +65,7 @@ def test_identical_candidate_reports_nothing(recorded, run_cli):
         ("claims@x", {}, InvalidInputError, "after @ write 'draft' or a version number"),
         ("claims@9", {}, Exception, "has no version 9"),
         ("claims", {"since": "yesterday"}, InvalidInputError, "invalid duration"),
-        ("claims", {"limit": 0}, InvalidInputError, "at least 1"),
+        ("claims", {"limit": 0}, InvalidInputError, "limit must be a whole number from 1 to 2147483647, not 0"),
     ],
 )
 def test_replay_input_errors(recorded, candidate, kwargs, error, message):

@@ -99,7 +99,7 @@ def test_single_event_through_papermill(tenant, tmp_path, run_cli):
     [
         (None, "post-login", "does not exist"),
         (['{"user": {}}', "{not json"], "post-login", "line 2: not valid JSON"),
-        (["[1, 2]"], "post-login", "line 1: an event must be a JSON object"),
+        (["[1, 2]"], "post-login", "line 1: not a JSON object (it holds an array)"),
         (["{}"], "post-logout", "unknown trigger 'post-logout'"),
         (["{}"], "credentials-exchange", "has no bound actions"),
     ],

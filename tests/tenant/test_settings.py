@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -28,7 +29,7 @@ def test_values_are_converted_and_normalised(key, raw, expected):
 @pytest.mark.parametrize("key, raw, message", [
     ("flow_timeout_s", "nan", "setting flow_timeout_s takes a finite number, not 'nan'"),
     ("flow_timeout_s", float("inf"), "setting flow_timeout_s takes a finite number, not inf"),
-    ("worker_max_processes", "0", "setting worker_max_processes must be greater than 0, not '0'"),
+    ("worker_max_processes", "0", "setting worker_max_processes must be from 1 to 4,096, not '0'"),
     ("worker_max_processes", 2.5, "setting worker_max_processes takes a number, not 2.5"),
     ("worker_max_processes", True, "setting worker_max_processes takes a number, not True"),
     ("sandbox", "lax", "setting sandbox takes strict or best-effort, not 'lax'"),
@@ -66,3 +67,36 @@ def test_an_invalid_stored_value_reads_as_the_default(tenant):
     values = tenant.settings
     assert values["flow_timeout_s"] == 20.0
     assert values["outbound_network"] == "open"
+
+
+NUMBERS = [key for key, setting in settings.SETTINGS.items() if setting.kind in (int, float)]
+
+
+@pytest.mark.parametrize("key", NUMBERS)
+def test_every_number_has_bounds_that_are_kept_and_documented(key):
+    setting = settings.SETTINGS[key]
+    low, high = setting.bounds
+    assert settings.parse_value(key, str(high)) == high
+    smallest = low + 0.001 if setting.kind is float else low
+    assert settings.parse_value(key, str(smallest)) == smallest
+    for outside in (high * 10, high + 1, low if setting.kind is float else low - 1, "1e300", "1e309", "inf", "nan"):
+        with pytest.raises(InvalidInputError) as caught:
+            settings.parse_value(key, outside)
+        assert str(caught.value).startswith(f"setting {key} ") and "\n" not in str(caught.value)
+    assert setting.range_text in settings.described(key)
+    documented = (Path(__file__).parents[2] / "docs" / "lifecycle.md").read_text()
+    assert f"`{key}` ({setting.range_text}" in documented
+
+
+def test_a_huge_value_is_refused_in_a_short_line():
+    with pytest.raises(InvalidInputError) as caught:
+        settings.parse_value("max_versions", "9" * 5000)
+    assert len(str(caught.value)) < 120
+
+
+def test_settings_list_shows_the_bounds(run_cli):
+    listed = run_cli("settings", "list")
+    assert listed.returncode == 0
+    for key in NUMBERS:
+        assert settings.SETTINGS[key].range_text in listed.stdout
+    assert "settings list" in run_cli("settings", "set", "--help").stdout
