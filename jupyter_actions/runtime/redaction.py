@@ -2,8 +2,9 @@
 
 A secret reaches output not only as itself: ``repr()`` and logged dicts escape quotes,
 backslashes and control characters, ``json.dumps`` escapes them differently (and non-ASCII
-too, by default), a PEM key is printed line by line, and a value is often passed on encoded
-in base64 or hex. :func:`forms` lists all of those once; :class:`Redactor` replaces them.
+too, by default), a PEM key is printed line by line, a value is often passed on encoded in
+base64 or hex, and a redirect's query URL-encodes whatever it carries. :func:`forms` lists
+all of those once; :class:`Redactor` replaces them.
 
 Stored JSON is redacted on its decoded strings (:meth:`Redactor.value`), never on its
 serialised text, so a redaction can neither make the JSON invalid nor hint, by where the
@@ -19,6 +20,7 @@ import json
 from collections.abc import Iterable
 from functools import lru_cache
 from typing import Any
+from urllib.parse import quote, quote_plus
 
 REDACTED = "[REDACTED]"
 MIN_LINE_CHARS = 4
@@ -42,8 +44,15 @@ def forms(value: str) -> set[str]:
     encoded = [base64.b64encode(raw), base64.urlsafe_b64encode(raw), raw.hex().encode(), raw.hex().upper().encode()]
     found.update(text.decode() for text in encoded)
     found.update(text.decode().rstrip("=") for text in encoded[:2])
+    found |= {url for text in found for url in _url_encoded(text)}  # in a URL: a redirect's query, a link
     found.discard("")
     return found
+
+
+def _url_encoded(text: str) -> set[str]:
+    """``text`` as a query value (``urlencode``: space as ``+``) and as a path (``/`` kept or not)."""
+    raw = text.encode("utf-8", "surrogatepass")
+    return {quote_plus(raw), quote(raw, safe=""), quote(raw)}
 
 
 def _escaped(text: str) -> set[str]:

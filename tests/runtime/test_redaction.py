@@ -6,6 +6,7 @@ import base64
 import json
 import logging
 import io
+from urllib.parse import quote, urlencode
 
 import orjson
 import pytest
@@ -35,6 +36,8 @@ def views_of(value: str) -> dict[str, str]:
         "repr of json": repr(json.dumps(value)), "logged dict": handler_output.getvalue(),
         "base64": base64.b64encode(raw).decode(), "base64 url": base64.urlsafe_b64encode(raw).decode(),
         "base64 unpadded": base64.b64encode(raw).decode().rstrip("="), "hex": raw.hex(), "HEX": raw.hex().upper(),
+        "redirect query": urlencode({"k": value}), "query of json": urlencode({"k": json.dumps(value)}),
+        "query of base64": urlencode({"k": base64.b64encode(raw).decode()}), "path": quote(value),
     }
 
 
