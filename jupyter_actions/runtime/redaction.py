@@ -26,6 +26,10 @@ REDACTED = "[REDACTED]"
 MIN_LINE_CHARS = 4
 """A line of a multi-line secret shorter than this is not redacted on its own (a PEM key's
 blank or short last line would otherwise erase every such line of output)."""
+HEAD_CHARS = 4
+"""Patterns are indexed by their first characters: a text none of whose runs of this many
+characters begins a pattern is left as it is without a search for each pattern (a flow with
+many secrets has thousands of patterns, and most texts hold none)."""
 
 
 def forms(value: str) -> set[str]:
@@ -71,7 +75,7 @@ class Redactor:
     """Replaces every form of a set of secret values, longest first, so that a value that
     contains another is replaced whole. False when there is nothing to redact."""
 
-    __slots__ = ("values", "patterns", "escaped")
+    __slots__ = ("_heads", "_short", "escaped", "patterns", "values")
 
     def __init__(self, values: Iterable[str]) -> None:
         self.values = frozenset(v for v in values if isinstance(v, str) and v)
@@ -79,6 +83,8 @@ class Redactor:
         for value in self.values:
             found |= forms(value)
         self.patterns: tuple[str, ...] = tuple(sorted(found, key=lambda p: (-len(p), p)))
+        self._heads = frozenset(p[:HEAD_CHARS] for p in self.patterns if len(p) >= HEAD_CHARS)
+        self._short = tuple(p for p in self.patterns if len(p) < HEAD_CHARS)
         # each pattern as it appears inside a JSON string (orjson's and json.dumps' escaping,
         # ensure_ascii off): a JSON text contains one of these when a decoded string holds a form
         self.escaped: tuple[bytes, ...] = tuple(sorted(
@@ -93,10 +99,19 @@ class Redactor:
         return len(self.patterns[0]) if self.patterns else 0
 
     def text(self, text: str) -> str:
+        if not self._may_contain(text):
+            return text
         for pattern in self.patterns:
             if pattern in text:
                 text = text.replace(pattern, REDACTED)
         return text
+
+    def _may_contain(self, text: str) -> bool:
+        """False guarantees that no pattern occurs in ``text``: one that did would begin at
+        some position with one of the heads."""
+        heads, width = self._heads, HEAD_CHARS
+        return (any(pattern in text for pattern in self._short)
+                or any(text[start:start + width] in heads for start in range(len(text) - width + 1)))
 
     def value(self, item: Any) -> Any:
         """A copy of a JSON value with every string (keys included) redacted; a number whose
