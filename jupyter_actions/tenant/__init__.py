@@ -314,7 +314,7 @@ class Tenant:
             payload = get_trigger(self.get_action(action).trigger_id).sample_payload()
         if expected is None:
             expected = test_cases.expected_from(self.engine.test(action, payload, None, None, record=False).outcome)
-        redactor = self.engine.redactor(action=action)
+        redactor = self.engine.redactor(self.get_action(action).trigger_id)
         with self.store.write() as conn:
             return test_cases.save(conn, "action", action_row(conn, action).id, name, redactor.value(payload),
                                    redactor.value(expected))
@@ -343,7 +343,7 @@ class Tenant:
             payload = get_trigger(trigger).sample_payload()
         if expected is None:
             expected = test_cases.expected_from(self.engine.run_flow(trigger, payload, record=False, redacted=True).outcome)
-        redactor = self.engine.redactor(trigger_id=trigger)
+        redactor = self.engine.redactor(trigger)
         with self.store.write() as conn:
             return test_cases.save(conn, "flow", trigger, name, redactor.value(payload), redactor.value(expected))
 
