@@ -218,6 +218,8 @@ class Tenant:
 
     # secrets -----------------------------------------------------------------------------
     def set_secret(self, action: str, name: str, value: str) -> SecretInfo:
+        """Set (or replace) a value; the cache entries that hold the value it replaces go too."""
+        self.flush()  # this process's cache writes land first, so that none comes back after
         with self.store.write() as conn:
             limit = settings.load(conn)["max_secrets"]
             return secret_store.set_secret(conn, self.cipher, action, name, value, limit)
@@ -227,8 +229,9 @@ class Tenant:
             return secret_store.list_secrets(conn, action)
 
     def delete_secret(self, action: str, name: str) -> None:
+        self.flush()
         with self.store.write() as conn:
-            secret_store.delete_secret(conn, action, name)
+            secret_store.delete_secret(conn, self.cipher, action, name)
 
     # flows -------------------------------------------------------------------------------
     def bind(self, trigger: str, action_names: Sequence[str]) -> list[Binding]:
