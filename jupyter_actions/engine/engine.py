@@ -11,6 +11,7 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from .. import _json_input as json_input
@@ -52,7 +53,7 @@ class Engine:
         self.store = store
         self.cipher = cipher
         self.env_for = env_for
-        self._plans: dict[str, tuple[int, list[PlannedStep], Limits, tuple[Step, ...]]] = {}
+        self._plans: dict[str, FlowPlan] = {}
         self._last_prune = 0.0
         self._pool: WorkerPool | None = None
         self._writer: RecordWriter | None = None
@@ -105,24 +106,21 @@ class Engine:
             else:
                 planned = [plan.version_step(conn, self.cipher, name, version, trigger.handler)]
             limits = limits_from(settings.load(conn))
+            values = plan.redaction_values(conn, self.cipher, trigger.id, planned)
         if payload is None:
             event = trigger.sample_payload()
         else:
             event = json_input.check_object(payload, f"the {trigger.id} payload")
         trigger.validate_payload(event)
         execution = self._execute("test", trigger, event, planned, runnable(planned, self.env_for), limits, directory,
-                                  record=record)
-        return records.redacted(execution, plan.secret_values(planned))
+                                  values, record=record)
+        return records.redacted(execution, values)
 
-    def redactor(self, *, action: str | None = None, trigger_id: str | None = None) -> Redactor:
-        """The redactor of an action's secret values, or of every action bound to a flow."""
-        if action is not None:
-            with self.store.read() as conn:
-                handler = get_trigger(action_row(conn, action).trigger_id).handler
-                return redactor_for(plan.draft_step(conn, self.cipher, action, handler).step.secrets.values())
-        trigger = get_trigger(trigger_id)
-        planned, _, _ = self._flow_plan(trigger, self._hot_state(trigger)[0])
-        return redactor_for(plan.secret_values(planned))
+    def redactor(self, trigger_id: str) -> Redactor:
+        """The redactor of every secret value the trigger's actions hold (see
+        ``plan.redaction_values``)."""
+        with self.store.read() as conn:
+            return redactor_for(plan.redaction_values(conn, self.cipher, trigger_id, ()))
 
     def run_flow(self, trigger_id: str, event: dict, directory: dict | None = None,
                  replace: dict[str, PlannedStep] | None = None, record: bool = True, kind: str = "flow",
@@ -133,9 +131,10 @@ class Engine:
         event = json_input.check_object(event, f"the {trigger.id} event")
         trigger.validate_payload(event)
         generation, cache = self._hot_state(trigger)
-        planned, limits, steps = self._flow_plan(trigger, generation, replace)
-        execution = self._execute(kind, trigger, event, planned, steps, limits, directory, record=record, cache=cache)
-        return records.redacted(execution, plan.secret_values(planned)) if redacted else execution
+        flow = self._flow_plan(trigger, generation, replace)
+        execution = self._execute(kind, trigger, event, flow.planned, flow.steps, flow.limits, directory, flow.values,
+                                  record=record, cache=cache)
+        return records.redacted(execution, flow.values) if redacted else execution
 
     def run_batch(self, trigger_id: str, events: Iterable[Any], *, directory: dict | None = None,
                   record: bool = True, replace: dict[str, PlannedStep] | None = None,
@@ -151,16 +150,15 @@ class Engine:
         trigger = get_trigger(trigger_id)
         events = (_plain(event, f"the {trigger.id} event") for event in events)
         generation, cache = self._hot_state(trigger)
-        planned, limits, steps = self._flow_plan(trigger, generation, replace)
-        secret_values = plan.secret_values(planned)
-        if any(p.uses_cache for p in planned):
-            results = self._ordered_batch(trigger, events, planned, steps, limits, directory, record, kind)
+        flow = self._flow_plan(trigger, generation, replace)
+        if any(p.uses_cache for p in flow.planned):
+            results = self._ordered_batch(trigger, events, flow, directory, record, kind)
         else:
-            results = self._parallel_batch(trigger, ((event, None) for event in events), planned, steps, limits,
-                                           cache, directory, kind, self._submitter(record, secret_values))
+            results = self._parallel_batch(trigger, ((event, None) for event in events), flow, cache, directory, kind,
+                                           self._submitter(record, flow.values))
         for index, result in results:
             if redacted and not isinstance(result, ActionsError):
-                result = records.redacted(result, secret_values)
+                result = records.redacted(result, flow.values)
             yield index, result
 
     def run_lines(self, trigger_id: str, lines: Iterable[bytes | str], *, record: bool = True,
@@ -173,17 +171,15 @@ class Engine:
         (refused by the policy), invalid (does not fit the trigger) or run."""
         trigger = get_trigger(trigger_id)
         generation, cache = self._hot_state(trigger)
-        planned, limits, steps = self._flow_plan(trigger, generation)
+        flow = self._flow_plan(trigger, generation)
         events = (_line_event(line) for line in lines)
-        if any(p.uses_cache for p in planned):
-            secret_values = plan.secret_values(planned)
-            for index, result in self._ordered_batch(trigger, (event for event, _ in events), planned, steps, limits,
-                                                     None, record, kind):
+        if any(p.uses_cache for p in flow.planned):
+            for index, result in self._ordered_batch(trigger, (event for event, _ in events), flow, None, record, kind):
                 if isinstance(result, Execution):
-                    result = records.redacted(result, secret_values)
+                    result = records.redacted(result, flow.values)
                 yield _batch_result(index, result)
             return
-        rows = RowMaker(plan.secret_values(planned))
+        rows = RowMaker(flow.values)
         unsent: list[Rows] = []
         texts: dict[str, str] = {}
 
@@ -196,24 +192,23 @@ class Engine:
                     unsent.clear()
 
         try:
-            for index, result in self._parallel_batch(trigger, events, planned, steps, limits, cache, None, kind, store):
+            for index, result in self._parallel_batch(trigger, events, flow, cache, None, kind, store):
                 yield _batch_result(index, result, texts.pop(result.id) if isinstance(result, Execution) else None)
         finally:
             self.writer.submit_rows(unsent)
 
-    def _ordered_batch(self, trigger: Trigger, events: Iterable[dict | ActionsError], planned: list[PlannedStep],
-                       steps: tuple[Step, ...], limits: Limits, directory: dict | None, record: bool,
-                       kind: str) -> Iterator[tuple[int, Execution | ActionsError]]:
+    def _ordered_batch(self, trigger: Trigger, events: Iterable[dict | ActionsError], flow: FlowPlan,
+                       directory: dict | None, record: bool, kind: str) -> Iterator[tuple[int, Execution | ActionsError]]:
         for index, event in enumerate(events):
             checked = _checked(trigger, event)
             if isinstance(checked, ActionsError):
                 yield index, checked
                 continue
-            yield index, self._execute(kind, trigger, checked, planned, steps, limits, directory, record=record)
+            yield index, self._execute(kind, trigger, checked, flow.planned, flow.steps, flow.limits, directory,
+                                       flow.values, record=record)
 
     def _parallel_batch(self, trigger: Trigger, events: Iterable[tuple[dict | ActionsError, bytes | None]],
-                        planned: list[PlannedStep], steps: tuple[Step, ...], limits: Limits, cache: dict,
-                        directory: dict | None, kind: str,
+                        flow: FlowPlan, cache: dict, directory: dict | None, kind: str,
                         store: Callable[[Execution, bytes | None], None],
                         ) -> Iterator[tuple[int, Execution | ActionsError]]:
         """Every event on the workers at once; ``store(execution, event_text)`` records each.
@@ -229,8 +224,8 @@ class Engine:
                     refused.append((index, checked))
                     continue
                 accepted.append((index, text, checked))
-                yield Job(trigger_id=trigger.id, event=checked, steps=steps, cache=cache, directory=directory,
-                          timeout_s=limits.timeout_s, event_json=text, spec=limits.spec)
+                yield Job(trigger_id=trigger.id, event=checked, steps=flow.steps, cache=cache, directory=directory,
+                          timeout_s=flow.limits.timeout_s, event_json=text, spec=flow.limits.spec)
 
         for position, output in self.pool.map(jobs()):
             while refused:
@@ -268,34 +263,35 @@ class Engine:
             planned += [plan.step_for_version_id(conn, self.cipher, r["version_id"], trigger.handler, r.get("binding_id"))
                         for r in state["remaining"]]
             limits = limits_from(settings.load(conn))
+            values = plan.redaction_values(conn, self.cipher, trigger.id, planned)
         event = copy.deepcopy(state["event"])
         if request is not None:
             event["request"] = json_input.check_object(request, "the continue request (the new event.request)")
         execution = self._execute("flow", trigger, event, planned, runnable(planned, self.env_for), limits, directory,
-                                  previous=previous, phase="continue")
-        return records.redacted(execution, plan.secret_values(planned)) if redacted else execution
+                                  values, previous=previous, phase="continue")
+        return records.redacted(execution, values) if redacted else execution
 
     # internals ---------------------------------------------------------------------------
-    def _flow_plan(self, trigger: Trigger, generation: int, replace: dict[str, PlannedStep] | None = None,
-                   ) -> tuple[list[PlannedStep], Limits, tuple[Step, ...]]:
-        """The flow's planned steps, limits and runnable steps, cached per store generation
-        (a new plan starts a worker for each bound action that has none)."""
+    def _flow_plan(self, trigger: Trigger, generation: int, replace: dict[str, PlannedStep] | None = None) -> FlowPlan:
+        """The flow's plan, cached per store generation (a new plan starts a worker for each
+        bound action that has none); ``replace`` swaps actions for candidates."""
         cached = self._plans.get(trigger.id)
-        if cached is None or cached[0] != generation:
+        if cached is None or cached.generation != generation:
             with self.store.read() as conn:
                 generation = self.store.generation(conn)
                 planned = plan.flow_steps(conn, self.cipher, trigger.id, trigger.handler)
                 limits = limits_from(settings.load(conn))
-            steps = runnable(planned, self.env_for)
-            cached = self._plans[trigger.id] = (generation, planned, limits, steps)
-            self.pool.prewarm(steps, limits.spec)
-        _, planned, limits, steps = cached
-        if not planned:
+                values = plan.redaction_values(conn, self.cipher, trigger.id, planned)
+            cached = self._plans[trigger.id] = FlowPlan(generation, planned, limits, runnable(planned, self.env_for),
+                                                        values)
+            self.pool.prewarm(cached.steps, limits.spec)
+        if not cached.planned:
             raise ExecutionError(f"the {trigger.id} flow has no bound actions: bind some with `jupyter-actions flows bind {trigger.id} ACTION...`")
-        if replace:
-            planned = [replace.get(p.step.action_name, p) for p in planned]
-            steps = runnable(planned, self.env_for)
-        return planned, limits, steps
+        if not replace:
+            return cached
+        planned = [replace.get(p.step.action_name, p) for p in cached.planned]
+        return FlowPlan(generation, planned, cached.limits, runnable(planned, self.env_for),
+                        [*cached.values, *plan.secret_values(planned)])
 
     def _hot_state(self, trigger: Trigger) -> tuple[int, dict]:
         """The store generation and the trigger's live cache (after this process's own writes)."""
@@ -304,20 +300,20 @@ class Engine:
         return self.hot.generation_and_cache(trigger.id, int(time.time() * 1000))
 
     def _execute(self, kind: str, trigger: Trigger, event: dict, planned: Sequence[PlannedStep],
-                 steps: tuple[Step, ...], limits: Limits, directory: dict | None, *,
+                 steps: tuple[Step, ...], limits: Limits, directory: dict | None, values: list[str], *,
                  previous: Execution | None = None, phase: str = "execute", record: bool = True,
                  cache: dict | None = None) -> Execution:
+        """One run; recorded with ``values`` (``plan.redaction_values``) redacted."""
         cache_before = self._hot_state(trigger)[1] if cache is None else cache
         job = Job(trigger_id=trigger.id, event=event, steps=steps, cache=cache_before, directory=directory,
                   phase=phase, timeout_s=limits.timeout_s, spec=limits.spec)
         output = self.pool.run(job)
         execution = self._assemble(kind, trigger, event, output, previous)
         if record:
-            secret_values = plan.secret_values(planned)
-            state = _suspension_state(execution, output, planned, secret_values) if kind == "flow" else None
+            state = _suspension_state(execution, output, planned, values) if kind == "flow" else None
             first = len(previous.results) if previous else 0
             change = records.cache_change(trigger.id, cache_before, output["cache"], self.cipher.encrypt)
-            self.writer.submit(Pending(execution, state, secret_values, first), change)
+            self.writer.submit(Pending(execution, state, values, first), change)
             self._maybe_prune()
             if state is not None:
                 self.writer.flush()  # a continue may come from another process
@@ -385,6 +381,17 @@ def _batch_result(index: int, result: Execution | ActionsError, outcome_json: st
     if isinstance(result, ActionsError):
         return lean.refused(index, result)
     return lean.summary(index, result, outcome_json)
+
+
+@dataclass(frozen=True)
+class FlowPlan:
+    """A flow's planned steps at one store generation, with what its runs redact."""
+
+    generation: int
+    planned: list[PlannedStep]
+    limits: Limits
+    steps: tuple[Step, ...]
+    values: list[str]  # plan.redaction_values
 
 
 def _fold(trigger: Trigger, results: list[dict], event: dict) -> dict:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -84,5 +85,22 @@ def _from_version(conn: Connection, cipher: Cipher, row, name: str, handler: str
     return PlannedStep(step, None if refused else row.lock, row.uses_cache, refused)
 
 
-def secret_values(planned: list[PlannedStep]) -> list[str]:
+def secret_values(planned: Sequence[PlannedStep]) -> list[str]:
     return [value for p in planned for value in p.step.secrets.values()]
+
+
+def redaction_values(conn: Connection, cipher: Cipher, trigger_id: str, planned: Sequence[PlannedStep]) -> list[str]:
+    """What every record and view of a run on the trigger redacts: the planned steps' secret
+    values and every other value the trigger's actions hold, in their drafts and in every
+    stored version. ``api.cache`` is shared by the trigger's actions and outlives a rotation,
+    so a step can show a value cached by another action, by another version of its own, or
+    before its secret was set anew; a version that fails its integrity check is not decrypted."""
+    values = secret_values(planned)
+    for action_id, name in conn.execute(select(actions.c.id, actions.c.name).where(actions.c.trigger_id == trigger_id)):
+        values += [cipher.decrypt(token) for token in secret_tokens(conn, action_id).values()]
+        stored = conn.execute(select(versions).where(versions.c.action_id == action_id,
+                                                     versions.c.secrets_ciphertext.is_not(None)))
+        for row in stored:
+            if integrity.refusal(conn, cipher, row, name) is None:
+                values += cipher.decrypt_mapping(row.secrets_ciphertext).values()
+    return values

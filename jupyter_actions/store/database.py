@@ -149,6 +149,7 @@ def _create_engine(url: str, is_sqlite: bool, access: files.Access | None) -> En
             cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute(f"PRAGMA busy_timeout={int(BUSY_TIMEOUT_S * 1000)}")
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA secure_delete=ON")  # deleted and replaced content is overwritten, not left in free pages
         cursor.close()
 
     @event.listens_for(engine, "begin")

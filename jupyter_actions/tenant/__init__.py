@@ -224,6 +224,8 @@ class Tenant:
 
     # secrets -----------------------------------------------------------------------------
     def set_secret(self, action: str, name: str, value: str) -> SecretInfo:
+        """Set (or replace) a value; the cache entries that hold the value it replaces go too."""
+        self.flush()  # this process's cache writes land first, so that none comes back after
         with self.store.write() as conn:
             limit = settings.load(conn)["max_secrets"]
             return secret_store.set_secret(conn, self.cipher, action, name, value, limit)
@@ -233,8 +235,9 @@ class Tenant:
             return secret_store.list_secrets(conn, action)
 
     def delete_secret(self, action: str, name: str) -> None:
+        self.flush()
         with self.store.write() as conn:
-            secret_store.delete_secret(conn, action, name)
+            secret_store.delete_secret(conn, self.cipher, action, name)
 
     # flows -------------------------------------------------------------------------------
     def bind(self, trigger: str, action_names: Sequence[str]) -> list[Binding]:
@@ -322,7 +325,7 @@ class Tenant:
         json_input.check_object(payload, "the test case's payload")
         if expected is None:
             expected = test_cases.expected_from(self.engine.test(action, payload, None, None, record=False).outcome)
-        redactor = self.engine.redactor(action=action)
+        redactor = self.engine.redactor(self.get_action(action).trigger_id)
         with self.store.write() as conn:
             return test_cases.save(conn, "action", action_row(conn, action).id, name, redactor.value(payload),
                                    redactor.value(expected))
@@ -352,7 +355,7 @@ class Tenant:
         json_input.check_object(payload, "the test case's payload")
         if expected is None:
             expected = test_cases.expected_from(self.engine.run_flow(trigger, payload, record=False, redacted=True).outcome)
-        redactor = self.engine.redactor(trigger_id=trigger)
+        redactor = self.engine.redactor(trigger)
         with self.store.write() as conn:
             return test_cases.save(conn, "flow", trigger, name, redactor.value(payload), redactor.value(expected))
 

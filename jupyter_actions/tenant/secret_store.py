@@ -1,17 +1,22 @@
 """An action's secrets: set (encrypted), list (names only), delete; the tenant's key check; every
-value the tenant holds, for guards that must refuse to write one down."""
+value the tenant holds, for guards that must refuse to write one down.
+
+A value replaced or deleted takes with it the entries of the trigger's cache that hold it (in
+any form redaction knows): ``api.cache`` outlives the secret, and a value no version holds
+any more could not be redacted when an action shows what it finds cached."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from .._clock import now_iso
 from ..errors import LimitExceeded, NotFoundError
 from ..model import SecretInfo
+from ..runtime.redaction import Redactor
 from ..secrets import Cipher, check_name, check_value
-from ..store.schema import actions, meta, secrets, versions
 from ..store.rows import action_row, secret_infos
+from ..store.schema import actions, cache_entries, meta, secrets, versions
 
 
 def ensure_key(conn: Connection, cipher: Cipher) -> None:
@@ -30,6 +35,7 @@ def set_secret(conn: Connection, cipher: Cipher, action: str, name: str, value: 
     ensure_key(conn, cipher)
     now = now_iso()
     token = cipher.encrypt(value)
+    _forget_cached(conn, cipher, row, name, keep=value)
     updated = conn.execute(
         secrets.update().where(secrets.c.action_id == row.id, secrets.c.name == name).values(ciphertext=token, updated_at=now)
     ).rowcount
@@ -45,8 +51,9 @@ def list_secrets(conn: Connection, action: str) -> tuple[SecretInfo, ...]:
     return secret_infos(conn, action_row(conn, action).id)
 
 
-def delete_secret(conn: Connection, action: str, name: str) -> None:
+def delete_secret(conn: Connection, cipher: Cipher, action: str, name: str) -> None:
     row = action_row(conn, action)
+    _forget_cached(conn, cipher, row, name)
     deleted = conn.execute(secrets.delete().where(secrets.c.action_id == row.id, secrets.c.name == name)).rowcount
     if not deleted:
         raise NotFoundError(f"action {action} has no secret {name}: list them with `jupyter-actions secrets list {action}`")
@@ -66,3 +73,21 @@ def labelled_values(conn: Connection, cipher: Cipher) -> dict[str, str]:
         for name, value in cipher.decrypt_mapping(token).items():
             values[f"secret {name} of action {action} (version {number})"] = value
     return values
+
+
+def _forget_cached(conn: Connection, cipher: Cipher, action: Row, name: str, keep: str | None = None) -> None:
+    """Delete the trigger's cache entries that hold the secret's current value, unless that
+    value is ``keep`` (set again unchanged)."""
+    token = conn.execute(select(secrets.c.ciphertext).where(secrets.c.action_id == action.id,
+                                                            secrets.c.name == name)).scalar()
+    old = cipher.decrypt(token) if token is not None else None
+    if old is None or old == keep:
+        return
+    redactor = Redactor([old])
+    entries = conn.execute(select(cache_entries.c.key, cache_entries.c.value)
+                           .where(cache_entries.c.trigger_id == action.trigger_id)).all()
+    holding = [key for key, stored in entries
+               if (plain := cipher.decrypt_or_none(stored)) is not None and redactor.text(plain) != plain]
+    if holding:
+        conn.execute(cache_entries.delete().where(cache_entries.c.trigger_id == action.trigger_id,
+                                                  cache_entries.c.key.in_(holding)))

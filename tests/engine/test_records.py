@@ -116,3 +116,23 @@ def test_execution_filters(tenant, deploy, login, run_cli):
     assert tenant.executions(since=both.updated_at[:-1] + "9Z") == []
     listed = run_cli("executions", "list", "--action", "second", "--json")
     assert [e["id"] for e in json.loads(listed.stdout)["executions"]] == [both.id]
+
+
+def test_a_value_cached_by_another_action_or_version_is_redacted(tenant, deploy, login):
+    """``api.cache`` is the trigger's: a step can show a value that another action, or another
+    version of its own, cached. Views and records redact every value the trigger's actions hold."""
+    deploy("stash", 'api.cache.set("token", event.secrets.TOKEN)', secrets={"TOKEN": SECRET})
+    deploy("show", 'api.id_token.set_custom_claim("https://x/t", api.cache.get("token")["value"])\n'
+                   'print(api.cache.get("token")["value"])')
+    tenant.bind("post-login", ["stash", "show"])
+    claims = tenant.run_flow("post-login", login).outcome["id_token_claims"]
+    assert claims == {"https://x/t": SECRET}  # what the application receives
+    for shown in (tenant.test("show"), tenant.run_flow("post-login", login, redacted=True),
+                  tenant.executions(kind="flow")[0], tenant.executions(kind="test")[0]):
+        assert SECRET not in json.dumps(shown.to_json()) and shown.outcome["id_token_claims"] == {"https://x/t": "[REDACTED]"}
+
+    tenant.set_secret("stash", "TOKEN", "the-rotated-token-value")  # the draft; version 1 still holds SECRET
+    tenant.bind("post-login", ["stash", "show"])
+    tenant.run_flow("post-login", login)  # the cache holds SECRET again, from version 1
+    report = tenant.replay("post-login", "stash@draft")
+    assert SECRET not in json.dumps(report.to_json()) and "the-rotated-token-value" not in json.dumps(report.to_json())

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import base64
+import io
 import json
 import logging
-import io
+from urllib.parse import quote, urlencode
 
 import orjson
 import pytest
@@ -35,6 +36,8 @@ def views_of(value: str) -> dict[str, str]:
         "repr of json": repr(json.dumps(value)), "logged dict": handler_output.getvalue(),
         "base64": base64.b64encode(raw).decode(), "base64 url": base64.urlsafe_b64encode(raw).decode(),
         "base64 unpadded": base64.b64encode(raw).decode().rstrip("="), "hex": raw.hex(), "HEX": raw.hex().upper(),
+        "redirect query": urlencode({"k": value}), "query of json": urlencode({"k": json.dumps(value)}),
+        "query of base64": urlencode({"k": base64.b64encode(raw).decode()}), "path": quote(value),
     }
 
 
@@ -113,3 +116,18 @@ def test_may_hold_is_never_wrong_to_say_no(secret, data, where):
     shown = redactor.value(value)
     assert secret not in json.dumps(shown, ensure_ascii=False)
     json.loads(json.dumps(shown))
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(values=st.lists(st.text(min_size=1, max_size=12), max_size=5), text=st.text(max_size=60),
+       where=st.integers(0, 60))
+def test_texts_without_a_patterns_head_are_left_as_they_are_and_the_rest_as_before(values, text, where):
+    """The index of pattern heads only skips work: the result is the replacement of every
+    pattern, longest first, whatever the lengths (short values of older stores included)."""
+    redactor = Redactor(values)
+    if redactor:
+        text = text[:where] + redactor.patterns[where % len(redactor.patterns)] + text[where:]
+    expected = text
+    for pattern in redactor.patterns:
+        expected = expected.replace(pattern, REDACTED)
+    assert redactor.text(text) == expected

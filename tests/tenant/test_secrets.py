@@ -109,3 +109,27 @@ def test_deploy_snapshots_secrets_and_refuses_missing_ones(tenant):
     tenant.set_secret("hello", "API_KEY", VALUE + "-rotated")
     assert not tenant.get_action("hello").all_changes_deployed
     assert tenant.deploy("hello").version.number == 2
+
+
+def test_a_value_set_anew_or_deleted_leaves_the_cache(tenant):
+    """An entry that holds the value (in any form) goes with it; no version may hold the old
+    value to redact it by, and ``api.cache`` outlives the secret."""
+    tenant.save_draft("stash", "post-login", "import base64\n\nasync def on_execute_post_login(event, api):\n"
+                      "    api.cache.set('raw', event.secrets.TOKEN)\n"
+                      "    api.cache.set('b64', base64.b64encode(event.secrets.TOKEN.encode()).decode())\n"
+                      "    api.cache.set('other', 'unrelated')\n", secrets=["TOKEN"])
+
+    def cached() -> set[str]:
+        tenant.flush()  # cache changes are written with the execution's record
+        with tenant.store.read() as conn:
+            return {key for (key,) in conn.exec_driver_sql("SELECT key FROM cache_entries")}
+
+    tenant.set_secret("stash", "TOKEN", VALUE)
+    tenant.test("stash")
+    tenant.set_secret("stash", "TOKEN", VALUE)  # the same value: nothing to forget
+    assert cached() == {"raw", "b64", "other"}
+    tenant.set_secret("stash", "TOKEN", VALUE + "-rotated")
+    assert cached() == {"other"}
+    tenant.test("stash")
+    tenant.delete_secret("stash", "TOKEN")
+    assert cached() == {"other"}
