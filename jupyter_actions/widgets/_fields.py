@@ -63,10 +63,7 @@ class QuickField:
         if self.kind == "list":
             return [item.strip() for item in text.split(",") if item.strip()]
         if self.kind == "json":
-            try:
-                return json.loads(text or "null")
-            except json.JSONDecodeError as exc:
-                raise ValueError(f"{self.label}: {parse_error(exc)}") from None
+            return parse_json(text or "null", self.label)
         return text
 
     def write_into(self, payload: dict[str, Any], text: str) -> None:
@@ -124,5 +121,12 @@ def presets_for(sample: Mapping[str, Any]) -> list[Preset]:
     return [preset for preset in PRESETS if preset.applies_to(sample)]
 
 
-def parse_error(exc: json.JSONDecodeError) -> str:
-    return f"invalid JSON at line {exc.lineno}, column {exc.colno}: {exc.msg}"
+def parse_json(text: str, subject: str) -> Any:
+    """``text`` decoded by the one input policy (docs/input.md); ValueError says why not."""
+    from .. import _json_input as json_input
+    from ..errors import MalformedInputError
+
+    try:
+        return json_input.load(text, subject)
+    except MalformedInputError as exc:
+        raise ValueError(str(exc)) from None

@@ -9,7 +9,7 @@ import ipywidgets as widgets
 import traitlets
 
 from ._base import button
-from ._fields import QuickField, fields_for, parse_error, presets_for
+from ._fields import QuickField, fields_for, parse_json, presets_for
 from ._html import error_line
 
 SAMPLE = "sample payload"
@@ -52,10 +52,7 @@ class PayloadEditor(widgets.VBox):
 
     def parsed(self) -> Any:
         """The payload as JSON data; ValueError with the line and column when it does not parse."""
-        try:
-            return json.loads(self.json.value)
-        except json.JSONDecodeError as exc:
-            raise ValueError(parse_error(exc)) from None
+        return parse_json(self.json.value, "the payload")
 
     def set_payload(self, payload: Any) -> None:
         self.json.value = dumps(payload)

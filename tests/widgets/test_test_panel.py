@@ -46,14 +46,14 @@ def test_an_invalid_quick_field_leaves_the_payload_unchanged(tenant, action):
     before = panel.editor.json.value
     panel.editor.fields["app_metadata"].value = '{"plan": gold}'
     assert panel.editor.json.value == before
-    assert "app_metadata: invalid JSON at line 1, column 10" in plain(panel.editor.error.value)
+    assert "app_metadata is not valid JSON: Expecting value at line 1, column 10" in plain(panel.editor.error.value)
 
 
 def test_invalid_json_names_line_and_column_and_disables_run(tenant, action):
     panel = test_panel(tenant, action)
     panel.editor.json.value = '{\n  "user": {"email": "a@b.c",}\n}'
     assert not panel.editor.valid and panel.run_button.disabled
-    assert "invalid JSON at line 2, column 29" in plain(panel.editor.error.value)
+    assert "the payload is not valid JSON: Expecting property name enclosed in double quotes at line 2, column 29" in plain(panel.editor.error.value)
 
     panel.run_button.click()  # a click that raced the disabling is refused too
     assert "line 2, column 29" in plain(panel.message.value)
@@ -191,3 +191,13 @@ def test_saved_cases_run_on_the_chosen_version(tenant, action):
     panel.version.value = 1
     panel.cases.run_button.click()
     assert "1 passed, 0 failed" in plain(panel.cases.message.value)
+
+
+def test_the_editor_applies_the_input_policy(tenant, action):
+    """Deep nesting (a RecursionError in the widget's callback before) and NaN are refused in
+    the error line, as everywhere else (docs/input.md)."""
+    panel = test_panel(tenant, action)
+    panel.editor.json.value = "[" * 100_000
+    assert not panel.editor.valid and "nested too deep" in plain(panel.editor.error.value)
+    panel.editor.json.value = '{"user": NaN}'
+    assert not panel.editor.valid and "NaN" in plain(panel.editor.error.value)
