@@ -204,6 +204,9 @@ class Tenant:
         return deployed
 
     def rollback(self, name: str, number: int, *, update_draft: bool = False) -> ActionVersion:
+        """A new deployed version identical to version ``number``; ``update_draft`` resets the
+        draft to it too (its secret values replaced as by ``set_secret``)."""
+        self.flush()  # this process's cache writes land first, so that none comes back after
         with self.store.write() as conn:
             limit = settings.load(conn)["max_versions"]
             restored = versions.rollback(conn, self.cipher, name, number, update_draft, limit)

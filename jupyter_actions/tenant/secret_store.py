@@ -35,7 +35,7 @@ def set_secret(conn: Connection, cipher: Cipher, action: str, name: str, value: 
     ensure_key(conn, cipher)
     now = now_iso()
     token = cipher.encrypt(value)
-    _forget_cached(conn, cipher, row, name, keep=value)
+    forget_cached(conn, cipher, row, name, keep=value)
     updated = conn.execute(
         secrets.update().where(secrets.c.action_id == row.id, secrets.c.name == name).values(ciphertext=token, updated_at=now)
     ).rowcount
@@ -53,7 +53,7 @@ def list_secrets(conn: Connection, action: str) -> tuple[SecretInfo, ...]:
 
 def delete_secret(conn: Connection, cipher: Cipher, action: str, name: str) -> None:
     row = action_row(conn, action)
-    _forget_cached(conn, cipher, row, name)
+    forget_cached(conn, cipher, row, name)
     deleted = conn.execute(secrets.delete().where(secrets.c.action_id == row.id, secrets.c.name == name)).rowcount
     if not deleted:
         raise NotFoundError(f"action {action} has no secret {name}: list them with `jupyter-actions secrets list {action}`")
@@ -75,7 +75,7 @@ def labelled_values(conn: Connection, cipher: Cipher) -> dict[str, str]:
     return values
 
 
-def _forget_cached(conn: Connection, cipher: Cipher, action: Row, name: str, keep: str | None = None) -> None:
+def forget_cached(conn: Connection, cipher: Cipher, action: Row, name: str, keep: str | None = None) -> None:
     """Delete the trigger's cache entries that hold the secret's current value, unless that
     value is ``keep`` (set again unchanged)."""
     token = conn.execute(select(secrets.c.ciphertext).where(secrets.c.action_id == action.id,

@@ -24,7 +24,7 @@ from ..store.rows import (
     version_row,
 )
 from ..store.schema import actions, dependencies, secrets, versions
-from .secret_store import ensure_key
+from .secret_store import ensure_key, forget_cached
 
 MAX_NUMBER = 2**31 - 1
 """The largest version number (and count) a user may give: INTEGER columns hold 32 bits on
@@ -135,6 +135,8 @@ def _reset_draft(conn: Connection, cipher: Cipher, action: Row, source: Row) -> 
             {"action_id": action.id, "name": d["name"], "version": d["version"], "position": i} for i, d in enumerate(deps)
         ])
     values = cipher.decrypt_mapping(source.secrets_ciphertext)
+    for (name,) in conn.execute(select(secrets.c.name).where(secrets.c.action_id == action.id)).all():
+        forget_cached(conn, cipher, action, name, keep=values.get(name))  # as `secrets set` does
     conn.execute(secrets.delete().where(secrets.c.action_id == action.id))
     if values:
         stamps = {s["name"]: s["updated_at"] for s in json.loads(source.secret_names)}

@@ -133,3 +133,26 @@ def test_a_value_set_anew_or_deleted_leaves_the_cache(tenant):
     tenant.test("stash")
     tenant.delete_secret("stash", "TOKEN")
     assert cached() == {"other"}
+
+
+def test_a_rollback_that_resets_the_draft_leaves_the_cache_of_the_values_it_replaces(tenant):
+    """The draft's value, held by no version, goes with the cache entries that hold it; a value
+    the restored version also holds stays cached."""
+    tenant.save_draft("stash", "post-login", "async def on_execute_post_login(event, api):\n"
+                      "    api.cache.set('raw', event.secrets.TOKEN)\n", secrets=["TOKEN"])
+
+    def cached() -> set[str]:
+        tenant.flush()
+        with tenant.store.read() as conn:
+            return {key for (key,) in conn.exec_driver_sql("SELECT key FROM cache_entries")}
+
+    tenant.set_secret("stash", "TOKEN", VALUE)
+    tenant.deploy("stash")
+    tenant.test("stash")
+    tenant.rollback("stash", 1, update_draft=True)  # the same value: nothing to forget
+    assert cached() == {"raw"}
+    tenant.set_secret("stash", "TOKEN", VALUE + "-draft-only")
+    tenant.test("stash")
+    assert cached() == {"raw"}
+    tenant.rollback("stash", 1, update_draft=True)
+    assert cached() == set()
