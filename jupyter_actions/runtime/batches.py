@@ -68,9 +68,9 @@ class _Lane:
         try:
             worker.reader.fill()
         except Closed:
-            if not worker.ready:
+            if not worker.ready and not worker.ended_by_signal():
                 worker.boot_failed()
-            raise
+            raise  # a crash like one mid-step: the step fails, another worker takes the rest
         while (frame := worker.reader.take()) is not None:
             data = unpack(frame)
             if not worker.ready:

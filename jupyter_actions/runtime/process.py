@@ -107,6 +107,13 @@ class WorkerProcess:
                 pass  # it is gone already: its supervisor will say so
         self.ready = True
 
+    def ended_by_signal(self) -> bool:
+        """Whether the process ended by a signal (waiting for it to end). Before it is ready that
+        came from outside (the pool ends only ready workers itself): a kill, not a worker
+        that cannot start."""
+        returncode = self.reap()
+        return returncode is not None and returncode < 0
+
     def boot_failed(self) -> None:
         why = self.death_message(self.reap())
         raise ExecutionError(f"the action worker could not start: {why}") from None
