@@ -69,7 +69,7 @@ def make_value(channel: str, form: str, generation: str = "") -> str:
 
     if form == "pem":
         body = "\n".join(base64.b64encode(secrets.token_bytes(36)).decode() for _ in range(3))
-        return f"-----BEGIN PRIVATE KEY-----\n{body}\n-----END PRIVATE KEY-----"
+        return f"-----BEGIN TEST KEY-----\n{body}\n-----END TEST KEY-----"  # PEM-shaped, random: no real key
     if form in ("json", "repr"):
         return f"{tag}{uid()}'{uid()}\"{uid()}\\{uid()}\t\u20ac{uid()}\n{tag}{uid()}"
     return f"Leak{tag}_{uid()}"

@@ -15,8 +15,9 @@ from hypothesis import strategies as st
 
 from jupyter_actions.runtime.redaction import REDACTED, Redactor, forms, redactor_for
 
-PEM = ("-----BEGIN PRIVATE KEY-----\nMIIBVQIBADANBgkqhkiG9w0BAQEFAASCAT8wggE7AgEAAkEAq7BFUpkG\n"
-       "p3Ua3lI+t9Vv0rtz8cqvs8cCAwEAAQJAbdTKHqsAKNLcwCS5x7c3\n-----END PRIVATE KEY-----\n")
+# PEM-shaped (a header, 56-character base64 lines, a footer) and made of fixed fake bytes: no real key
+PEM = "-----BEGIN TEST KEY-----\n" + "\n".join(
+    base64.b64encode(bytes(range(start, start + 42))).decode() for start in (0, 42, 84)) + "\n-----END TEST KEY-----\n"
 TRICKY = "pa'ss\"wo\\rd\t€\n2nd line here"
 
 
