@@ -1,8 +1,9 @@
 """jupyter-actions: Auth0 Actions for Python, authored in Jupyter.
 
 The public API is small and imported lazily so that ``import jupyter_actions`` and
-``%load_ext jupyter_actions`` stay fast: ``Tenant``, the value types its methods return, and
-the exception tree.
+``%load_ext jupyter_actions`` stay fast: ``Tenant``, the value types its methods return, the
+outcome contract (``jupyter_actions.outcome``: statuses, result shapes, ``changes``,
+``error_summary``) and the exception tree.
 """
 
 from __future__ import annotations
@@ -32,13 +33,43 @@ from .errors import (
 if typing.TYPE_CHECKING:
     from .engine.replay import ReplayReport
     from .model import Action, ActionVersion, Binding, DeployResult, Dependency, Execution, SecretInfo
+    from .outcome import (
+        ENGINE_KEYS,
+        EXECUTION_STATUS,
+        CacheEntry,
+        Control,
+        Deny,
+        ErrorClass,
+        ExecutionStatus,
+        FlowError,
+        JobOutput,
+        Outcome,
+        Phase,
+        Status,
+        StepError,
+        StepResponse,
+        StepResult,
+        StepStats,
+        WorkerResult,
+        changes,
+        error_identity,
+        error_summary,
+    )
     from .tenant import Tenant
     from .tenant.test_cases import CaseResult, TestCase
+
+_OUTCOME_NAMES = (
+    "ENGINE_KEYS", "EXECUTION_STATUS", "CacheEntry", "Control", "Deny", "ErrorClass", "ExecutionStatus",
+    "FlowError", "JobOutput", "Outcome", "Phase", "Status", "StepError", "StepResponse", "StepResult",
+    "StepStats", "WorkerResult", "changes", "error_identity", "error_summary",
+)
+"""The outcome contract (``jupyter_actions.outcome``): statuses, result shapes, ``changes``."""
 
 _LAZY = {
     "Tenant": "tenant", "Action": "model", "ActionVersion": "model", "Binding": "model", "DeployResult": "model",
     "Dependency": "model", "Execution": "model", "SecretInfo": "model", "TestCase": "tenant.test_cases",
     "CaseResult": "tenant.test_cases", "ReplayReport": "engine.replay",
+    **dict.fromkeys(_OUTCOME_NAMES, "outcome"),
 }
 """Public names imported on first use: module (relative to this package) of each."""
 
@@ -50,30 +81,50 @@ __all__ = [
     "ActionVersion",
     "ActionsError",
     "Binding",
+    "CacheEntry",
     "CaseResult",
     "CodeError",
     "ConflictError",
+    "Control",
+    "Deny",
+    "Dependency",
     "DependencyError",
     "DeployResult",
-    "Dependency",
+    "ENGINE_KEYS",
+    "EXECUTION_STATUS",
+    "ErrorClass",
     "Execution",
     "ExecutionError",
     "ExecutionNotFound",
+    "ExecutionStatus",
+    "FlowError",
     "InvalidInputError",
+    "JobOutput",
     "LimitExceeded",
     "MalformedInputError",
     "NotFoundError",
+    "Outcome",
     "PayloadError",
+    "Phase",
     "ReplayReport",
     "SecretInfo",
     "SecretsError",
+    "Status",
+    "StepError",
+    "StepResponse",
+    "StepResult",
+    "StepStats",
     "StoreError",
     "Tenant",
     "TestCase",
     "TestCaseNotFound",
     "TriggerNotFound",
     "VersionNotFound",
+    "WorkerResult",
     "__version__",
+    "changes",
+    "error_identity",
+    "error_summary",
     "load_ipython_extension",
     "unload_ipython_extension",
 ]

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .outcome import ExecutionStatus, Outcome, StepResult
+
 RUNTIME = "python3.11"
 
 
@@ -165,9 +167,9 @@ class Execution:
     id: str
     trigger_id: str
     kind: str
-    status: str
-    outcome: dict[str, Any]
-    results: tuple[dict[str, Any], ...]
+    status: ExecutionStatus
+    outcome: Outcome  # the application applies it (docs/outcome.md)
+    results: tuple[StepResult, ...]  # one per action that ran
     event: dict[str, Any]
     duration_ms: float
     created_at: str

@@ -8,6 +8,7 @@ import sys
 import tempfile
 from pathlib import Path
 
+from ..outcome import Status, error_summary
 from . import output
 
 
@@ -50,14 +51,13 @@ def run_batch(args: argparse.Namespace, *, single: bool) -> int:
         print(f"{summary['events']} events in {summary['seconds']} s ({summary['events_per_second']} events/s): {statuses}")
         print(f"latency {summary['latency_ms']}")
         for failure in summary["failures"][:10]:
-            print(f"failed: event {failure['index']} in {failure.get('action_name')}: {failure.get('error_class')} "
-                  f"{failure.get('name')}: {failure.get('message')}")
+            print(f"failed: event {failure['index']} in {failure.get('action_name')}: {error_summary(failure)}")
         for refused in summary["refused"][:10]:
             print(f"invalid: event {refused['index']}: {refused['message']}")
         print(f"results: {results}")
         if notebook:
             print(f"executed notebook: {notebook}")
-    denied = summary["statuses"].get("denied", 0)
+    denied = summary["statuses"].get(Status.DENIED, 0)
     return 1 if summary["failed"] or (args.fail_on == "deny" and denied) else 0
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from .. import _json_input as json_input
 from ..errors import InvalidInputError
+from ..outcome import Status, changes, error_summary
 from . import output
 
 
@@ -28,7 +29,7 @@ def register(commands, common: argparse.ArgumentParser) -> None:  # noqa: ANN001
     sub = executions.add_subparsers(dest="executions_command", metavar="SUBCOMMAND", required=True)
     listing = sub.add_parser("list", help="recent executions, newest first", parents=[common])
     listing.add_argument("--trigger", help="only this trigger")
-    listing.add_argument("--status", choices=["allowed", "denied", "suspended", "failed"], help="only this outcome")
+    listing.add_argument("--status", choices=list(Status), help="only this outcome")
     listing.add_argument("--kind", choices=["flow", "test"], help="only flow executions or test runs")
     listing.add_argument("--action", help="only executions in which this action ran")
     listing.add_argument("--limit", type=int, default=50, help="how many (default 50)")
@@ -154,7 +155,7 @@ def _continue(args: argparse.Namespace) -> int:
 
 def _exit_status(outcome: dict, fail_on: str | None) -> int:
     """1 when the execution failed, or was denied and ``--fail-on deny`` was given."""
-    if outcome["status"] == "failed" or (fail_on == "deny" and outcome["status"] == "denied"):
+    if outcome["status"] == Status.FAILED or (fail_on == "deny" and outcome["status"] == Status.DENIED):
         return 1
     return 0
 
@@ -206,11 +207,11 @@ def _print_execution(args: argparse.Namespace, execution) -> None:  # noqa: ANN0
                 print(f"     {line}")
         if response.get("error"):
             error = response["error"]
-            print(f"   error ({error.get('error_class')}): {error.get('name')}: {error.get('message')}")
+            print(f"   error: {error_summary(error)}")
             for line in (error.get("stack") or "").splitlines():
                 print(f"     {line}")
-    changes = {k: v for k, v in outcome.items() if k not in ("status", "deny", "error", "execution_id") and v not in (None, {}, [])}
-    if changes:
+    changed = changes(outcome)
+    if changed:
         print("\nchanges:")
-        for key, value in changes.items():
+        for key, value in changed.items():
             print(f"  {key}: {json.dumps(value)}")

@@ -25,7 +25,8 @@ from ..errors import (
     PayloadError,
 )
 from ..model import Execution
-from ..runtime import Job, Step, WorkerPool
+from ..outcome import EXECUTION_STATUS, Control, ErrorClass, JobOutput, Outcome, Phase, Status, StepResult
+from ..runtime import Job, Step, WorkerPool, limits
 from ..runtime.redaction import Redactor, redactor_for
 from ..secrets import Cipher
 from ..store import Store
@@ -250,7 +251,7 @@ class Engine:
         self.writer.flush()
         with self.store.read() as conn:
             previous, state = records.get(conn, execution_id)
-            if previous.outcome.get("status") != outcome.STATUS_SUSPENDED or not state:
+            if previous.outcome.get("status") != Status.SUSPENDED or not state:
                 raise ConflictError(
                     f"execution {execution_id} is {previous.outcome.get('status')}, not suspended: only a "
                     "suspended execution can be continued"
@@ -268,7 +269,7 @@ class Engine:
         if request is not None:
             event["request"] = json_input.check_object(request, "the continue request (the new event.request)")
         execution = self._execute("flow", trigger, event, planned, runnable(planned, self.env_for), limits, directory,
-                                  values, previous=previous, phase="continue")
+                                  values, previous=previous, phase=Phase.CONTINUE)
         return records.redacted(execution, values) if redacted else execution
 
     # internals ---------------------------------------------------------------------------
@@ -301,7 +302,7 @@ class Engine:
 
     def _execute(self, kind: str, trigger: Trigger, event: dict, planned: Sequence[PlannedStep],
                  steps: tuple[Step, ...], limits: Limits, directory: dict | None, values: list[str], *,
-                 previous: Execution | None = None, phase: str = "execute", record: bool = True,
+                 previous: Execution | None = None, phase: Phase = Phase.EXECUTE, record: bool = True,
                  cache: dict | None = None) -> Execution:
         """One run; recorded with ``values`` (``plan.redaction_values``) redacted."""
         cache_before = self._hot_state(trigger)[1] if cache is None else cache
@@ -319,7 +320,7 @@ class Engine:
                 self.writer.flush()  # a continue may come from another process
         return execution
 
-    def _assemble(self, kind: str, trigger: Trigger, event: dict, output: dict,
+    def _assemble(self, kind: str, trigger: Trigger, event: dict, output: JobOutput,
                   previous: Execution | None = None) -> Execution:
         """The one place an Execution is made from a run's output (and the run it continues)."""
         new = output["results"]
@@ -330,7 +331,7 @@ class Engine:
         now = iso_from_epoch(time.time())
         return Execution(
             id=execution_id, trigger_id=trigger.id, kind=kind,
-            status=outcome.EXECUTION_STATUS[folded["status"]], outcome={**folded, "execution_id": execution_id},
+            status=EXECUTION_STATUS[folded["status"]], outcome={**folded, "execution_id": execution_id},
             results=tuple(results), event=previous.event if previous else event,
             duration_ms=round((previous.duration_ms if previous else 0.0) + duration, 3),
             created_at=previous.created_at if previous else (new[0]["started_at"] if new else now),
@@ -394,23 +395,22 @@ class FlowPlan:
     values: list[str]  # plan.redaction_values
 
 
-def _fold(trigger: Trigger, results: list[dict], event: dict) -> dict:
+def _fold(trigger: Trigger, results: list[StepResult], event: dict) -> Outcome:
     """The outcome; a fold that fails can only come from commands no api call makes (a worker
     forged them), so the last step is failed for it and its commands are not folded."""
     try:
         return outcome.fold(trigger, results, event)
     except Exception:
         last = results[-1]
-        error = {"name": "PlatformError", "message": "the action's worker sent commands that no api call makes",
-                 "stack": "PlatformError: the action's worker sent commands that no api call makes",
-                 "error_class": "platform_error"}
-        results[-1] = {**last, "response": {**last["response"], "error": error}, "commands": [], "control": "stop"}
+        error = limits.error("PlatformError", "the action's worker sent commands that no api call makes",
+                             ErrorClass.PLATFORM_ERROR)
+        results[-1] = {**last, "response": {**last["response"], "error": error}, "commands": [], "control": Control.STOP}
         return outcome.fold(trigger, [{**r, "commands": []} for r in results], event)
 
 
-def _suspension_state(execution: Execution, output: dict, planned: Sequence[PlannedStep],
+def _suspension_state(execution: Execution, output: JobOutput, planned: Sequence[PlannedStep],
                       secret_values: list[str]) -> dict | None:
-    if execution.outcome["status"] != outcome.STATUS_SUSPENDED:
+    if execution.outcome["status"] != Status.SUSPENDED:
         return None
     position = len(output["results"]) - 1
     suspended = planned[position].step

@@ -16,6 +16,7 @@ import orjson
 
 from ..errors import ActionsError
 from ..model import Execution
+from ..outcome import FlowError, Status
 from ..runtime.redaction import REDACTED, Redactor, redactor_for
 from .records import Rows, redacted_json
 
@@ -26,9 +27,9 @@ class BatchResult:
 
     index: int
     execution_id: str | None = None
-    status: str | None = None  # allowed, denied, suspended, failed
+    status: Status | None = None
     outcome_json: str | None = None
-    error: dict[str, Any] | None = None
+    error: FlowError | None = None
     duration_ms: float = 0.0
     steps: tuple[tuple[str, float, str | None], ...] = ()  # action, duration ms, error class
     invalid: str | None = None  # the event does not fit the trigger

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 from .._clock import iso_from_epoch
 from ..errors import ExecutionNotFound
 from ..model import Execution
+from ..outcome import ExecutionStatus, Status, StepResult
 from ..runtime.redaction import REDACTED, Redactor, redactor_for
 from ..store.schema import cache_entries, execution_results, executions
 
@@ -204,9 +205,13 @@ def prune(conn: Connection, retention_days: float) -> int:
     return conn.execute(delete(executions).where(executions.c.created_at < cutoff)).rowcount
 
 
-def _model(row, results: list[dict]) -> Execution:  # noqa: ANN001
+def _model(row, results: list[StepResult]) -> Execution:  # noqa: ANN001
+    """An execution read back: its statuses as the enums they were written as (JSON and the
+    store hold their strings)."""
+    outcome = json.loads(row.outcome)
+    outcome["status"] = Status(outcome["status"])
     return Execution(
-        id=row.id, trigger_id=row.trigger_id, kind=row.kind, status=row.status, outcome=json.loads(row.outcome),
+        id=row.id, trigger_id=row.trigger_id, kind=row.kind, status=ExecutionStatus(row.status), outcome=outcome,
         results=tuple(results), event=json.loads(row.event), duration_ms=row.duration_ms,
         created_at=row.created_at, updated_at=row.updated_at,
     )

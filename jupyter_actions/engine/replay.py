@@ -18,12 +18,12 @@ from typing import Any
 from .._clock import iso_from_epoch
 from ..errors import ActionsError, ConflictError, InvalidInputError
 from ..model import Execution
+from ..outcome import ENGINE_KEYS, error_identity
 
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhdw])$")
 _UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 # outcome keys compared entry by entry (a dict of claims or metadata keys)
 KEYED = ("id_token_claims", "access_token_claims", "app_metadata", "user_metadata")
-IGNORED = ("execution_id",)
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ def compare(recorded: dict[str, Any], replayed: dict[str, Any]) -> tuple[Change,
     before_deny, after_deny = _reason(recorded.get("deny")), _reason(replayed.get("deny"))
     if before_deny != after_deny and recorded.get("status") == replayed.get("status"):
         changes.append(Change("status", "deny.reason", before_deny, after_deny))
-    before_error, after_error = _error(recorded.get("error")), _error(replayed.get("error"))
+    before_error, after_error = error_identity(recorded.get("error")), error_identity(replayed.get("error"))
     if before_error != after_error:
         changes.append(Change("error", "error", before_error, after_error))
     for key in KEYED:
@@ -127,7 +127,7 @@ def compare(recorded: dict[str, Any], replayed: dict[str, Any]) -> tuple[Change,
                 changes.append(Change(kind, f"{key}.{name}", before.get(name), after.get(name)))
     if (recorded.get("scopes") or {}) != (replayed.get("scopes") or {}):
         changes.append(Change("scopes", "scopes", recorded.get("scopes"), replayed.get("scopes")))
-    handled = {"status", "deny", "error", "scopes", *KEYED, *IGNORED}
+    handled = {*ENGINE_KEYS, "scopes", *KEYED}
     for key in sorted((set(recorded) | set(replayed)) - handled):
         if recorded.get(key) != replayed.get(key):
             changes.append(Change("outcome", key, recorded.get(key), replayed.get(key)))
@@ -139,11 +139,6 @@ _ABSENT = object()
 
 def _reason(deny: dict | None) -> str | None:
     return deny.get("reason") if deny else None
-
-
-def _error(error: dict | None) -> dict | None:
-    return {"action_name": error.get("action_name"), "error_class": error.get("error_class"),
-            "name": error.get("name")} if error else None
 
 
 def report(trigger_id: str, candidate: str, recorded: list[Execution],

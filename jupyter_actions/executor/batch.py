@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import InvalidInputError
 from .events import check_readable
-from .summary import BatchSummary
+from .summary import INVALID, BatchSummary
 
 PROGRESS_EVERY_S = 0.25
 
@@ -75,7 +75,7 @@ def _lines(path: str, numbers: list[int]) -> Iterator[bytes]:
 
 def _result_line(result) -> str:  # noqa: ANN001
     if result.execution_id is None:
-        return json.dumps({"index": result.index, "execution_id": None, "status": "invalid",
+        return json.dumps({"index": result.index, "execution_id": None, "status": INVALID,
                            "error": result.invalid or result.malformed})
     head = json.dumps({"index": result.index, "execution_id": result.execution_id, "status": result.status})
     return f'{head[:-1]}, "outcome": {result.outcome_json}}}'

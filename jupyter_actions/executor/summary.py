@@ -9,8 +9,12 @@ from pathlib import Path
 from typing import Any
 
 from ..engine.lean import BatchResult
+from ..outcome import Status, error_summary
 
 LATENCY_QUANTILES = (0.5, 0.9, 0.99)
+INVALID = "invalid"
+"""A batch line's status when its event did not run (not JSON, or does not fit the trigger);
+the others are ``Status`` values."""
 
 
 def percentiles(values: list[float], *qs: float) -> list[float]:
@@ -37,7 +41,7 @@ class BatchSummary:
     def add(self, result: BatchResult) -> None:
         self.events += 1
         if result.execution_id is None:
-            self.statuses["invalid"] += 1
+            self.statuses[INVALID] += 1
             if len(self.refused) < self.MAX_LISTED:
                 self.refused.append({"index": result.index, "message": result.invalid or result.malformed})
             return
@@ -45,12 +49,12 @@ class BatchSummary:
         self.durations.append(result.duration_ms)
         for name, duration, _ in result.steps:
             self.action_durations[name].append(duration)
-        if result.status == "failed" and len(self.failures) < self.MAX_LISTED:
+        if result.status == Status.FAILED and len(self.failures) < self.MAX_LISTED:
             self.failures.append({"index": result.index, "execution_id": result.execution_id, **(result.error or {})})
 
     @property
     def failed(self) -> int:
-        return self.statuses["failed"] + self.statuses["invalid"]
+        return self.statuses[Status.FAILED] + self.statuses[INVALID]
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -83,15 +87,15 @@ class BatchSummary:
         lines += ["", "### Slowest actions", "", "| action | runs | p50 ms | p99 ms | max ms |", "|---|---|---|---|---|"]
         lines += [f"| {r['action_name']} | {r['runs']} | {r['p50_ms']} | {r['p99_ms']} | {r['max_ms']} |"
                   for r in data["slowest_actions"]]
-        lines += ["", f"### Failed executions ({self.statuses['failed']})", ""]
+        lines += ["", f"### Failed executions ({self.statuses[Status.FAILED]})", ""]
         if self.failures:
-            lines += ["| event | execution | action | error class | error |", "|---|---|---|---|---|"]
-            lines += [f"| {f['index']} | {f['execution_id']} | {f.get('action_name')} | {f.get('error_class')} | "
-                      f"{_cell(f.get('name'))}: {_cell(f.get('message'))} |" for f in self.failures]
+            lines += ["| event | execution | action | error |", "|---|---|---|---|"]
+            lines += [f"| {f['index']} | {f['execution_id']} | {f.get('action_name')} | {_cell(error_summary(f))} |"
+                      for f in self.failures]
         else:
             lines.append("None.")
         if self.refused:
-            lines += ["", f"### Events that do not fit the trigger ({self.statuses['invalid']})", "",
+            lines += ["", f"### Events that do not fit the trigger ({self.statuses[INVALID]})", "",
                       "| event | problem |", "|---|---|"]
             lines += [f"| {r['index']} | {_cell(r['message'])} |" for r in self.refused]
         return "\n".join(lines)

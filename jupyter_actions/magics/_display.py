@@ -12,6 +12,8 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from ..outcome import changes, error_summary
+
 _MODEL = "jupyter_actions.model"
 
 
@@ -112,17 +114,9 @@ def execution_text(execution: Any) -> str:
             lines.append(f"   log | {line}")
         if response.get("error"):
             error = response["error"]
-            lines.append(f"   error ({error.get('error_class')}): {error.get('name')}: {error.get('message')}")
-    changes = {k: v for k, v in outcome.items() if k not in ("status", "deny", "error", "execution_id") and not _empty(v)}
-    lines += [f"changes: {key} = {json.dumps(value)}" for key, value in changes.items()]
+            lines.append(f"   error: {error_summary(error)}")
+    lines += [f"changes: {key} = {json.dumps(value)}" for key, value in changes(outcome).items()]
     return "\n".join(lines)
-
-
-def _empty(value: Any) -> bool:
-    """None, an empty collection, or a table of empty values (an untouched outcome key)."""
-    if isinstance(value, dict):
-        return all(_empty(v) for v in value.values())
-    return value is None or value == []
 
 
 def deploy_text(result: Any) -> str:

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from ..errors import ExecutionError
+from ..outcome import JobOutput
 from ..triggers import get_trigger
 from . import steps
 from .jobs import Job
@@ -91,7 +92,7 @@ class _Lane:
             yield flow
 
 
-def run_batches(pool: "WorkerPool", jobs: Iterable[Job], batch_size: int) -> Iterator[tuple[int, dict]]:
+def run_batches(pool: "WorkerPool", jobs: Iterable[Job], batch_size: int) -> Iterator[tuple[int, JobOutput]]:
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     source = enumerate(jobs)

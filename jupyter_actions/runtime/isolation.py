@@ -32,7 +32,7 @@ BUILTIN_DISTRIBUTIONS = ("httpx", "orjson")
 """Packages every action may import without declaring them: httpx is Auth0's built-in
 ``fetch``; orjson is what the worker decodes events with (docs/runtime.md)."""
 
-WORKER_MODULES = ("errors.py", "_json_numbers.py", "triggers", "runtime/worker.py", "runtime/fetch.py",
+WORKER_MODULES = ("errors.py", "_json_numbers.py", "outcome.py", "triggers", "runtime/worker.py", "runtime/fetch.py",
                   "runtime/limits.py", "runtime/capture.py", "runtime/redaction.py", "runtime/protocol.py",
                   "runtime/tracebacks.py", "runtime/sandbox.py")
 """The package's files a worker imports, relative to the package folder."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from ..outcome import Phase
+
 
 @dataclass(frozen=True)
 class WorkerSpec:
@@ -47,7 +49,7 @@ class Job:
     steps: tuple[Step, ...]
     cache: dict                 # snapshot of the trigger's cache
     directory: dict | None = None
-    phase: str = "execute"      # or "continue" for the first step of a resumed flow
+    phase: Phase = Phase.EXECUTE  # CONTINUE for the first step of a resumed flow
     timeout_s: float = 20.0     # wall clock for the whole job (the time its steps run)
     event_json: bytes | None = None
     spec: WorkerSpec | None = None  # None: the pool's

@@ -1,5 +1,5 @@
 """The words for each way a worker's step can end (the limits themselves are sandbox.py's),
-and the caps on an error's texts.
+and the caps on an error's texts (whose fault an error is: ``outcome.ErrorClass``).
 
 The message functions run in either process, so that a fault reads the same whether the
 worker could still report it or the parent saw it die. The worker cuts an error's name,
@@ -11,9 +11,7 @@ from __future__ import annotations
 
 import signal
 
-ACTION_ERROR = "action_error"
-ACTION_TIMEOUT = "action_timeout"
-PLATFORM_ERROR = "platform_error"
+from ..outcome import ErrorClass, StepError
 
 _CRASHES = {  # signals a process raises on itself when it crashes
     signal.SIGSEGV: "segmentation fault",
@@ -36,7 +34,7 @@ def clip(text: str, limit: int) -> str:
     return f"{text[:limit]} [... {len(text) - limit} characters dropped]"
 
 
-def bounded(error: dict) -> dict:
+def bounded(error: StepError) -> StepError:
     """``error`` with its name, message and stack within ``ERROR_CHARS``."""
     if all(len(error[field]) <= cap for field, cap in ERROR_CHARS.items()):
         return error
@@ -80,7 +78,7 @@ def death_message(returncode: int | None) -> str:
     return f"the worker was ended by signal {name} from outside jupyter-actions ({culprits})"
 
 
-def error(name: str, message: str, error_class: str, stack: str | None = None) -> dict:
+def error(name: str, message: str, error_class: ErrorClass, stack: str | None = None) -> StepError:
     """The ``response.error`` object of internals.md section 2."""
     if stack is None:
         stack = f"{name}: {message}"

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import ExecutionError
+from ..outcome import ErrorClass, JobOutput
 from ..triggers import get_trigger
 from . import limits, sandbox, steps
 from .batches import run_batches
@@ -88,7 +89,7 @@ class WorkerPool:
     def closed(self) -> bool:
         return self._closed
 
-    def run(self, job: Job) -> dict:
+    def run(self, job: Job) -> JobOutput:
         """Run one job, step after step; its result (docs/internals.md section 2).
 
         Faults of an action or its worker are results with a per-step error, not exceptions.
@@ -117,7 +118,7 @@ class WorkerPool:
                 self.checkin(worker)
         return flow.output()
 
-    def map(self, jobs: Iterable[Job], batch_size: int = 32) -> Iterator[tuple[int, dict]]:
+    def map(self, jobs: Iterable[Job], batch_size: int = 32) -> Iterator[tuple[int, JobOutput]]:
         """Yield ``(index, result)`` for every job, in the order the jobs finish.
 
         ``index`` is the job's position in ``jobs`` (read lazily). Each step's workers take
@@ -290,12 +291,12 @@ class WorkerPool:
         """End the flow's current step with the fault; the worker is ended here."""
         if isinstance(exc, Timeout):
             worker.kill()
-            flow.fail_step("TimeoutError", limits.timeout_message(flow.job.timeout_s), limits.ACTION_TIMEOUT)
+            flow.fail_step("TimeoutError", limits.timeout_message(flow.job.timeout_s), ErrorClass.ACTION_TIMEOUT)
         elif isinstance(exc, (Closed, OSError)):
-            flow.fail_step("PlatformError", worker.death_message(worker.reap()), limits.PLATFORM_ERROR)
+            flow.fail_step("PlatformError", worker.death_message(worker.reap()), ErrorClass.PLATFORM_ERROR)
         else:
             worker.kill()
-            flow.fail_step("PlatformError", f"{exc}; it was replaced", limits.PLATFORM_ERROR)
+            flow.fail_step("PlatformError", f"{exc}; it was replaced", ErrorClass.PLATFORM_ERROR)
 
     def report_layers(self, worker: WorkerProcess) -> None:
         """Best-effort mode: say once per process which sandbox layers are missing."""

@@ -19,6 +19,7 @@ import time
 from typing import Any
 
 from .._clock import iso_from_epoch
+from ..outcome import Control, ErrorClass, JobOutput, Phase, StepResult, WorkerResult
 from ..triggers import _cache
 from ..triggers._sizes import CommandSizes, human
 from . import limits
@@ -27,7 +28,7 @@ from .protocol import ProtocolError
 
 _STAT_KEYS = ("action_duration_ms", "boot_duration_ms", "network_duration_ms",
               "runtime_processing_duration_ms", "total_runtime_execution_duration_ms")
-_ERROR_CLASSES = frozenset({limits.ACTION_ERROR, limits.ACTION_TIMEOUT, limits.PLATFORM_ERROR})
+_ERROR_CLASSES = frozenset(ErrorClass)
 LOG_SLACK = 1024  # past log_limit: the truncation marker and the sandbox's notes
 _TIME_CHARS = 64
 _job_ids = iter(range(1, 1 << 62))
@@ -45,7 +46,7 @@ class FlowRun:
         self.trigger = trigger
         self.log_limit = log_limit
         self.position = 0
-        self.results: list[dict] = []
+        self.results: list[StepResult] = []
         self.event: dict | None = None  # the parent's copy, made when a step changes it
         self.cache = job.cache
         self.prior: list[dict] = []     # commands of the finished steps, in order
@@ -62,9 +63,9 @@ class FlowRun:
         return self.job.steps[self.position]
 
     @property
-    def phase(self) -> str:
-        """The job's phase for its first step ("continue" resumes there); "execute" after it."""
-        return self.job.phase if self.position == 0 else "execute"
+    def phase(self) -> Phase:
+        """The job's phase for its first step (``continue`` resumes there); ``execute`` after it."""
+        return self.job.phase if self.position == 0 else Phase.EXECUTE
 
     def message(self) -> dict:
         """This step's job for its worker, with a fresh id and nonce the answer must carry."""
@@ -81,7 +82,7 @@ class FlowRun:
         self.started_wall = time.time()
         self.deadline = self.started + max(self.job.timeout_s - self.spent, 0.0)
 
-    def receive(self, data: Any) -> dict:
+    def receive(self, data: Any) -> WorkerResult:
         """The step result in a frame, checked: ProtocolError for anything the parent did not
         ask for (another job's id, a second answer, a forged shape)."""
         if isinstance(data, dict) and isinstance(data.get("fatal"), str):
@@ -94,7 +95,7 @@ class FlowRun:
         self.nonce = ""  # one answer per job
         return _checked_result(data.get("r"), self.log_limit)
 
-    def finish_step(self, result: dict) -> None:
+    def finish_step(self, result: WorkerResult) -> None:
         """Take a step's checked result: apply what it made visible, then go on or end."""
         now = time.monotonic()
         elapsed = now - self.started
@@ -114,10 +115,10 @@ class FlowRun:
         over = self._count(commands)
         if over is not None:
             result["commands"] = commands = []
-            response["error"] = limits.error("LimitError", over, limits.ACTION_ERROR)
+            response["error"] = limits.error("LimitError", over, ErrorClass.ACTION_ERROR)
         error = response["error"]
         if error is not None:
-            control = "stop" if trigger.blocking else "continue"
+            control = Control.STOP if trigger.blocking else Control.CONTINUE
         else:
             try:
                 control = self._apply(commands)
@@ -134,7 +135,7 @@ class FlowRun:
                 return over
         return None
 
-    def _apply(self, commands: list[dict]) -> str:
+    def _apply(self, commands: list[dict]) -> Control:
         if commands:
             if self.trigger.changes_event(commands):
                 if self.event is None:  # copied once, when a step first changes it
@@ -144,7 +145,7 @@ class FlowRun:
             self.prior = self.prior + commands
         return self.trigger.control(commands)
 
-    def fail_step(self, name: str, message: str, error_class: str) -> None:
+    def fail_step(self, name: str, message: str, error_class: ErrorClass) -> None:
         """The current step ended without a result (its worker died, timed out, broke the
         protocol, or the step was refused): the flow fails closed here."""
         elapsed_ms = round(max(time.monotonic() - self.started, 0.0) * 1000.0, 3) if self.started else 0.0
@@ -157,15 +158,15 @@ class FlowRun:
             "response": {"logs": "", "stats": _failed_stats(elapsed_ms),
                          "error": limits.error(name, message, error_class)},
             "commands": [],
-            "control": "stop",
+            "control": Control.STOP,
         })
         self.ended = True
 
-    def _advance(self, control: str) -> None:
+    def _advance(self, control: Control) -> None:
         self.position += 1
         self.started = self.started_wall = 0.0
         self.deadline = math.inf
-        if control != "continue" or self.position >= len(self.job.steps):
+        if control != Control.CONTINUE or self.position >= len(self.job.steps):
             self.ended = True
         else:
             self._refuse_if_tampered()
@@ -173,9 +174,9 @@ class FlowRun:
     def _refuse_if_tampered(self) -> None:
         """A step whose version failed its integrity check fails without running."""
         if self.step.refused is not None:
-            self.fail_step("IntegrityError", self.step.refused, limits.PLATFORM_ERROR)
+            self.fail_step("IntegrityError", self.step.refused, ErrorClass.PLATFORM_ERROR)
 
-    def output(self) -> dict:
+    def output(self) -> JobOutput:
         """The job's result: every step's result, the event after them (without secrets), the cache."""
         event = self.event if self.event is not None else self.job.event
         if "secrets" in event:
@@ -228,7 +229,7 @@ def _check_cache(cache: dict) -> None:
         raise TypeError("cache over its limits")
 
 
-def _checked_result(result: Any, log_limit: int) -> dict:
+def _checked_result(result: Any, log_limit: int) -> WorkerResult:
     """A step result with exactly the shape the parent relies on, within the record's caps;
     ProtocolError otherwise."""
     try:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import linecache
 import traceback
 
-from .limits import ACTION_ERROR, error
+from ..outcome import ErrorClass, StepError
+from .limits import error
 
 
 def action_filename(action_name: str) -> str:
@@ -19,7 +20,7 @@ def register_source(filename: str, code: str) -> tuple:
     return entry
 
 
-def describe(exc: BaseException, filename: str, message: str | None = None) -> dict:
+def describe(exc: BaseException, filename: str, message: str | None = None) -> StepError:
     """``response.error`` for ``exc``; the stack keeps the frames of ``filename`` only."""
     te = traceback.TracebackException(type(exc), exc, exc.__traceback__, lookup_lines=False)
     _keep_frames(te, filename)
@@ -29,7 +30,7 @@ def describe(exc: BaseException, filename: str, message: str | None = None) -> d
             message = str(exc)
         except Exception:
             message = f"<{type(exc).__name__} whose str() failed>"
-    return error(type(exc).__name__, message, ACTION_ERROR, stack)
+    return error(type(exc).__name__, message, ErrorClass.ACTION_ERROR, stack)
 
 
 def _keep_frames(te: traceback.TracebackException, filename: str) -> None:

@@ -28,6 +28,7 @@ from typing import Any, Callable
 
 import orjson
 
+from ..outcome import ErrorClass, Phase, StepError, WorkerResult
 from . import fetch, limits, sandbox
 from .capture import Capture, CaptureHandler
 from .protocol import Closed, FrameReader, pack, unpack, write_all
@@ -79,7 +80,7 @@ def _ms(seconds: float) -> float:
 class _Failure(Exception):
     """A step error that is already an error object (missing handler, module init error)."""
 
-    def __init__(self, error: dict) -> None:
+    def __init__(self, error: StepError) -> None:
         super().__init__(error["message"])
         self.error = error
 
@@ -95,12 +96,12 @@ class Action:
         self.code: str | None = code
         self.lines = register_source(self.filename, code)
         self.module: ModuleType | None = None
-        self.failure: dict | None = None
+        self.failure: StepError | None = None
         self.secrets = secrets
         self.values = Redactor(secrets.values())
         self.checked: dict[str, tuple[Callable[..., Any], bool]] = {}  # handler name -> (function, async?)
 
-    def load(self, on_error: Callable[[BaseException, "Action"], dict]) -> None:
+    def load(self, on_error: Callable[[BaseException, "Action"], StepError]) -> None:
         """Run the module-level code once; an error in it is kept and raised on every call."""
         module = ModuleType(self.name)
         code, self.code = self.code, None
@@ -121,12 +122,12 @@ class Action:
         if handler is None:
             raise _Failure(limits.error(
                 "TypeError", f"the action {self.name!r} does not define the handler {name}: "
-                f"add 'async def {name}(event, api):'", limits.ACTION_ERROR))
+                f"add 'async def {name}(event, api):'", ErrorClass.ACTION_ERROR))
         if not callable(handler):
             raise _Failure(limits.error(
                 "TypeError", f"{name} in the action {self.name!r} is not a function (it is "
                 f"{type(handler).__name__}): define 'async def {name}(event, api):'",
-                limits.ACTION_ERROR))
+                ErrorClass.ACTION_ERROR))
         checked = self.checked[name] = (handler, inspect.iscoroutinefunction(handler))
         return checked
 
@@ -263,7 +264,7 @@ class Worker:
             if self.retire:
                 os._exit(0)
 
-    async def run_job(self, job: dict, blobs: Any) -> dict:
+    async def run_job(self, job: dict, blobs: Any) -> WorkerResult:
         trigger = self.triggers.get(job["t"])
         if trigger is None:
             trigger = self.triggers[job["t"]] = self.get_trigger(job["t"])
@@ -276,11 +277,11 @@ class Worker:
         prior = job.get("v") or []
         if prior:  # what the earlier actions of the flow made visible (metadata ...)
             trigger.after_action(event, prior)
-        result = await self.run_step(trigger, job["h"], event, job["c"], job.get("d"), job.get("p", "execute"), prior)
+        result = await self.run_step(trigger, job["h"], event, job["c"], job.get("d"), job.get("p", Phase.EXECUTE), prior)
         self._hygiene(result)
         return result
 
-    def _hygiene(self, result: dict) -> None:
+    def _hygiene(self, result: WorkerResult) -> None:
         """End what the action left behind; a worker that cannot be trusted to be as it was
         is retired after this step (the parent starts a fresh one)."""
         ended, extra_threads = sandbox.after_step(self.threads)
@@ -303,7 +304,7 @@ class Worker:
             response["logs"] = logs + ("" if not logs or logs.endswith("\n") else "\n") + "\n".join(notes) + "\n"
 
     async def run_step(self, trigger: Any, handler_name: str, event: dict, cache: dict, directory: Any,
-                       phase: str, prior: list[dict]) -> dict:
+                       phase: Phase, prior: list[dict]) -> WorkerResult:
         action = self.action
         if action is None:
             raise RuntimeError("no action was loaded into this worker")
@@ -318,7 +319,7 @@ class Worker:
         fetch.clock.seconds = 0.0
         self.api = None
         commands: list[dict] = []
-        error = None
+        error: StepError | None = None
         boot = handler_time = 0.0
         started_at = time.time()
         started = perf_counter()
@@ -378,7 +379,7 @@ class Worker:
             raise _Failure(limits.error(
                 "TypeError", f"{name} is a plain def that returned a coroutine it never awaited: "
                 f"declare it 'async def {name}(event, api):' or await the coroutine inside it",
-                limits.ACTION_ERROR))
+                ErrorClass.ACTION_ERROR))
 
     async def _cancel_leftovers(self) -> None:
         """Cancel the tasks an action started and left running: they must not outlive its step
@@ -394,7 +395,7 @@ class Worker:
             self.retire = True
             await asyncio.gather(*tasks, return_exceptions=True)
 
-    def _error(self, exc: BaseException, action: Action) -> dict:
+    def _error(self, exc: BaseException, action: Action) -> StepError:
         if isinstance(exc, MemoryError):
             return self._memory_error(exc)
         if isinstance(exc, SystemExit):
@@ -403,11 +404,11 @@ class Worker:
                 f"and use api.access.deny(reason) to refuse the login"))
         return describe(exc, action.filename)
 
-    def _memory_error(self, exc: MemoryError) -> dict:
+    def _memory_error(self, exc: MemoryError) -> StepError:
         self.reserve = None
         exc.__traceback__ = None
         self.retire = True
-        return limits.error("MemoryError", limits.memory_message(self.memory_mb), limits.PLATFORM_ERROR)
+        return limits.error("MemoryError", limits.memory_message(self.memory_mb), ErrorClass.PLATFORM_ERROR)
 
 
 def _jsonable(value: Any) -> Any:

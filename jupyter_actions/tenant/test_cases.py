@@ -1,7 +1,7 @@
 """Saved test cases: a payload plus the outcome it must produce, for one action or a whole flow.
 
-A case saved from a run expects exactly that run's outcome: its status, deny reason, error
-class, and every outcome key that carried a change (claims, scopes, metadata, MFA ...). A later
+A case saved from a run expects exactly that run's outcome: its status, deny, the identity of
+its error, and every change it made (``outcome.changes``: claims, scopes, metadata, MFA ...). A later
 run passes when it produces the same, and lists each difference when it does not.
 """
 
@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,10 +19,8 @@ from sqlalchemy.engine import Connection
 from .._clock import now_iso
 from ..errors import InvalidInputError, TestCaseNotFound
 from ..model import Execution
+from ..outcome import Status, changes, error_identity
 from ..store.schema import test_cases
-
-IGNORED_KEYS = ("execution_id",)
-NEUTRAL = (None, {}, [], {"add": [], "remove": []}, {"attributes": {}, "settings": {}})
 
 
 @dataclass(frozen=True)
@@ -54,16 +53,15 @@ class CaseResult:
                 "execution": self.execution.to_json()}
 
 
-def expected_from(outcome: dict[str, Any]) -> dict[str, Any]:
-    """What a case records of an outcome: the status and every key that carries a change."""
+def expected_from(outcome: Mapping[str, Any]) -> dict[str, Any]:
+    """What a case records of an outcome: the status, the deny and error when there are, and
+    every change."""
     expected: dict[str, Any] = {"status": outcome["status"]}
-    for key, value in outcome.items():
-        if key in ("status", *IGNORED_KEYS) or value in NEUTRAL:
-            continue
-        if key == "error":
-            value = {k: value.get(k) for k in ("action_name", "error_class", "name")}
-        expected[key] = value
-    return expected
+    if outcome.get("deny"):
+        expected["deny"] = outcome["deny"]
+    if outcome.get("error"):
+        expected["error"] = error_identity(outcome["error"])
+    return {**expected, **changes(outcome)}
 
 
 def compare(expected: dict[str, Any], outcome: dict[str, Any]) -> tuple[str, ...]:
@@ -87,7 +85,7 @@ def save(conn: Connection, scope: str, target: str, name: str, payload: dict, ex
     check_case_name(name)
     if "status" not in expected:
         raise InvalidInputError("the expected outcome of a test case needs at least a status "
-                                "(allowed, denied, suspended or failed)")
+                                f"({', '.join(Status)})")
     stored = dict(payload)
     if isinstance(stored.get("secrets"), dict):
         stored["secrets"] = {}  # the action's own secrets are used when the case runs

@@ -8,6 +8,7 @@ import time
 from collections.abc import Mapping
 from typing import Any, Callable, ClassVar
 
+from ..outcome import Phase
 from ._event import EventList, EventView
 from ._sizes import CommandSizes
 
@@ -23,7 +24,7 @@ class ApiSession:
     update it in place. ``commands``: every outcome-changing call, in call order.
     ``cache``: ``{key: {"value": str, "expires_at": int_ms}}`` for this trigger.
     ``directory``: roles and groups passed by the application (docs/triggers.md).
-    ``phase``: ``"execute"`` or ``"continue"``. ``now_ms``: the clock, epoch milliseconds.
+    ``phase``: ``Phase.EXECUTE`` or ``Phase.CONTINUE``. ``now_ms``: the clock, epoch milliseconds.
     ``prior_commands``: commands of the earlier actions of the same flow execution (used for
     the once-per-transaction rules, such as ``set_primary_user``).
     ``feature_flags``: Auth0 feature flags to switch on (``actions_pl_transaction_target_scopes``,
@@ -40,7 +41,7 @@ class ApiSession:
         commands: list | None = None,
         cache: dict | None = None,
         directory: dict | None = None,
-        phase: str = "execute",
+        phase: str = Phase.EXECUTE,
         now_ms: Callable[[], int] = wall_clock_ms,
         prior_commands: list | None = None,
         feature_flags: frozenset | set | tuple = frozenset(),

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from ..outcome import Phase
 from ._api import Namespace, option, to_json
 
 CHALLENGE_FACTORS = ("otp", "email", "webauthn-platform", "webauthn-roaming", "recovery-code", "phone", "push", "push-notification")
@@ -63,7 +64,7 @@ class LoginAuthenticationApi(ChallengeApi):
 
     def record_method(self, provider_url: str) -> Any:
         """Record a completed custom authentication method (only in on_continue_post_login)."""
-        if self._session.phase != "continue":
+        if self._session.phase != Phase.CONTINUE:
             raise ValueError("api.authentication.record_method is only available in on_continue_post_login.")
         parts = urlsplit(provider_url) if isinstance(provider_url, str) else None
         if parts is None or parts.scheme not in ("http", "https") or not parts.netloc:

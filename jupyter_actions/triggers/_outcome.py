@@ -1,63 +1,53 @@
 """Folding a flow's per-action results into the one outcome an application applies.
 
-Standard library only: the engine folds single executions, workers fold batch executions.
+The words and shapes (statuses, control values, ``Outcome``) are ``jupyter_actions.outcome``'s;
+this module holds the folding rule. Standard library only: the engine folds single
+executions, workers fold batch executions.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from ..outcome import Control, ErrorClass, FlowError, Outcome, Status, StepResult
 from ._trigger import Trigger
-
-STATUS_ALLOWED = "allowed"
-STATUS_DENIED = "denied"
-STATUS_SUSPENDED = "suspended"
-STATUS_FAILED = "failed"
 
 # What makes an execution suspend; once it is resumed these have been acted on.
 SUSPENDING_KEYS = ("redirect", "challenge", "enrollment", "prompt")
 
-# Auth0's execution status (reference 9.2) for each outcome status.
-EXECUTION_STATUS = {
-    STATUS_ALLOWED: "final",
-    STATUS_DENIED: "final",
-    STATUS_FAILED: "partial",
-    STATUS_SUSPENDED: "suspended",
-}
 
-
-def first_error(results: list[dict[str, Any]]) -> dict[str, Any] | None:
+def first_error(results: list[StepResult]) -> FlowError | None:
     for result in results:
         error = result["response"].get("error")
         if error:
             return {
                 "action_name": result["action_name"],
-                "error_class": error.get("error_class", "action_error"),
+                "error_class": error.get("error_class", ErrorClass.ACTION_ERROR),
                 "name": error.get("name"),
                 "message": error.get("message"),
             }
     return None
 
 
-def fold(trigger: Trigger, results: list[dict[str, Any]], event: dict[str, Any]) -> dict[str, Any]:
+def fold(trigger: Trigger, results: list[StepResult], event: dict[str, Any]) -> Outcome:
     """The outcome: status, deny, error, and the trigger's own keys (docs/outcome.md)."""
     commands = [command for result in results for command in result.get("commands", ())]
     error = first_error(results)
     deny = trigger.deny_of(commands)
-    last_control = results[-1].get("control") if results else "continue"
+    last_control = results[-1].get("control") if results else Control.CONTINUE
     if not trigger.blocking:
-        status = STATUS_ALLOWED  # non-blocking triggers never change the transaction
+        status = Status.ALLOWED  # non-blocking triggers never change the transaction
     elif error:
-        status = STATUS_FAILED  # fail closed
+        status = Status.FAILED  # fail closed
     elif deny:
-        status = STATUS_DENIED
-    elif last_control == "suspend":
-        status = STATUS_SUSPENDED
+        status = Status.DENIED
+    elif last_control == Control.SUSPEND:
+        status = Status.SUSPENDED
     else:
-        status = STATUS_ALLOWED
+        status = Status.ALLOWED
     folded = trigger.fold_outcome(commands, event)
-    if status != STATUS_SUSPENDED:
+    if status != Status.SUSPENDED:
         for key in SUSPENDING_KEYS:
             if key in folded:
                 folded[key] = None
-    return {"status": status, "deny": deny, "error": error, **folded}
+    return {"status": status, "deny": deny, "error": error, **folded}  # type: ignore[typeddict-item]

@@ -6,6 +6,7 @@ import copy
 from types import MappingProxyType
 from typing import Any, Callable, Mapping
 
+from ..outcome import Control
 from . import _fold as fold
 from ._api import Api, ApiSession, Namespace
 from ._cache import CacheApi
@@ -138,17 +139,17 @@ class Trigger:
                 return True
         return False
 
-    def control(self, commands: list[dict]) -> str:
+    def control(self, commands: list[dict]) -> Control:
         """``stop`` after a deny-like command, ``suspend`` after a redirect, challenge or
         prompt (triggers that can suspend), else ``continue``."""
         if not commands:
-            return "continue"
+            return Control.CONTINUE
         types = {c.get("type") for c in live_commands(commands)}
         if types & STOP_COMMANDS:
-            return "stop"
+            return Control.STOP
         if self.can_suspend and types & SUSPEND_COMMANDS:
-            return "suspend"
-        return "continue"
+            return Control.SUSPEND
+        return Control.CONTINUE
 
     def fold_outcome(self, commands: list[dict], event: dict) -> dict:
         """The trigger-specific outcome keys from all commands of a flow (docs/outcome.md)."""

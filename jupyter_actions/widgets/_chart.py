@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 
 from .._clock import epoch_from_iso, iso_from_epoch
 from ..model import Execution
+from ..outcome import Status
 from ._html import TONES, Html, esc, short_time
 
-OUTCOMES = (("allowed", TONES["good"]), ("denied", TONES["bad"]), ("suspended", TONES["warn"]),
-            ("failed", "#6a1b9a"))
+OUTCOMES = ((Status.ALLOWED, TONES["good"]), (Status.DENIED, TONES["bad"]), (Status.SUSPENDED, TONES["warn"]),
+            (Status.FAILED, "#6a1b9a"))
 PERCENTILES = ((50, "#1565c0", ""), (95, "#000000", "4 3"))
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 220, 40, 56, 24, 28
 
@@ -42,7 +43,7 @@ def buckets(executions: Sequence[Execution], count: int = 12) -> list[Bucket]:
     result = [Bucket(first + i * width) for i in range(count)]
     for when, execution in zip(times, executions):
         bucket = result[min(int((when - first) / width), count - 1)]
-        status = execution.outcome.get("status", "failed")
+        status = execution.outcome.get("status", Status.FAILED)
         bucket.counts[status] = bucket.counts.get(status, 0) + 1
         bucket.durations.append(execution.duration_ms)
     return result

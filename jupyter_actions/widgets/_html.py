@@ -10,14 +10,18 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ..outcome import ExecutionStatus, Status
+
 TONES = {
     "good": "#2e7d32", "bad": "#c62828", "warn": "#ef6c00", "info": "#1565c0", "muted": "#616161",
 }
-STATUS_TONES = {
-    "allowed": "good", "passed": "good", "built": "good", "set": "good", "final": "good",
-    "denied": "bad", "failed": "bad", "missing": "warn", "error": "bad",
-    "suspended": "warn", "pending": "warn", "building": "warn", "partial": "warn",
+STATUS_TONES: dict[str, str] = {
+    Status.ALLOWED: "good", Status.DENIED: "bad", Status.SUSPENDED: "warn", Status.FAILED: "bad",
+    ExecutionStatus.FINAL: "good", ExecutionStatus.PARTIAL: "warn",
+    "passed": "good", "built": "good", "set": "good", "missing": "warn", "error": "bad", "pending": "warn",
+    "building": "warn",
 }
+"""Tones of the outcome and execution statuses, and of the words for cases, builds and secrets."""
 CELL = "padding:2px 8px;text-align:left;vertical-align:top;border-bottom:1px solid #ddd"
 
 

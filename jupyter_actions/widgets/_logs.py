@@ -9,6 +9,7 @@ import ipywidgets as widgets
 
 from .._clock import iso_from_epoch
 from ..model import Execution
+from ..outcome import Status
 from ..tenant import Tenant
 from ..triggers import TRIGGER_IDS
 from ._base import FAILED, Panel, button, set_options
@@ -21,7 +22,7 @@ PAGE_SIZE = 20
 CHART_LIMIT = 500
 RANGES = (("any time", None), ("last 15 minutes", 900), ("last hour", 3600), ("last 24 hours", 86400),
           ("last 7 days", 7 * 86400))
-STATUSES = (ANY, "allowed", "denied", "suspended", "failed")
+STATUSES = (ANY, *Status)
 
 
 class LogsPanel(Panel):

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from ..model import Execution
+from ..outcome import error_summary
 from ._html import Html, badge, details, esc, json_pre, pre, table
 
 
@@ -17,7 +18,7 @@ def outcome_badge(outcome: dict[str, Any]) -> Html:
     if deny:
         note = deny.get("reason") or deny.get("command", "")
     elif error:
-        note = f"{error.get('action_name', '')}: {error.get('error_class', '')} {error.get('name', '')}".strip()
+        note = f"{error.get('action_name', '')}: {error_summary(error)}"
     return Html(badge(status) + (f" {esc(note)}" if note else ""))
 
 
@@ -48,8 +49,7 @@ def result_html(result: dict[str, Any]) -> Html:
     parts += ["<div><b>Stats</b></div>", table(("stat", "ms"), sorted(stats.items()), empty="no stats")]
     error = response.get("error")
     if error:
-        headline = f"{error.get('error_class', 'error')}: {error.get('name', '')}: {error.get('message', '')}"
-        parts += ["<div><b>Error</b></div>", f"<div>{badge('error')} {esc(headline)}</div>"]
+        parts += ["<div><b>Error</b></div>", f"<div>{badge('error')} {esc(error_summary(error))}</div>"]
         if error.get("stack"):
             parts.append(pre(error["stack"]))
     return Html("".join(parts))

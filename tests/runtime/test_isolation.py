@@ -57,8 +57,8 @@ def test_overlay_holds_only_the_worker_side_and_httpx_closure(pool: WorkerPool) 
     assert all((pool.overlay / name).is_symlink() for name in names - {"jupyter_actions"})
     copied = pool.overlay / "jupyter_actions"
     assert not copied.is_symlink()  # a copy of the worker side only: no tenant, store or key code
-    assert sorted(p.name for p in copied.iterdir() if p.name != "__pycache__") == ["_json_numbers.py", "errors.py", "runtime",
-                                                                                   "triggers"]
+    assert sorted(p.name for p in copied.iterdir() if p.name != "__pycache__") == ["_json_numbers.py", "errors.py",
+                                                                                   "outcome.py", "runtime", "triggers"]
     assert not (copied / "runtime" / "pool.py").exists() and not (copied / "__init__.py").exists()
 
 
