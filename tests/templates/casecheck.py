@@ -8,6 +8,7 @@ from typing import Any
 from jupyter_actions.webhook_receiver import WebhookReceiver
 from jupyter_actions.model import Execution
 from jupyter_actions.templates import Template, TemplateCase
+from jupyter_actions.tenant import test_cases
 
 
 def run_case(tenant: Any, template: Template, case: TemplateCase, provider: WebhookReceiver) -> Execution:
@@ -30,8 +31,12 @@ def check_case(case: TemplateCase, execution: Execution, provider: WebhookReceiv
         errors = [r["response"]["error"] for r in execution.results if r["response"].get("error")]
         assert not errors, f"the action failed: {errors}"
     assert outcome_matches(case.expect_outcome, outcome), f"outcome {outcome} does not contain {case.expect_outcome}"
-    for key in case.expect_unset:
-        assert outcome.get(key) in (None, {}, []), f"outcome[{key!r}] is {outcome.get(key)!r}, expected it unset"
+    for path in case.expect_unset:
+        value = _at(outcome, path)
+        assert value in (None, {}, []), f"outcome {path} is {value!r}, expected it unset"
+    if case.for_actions:  # an action made from the template saves it: it must state the whole outcome
+        differences = test_cases.compare(case.expected(), outcome)
+        assert not differences, f"the case as an action's saved test case fails: {differences}"
     if case.expect_requests is not None:
         bodies = [request.json for request in provider.requests]
         assert len(bodies) == len(case.expect_requests), f"the provider received {bodies}"
@@ -47,3 +52,11 @@ def outcome_matches(expected: Any, actual: Any) -> bool:
     if isinstance(expected, Mapping):
         return isinstance(actual, Mapping) and all(k in actual and outcome_matches(v, actual[k]) for k, v in expected.items())
     return expected == actual
+
+
+def _at(outcome: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted path (``multifactor.provider_options``), None where it stops."""
+    value: Any = outcome
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return value

@@ -46,7 +46,8 @@ def test_a_case_payload_is_the_sample_with_the_changes_merged_in() -> None:
 def test_a_template_becomes_an_action_cell() -> None:
     cell = get_template("slack-notify-login").cell("my-slack-action")
     first, _, code = cell.partition("\n")
-    assert first == "%%action my-slack-action --trigger post-login --secret SLACK_WEBHOOK_URL --dependency slack-sdk"
+    assert first == ("%%action my-slack-action --trigger post-login --secret SLACK_WEBHOOK_URL --dependency slack-sdk"
+                     " --template slack-notify-login")
     assert code == get_template("slack-notify-login").code
 
 
@@ -58,3 +59,20 @@ def test_test_secret_values_point_at_the_local_provider() -> None:
 def test_an_unknown_template_is_a_not_found_error() -> None:
     with pytest.raises(NotFoundError, match="unknown template 'nope'"):
         get_template("nope")
+
+
+def test_the_cases_an_action_brings_run_once_against_the_usual_provider_answer_and_state_the_whole_outcome() -> None:
+    email = get_template("email-http-provider")
+    assert [c.name for c in email.action_cases()] == ["the verification email is delivered"]  # 503, 422: gallery only
+    assert get_template("rate-limit-logins").action_cases() == ()  # runs = 3 and 4
+    terms = get_template("terms-redirect")
+    assert "a user who has not accepted the terms is redirected" not in [c.name for c in terms.action_cases()]  # partial
+    assert len(terms.action_cases()) == 2
+
+
+def test_a_nested_unset_key_is_null_in_the_expectation_and_a_top_level_one_is_left_out() -> None:
+    admin, viewer = get_template("mfa-for-admins").cases
+    assert admin.expected() == {"status": "allowed",
+                                "multifactor": {"provider": "any", "allow_remember_browser": False, "provider_options": None}}
+    assert viewer.expected() == {"status": "allowed"}
+    assert "provider_options" not in admin.expect_outcome["multifactor"]  # the manifest data stays as loaded
