@@ -26,9 +26,6 @@ from typing import Any
 
 from ..errors import NotFoundError
 
-PROVIDER_PLACEHOLDER = "{provider}"
-
-
 @dataclasses.dataclass(frozen=True)
 class TemplateCase:
     """One test case of a template."""
@@ -107,10 +104,6 @@ class Template:
             "secrets": list(self.secrets), "dependencies": list(self.dependencies), "code": self.code,
             "cases": [{**dataclasses.asdict(case), "for_actions": case.for_actions} for case in self.cases],
         }
-
-    def secret_values(self, provider_url: str) -> dict[str, str]:
-        """The test secret values, ``{provider}`` replaced by the local HTTP provider's URL."""
-        return {k: v.replace(PROVIDER_PLACEHOLDER, provider_url) for k, v in self.test_secrets.items()}
 
 
 def list_templates() -> list[Template]:

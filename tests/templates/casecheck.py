@@ -15,12 +15,17 @@ def run_case(tenant: Any, template: Template, case: TemplateCase, provider: Webh
     """Save the template as a draft with its test secrets set, then test it ``case.runs`` times."""
     tenant.save_draft(template.id, template.trigger, template.code, secrets=template.secrets,
                       dependencies=list(template.dependencies) or None)
-    for name, value in template.secret_values(provider.url).items():
+    for name, value in provider_secrets(template, provider.url).items():
         tenant.set_secret(template.id, name, value)
     provider.respond(case.provider_status, case.provider_body)
     for _ in range(case.runs):
         execution = tenant.test(template.id, template.payload(case))
     return execution
+
+
+def provider_secrets(template: Template, provider_url: str) -> dict[str, str]:
+    """The template's test secret values, ``{provider}`` replaced by the local provider's URL."""
+    return {name: value.replace("{provider}", provider_url) for name, value in template.test_secrets.items()}
 
 
 def check_case(case: TemplateCase, execution: Execution, provider: WebhookReceiver) -> None:

@@ -8,6 +8,8 @@ import pytest
 from jupyter_actions.errors import ConflictError, InvalidInputError, NotFoundError
 from jupyter_actions.templates import get_template, list_templates
 
+from .casecheck import provider_secrets
+
 
 def _templates() -> list:
     # Dependencies are pinned and installed from the package index.
@@ -23,7 +25,7 @@ def test_the_cases_it_brings_pass_once_its_secrets_are_set(tenant, provider, tem
     assert [d.name for d in action.dependencies] == list(template.dependencies)
     saved = tenant.test_cases("made")
     assert sorted(c.name for c in saved) == sorted(c.name for c in template.action_cases())
-    for name, value in template.secret_values(provider.url).items():
+    for name, value in provider_secrets(template, provider.url).items():
         tenant.set_secret("made", name, value)
     results = tenant.run_test_cases("made")
     assert [(r.case.name, r.differences) for r in results if not r.passed] == []
