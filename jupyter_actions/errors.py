@@ -17,6 +17,7 @@ This module imports only the standard library: action workers import it too.
     │   ├── PayloadError             an event that does not fit its trigger (with a JSON path)
     │   └── LimitExceeded            an entity limit (secrets, versions, bindings, ...)
     ├── ConflictError                the request clashes with stored state (bound action, ...)
+    │   └── MissingSecretValues      an action's declared secrets have no value (run, deploy)
     ├── SecretsError                 master key missing or wrong
     ├── StoreError                   the tenant store cannot be used (newer schema, locked, ...)
     ├── DependencyError              a package cannot be resolved, built or is not pure Python
@@ -24,6 +25,8 @@ This module imports only the standard library: action workers import it too.
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 
 class ActionsError(Exception):
@@ -82,6 +85,22 @@ class LimitExceeded(InvalidInputError):
 
 class ConflictError(ActionsError):
     """The request clashes with what is stored (for example deleting a bound action)."""
+
+
+class MissingSecretValues(ConflictError):
+    """An action declares secrets that have no value, so its draft cannot run or be deployed.
+
+    ``action`` and ``secrets`` (the names without a value) let a front end add how to set them
+    in its own words; the message names no command."""
+
+    def __init__(self, action: str, secrets: Sequence[str], doing: str) -> None:
+        self.action = action
+        self.secrets = tuple(secrets)
+        if len(self.secrets) == 1:
+            what = f"secret {self.secrets[0]} of {action} has no value"
+        else:
+            what = f"secrets {', '.join(self.secrets)} of {action} have no value"
+        super().__init__(f"{what}: set {'it' if len(self.secrets) == 1 else 'them'} before {doing}")
 
 
 class SecretsError(ActionsError):

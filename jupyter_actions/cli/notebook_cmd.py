@@ -11,7 +11,7 @@ def register(commands, common: argparse.ArgumentParser) -> None:  # noqa: ANN001
     sub = parser.add_subparsers(dest="notebook_command", metavar="SUBCOMMAND", required=True)
     run = sub.add_parser("run", help="execute an authoring notebook with papermill against a tenant", parents=[common],
                          description="Execute NOTEBOOK with papermill; its magics work on --tenant (e.g. prod). Secrets "
-                                     "come from environment variables read with `%%action secret ... --from-env VAR`, "
+                                     "come from environment variables read with `%action secret ... --from-env VAR`, "
                                      "never from parameters. Exit status 1 when a cell fails.")
     run.add_argument("notebook")
     run.add_argument("--output", metavar="NB", help="the executed notebook (default: NOTEBOOK.executed.ipynb)")

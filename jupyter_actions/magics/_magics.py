@@ -76,6 +76,8 @@ class ActionMagics(Magics):
               help="declare a secret name (repeatable); set its value with `%%action secret ACTION NAME`")
     @argument("--dependency", action="append", default=[], metavar="PKG[==V]",
               help="a dependency, pinned to the latest version when none is given (repeatable)")
+    @argument("--template", metavar="ID",
+              help="the template the action is made from: the run that creates it also saves the template's test cases")
     @no_var_expand
     @cell_magic("action")
     def action_cell(self, line: str, cell: str) -> ActionPanel:
@@ -90,7 +92,8 @@ class ActionMagics(Magics):
         tenant = self.open_tenant()
         with usage_errors(cell_line_offset=1):
             action, changed = tenant.save_draft(
-                args.name, args.trigger, cell, secrets=args.secret, dependencies=args.dependency or None
+                args.name, args.trigger, cell, secrets=args.secret, dependencies=args.dependency or None,
+                template=args.template,
             )
         return ActionPanel(action, self.run, changed)
 

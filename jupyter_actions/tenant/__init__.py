@@ -19,7 +19,7 @@ from ..store.paths import actions_home, tenant_dir, tenant_name
 from ..store.schema import actions
 from ..store.schema import test_cases as test_cases_table
 from ..triggers import get_trigger
-from . import bindings, drafts, secret_store, settings, test_cases, versions
+from . import bindings, drafts, from_template, secret_store, settings, test_cases, versions
 from .database_url import check as database_url_check
 from .dependencies import Environments, Prepared
 from .test_cases import CaseResult, TestCase
@@ -104,22 +104,42 @@ class Tenant:
         dependencies: Sequence[str] | None = None,
         deploy: bool = False,
         message: str | None = None,
+        template: str | None = None,
     ) -> tuple[Action, bool]:
         """Auth0's Save Draft; returns the action and whether anything changed.
 
         With ``deploy=True`` the draft is also deployed in the same transaction (Auth0's
         create-with-deploy), so no other writer can slip a different draft in between.
+        ``template`` (a template id for the same trigger): a draft that creates the action also
+        saves the template's test cases; an existing action keeps its own.
         """
         drafts.validate(name, trigger, code)
+        made_from = from_template.template_for(template, trigger) if template is not None else None
         limits = self.settings
         prepared = None
         if dependencies is not None:
             prepared = self._prepare(name, dependencies, limits, keep_others=False)
         with self.store.write() as conn:
+            new = made_from is not None and not from_template.exists(conn, name)
             changed = drafts.save(conn, name, trigger, code, prepared, secrets, limits["max_secrets"])
+            if new:
+                from_template.save_cases(conn, made_from, action_row(conn, name).id)
             if deploy:
                 changed |= versions.deploy(conn, self.cipher, name, message, limits["max_versions"]).created
             return action_model(conn, action_row(conn, name)), changed
+
+    def create_from_template(self, template_id: str, name: str | None = None) -> Action:
+        """A new action (named ``name``, else the template id) from a template: its trigger,
+        code, secret names and dependencies as the draft, and its test cases (docs/templates.md).
+        Refuses a name that is taken; the secrets still need their values."""
+        from ..templates import get_template
+
+        template = get_template(template_id)
+        name = template.id if name is None else name
+        with self.store.read() as conn:
+            from_template.refuse_taken(conn, name)  # before any package work
+        return self.save_draft(name, template.trigger, template.code, secrets=template.secrets,
+                               dependencies=list(template.dependencies) or None, template=template.id)[0]
 
     # dependencies ------------------------------------------------------------------------
     def dependencies(self, action: str) -> tuple[Dependency, ...]:
@@ -269,8 +289,16 @@ class Tenant:
     def test(self, action: str, payload: dict | None = None, *, version: int | None = None,
              directory: dict | None = None) -> Execution:
         """Run the draft (or ``version``) on ``payload`` (default: the trigger's sample); the
-        execution as recorded, the action's secret values redacted."""
+        execution as recorded, the action's secret values redacted. A draft with a declared
+        secret that has no value raises `MissingSecretValues` before it runs."""
+        if version is None:
+            self._require_secret_values(action, "testing")
         return self.engine.test(action, payload, version, directory)
+
+    def _require_secret_values(self, action: str, doing: str) -> None:
+        """Every path that runs a draft checks here; a deployed version holds all its values."""
+        with self.store.read() as conn:
+            secret_store.require_values(conn, action_row(conn, action), doing)
 
     def run_flow(self, trigger: str, event: dict, *, directory: dict | None = None,
                  redacted: bool = False) -> Execution:
@@ -302,6 +330,7 @@ class Tenant:
         with self.store.read() as conn:
             handler = get_trigger(trigger).handler
             if ref == "draft":
+                secret_store.require_values(conn, action_row(conn, name), "replaying")
                 step = plan.draft_step(conn, self.cipher, name, handler)
             else:
                 step = plan.version_step(conn, self.cipher, name, int(ref), handler)
@@ -327,6 +356,7 @@ class Tenant:
             payload = get_trigger(self.get_action(action).trigger_id).sample_payload()
         json_input.check_object(payload, "the test case's payload")
         if expected is None:
+            self._require_secret_values(action, "testing")
             expected = test_cases.expected_from(self.engine.test(action, payload, None, None, record=False).outcome)
         redactor = self.engine.redactor(self.get_action(action).trigger_id)
         with self.store.write() as conn:
@@ -343,6 +373,8 @@ class Tenant:
 
     def run_test_cases(self, action: str, *, version: int | None = None) -> list[CaseResult]:
         """Run every saved case of the action on its draft (or ``version``)."""
+        if version is None:
+            self._require_secret_values(action, "running its test cases")
         results = []
         for case in self.test_cases(action):
             execution = self.engine.test(action, case.payload, version, None, record=False)

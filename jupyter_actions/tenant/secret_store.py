@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Row
 
 from .._clock import now_iso
-from ..errors import LimitExceeded, NotFoundError
+from ..errors import LimitExceeded, MissingSecretValues, NotFoundError
 from ..model import SecretInfo
 from ..runtime.redaction import Redactor
 from ..secrets import Cipher, check_name, check_value
@@ -45,6 +45,15 @@ def set_secret(conn: Connection, cipher: Cipher, action: str, name: str, value: 
             raise LimitExceeded(f"action {action} already has {count} secrets; the limit is {limit}")
         conn.execute(secrets.insert().values(action_id=row.id, name=name, ciphertext=token, updated_at=now))
     return SecretInfo(name, now, True)
+
+
+def require_values(conn: Connection, action: Row, doing: str) -> None:
+    """Refuse, before anything runs or is deployed, a draft that declares a secret without a
+    value (its code would read None). ``doing`` ends the message: ``testing``, ``deploying``."""
+    missing = conn.execute(select(secrets.c.name).where(secrets.c.action_id == action.id, secrets.c.ciphertext.is_(None))
+                           .order_by(secrets.c.name)).scalars().all()
+    if missing:
+        raise MissingSecretValues(action.name, missing, doing)
 
 
 def list_secrets(conn: Connection, action: str) -> tuple[SecretInfo, ...]:

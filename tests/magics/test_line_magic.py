@@ -95,15 +95,16 @@ def test_deps_add_list_remove(offline_index, saved, cell) -> None:
     assert cell("%action deps list greet") == ()
 
 
-def test_templates_and_new(ip, cell, monkeypatch) -> None:
+def test_templates_and_new(ip, cell, monkeypatch, tenant) -> None:
     assert "slack-notify-login" in [t.id for t in cell("%action templates")]
     inserted = []
     monkeypatch.setattr(ip, "set_next_input", lambda text, replace=False: inserted.append((text, replace)))
     template = cell("%action new --template mfa-for-admins --name admins-mfa")
     assert template.id == "mfa-for-admins"
     assert inserted == [(get_template("mfa-for-admins").cell("admins-mfa"), False)]
-    # The inserted cell is a working %%action cell.
+    # The inserted cell is a working %%action cell, and it brings the template's test cases.
     assert cell(inserted[0][0]).action.name == "admins-mfa"
+    assert [r.passed for r in tenant.run_test_cases("admins-mfa")] == [True, True]
 
 
 def test_dollar_and_braces_are_left_alone(saved, ip, cell) -> None:
