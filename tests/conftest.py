@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -41,9 +44,42 @@ def tenant(actions_home):
         yield opened
 
 
+class Ran(NamedTuple):
+    """What one ``jupyter-actions`` command did: its exit status and what it printed."""
+
+    status: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(actions_home, capsys, monkeypatch) -> Callable[..., Ran]:
+    """Run ``jupyter-actions ARGS`` in this process, through ``main(argv)`` as the console script
+    does: ``cli("deploy", "hello", stdin=b"...", env={"VAR": "value"}, tenant="prod")``.
+
+    stdin is bytes (or text, sent as UTF-8); env and tenant hold for this one command only;
+    JUPYTER_ACTIONS_HOME is the test's own home (the ``actions_home`` fixture)."""
+    from jupyter_actions.cli import main
+
+    def run(*args: str, stdin: bytes | str = b"", env: dict[str, str] | None = None, tenant: str | None = None) -> Ran:
+        data = stdin.encode() if isinstance(stdin, str) else stdin
+        with monkeypatch.context() as scoped:
+            for name, value in {**(env or {}), **({"JUPYTER_ACTIONS_TENANT": tenant} if tenant else {})}.items():
+                scoped.setenv(name, value)
+            scoped.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+            capsys.readouterr()  # what the test printed before is not the command's
+            status = main(list(args))
+            out, err = capsys.readouterr()
+        return Ran(status, out, err)
+
+    return run
+
+
 @pytest.fixture
 def run_cli(actions_home):
-    """Run ``jupyter-actions ARGS`` in a real process; returns the CompletedProcess."""
+    """Run ``jupyter-actions ARGS`` in a real process; returns the CompletedProcess. Only for
+    tests where the process boundary is the point (exit status of a process, signals, argv);
+    everything else uses the in-process ``cli`` fixture."""
 
     def run(*args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
         return subprocess.run(

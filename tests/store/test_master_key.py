@@ -197,10 +197,10 @@ def test_an_unreadable_key_file_is_one_line(keyed):
     assert "\n" not in str(caught.value)
 
 
-def test_the_cli_says_the_key_is_missing_in_one_line(keyed, run_cli):
+def test_the_cli_says_the_key_is_missing_in_one_line(keyed, cli):
     keyed.close()
     (keyed.directory / "master.key").unlink()
-    run = run_cli("secrets", "set", "hello", "OTHER", stdin="another-value\n")
-    assert run.returncode == 1, run
-    assert run.stderr.startswith("error: the master key file ") and run.stderr.count("\n") == 1, run.stderr
-    assert "Traceback" not in run.stderr and not (keyed.directory / "master.key").exists()
+    run = cli("secrets", "set", "hello", "OTHER", stdin="another-value\n")
+    assert run.status == 1, run
+    assert run.err.startswith("error: the master key file ") and run.err.count("\n") == 1, run.err
+    assert "Traceback" not in run.err and not (keyed.directory / "master.key").exists()

@@ -27,7 +27,7 @@ def snapshot(tenant, name: str):
     return action.dependencies, action.lock, action.build, action.code
 
 
-def test_add_pin_lock_build_import_deploy_rollback(offline, run_cli):
+def test_add_pin_lock_build_import_deploy_rollback(offline, cli):
     tenant = offline
     tenant.save_draft("hello", "post-login", SHOW_VERSION, dependencies=["ja-hello==1.0"])
     action = tenant.get_action("hello")
@@ -52,9 +52,9 @@ def test_add_pin_lock_build_import_deploy_rollback(offline, run_cli):
     # re-adding without a version keeps the pin: it never floats
     tenant.save_draft("hello", "post-login", SHOW_VERSION, dependencies=["ja-hello"])
     assert [str(d) for d in tenant.dependencies("hello")] == ["ja-hello==2.0"]
-    listing = run_cli("deps", "list", "hello", "--json")
-    assert listing.returncode == 0, listing.stderr
-    assert json.loads(listing.stdout)["status"] == "built"
+    listing = cli("deps", "list", "hello", "--json")
+    assert listing.status == 0, listing.err
+    assert json.loads(listing.out)["status"] == "built"
     assert tenant.remove_dependency("hello", "ja-hello").dependencies == ()
 
 
