@@ -263,14 +263,16 @@ def test_network_port_list(tmp_path, config, listeners):
 
 DESCENDANTS_CODE = '''
 sleeper = subprocess.Popen(["sleep", "300"])
+started, holding = os.pipe()  # close-on-exec: read gets EOF once the grandchild runs `sleep`
 middle = os.fork()
 if middle == 0:
     os.setsid()
     if os.fork() == 0:
         os.execv(args["sleep"], ["sleep", "301"])
     os._exit(0)
+os.close(holding)
 os.waitpid(middle, 0)
-time.sleep(0.2)
+os.read(started, 1)
 out["ended"], out["threads"] = sandbox.after_step(1)
 out["sleeper"] = attempt(os.kill, sleeper.pid, 0)
 out["children"] = [attempt(os.listdir, "/proc/self/task")]
