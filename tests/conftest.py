@@ -76,6 +76,26 @@ def cli(actions_home, capsys, monkeypatch) -> Callable[..., Ran]:
 
 
 @pytest.fixture
+def refused(cli, actions_home) -> Callable[..., str]:
+    """Run a command that must be refused and return its one line: ``error: ...`` on stderr,
+    nothing on stdout, no traceback, status 1 (or the given one), every tenant's store as it was
+    (when there was one before)."""
+    from tests.cli.stored import stored
+
+    def check(*args: str, status: int = 1, stdin: bytes | str = b"", env: dict[str, str] | None = None) -> str:
+        before = stored(actions_home) if (actions_home / "tenants").exists() else None
+        result = cli(*args, stdin=stdin, env=env)
+        assert result.status == status, result
+        assert result.out == "" and "Traceback" not in result.err, result
+        assert result.err.count("\n") == 1 and result.err.startswith("error: "), result.err
+        if before is not None:
+            assert stored(actions_home) == before
+        return result.err.strip()
+
+    return check
+
+
+@pytest.fixture
 def run_cli(actions_home):
     """Run ``jupyter-actions ARGS`` in a real process; returns the CompletedProcess. Only for
     tests where the process boundary is the point (exit status of a process, signals, argv);

@@ -12,7 +12,6 @@ import sys
 import pytest
 
 from jupyter_actions.triggers import get_trigger
-from tests.cli.stored import stored
 from tests.conftest import POST_LOGIN_CODE
 
 SAMPLE = get_trigger("post-login").sample_payload()
@@ -24,22 +23,6 @@ def flow(tenant):
     tenant.save_draft("a", "post-login", POST_LOGIN_CODE, deploy=True)
     tenant.bind("post-login", ["a"])
     return tenant
-
-
-@pytest.fixture
-def refused(cli, actions_home):
-    """Run a command that must be refused; return its one line."""
-
-    def check(*args: str, status: int = 1, stdin: bytes = b"") -> str:
-        before = stored(actions_home)
-        result = cli(*args, stdin=stdin)
-        assert result.status == status, result.err
-        assert result.out == "" and "Traceback" not in result.err
-        assert result.err.count("\n") == 1 and result.err.startswith("error: "), result.err
-        assert stored(actions_home) == before
-        return result.err.strip()
-
-    return check
 
 
 def payload(tmp_path, data: bytes):  # noqa: ANN201
