@@ -26,8 +26,6 @@ NEUTRAL = (None, {}, [], {"add": [], "remove": []}, {"attributes": {}, "settings
 
 @dataclass(frozen=True)
 class TestCase:
-    __test__ = False  # not a pytest class
-
     id: str
     scope: str
     target: str
