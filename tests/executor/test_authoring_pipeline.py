@@ -35,6 +35,7 @@ def authoring_notebook(path, *, expect: str) -> None:
     nbformat.write(nb, path)
 
 
+@pytest.mark.slow
 def test_pipeline_deploys_to_the_named_tenant_without_leaking_the_secret(tmp_path, cli):
     from jupyter_actions import Tenant
 
@@ -55,6 +56,7 @@ def test_pipeline_deploys_to_the_named_tenant_without_leaking_the_secret(tmp_pat
     assert nbformat.reads(executed, as_version=4).metadata.papermill.parameters == {"stage": "release"}
 
 
+@pytest.mark.slow
 def test_a_failing_case_stops_the_pipeline_before_deploy(tmp_path, cli):
     from jupyter_actions import Tenant
 

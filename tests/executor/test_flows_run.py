@@ -40,6 +40,7 @@ def batch(tenant, tmp_path):
     return path, emails
 
 
+@pytest.mark.slow
 def test_papermill_batch_results_exit_status_and_audit(batch, cli, tmp_path, actions_home):
     events, emails = batch
     output, results = tmp_path / "audit.ipynb", tmp_path / "results.jsonl"
@@ -83,6 +84,7 @@ def test_inline_batch_and_fail_on_deny(tenant, tmp_path, cli):
     assert gated.status == 1
 
 
+@pytest.mark.slow
 def test_single_event_through_papermill(tenant, tmp_path, cli):
     tenant.save_draft("hello", "post-login", 'async def on_execute_post_login(event, api):\n'
                                              '    api.id_token.set_custom_claim("https://x/a", 1)\n', deploy=True)
@@ -116,6 +118,7 @@ def test_bad_input_is_one_clear_line(tenant, tmp_path, cli, lines, trigger, mess
     assert run.err.startswith("error: ") and run.err.count("\n") == 1 and message in run.err
 
 
+@pytest.mark.slow
 def test_malformed_line_through_papermill_names_the_line(tenant, tmp_path, cli):
     tenant.save_draft("hello", "post-login", 'async def on_execute_post_login(event, api):\n    pass\n', deploy=True)
     tenant.bind("post-login", ["hello"])

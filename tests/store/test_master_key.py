@@ -51,6 +51,7 @@ def key_fingerprint(home: Path) -> str:
     return hashlib.sha256(Cipher(home / "tenants" / "default" / "master.key").mac(["probe"]).encode()).hexdigest()
 
 
+@pytest.mark.slow
 def test_four_processes_using_a_new_tenant_at_once_get_one_whole_key(tmp_path):
     trials = 200
     racers = [subprocess.Popen([sys.executable, "-c", RACER], cwd=ROOT, stdin=subprocess.PIPE,

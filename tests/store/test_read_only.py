@@ -16,6 +16,8 @@ import pytest
 
 from tests.conftest import POST_LOGIN_CODE
 
+pytestmark = pytest.mark.slow  # each test writes a store through CLI processes, then reads it read-only
+
 ROOT = os.geteuid() == 0
 EXTRA = """
 import os

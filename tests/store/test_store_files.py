@@ -101,6 +101,7 @@ DAMAGE = {
 READERS = (["actions", "list"], ["executions", "list"], ["versions", "hello"], ["flows", "show", "post-login"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("damage", sorted(DAMAGE))
 def test_a_damaged_store_is_one_line_and_stays_as_it_was(actions_home, run_cli, cli, damage):
     path = store_at_rest(run_cli, actions_home)

@@ -27,6 +27,7 @@ def snapshot(tenant, name: str):
     return action.dependencies, action.lock, action.build, action.code
 
 
+@pytest.mark.slow
 def test_add_pin_lock_build_import_deploy_rollback(offline, cli):
     tenant = offline
     tenant.save_draft("hello", "post-login", SHOW_VERSION, dependencies=["ja-hello==1.0"])
@@ -58,6 +59,7 @@ def test_add_pin_lock_build_import_deploy_rollback(offline, cli):
     assert tenant.remove_dependency("hello", "ja-hello").dependencies == ()
 
 
+@pytest.mark.slow
 def test_two_versions_of_a_package_side_by_side_and_undeclared_import(offline):
     tenant = offline
     tenant.save_draft("old", "post-login", SHOW_VERSION, dependencies=["ja-hello==1.0"], deploy=True)

@@ -18,6 +18,7 @@ def action(offline) -> str:
     return "deps"
 
 
+@pytest.mark.slow
 def test_add_pin_and_remove(offline):
     panel = dependencies_panel(offline, "deps")
     assert "no dependencies" in plain(panel.listing.value) and "built" in plain(panel.build.value)
@@ -84,6 +85,7 @@ def test_the_history_lists_and_diffs_the_pins(offline):
     assert 'Dependencies' in panel.diff.value and 'ja-hello==<span class="diff_chg">1</span>.0' in panel.diff.value
 
 
+@pytest.mark.slow
 def test_restore_into_the_draft_brings_back_the_pins(offline):
     offline.add_dependency("deps", "ja-hello==1.0")
     offline.deploy("deps")
