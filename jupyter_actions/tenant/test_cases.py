@@ -25,8 +25,6 @@ from ..store.schema import test_cases
 
 @dataclass(frozen=True)
 class TestCase:
-    __test__ = False  # not a pytest class
-
     id: str
     scope: str
     target: str
