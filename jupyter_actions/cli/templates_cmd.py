@@ -8,21 +8,6 @@ import shlex
 from . import output
 
 
-def register(commands, common: argparse.ArgumentParser) -> None:  # noqa: ANN001
-    parser = commands.add_parser("templates", help="the template gallery: starter actions with test cases", parents=[common])
-    sub = parser.add_subparsers(dest="templates_command", metavar="SUBCOMMAND", required=True)
-    listing = sub.add_parser("list", help="every template with its trigger, secrets and dependencies", parents=[common])
-    listing.add_argument("--json", action="store_true", help="print JSON only")
-    listing.set_defaults(func=_list)
-    show = sub.add_parser("show", help="one template: description, needs, test cases and code", parents=[common],
-                          description="Show a template. `--code` prints only the action code, ready for "
-                                      "`jupyter-actions save NAME --trigger T --code FILE`.")
-    show.add_argument("id")
-    show.add_argument("--code", action="store_true", help="print only the code")
-    show.add_argument("--json", action="store_true", help="print JSON only")
-    show.set_defaults(func=_show)
-
-
 def _list(args: argparse.Namespace) -> int:
     from ..templates import list_templates
 
@@ -54,3 +39,6 @@ def _show(args: argparse.Namespace) -> int:
         print(f"in a notebook %action new --template {template.id}\n")
         print(template.code, end="")
     return 0
+
+
+HANDLERS = {"templates list": _list, "templates show": _show}

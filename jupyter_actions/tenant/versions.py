@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Row
 
 from .._clock import now_iso
-from ..errors import ConflictError, VersionNotFound
+from ..errors import ConflictError, Remedy, VersionNotFound
 from ..model import ActionVersion, DeployResult
 from ..secrets import Cipher
 from ..store import integrity
@@ -35,7 +35,7 @@ def find_version(conn: Connection, action: Row, number: int) -> Row:
     """The action's version ``number``; a number no version can have is not found either."""
     if not 1 <= number <= MAX_NUMBER:
         raise VersionNotFound(f"action {action.name} has no version {number}: version numbers run from 1 to "
-                              f"{MAX_NUMBER}; list them with `jupyter-actions versions {action.name}`")
+                              f"{MAX_NUMBER}", remedy=Remedy("list them", "versions", (action.name,)))
     return version_row(conn, action, number)
 
 
@@ -56,7 +56,7 @@ def deploy(conn: Connection, cipher: Cipher, name: str, message: str | None, max
     missing = [s.name for s in secret_rows if s.ciphertext is None]
     if missing:
         raise ConflictError(
-            f"secret {missing[0]} of {name} has no value: set it with `jupyter-actions secrets set {name} {missing[0]}`"
+            f"secret {missing[0]} of {name} has no value", remedy=Remedy("set it", "secrets set", (name, missing[0]))
         )
     values = {s.name: cipher.decrypt(s.ciphertext) for s in secret_rows}
     deps = [d.to_json() for d in draft_dependencies(conn, row.id)]
