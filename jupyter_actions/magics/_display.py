@@ -12,6 +12,8 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from ..frontends.present import cells, deployed_label, execution_text, short_time, table_lines
+
 _MODEL = "jupyter_actions.model"
 
 
@@ -27,7 +29,7 @@ class Listing(tuple):
         listing = super().__new__(cls, items)
         listing.title = title
         listing.headers = tuple(headers)
-        listing.rows = tuple(tuple("" if cell is None else str(cell) for cell in row(item)) for item in listing)
+        listing.rows = tuple(cells(row(item)) for item in listing)
         return listing
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
@@ -36,10 +38,7 @@ class Listing(tuple):
     def as_text(self) -> str:
         if not self.rows:
             return f"{self.title}: (none)"
-        widths = [max(len(h), *(len(r[i]) for r in self.rows)) for i, h in enumerate(self.headers)]
-        lines = [self.title, "  ".join(h.upper().ljust(w) for h, w in zip(self.headers, widths)).rstrip()]
-        lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in self.rows]
-        return "\n".join(lines)
+        return "\n".join([self.title, *table_lines(self.headers, self.rows)])
 
     def _repr_html_(self) -> str:
         if not self.rows:
@@ -75,54 +74,30 @@ class PanelExecution:
         return {**self.panel._repr_mimebundle_(**kwargs), "text/plain": execution_text(self.execution)}
 
 
+class PanelListing(Listing):
+    """A Listing displayed as a panel where widgets render (``%action versions NAME``: the
+    versions, a tuple, shown as the Version history panel); as its table everywhere else."""
+
+    panel: Any
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        return {**self.panel._repr_mimebundle_(**kwargs), "text/plain": self.as_text()}
+
+
+def versions_listing(versions: Sequence[Any], panel: Any) -> PanelListing:
+    name = versions[0].action_name if versions else "the action"
+    listing = PanelListing(versions, title=f"versions of {name}", headers=["version", "deployed", "created", "message"],
+                           row=lambda v: (v.number, "DEPLOYED" if v.deployed else "", short_time(v.created_at),
+                                          v.message or ""))
+    listing.panel = panel
+    return listing
+
+
 class Text(str):
     """Text shown as is (a diff, a code listing), not as a quoted string."""
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(str(self))
-
-
-def short_time(iso: str | None) -> str:
-    return iso[:19].replace("T", " ") if iso else ""
-
-
-def deployed_label(action: Any) -> str:
-    if action.deployed_version is None:
-        return "draft only (not deployed)"
-    suffix = "" if action.all_changes_deployed else "; the draft has undeployed changes"
-    return f"version {action.deployed_version.number}{suffix}"
-
-
-def execution_text(execution: Any) -> str:
-    outcome = execution.outcome
-    deny = outcome.get("deny")
-    lines = [
-        f"{execution.kind} execution {execution.id}  {execution.trigger_id}  {execution.duration_ms:.1f} ms  {short_time(execution.created_at)}",
-        f"outcome: {outcome['status'].upper()}" + (f": {deny.get('reason')}" if deny else ""),
-    ]
-    for position, result in enumerate(execution.results, 1):
-        response = result["response"]
-        version = f"v{result['version_number']}" if result.get("version_number") else "draft"
-        mark = "error" if response.get("error") else "ok"
-        lines.append(f"{position}. {result['action_name']} ({version}) [{mark}] {response['stats'].get('action_duration_ms')} ms")
-        for command in result.get("commands", ()):
-            arguments = ", ".join(f"{k}={json.dumps(v)}" for k, v in command.items() if k != "type")
-            lines.append(f"   api.{command['type']}({arguments})")
-        for line in (response.get("logs") or "").splitlines():
-            lines.append(f"   log | {line}")
-        if response.get("error"):
-            error = response["error"]
-            lines.append(f"   error ({error.get('error_class')}): {error.get('name')}: {error.get('message')}")
-    changes = {k: v for k, v in outcome.items() if k not in ("status", "deny", "error", "execution_id") and not _empty(v)}
-    lines += [f"changes: {key} = {json.dumps(value)}" for key, value in changes.items()]
-    return "\n".join(lines)
-
-
-def _empty(value: Any) -> bool:
-    """None, an empty collection, or a table of empty values (an untouched outcome key)."""
-    if isinstance(value, dict):
-        return all(_empty(v) for v in value.values())
-    return value is None or value == []
 
 
 def deploy_text(result: Any) -> str:
