@@ -75,13 +75,16 @@ class PanelExecution:
 
 
 class PanelListing(Listing):
-    """A Listing displayed as a panel where widgets render (``%action versions NAME``: the
-    versions, a tuple, shown as the Version history panel); as its table everywhere else."""
+    """A Listing displayed as a panel (``%action versions NAME``: the versions, a tuple, shown as
+    the Version history panel, and as the panel's text where widgets do not render)."""
 
     panel: Any
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
-        return {**self.panel._repr_mimebundle_(**kwargs), "text/plain": self.as_text()}
+        return self.panel._repr_mimebundle_(**kwargs)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # IPython asks a tuple for its text itself
+        printer.text(self.panel.summary())
 
 
 def versions_listing(versions: Sequence[Any], panel: Any) -> PanelListing:
