@@ -42,13 +42,13 @@ class Tenant:
         self.name = tenant_name(name)
         self.home = Path(home) if home else actions_home()
         self.directory = tenant_dir(self.name, self.home)
+        url = database_url or os.environ.get(DATABASE_URL_ENV)
+        if url:
+            database_url_check(url)
         if not create:
             from .registry import check_exists
 
             check_exists(self.name, self.home)
-        url = database_url or os.environ.get(DATABASE_URL_ENV)
-        if url:
-            database_url_check(url)
         files.private_directory(self.directory)
         self.store = Store(url or sqlite_url(self.directory / "tenant.db"))
         self.cipher = Cipher(self.directory / "master.key",

@@ -68,7 +68,6 @@ def test_whole_lifecycle(run_cli, code_file, tmp_path, actions_home):
         (("save", "x", "--trigger", "post-login", "--code", "/no/such/file.py"), "cannot read the code file"),
         (("deploy", "ghost"), "action 'ghost' does not exist"),
         (("rollback", "ghost", "1"), "does not exist"),
-        (("diff", "ghost", "x"), "is not a version"),
         (("flows", "bind", "post-login", "ghost"), "That action does not exist"),
         (("secrets", "set", "ghost", "1BAD", "--from-env", "HOME"), "invalid secret name"),
         (("secrets", "set", "ghost", "OK", "--from-env", "UNSET_VAR_XYZ"), "UNSET_VAR_XYZ is not set"),
@@ -87,6 +86,8 @@ def test_user_errors_are_one_line_with_status_1(run_cli, code_file, args, messag
 def test_usage_errors_exit_2_and_help_everywhere(run_cli):
     assert run_cli("deploy").returncode == 2
     assert run_cli("frobnicate").returncode == 2
+    refused = run_cli("diff", "ghost", "x")  # the version-reference parser, as in %action diff
+    assert refused.returncode == 2 and "argument old: 'x' is not a version" in refused.stderr
     for command in (["--help"], ["save", "--help"], ["actions", "list", "--help"], ["secrets", "set", "--help"],
                     ["flows", "bind", "--help"], ["versions", "--help"], ["rollback", "--help"], ["diff", "--help"]):
         result = run_cli(*command)
