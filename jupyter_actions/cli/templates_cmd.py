@@ -7,28 +7,6 @@ import argparse
 from . import output
 
 
-def register(commands, common: argparse.ArgumentParser) -> None:  # noqa: ANN001
-    parser = commands.add_parser("templates", help="the template gallery: starter actions with test cases", parents=[common])
-    sub = parser.add_subparsers(dest="templates_command", metavar="SUBCOMMAND", required=True)
-    listing = sub.add_parser("list", help="every template with its trigger, secrets and dependencies", parents=[common])
-    listing.add_argument("--json", action="store_true", help="print JSON only")
-    listing.set_defaults(func=_list)
-    show = sub.add_parser("show", help="one template: description, needs, test cases and code", parents=[common],
-                          description="Show a template. `--code` prints only the action code; "
-                                      "`jupyter-actions templates use ID` creates the action.")
-    show.add_argument("id")
-    show.add_argument("--code", action="store_true", help="print only the code")
-    show.add_argument("--json", action="store_true", help="print JSON only")
-    show.set_defaults(func=_show)
-    use = sub.add_parser("use", help="create an action from a template, with the template's test cases", parents=[common],
-                         description="Create an action from a template: its trigger, code, secret names and "
-                                     "dependencies as the draft, and its test cases. Refuses a name that is taken.")
-    use.add_argument("id")
-    use.add_argument("--name", help="action name (default: the template id)")
-    use.add_argument("--json", action="store_true", help="print the action as JSON")
-    use.set_defaults(func=_use)
-
-
 def _list(args: argparse.Namespace) -> int:
     from ..templates import list_templates
 
@@ -77,3 +55,6 @@ def _use(args: argparse.Namespace) -> int:
         print(f"set its secret: jupyter-actions secrets set {action.name} {secret.name}")
     print(f"run its cases:  jupyter-actions test {action.name} --cases")
     return 0
+
+
+HANDLERS = {"templates list": _list, "templates show": _show, "templates use": _use}

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from .. import _json_input as json_input
-from ..errors import ActionsError, ConflictError, InvalidInputError, NotFoundError
+from ..errors import ActionsError, ConflictError, InvalidInputError, NotFoundError, Remedy
 from ..model import Action, ActionVersion, Binding, DeployResult, Dependency, Execution, SecretInfo
 from ..secrets import Cipher
 from ..store import Store, files, integrity, keyed, sqlite_url
@@ -36,13 +36,19 @@ class Tenant:
     another database such as PostgreSQL.
     """
 
-    def __init__(self, name: str | None = None, *, home: str | Path | None = None, database_url: str | None = None):
+    def __init__(self, name: str | None = None, *, home: str | Path | None = None, database_url: str | None = None,
+                 create: bool = True):
+        """``create=False``: a tenant that does not exist raises TenantNotFound (tenant/registry.py)."""
         self.name = tenant_name(name)
         self.home = Path(home) if home else actions_home()
         self.directory = tenant_dir(self.name, self.home)
         url = database_url or os.environ.get(DATABASE_URL_ENV)
         if url:
             database_url_check(url)
+        if not create:
+            from .registry import check_exists
+
+            check_exists(self.name, self.home)
         files.private_directory(self.directory)
         self.store = Store(url or sqlite_url(self.directory / "tenant.db"))
         self.cipher = Cipher(self.directory / "master.key",
@@ -160,7 +166,7 @@ class Tenant:
         normalised = deps.parse_requirement(name).name
         current = self.dependencies(action)
         if normalised not in {d.name for d in current}:
-            raise NotFoundError(f"{action} has no dependency {name!r}: list them with `jupyter-actions deps list {action}`")
+            raise NotFoundError(f"{action} has no dependency {name!r}", remedy=Remedy("list them", "deps list", (action,)))
         remaining = [d for d in current if d.name != normalised]
         prepared = self.environments.prepare(remaining, self.settings)
         return self._write_prepared(action, prepared)
@@ -207,8 +213,9 @@ class Tenant:
             bound = bindings.bound_triggers(conn, row.id)
             if bound and not force:
                 raise ConflictError(
-                    f"action {name} is bound to the {', '.join(bound)} flow: remove it from the flow "
-                    f"or delete with --force"
+                    f"action {name} is bound to the {', '.join(bound)} flow: remove it from the flow first, or "
+                    f"delete with force (which removes it from the flow too)",
+                    remedy=Remedy("delete it and its bindings", "actions delete", (name, "--force"))
                 )
             bindings.unbind_action(conn, row.id)
             conn.execute(test_cases_table.delete().where(test_cases_table.c.scope == "action",

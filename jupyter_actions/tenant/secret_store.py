@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Row
 
 from .._clock import now_iso
-from ..errors import LimitExceeded, MissingSecretValues, NotFoundError
+from ..errors import LimitExceeded, MissingSecretValues, NotFoundError, Remedy
 from ..model import SecretInfo
 from ..runtime.redaction import Redactor
 from ..secrets import Cipher, check_name, check_value
@@ -65,7 +65,7 @@ def delete_secret(conn: Connection, cipher: Cipher, action: str, name: str) -> N
     forget_cached(conn, cipher, row, name)
     deleted = conn.execute(secrets.delete().where(secrets.c.action_id == row.id, secrets.c.name == name)).rowcount
     if not deleted:
-        raise NotFoundError(f"action {action} has no secret {name}: list them with `jupyter-actions secrets list {action}`")
+        raise NotFoundError(f"action {action} has no secret {name}", remedy=Remedy("list them", "secrets list", (action,)))
 
 
 def labelled_values(conn: Connection, cipher: Cipher) -> dict[str, str]:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Row
 
 from .._clock import now_iso
-from ..errors import ConflictError, VersionNotFound
+from ..errors import ConflictError, Remedy, VersionNotFound
 from ..model import ActionVersion, DeployResult
 from ..secrets import Cipher
 from ..store import integrity
@@ -35,7 +35,7 @@ def find_version(conn: Connection, action: Row, number: int) -> Row:
     """The action's version ``number``; a number no version can have is not found either."""
     if not 1 <= number <= MAX_NUMBER:
         raise VersionNotFound(f"action {action.name} has no version {number}: version numbers run from 1 to "
-                              f"{MAX_NUMBER}; list them with `jupyter-actions versions {action.name}`")
+                              f"{MAX_NUMBER}", remedy=Remedy("list them", "versions", (action.name,)))
     return version_row(conn, action, number)
 
 

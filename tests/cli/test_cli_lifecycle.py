@@ -68,7 +68,6 @@ def test_whole_lifecycle(cli, code_file, tmp_path, actions_home):
         (("save", "x", "--trigger", "post-login", "--code", "/no/such/file.py"), "cannot read the code file"),
         (("deploy", "ghost"), "action 'ghost' does not exist"),
         (("rollback", "ghost", "1"), "does not exist"),
-        (("diff", "ghost", "x"), "is not a version"),
         (("flows", "bind", "post-login", "ghost"), "That action does not exist"),
         (("secrets", "set", "ghost", "1BAD", "--from-env", "HOME"), "invalid secret name"),
         (("secrets", "set", "ghost", "OK", "--from-env", "UNSET_VAR_XYZ"), "UNSET_VAR_XYZ is not set"),
@@ -87,6 +86,8 @@ def test_user_errors_are_one_line_with_status_1(cli, code_file, args, message):
 def test_usage_errors_exit_2_and_help_everywhere(cli):
     assert cli("deploy").status == 2
     assert cli("frobnicate").status == 2
+    refused = cli("diff", "ghost", "x")  # the version-reference parser, as in %action diff
+    assert refused.status == 2 and "argument old: 'x' is not a version" in refused.err
     for command in (["--help"], ["save", "--help"], ["actions", "list", "--help"], ["secrets", "set", "--help"],
                     ["flows", "bind", "--help"], ["versions", "--help"], ["rollback", "--help"], ["diff", "--help"]):
         result = cli(*command)

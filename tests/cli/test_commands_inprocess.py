@@ -159,7 +159,7 @@ def test_diff_between_two_versions(cli, hello):
 
 
 def test_diff_with_a_word_that_is_not_a_version(refused, hello):
-    assert "is not a version" in refused("diff", "hello", "1", "latest")
+    assert "is not a version" in refused("diff", "hello", "1", "latest", status=2)
 
 
 # secrets -----------------------------------------------------------------------------------------
