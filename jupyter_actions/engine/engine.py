@@ -37,10 +37,9 @@ from ..triggers import _outcome as outcome
 from . import lean, plan, records
 from .lean import BatchResult, RowMaker
 from .plan import PlannedStep
-from .pools import new_pool
 from .records import Rows
 from .runner import EnvResolver, Limits, limits_from, runnable
-from . import writer as writers
+from .resources import Resources
 from .writer import Pending, RecordWriter
 
 RECORDS_PER_FRAME = 64  # a batch's executions go to the record sink this many at a time
@@ -55,36 +54,25 @@ class Engine:
         self.env_for = env_for
         self._plans: dict[str, FlowPlan] = {}
         self._last_prune = 0.0
-        self._pool: WorkerPool | None = None
-        self._writer: RecordWriter | None = None
+        self.resources = Resources(store.url)
         self.hot = HotReader(store, cipher.decrypt_or_none)
 
     @property
     def writer(self) -> RecordWriter:
-        """The record writer this engine holds a lease on (shared with this process's other
-        engines on the same database)."""
-        writer = self._writer
-        if writer is None or writer.dead:
-            if writer is not None:
-                writers.release(writer)
-            writer = self._writer = writers.acquire(self.store)
-        return writer
+        """This engine's record writer (``resources``)."""
+        return self.resources.writer
 
     @property
     def pool(self) -> WorkerPool:
-        """This engine's workers (a tenant's actions never share a worker with another's)."""
-        if self._pool is None or self._pool.closed:
-            self._pool = new_pool()
-        return self._pool
+        """This engine's workers (``resources``): a tenant's actions never share a worker with
+        another's."""
+        return self.resources.pool
 
     def close(self) -> None:
-        """Stop this engine's workers and give back its writer lease (the last one flushes
-        and ends the sink process); the engine starts them again if used after."""
-        if self._pool is not None:
-            self._pool.close()
-        writer, self._writer = self._writer, None
-        if writer is not None:
-            writers.release(writer)
+        """Stop this engine's workers and its record sink (after its last commit) and close its
+        hot-path connections; all start again if the engine is used after."""
+        self.resources.close()
+        self.hot.close()
 
     # public operations -------------------------------------------------------------------
     def warm(self, trigger_id: str) -> None:

@@ -65,7 +65,8 @@ class Tenant:
         return self.environments.sys_path(lock, lambda: self.settings)
 
     def close(self) -> None:
-        self.flush()
+        """Release everything this tenant object started: its workers, its record sink (after
+        the last commit) and the store's connections. Using the tenant again reopens them."""
         if self._engine is not None:
             self._engine.close()
         self.store.dispose()
@@ -73,7 +74,7 @@ class Tenant:
     def flush(self) -> None:
         """Wait until every execution recorded by this tenant object is committed."""
         if self._engine is not None:
-            self._engine.writer.flush()
+            self._engine.resources.flush()
 
     def __enter__(self) -> "Tenant":
         return self
