@@ -30,6 +30,7 @@ from .errors import (
 )
 
 if typing.TYPE_CHECKING:
+    from .engine.lean import BatchResult
     from .engine.replay import ReplayReport
     from .model import Action, ActionVersion, Binding, DeployResult, Dependency, Execution, SecretInfo
     from .tenant import Tenant
@@ -38,7 +39,7 @@ if typing.TYPE_CHECKING:
 _LAZY = {
     "Tenant": "tenant", "Action": "model", "ActionVersion": "model", "Binding": "model", "DeployResult": "model",
     "Dependency": "model", "Execution": "model", "SecretInfo": "model", "TestCase": "tenant.test_cases",
-    "CaseResult": "tenant.test_cases", "ReplayReport": "engine.replay",
+    "CaseResult": "tenant.test_cases", "ReplayReport": "engine.replay", "BatchResult": "engine.lean",
 }
 """Public names imported on first use: module (relative to this package) of each."""
 
@@ -49,6 +50,7 @@ __all__ = [
     "ActionNotFound",
     "ActionVersion",
     "ActionsError",
+    "BatchResult",
     "Binding",
     "CaseResult",
     "CodeError",

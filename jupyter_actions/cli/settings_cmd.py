@@ -23,7 +23,7 @@ def register(commands, common: argparse.ArgumentParser) -> None:  # noqa: ANN001
 
 
 def _list(args: argparse.Namespace) -> int:
-    from ..tenant.settings import SETTINGS, described
+    from ..store.settings import SETTINGS, described
     from . import open_tenant
 
     with open_tenant(args) as tenant:

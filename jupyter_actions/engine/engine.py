@@ -28,18 +28,18 @@ from ..model import Execution
 from ..runtime import Job, Step, WorkerPool
 from ..runtime.redaction import Redactor, redactor_for
 from ..secrets import Cipher
-from ..store import Store
+from ..store import Store, settings
 from ..store.hot import HotReader
 from ..store.rows import action_row
-from ..tenant import settings
 from ..triggers import Trigger, get_trigger
 from ..triggers import _outcome as outcome
-from . import lean, plan, records
+from . import lean, plan, records, replay
 from .lean import BatchResult, RowMaker
 from .plan import PlannedStep
 from .records import Rows
-from .runner import EnvResolver, Limits, limits_from, runnable
+from .replay import ReplayReport
 from .resources import Resources
+from .runner import EnvResolver, Limits, limits_from, runnable
 from .writer import Pending, RecordWriter
 
 RECORDS_PER_FRAME = 64  # a batch's executions go to the record sink this many at a time
@@ -231,6 +231,30 @@ class Engine:
             if record:
                 self.writer.submit(Pending(execution, None, secret_values))
         return submit
+
+    def replay(self, trigger_id: str, candidate: str, since: str | None, limit: int) -> ReplayReport:
+        """Re-run the flow's recorded executions (at most ``limit``, oldest first, those after
+        ``since``) with ``candidate`` in place of that bound action; nothing is recorded and
+        both sides are compared redacted (engine/replay.py)."""
+        name, ref = replay.parse_candidate(candidate)
+        started_after = replay.parse_since(since)
+        trigger = get_trigger(trigger_id)
+        try:
+            bound = [p.step.action_name for p in self._flow_plan(trigger, self._hot_state(trigger)[0]).planned]
+        except ExecutionError:
+            bound = []  # no bound actions: the candidate is not bound either
+        replay.check_bound(bound, name, trigger.id)
+        self.writer.flush()
+        with self.store.read() as conn:
+            if ref == "draft":
+                step = plan.draft_step(conn, self.cipher, name, trigger.handler)
+            else:
+                step = plan.version_step(conn, self.cipher, name, int(ref), trigger.handler)
+            recorded = records.list_recent(conn, trigger_id=trigger.id, kind="flow", since=started_after, limit=limit)
+        recorded.reverse()  # oldest first, as they happened
+        results = dict(self.run_batch(trigger.id, [e.event for e in recorded], record=False,
+                                      replace={name: step}, redacted=True))
+        return replay.report(trigger.id, candidate, recorded, results)
 
     def continue_flow(self, execution_id: str, request: dict | None, directory: dict | None,
                       redacted: bool = False) -> Execution:

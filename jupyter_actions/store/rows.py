@@ -13,6 +13,11 @@ from ..model import Action, ActionVersion, BuildState, Dependency, SecretInfo
 from .schema import actions, dependencies, secrets, versions
 
 
+MAX_NUMBER = 2**31 - 1
+"""The largest version number (and count) a user may give: INTEGER columns hold 32 bits on
+PostgreSQL, and SQLite's driver refuses integers beyond 64 bits."""
+
+
 def action_row(conn: Connection, name: str, *, for_update: bool = False) -> Row:
     query = select(actions).where(actions.c.name == name)
     if for_update:
@@ -67,6 +72,14 @@ def version_model(row: Row, action_name: str, deployed_id: str | None) -> Action
     )
 
 
+def find_version(conn: Connection, action: Row, number: int) -> Row:
+    """The action's version ``number``; a number no version can have is not found either."""
+    if not 1 <= number <= MAX_NUMBER:
+        raise VersionNotFound(f"action {action.name} has no version {number}: version numbers run from 1 to "
+                              f"{MAX_NUMBER}; list them with `jupyter-actions versions {action.name}`")
+    return version_row(conn, action, number)
+
+
 def version_row(conn: Connection, action: Row, number: int) -> Row:
     row = conn.execute(
         select(versions).where(versions.c.action_id == action.id, versions.c.number == number)
@@ -101,6 +114,14 @@ def action_model(conn: Connection, row: Row) -> Action:
         all_changes_deployed=deployed is not None and _same_draft(row, deps, infos, deployed),
         lock=row.lock,
     )
+
+
+def all_actions(conn: Connection, trigger_id: str | None = None) -> list[Action]:
+    """Every action (of one trigger), by name."""
+    query = select(actions).order_by(actions.c.name)
+    if trigger_id:
+        query = query.where(actions.c.trigger_id == trigger_id)
+    return [action_model(conn, row) for row in conn.execute(query).all()]
 
 
 def _same_draft(row: Row, deps: tuple[Dependency, ...], infos: tuple[SecretInfo, ...], deployed: ActionVersion) -> bool:

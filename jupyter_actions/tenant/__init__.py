@@ -8,22 +8,20 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
-
 from .. import _json_input as json_input
-from ..errors import ActionsError, ConflictError, InvalidInputError, NotFoundError
+from ..engine.lean import BatchResult
+from ..engine.replay import ReplayReport
+from ..errors import ActionsError, InvalidInputError, NotFoundError
 from ..model import Action, ActionVersion, Binding, DeployResult, Dependency, Execution, SecretInfo
 from ..secrets import Cipher
-from ..store import Store, files, integrity, keyed, sqlite_url
+from ..store import Store, files, integrity, keyed, settings, sqlite_url
 from ..store.paths import actions_home, tenant_dir, tenant_name
-from ..store.schema import actions
-from ..store.schema import test_cases as test_cases_table
+from ..store.rows import MAX_NUMBER, action_model, action_row, all_actions
 from ..triggers import get_trigger
-from . import bindings, drafts, secret_store, settings, test_cases, versions
+from . import bindings, drafts, secret_store, test_cases, versions
 from .database_url import check as database_url_check
 from .dependencies import Environments, Prepared
 from .test_cases import CaseResult, TestCase
-from ..store.rows import action_model, action_row, draft_dependencies
 
 DATABASE_URL_ENV = "JUPYTER_ACTIONS_DATABASE_URL"
 
@@ -153,9 +151,7 @@ class Tenant:
 
     def _prepare(self, action: str, requested: Sequence[str], limits: dict[str, Any], *, keep_others: bool):  # noqa: ANN202
         with self.store.read() as conn:
-            row = conn.execute(select(actions.c.id, actions.c.lock, actions.c.build_status)
-                               .where(actions.c.name == action)).first()
-            current = draft_dependencies(conn, row.id) if row else ()
+            row, current = drafts.build_state(conn, action)
         if not keep_others and not requested and not current:
             return None
         pins = self.environments.resolve(current, requested, limits, keep_others=keep_others)
@@ -176,25 +172,12 @@ class Tenant:
             return action_model(conn, action_row(conn, name))
 
     def list_actions(self, trigger: str | None = None) -> list[Action]:
-        query = select(actions).order_by(actions.c.name)
-        if trigger:
-            query = query.where(actions.c.trigger_id == trigger)
         with self.store.read() as conn:
-            return [action_model(conn, row) for row in conn.execute(query).all()]
+            return all_actions(conn, trigger)
 
     def delete_action(self, name: str, *, force: bool = False) -> None:
         with self.store.write() as conn:
-            row = action_row(conn, name)
-            bound = bindings.bound_triggers(conn, row.id)
-            if bound and not force:
-                raise ConflictError(
-                    f"action {name} is bound to the {', '.join(bound)} flow: remove it from the flow "
-                    f"or delete with --force"
-                )
-            bindings.unbind_action(conn, row.id)
-            conn.execute(test_cases_table.delete().where(test_cases_table.c.scope == "action",
-                                                         test_cases_table.c.target == row.id))
-            conn.execute(actions.delete().where(actions.c.id == row.id))
+            drafts.delete_action(conn, name, force)
 
     # versions ----------------------------------------------------------------------------
     def deploy(self, name: str, *, message: str | None = None) -> DeployResult:
@@ -233,6 +216,13 @@ class Tenant:
         with self.store.write() as conn:
             limit = settings.load(conn)["max_secrets"]
             return secret_store.set_secret(conn, self.cipher, action, name, value, limit)
+
+    def secret_in(self, text: str) -> str | None:
+        """Which secret value of this tenant (any action's, drafts' and stored versions') ``text``
+        is or contains, as a label that names the secret (``secret NAME of action A``); None
+        when none. The value itself never leaves: a front end refuses such a text."""
+        with self.store.read() as conn:
+            return secret_store.contained(text, secret_store.labelled_values(conn, self.cipher))
 
     def list_secrets(self, action: str) -> tuple[SecretInfo, ...]:
         with self.store.read() as conn:
@@ -289,28 +279,20 @@ class Tenant:
         ``redacted`` as for :meth:`run_flow`."""
         return self.engine.run_batch(trigger, events, directory=directory, record=record, redacted=redacted)
 
-    def replay(self, trigger: str, candidate: str, *, since: str | None = None, limit: int | None = None):  # noqa: ANN201
+    def run_flow_lines(self, trigger: str, lines: Iterable[bytes | str], *, record: bool = True) -> Iterator[BatchResult]:
+        """The headless executor's batch: each line a JSON event, handed to the workers as the
+        text it is; yields a small ``BatchResult`` per line as it finishes (malformed, invalid
+        or run), its outcome redacted."""
+        return self.engine.run_lines(trigger, lines, record=record)
+
+    def replay(self, trigger: str, candidate: str, *, since: str | None = None,
+               limit: int | None = None) -> ReplayReport:
         """Re-run recorded executions of the flow with ``candidate`` (``ACTION``, ``ACTION@draft``
         or ``ACTION@N``) in place of that action's deployed version; nothing is recorded.
         ``since`` is a duration such as ``12h`` or ``7d``. Returns a ``ReplayReport``."""
-        from ..engine import plan, replay
-
-        name, ref = replay.parse_candidate(candidate)
-        started_after = replay.parse_since(since)
         if limit is not None:
             _check_count("limit", limit, 1)
-        replay.check_bound([b.display_name for b in self.flow(trigger)], name, trigger)
-        with self.store.read() as conn:
-            handler = get_trigger(trigger).handler
-            if ref == "draft":
-                step = plan.draft_step(conn, self.cipher, name, handler)
-            else:
-                step = plan.version_step(conn, self.cipher, name, int(ref), handler)
-        recorded = self.executions(trigger=trigger, kind="flow", since=started_after, limit=limit or 1_000_000)
-        recorded.reverse()  # oldest first, as they happened
-        results = dict(self.engine.run_batch(trigger, [e.event for e in recorded], record=False,
-                                             replace={name: step}, redacted=True))
-        return replay.report(trigger, candidate, recorded, results)
+        return self.engine.replay(trigger, candidate, since, limit or 1_000_000)
 
     def continue_flow(self, execution_id: str, request: dict | None = None, *, directory: dict | None = None,
                       redacted: bool = False) -> Execution:
@@ -412,5 +394,5 @@ class Tenant:
 
 def _check_count(name: str, value: int, minimum: int) -> None:
     """A limit or offset given by a user: a whole number the database can hold."""
-    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= versions.MAX_NUMBER:
-        raise InvalidInputError(f"{name} must be a whole number from {minimum} to {versions.MAX_NUMBER}, not {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= MAX_NUMBER:
+        raise InvalidInputError(f"{name} must be a whole number from {minimum} to {MAX_NUMBER}, not {value!r}")

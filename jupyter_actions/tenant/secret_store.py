@@ -7,6 +7,8 @@ any more could not be redacted when an action shows what it finds cached."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Row
 
@@ -73,6 +75,14 @@ def labelled_values(conn: Connection, cipher: Cipher) -> dict[str, str]:
         for name, value in cipher.decrypt_mapping(token).items():
             values[f"secret {name} of action {action} (version {number})"] = value
     return values
+
+
+def contained(text: str, labelled: Mapping[str, str]) -> str | None:
+    """The label of the longest of ``labelled``'s values that ``text`` is or contains."""
+    for label, value in sorted(labelled.items(), key=lambda item: len(item[1]), reverse=True):
+        if value and value in text:
+            return label
+    return None
 
 
 def forget_cached(conn: Connection, cipher: Cipher, action: Row, name: str, keep: str | None = None) -> None:
