@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.engine import Connection
+
 from .. import _json_input as json_input
 from .._clock import iso_from_epoch
 from .._ids import new_execution_id
@@ -27,7 +29,7 @@ from ..errors import (
 from ..model import Execution
 from ..runtime import Job, Step, WorkerPool
 from ..runtime.redaction import Redactor, redactor_for
-from ..secrets import Cipher
+from ..cipher import Cipher
 from ..store import Store, settings
 from ..store.hot import HotReader
 from ..store.rows import action_row
@@ -93,16 +95,14 @@ class Engine:
                 planned = [plan.draft_step(conn, self.cipher, name, trigger.handler)]
             else:
                 planned = [plan.version_step(conn, self.cipher, name, version, trigger.handler)]
-            limits = limits_from(settings.load(conn))
-            values = plan.redaction_values(conn, self.cipher, trigger.id, planned)
+            steps = self._run_plan(conn, trigger, planned)
         if payload is None:
             event = trigger.sample_payload()
         else:
             event = json_input.check_object(payload, f"the {trigger.id} payload")
         trigger.validate_payload(event)
-        execution = self._execute("test", trigger, event, planned, runnable(planned, self.env_for), limits, directory,
-                                  values, record=record)
-        return records.redacted(execution, values)
+        execution = self._execute(Run("test", trigger, event, steps, directory, record=record))
+        return records.redacted(execution, steps.values)
 
     def redactor(self, trigger_id: str) -> Redactor:
         """The redactor of every secret value the trigger's actions hold (see
@@ -120,8 +120,7 @@ class Engine:
         trigger.validate_payload(event)
         generation, cache = self._hot_state(trigger)
         flow = self._flow_plan(trigger, generation, replace)
-        execution = self._execute(kind, trigger, event, flow.planned, flow.steps, flow.limits, directory, flow.values,
-                                  record=record, cache=cache)
+        execution = self._execute(Run(kind, trigger, event, flow, directory, record=record, cache=cache))
         return records.redacted(execution, flow.values) if redacted else execution
 
     def run_batch(self, trigger_id: str, events: Iterable[Any], *, directory: dict | None = None,
@@ -192,8 +191,7 @@ class Engine:
             if isinstance(checked, ActionsError):
                 yield index, checked
                 continue
-            yield index, self._execute(kind, trigger, checked, flow.planned, flow.steps, flow.limits, directory,
-                                       flow.values, record=record)
+            yield index, self._execute(Run(kind, trigger, checked, flow, directory, record=record))
 
     def _parallel_batch(self, trigger: Trigger, events: Iterable[tuple[dict | ActionsError, bytes | None]],
                         flow: FlowPlan, cache: dict, directory: dict | None, kind: str,
@@ -274,14 +272,12 @@ class Engine:
             planned = [plan.step_for_version_id(conn, self.cipher, first["version_id"], trigger.continue_handler, first.get("binding_id"))]
             planned += [plan.step_for_version_id(conn, self.cipher, r["version_id"], trigger.handler, r.get("binding_id"))
                         for r in state["remaining"]]
-            limits = limits_from(settings.load(conn))
-            values = plan.redaction_values(conn, self.cipher, trigger.id, planned)
+            steps = self._run_plan(conn, trigger, planned)
         event = copy.deepcopy(state["event"])
         if request is not None:
             event["request"] = json_input.check_object(request, "the continue request (the new event.request)")
-        execution = self._execute("flow", trigger, event, planned, runnable(planned, self.env_for), limits, directory,
-                                  values, previous=previous, phase="continue")
-        return records.redacted(execution, values) if redacted else execution
+        execution = self._execute(Run("flow", trigger, event, steps, directory, previous=previous))
+        return records.redacted(execution, steps.values) if redacted else execution
 
     # internals ---------------------------------------------------------------------------
     def _flow_plan(self, trigger: Trigger, generation: int, replace: dict[str, PlannedStep] | None = None) -> FlowPlan:
@@ -292,18 +288,22 @@ class Engine:
             with self.store.read() as conn:
                 generation = self.store.generation(conn)
                 planned = plan.flow_steps(conn, self.cipher, trigger.id, trigger.handler)
-                limits = limits_from(settings.load(conn))
-                values = plan.redaction_values(conn, self.cipher, trigger.id, planned)
-            cached = self._plans[trigger.id] = FlowPlan(generation, planned, limits, runnable(planned, self.env_for),
-                                                        values)
-            self.pool.prewarm(cached.steps, limits.spec)
+                cached = self._plans[trigger.id] = self._run_plan(conn, trigger, planned, generation)
+            self.pool.prewarm(cached.steps, cached.limits.spec)
         if not cached.planned:
             raise ExecutionError(f"the {trigger.id} flow has no bound actions: bind some with `jupyter-actions flows bind {trigger.id} ACTION...`")
         if not replace:
             return cached
         planned = [replace.get(p.step.action_name, p) for p in cached.planned]
-        return FlowPlan(generation, planned, cached.limits, runnable(planned, self.env_for),
-                        [*cached.values, *plan.secret_values(planned)])
+        return FlowPlan(planned, runnable(planned, self.env_for), cached.limits,
+                        [*cached.values, *plan.secret_values(planned)], generation)
+
+    def _run_plan(self, conn: Connection, trigger: Trigger, planned: list[PlannedStep],
+                  generation: int | None = None) -> FlowPlan:
+        """The planned steps made runnable, with the tenant's limits and what their runs redact."""
+        limits = limits_from(settings.load(conn))
+        values = plan.redaction_values(conn, self.cipher, trigger.id, planned)
+        return FlowPlan(planned, runnable(planned, self.env_for), limits, values, generation)
 
     def _hot_state(self, trigger: Trigger) -> tuple[int, dict]:
         """The store generation and the trigger's live cache (after this process's own writes)."""
@@ -311,21 +311,20 @@ class Engine:
             self.writer.flush()
         return self.hot.generation_and_cache(trigger.id, int(time.time() * 1000))
 
-    def _execute(self, kind: str, trigger: Trigger, event: dict, planned: Sequence[PlannedStep],
-                 steps: tuple[Step, ...], limits: Limits, directory: dict | None, values: list[str], *,
-                 previous: Execution | None = None, phase: str = "execute", record: bool = True,
-                 cache: dict | None = None) -> Execution:
-        """One run; recorded with ``values`` (``plan.redaction_values``) redacted."""
-        cache_before = self._hot_state(trigger)[1] if cache is None else cache
-        job = Job(trigger_id=trigger.id, event=event, steps=steps, cache=cache_before, directory=directory,
-                  phase=phase, timeout_s=limits.timeout_s, spec=limits.spec)
+    def _execute(self, run: Run) -> Execution:
+        """One run; recorded with its plan's ``values`` (``plan.redaction_values``) redacted."""
+        trigger, flow, previous = run.trigger, run.plan, run.previous
+        cache_before = self._hot_state(trigger)[1] if run.cache is None else run.cache
+        job = Job(trigger_id=trigger.id, event=run.event, steps=flow.steps, cache=cache_before,
+                  directory=run.directory, phase="continue" if previous else "execute",
+                  timeout_s=flow.limits.timeout_s, spec=flow.limits.spec)
         output = self.pool.run(job)
-        execution = self._assemble(kind, trigger, event, output, previous)
-        if record:
-            state = _suspension_state(execution, output, planned, values) if kind == "flow" else None
+        execution = self._assemble(run.kind, trigger, run.event, output, previous)
+        if run.record:
+            state = _suspension_state(execution, output, flow.planned, flow.values) if run.kind == "flow" else None
             first = len(previous.results) if previous else 0
             change = records.cache_change(trigger.id, cache_before, output["cache"], self.cipher.encrypt)
-            self.writer.submit(Pending(execution, state, values, first), change)
+            self.writer.submit(Pending(execution, state, flow.values, first), change)
             self._maybe_prune()
             if state is not None:
                 self.writer.flush()  # a continue may come from another process
@@ -397,13 +396,28 @@ def _batch_result(index: int, result: Execution | ActionsError, outcome_json: st
 
 @dataclass(frozen=True)
 class FlowPlan:
-    """A flow's planned steps at one store generation, with what its runs redact."""
+    """Planned steps, runnable, with the limits of their runs and what those redact; a flow's
+    plan is cached per store ``generation`` (None: a plan made for one run)."""
 
-    generation: int
     planned: list[PlannedStep]
-    limits: Limits
     steps: tuple[Step, ...]
+    limits: Limits
     values: list[str]  # plan.redaction_values
+    generation: int | None = None
+
+
+@dataclass(frozen=True)
+class Run:
+    """One execution to run: what ``Engine._execute`` needs, in one request."""
+
+    kind: str  # "flow" or "test"
+    trigger: Trigger
+    event: dict
+    plan: FlowPlan
+    directory: dict | None = None
+    previous: Execution | None = None  # the suspended execution this run continues
+    record: bool = True
+    cache: dict | None = None  # the trigger's cache as already read (None: read it now)
 
 
 def _fold(trigger: Trigger, results: list[dict], event: dict) -> dict:

@@ -13,7 +13,7 @@ from ..engine.lean import BatchResult
 from ..engine.replay import ReplayReport
 from ..errors import ActionsError, InvalidInputError, NotFoundError
 from ..model import Action, ActionVersion, Binding, DeployResult, Dependency, Execution, SecretInfo
-from ..secrets import Cipher
+from ..cipher import Cipher
 from ..store import Store, files, integrity, keyed, settings, sqlite_url
 from ..store.paths import actions_home, tenant_dir, tenant_name
 from ..store.rows import MAX_NUMBER, action_model, action_row, all_actions

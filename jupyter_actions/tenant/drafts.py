@@ -12,7 +12,7 @@ from .._clock import now_iso
 from .._code_flags import may_use_cache
 from ..errors import ConflictError, InvalidInputError, LimitExceeded
 from ..model import RUNTIME, Dependency
-from ..secrets import check_name
+from ..cipher import check_name
 from ..store.rows import action_row, draft_dependencies
 from ..store.schema import actions, dependencies, secrets, test_cases
 from ..triggers import get_trigger

@@ -16,7 +16,7 @@ from .._clock import now_iso
 from ..errors import LimitExceeded, NotFoundError
 from ..model import SecretInfo
 from ..runtime.redaction import Redactor
-from ..secrets import Cipher, check_name, check_value
+from ..cipher import Cipher, check_name, check_value
 from ..store.rows import action_row, secret_infos
 from ..store.schema import actions, cache_entries, meta, secrets, versions
 

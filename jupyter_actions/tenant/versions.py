@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection, Row
 from .._clock import now_iso
 from ..errors import ConflictError
 from ..model import ActionVersion, DeployResult
-from ..secrets import Cipher
+from ..cipher import Cipher
 from ..store import integrity
 from ..store.rows import (
     action_model,
