@@ -73,8 +73,10 @@ class Engine:
     def close(self) -> None:
         """Stop this engine's workers and its record sink (after its last commit) and close its
         hot-path connections; all start again if the engine is used after."""
-        self.resources.close()
-        self.hot.close()
+        try:
+            self.resources.close()
+        finally:
+            self.hot.close()
 
     # public operations -------------------------------------------------------------------
     def warm(self, trigger_id: str) -> None:

@@ -93,17 +93,19 @@ class RecordWriter:
         """Flush (unless the sink died), then let the sink go: it exits by itself once its
         pipe is closed (it runs in its own session, so a kernel's shutdown signals do not
         interrupt its last commit), and is waited for, so that no process of it is left behind."""
-        if not self.dead:
-            self.flush()
-        with self._lock:
-            if self._proc is not None and os.getpid() == self._pid:
-                self._release_pipes()
-                proc, self._proc = self._proc, None
-                try:
-                    proc.wait(timeout=SINK_EXIT_S)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+        try:
+            if not self.dead:
+                self.flush()  # raises when a write failed: the sink still ends below
+        finally:
+            with self._lock:
+                if self._proc is not None and os.getpid() == self._pid:
+                    self._release_pipes()
+                    proc, self._proc = self._proc, None
+                    try:
+                        proc.wait(timeout=SINK_EXIT_S)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
+                        proc.wait()
 
     def _send(self, obj: object) -> None:
         if self._proc is None:

@@ -65,9 +65,11 @@ class Tenant:
     def close(self) -> None:
         """Release everything this tenant object started: its workers, its record sink (after
         the last commit) and the store's connections. Using the tenant again reopens them."""
-        if self._engine is not None:
-            self._engine.close()
-        self.store.dispose()
+        try:
+            if self._engine is not None:
+                self._engine.close()  # raises when records could not be committed
+        finally:
+            self.store.dispose()
 
     def flush(self) -> None:
         """Wait until every execution recorded by this tenant object is committed."""

@@ -4,9 +4,12 @@ store connections; nothing process-wide keeps them alive."""
 from __future__ import annotations
 
 import os
+import signal
 from pathlib import Path
 
-from jupyter_actions import Tenant
+import pytest
+
+from jupyter_actions import ExecutionError, Tenant
 from jupyter_actions.triggers import get_trigger
 from tests.conftest import POST_LOGIN_CODE
 
@@ -112,4 +115,18 @@ def test_closing_releases_the_store_connections(actions_home):
         use_everything(tenant)
         store_file = tenant.directory / "tenant.db"
         assert open_files(store_file)  # the store and the hot path hold connections
+    assert open_files(store_file) == []
+
+
+def test_a_tenant_whose_sink_died_still_releases_everything_on_close(actions_home):
+    before = set(children())
+    tenant = Tenant("killed")
+    use_everything(tenant)
+    store_file = tenant.directory / "tenant.db"
+    tenant.run_flow("post-login", get_trigger("post-login").sample_payload())  # not flushed yet
+    for pid in sinks():
+        os.kill(pid, signal.SIGKILL)
+    with pytest.raises(ExecutionError, match="record writer stopped unexpectedly"):
+        tenant.close()  # the records it could not commit are reported, not lost in silence
+    assert set(children()) <= before
     assert open_files(store_file) == []
