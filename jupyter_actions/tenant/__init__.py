@@ -6,7 +6,7 @@ import functools
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import _json_input as json_input
 from ..engine.lean import BatchResult
@@ -22,6 +22,9 @@ from . import bindings, drafts, secret_store, test_cases, versions
 from .database_url import check as database_url_check
 from .dependencies import Environments, Prepared
 from .test_cases import CaseResult, TestCase
+
+if TYPE_CHECKING:
+    from ..engine.engine import Engine
 
 DATABASE_URL_ENV = "JUPYTER_ACTIONS_DATABASE_URL"
 
@@ -50,8 +53,9 @@ class Tenant:
         self.environments = Environments(self.home / "envs")
 
     @property
-    def engine(self):  # noqa: ANN201
-        """The engine that runs this tenant's actions (created on first use)."""
+    def engine(self) -> Engine:
+        """The `Engine` that runs this tenant's actions and owns the processes it starts
+        (created on first use)."""
         if self._engine is None:
             from ..engine.engine import Engine
 
@@ -151,7 +155,8 @@ class Tenant:
         prepared = self._prepare(action, requested, self.settings, keep_others=keep_others)
         return self._write_prepared(action, prepared)
 
-    def _prepare(self, action: str, requested: Sequence[str], limits: dict[str, Any], *, keep_others: bool):  # noqa: ANN202
+    def _prepare(self, action: str, requested: Sequence[str], limits: dict[str, Any], *,
+                 keep_others: bool) -> Prepared | None:
         with self.store.read() as conn:
             row, current = drafts.build_state(conn, action)
         if not keep_others and not requested and not current:
@@ -161,7 +166,7 @@ class Tenant:
             return Prepared(pins, row.lock, "built", None)  # unchanged: no new lock, no build
         return self.environments.prepare(pins, limits)
 
-    def _write_prepared(self, action: str, prepared) -> Action:  # noqa: ANN001
+    def _write_prepared(self, action: str, prepared: Prepared) -> Action:
         from .._clock import now_iso
 
         with self.store.write() as conn:
