@@ -54,6 +54,7 @@ def use_everything(tenant: Tenant) -> None:
     tenant.flush()
 
 
+@pytest.mark.slow  # each starts workers and a sink process: 5 to 10 s on a busy host
 def test_closing_tenants_leaves_no_process_behind(actions_home):
     before = set(children())
     tenants = [Tenant(name) for name in ("one", "two", "three")]
@@ -67,6 +68,7 @@ def test_closing_tenants_leaves_no_process_behind(actions_home):
     assert set(children()) <= before
 
 
+@pytest.mark.slow  # each starts workers and a sink process: 5 to 10 s on a busy host
 def test_a_with_block_leaves_no_process_behind(actions_home):
     before = set(children())
     with Tenant("scoped") as tenant:
@@ -75,6 +77,7 @@ def test_a_with_block_leaves_no_process_behind(actions_home):
     assert set(children()) <= before
 
 
+@pytest.mark.slow  # each starts workers and a sink process: 5 to 10 s on a busy host
 def test_closing_one_tenant_object_leaves_another_on_the_same_database_running(actions_home):
     first, second = Tenant("shared"), Tenant("shared")
     use(first)
@@ -87,6 +90,7 @@ def test_closing_one_tenant_object_leaves_another_on_the_same_database_running(a
     assert sinks() == []
 
 
+@pytest.mark.slow  # each starts workers and a sink process: 5 to 10 s on a busy host
 def test_a_closed_tenant_works_again_when_used(actions_home):
     tenant = Tenant("again")
     use(tenant)
@@ -110,6 +114,7 @@ def open_files(prefix: Path) -> list[str]:
     return found
 
 
+@pytest.mark.slow  # each starts workers and a sink process: 5 to 10 s on a busy host
 def test_closing_releases_the_store_connections(actions_home):
     with Tenant("files") as tenant:
         use_everything(tenant)
@@ -118,6 +123,7 @@ def test_closing_releases_the_store_connections(actions_home):
     assert open_files(store_file) == []
 
 
+@pytest.mark.slow  # each starts workers and a sink process: 5 to 10 s on a busy host
 def test_a_tenant_whose_sink_died_still_releases_everything_on_close(actions_home):
     before = set(children())
     tenant = Tenant("killed")
