@@ -91,7 +91,6 @@ def main() -> None:
     runs = parser.parse_args().runs
     os.environ["JUPYTER_ACTIONS_HOME"] = tempfile.mkdtemp(prefix="bench-engine-")
     from jupyter_actions import Tenant
-    from jupyter_actions.engine import pools
     from jupyter_actions.triggers import get_trigger
 
     event = get_trigger("post-login").sample_payload()
@@ -132,7 +131,6 @@ def main() -> None:
             w.join()
         rate = done[0] / (time.perf_counter() - start)
         print(f"{'full pool, ' + str(threads) + ' threads, single action':<44} {rate:9.0f} executions/s")
-    pools.close_all()
     print(f"\nfirst test run of a fresh action (worker start included): {first:.1f} ms   (target <= 300)")
     print(f"warm single p50 / isolation floor: {single / pipe:.1f}x   (target <= 2.5x; p50 {single:.3f} ms, target <= 0.5)")
     print(f"warm single p50 / in-process floor: {single / floor:.1f}x")

@@ -33,6 +33,7 @@ from .errors import (
 )
 
 if typing.TYPE_CHECKING:
+    from .engine.lean import BatchResult
     from .engine.replay import ReplayReport
     from .model import Action, ActionVersion, Binding, DeployResult, Dependency, Execution, SecretInfo
     from .outcome import (
@@ -70,7 +71,7 @@ _OUTCOME_NAMES = (
 _LAZY = {
     "Tenant": "tenant", "Action": "model", "ActionVersion": "model", "Binding": "model", "DeployResult": "model",
     "Dependency": "model", "Execution": "model", "SecretInfo": "model", "TestCase": "tenant.test_cases",
-    "CaseResult": "tenant.test_cases", "ReplayReport": "engine.replay",
+    "CaseResult": "tenant.test_cases", "ReplayReport": "engine.replay", "BatchResult": "engine.lean",
     **dict.fromkeys(_OUTCOME_NAMES, "outcome"),
 }
 """Public names imported on first use: module (relative to this package) of each."""
@@ -82,6 +83,7 @@ __all__ = [
     "ActionNotFound",
     "ActionVersion",
     "ActionsError",
+    "BatchResult",
     "Binding",
     "CacheEntry",
     "CaseResult",

@@ -31,9 +31,9 @@ def actions_home(tmp_path, monkeypatch) -> Path:
 def _close_worker_pools():
     """Tests use throwaway environments; stop their workers instead of keeping them warm."""
     yield
-    from jupyter_actions.engine import pools
+    from jupyter_actions.engine import resources
 
-    pools.close_all()
+    resources.close_all()
 
 
 @pytest.fixture

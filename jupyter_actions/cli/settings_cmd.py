@@ -8,7 +8,7 @@ from . import output
 
 
 def _list(args: argparse.Namespace) -> int:
-    from ..tenant.settings import SETTINGS, described
+    from ..store.settings import SETTINGS, described
     from . import open_tenant
 
     with open_tenant(args) as tenant:

@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from sqlalchemy.engine import Connection
+
 from .. import _json_input as json_input
 from .._clock import iso_from_epoch
 from .._ids import new_execution_id
@@ -25,24 +27,23 @@ from ..errors import (
     PayloadError,
     Remedy,
 )
-from ..model import Execution
+from ..model import DRAFT, Execution
 from ..outcome import EXECUTION_STATUS, Control, ErrorClass, JobOutput, Outcome, Phase, Status, StepResult
 from ..runtime import Job, Step, WorkerPool, limits
 from ..runtime.redaction import Redactor, redactor_for
-from ..secrets import Cipher
-from ..store import Store
+from ..cipher import Cipher
+from ..store import Store, settings
 from ..store.hot import HotReader
-from ..store.rows import action_row
-from ..tenant import settings
+from ..store.rows import action_row, require_values
 from ..triggers import Trigger, get_trigger
 from ..triggers import _outcome as outcome
-from . import lean, plan, records
+from . import lean, plan, records, replay
 from .lean import BatchResult, RowMaker
 from .plan import PlannedStep
-from .pools import new_pool
 from .records import Rows
+from .replay import ReplayReport
+from .resources import Resources
 from .runner import EnvResolver, Limits, limits_from, runnable
-from . import writer as writers
 from .writer import Pending, RecordWriter
 
 RECORDS_PER_FRAME = 64  # a batch's executions go to the record sink this many at a time
@@ -57,36 +58,27 @@ class Engine:
         self.env_for = env_for
         self._plans: dict[str, FlowPlan] = {}
         self._last_prune = 0.0
-        self._pool: WorkerPool | None = None
-        self._writer: RecordWriter | None = None
+        self.resources = Resources(store.url)
         self.hot = HotReader(store, cipher.decrypt_or_none)
 
     @property
     def writer(self) -> RecordWriter:
-        """The record writer this engine holds a lease on (shared with this process's other
-        engines on the same database)."""
-        writer = self._writer
-        if writer is None or writer.dead:
-            if writer is not None:
-                writers.release(writer)
-            writer = self._writer = writers.acquire(self.store)
-        return writer
+        """This engine's record writer (``resources``)."""
+        return self.resources.writer
 
     @property
     def pool(self) -> WorkerPool:
-        """This engine's workers (a tenant's actions never share a worker with another's)."""
-        if self._pool is None or self._pool.closed:
-            self._pool = new_pool()
-        return self._pool
+        """This engine's workers (``resources``): a tenant's actions never share a worker with
+        another's."""
+        return self.resources.pool
 
     def close(self) -> None:
-        """Stop this engine's workers and give back its writer lease (the last one flushes
-        and ends the sink process); the engine starts them again if used after."""
-        if self._pool is not None:
-            self._pool.close()
-        writer, self._writer = self._writer, None
-        if writer is not None:
-            writers.release(writer)
+        """Stop this engine's workers and its record sink (after its last commit) and close its
+        hot-path connections; all start again if the engine is used after."""
+        try:
+            self.resources.close()
+        finally:
+            self.hot.close()
 
     # public operations -------------------------------------------------------------------
     def warm(self, trigger_id: str) -> None:
@@ -107,16 +99,14 @@ class Engine:
                 planned = [plan.draft_step(conn, self.cipher, name, trigger.handler)]
             else:
                 planned = [plan.version_step(conn, self.cipher, name, version, trigger.handler)]
-            limits = limits_from(settings.load(conn))
-            values = plan.redaction_values(conn, self.cipher, trigger.id, planned)
+            steps = self._run_plan(conn, trigger, planned)
         if payload is None:
             event = trigger.sample_payload()
         else:
             event = json_input.check_object(payload, f"the {trigger.id} payload")
         trigger.validate_payload(event)
-        execution = self._execute("test", trigger, event, planned, runnable(planned, self.env_for), limits, directory,
-                                  values, record=record)
-        return records.redacted(execution, values)
+        execution = self._execute(Run("test", trigger, event, steps, directory, record=record))
+        return records.redacted(execution, steps.values)
 
     def redactor(self, trigger_id: str) -> Redactor:
         """The redactor of every secret value the trigger's actions hold (see
@@ -134,8 +124,7 @@ class Engine:
         trigger.validate_payload(event)
         generation, cache = self._hot_state(trigger)
         flow = self._flow_plan(trigger, generation, replace)
-        execution = self._execute(kind, trigger, event, flow.planned, flow.steps, flow.limits, directory, flow.values,
-                                  record=record, cache=cache)
+        execution = self._execute(Run(kind, trigger, event, flow, directory, record=record, cache=cache))
         return records.redacted(execution, flow.values) if redacted else execution
 
     def run_batch(self, trigger_id: str, events: Iterable[Any], *, directory: dict | None = None,
@@ -206,8 +195,7 @@ class Engine:
             if isinstance(checked, ActionsError):
                 yield index, checked
                 continue
-            yield index, self._execute(kind, trigger, checked, flow.planned, flow.steps, flow.limits, directory,
-                                       flow.values, record=record)
+            yield index, self._execute(Run(kind, trigger, checked, flow, directory, record=record))
 
     def _parallel_batch(self, trigger: Trigger, events: Iterable[tuple[dict | ActionsError, bytes | None]],
                         flow: FlowPlan, cache: dict, directory: dict | None, kind: str,
@@ -246,6 +234,31 @@ class Engine:
                 self.writer.submit(Pending(execution, None, secret_values))
         return submit
 
+    def replay(self, trigger_id: str, candidate: str, since: str | None, limit: int) -> ReplayReport:
+        """Re-run the flow's recorded executions (at most ``limit``, oldest first, those after
+        ``since``) with ``candidate`` in place of that bound action; nothing is recorded and
+        both sides are compared redacted (engine/replay.py)."""
+        name, ref = replay.parse_candidate(candidate)
+        started_after = replay.parse_since(since)
+        trigger = get_trigger(trigger_id)
+        try:
+            bound = [p.step.action_name for p in self._flow_plan(trigger, self._hot_state(trigger)[0]).planned]
+        except ExecutionError:
+            bound = []  # no bound actions: the candidate is not bound either
+        replay.check_bound(bound, name, trigger.id)
+        self.writer.flush()
+        with self.store.read() as conn:
+            if ref == DRAFT:
+                require_values(conn, action_row(conn, name), "replaying")
+                step = plan.draft_step(conn, self.cipher, name, trigger.handler)
+            else:
+                step = plan.version_step(conn, self.cipher, name, int(ref), trigger.handler)
+            recorded = records.list_recent(conn, trigger_id=trigger.id, kind="flow", since=started_after, limit=limit)
+        recorded.reverse()  # oldest first, as they happened
+        results = dict(self.run_batch(trigger.id, [e.event for e in recorded], record=False,
+                                      replace={name: step}, redacted=True))
+        return replay.report(trigger.id, candidate, recorded, results)
+
     def continue_flow(self, execution_id: str, request: dict | None, directory: dict | None,
                       redacted: bool = False) -> Execution:
         """Resume a suspended execution in the same action's continue handler, then the rest."""
@@ -264,14 +277,12 @@ class Engine:
             planned = [plan.step_for_version_id(conn, self.cipher, first["version_id"], trigger.continue_handler, first.get("binding_id"))]
             planned += [plan.step_for_version_id(conn, self.cipher, r["version_id"], trigger.handler, r.get("binding_id"))
                         for r in state["remaining"]]
-            limits = limits_from(settings.load(conn))
-            values = plan.redaction_values(conn, self.cipher, trigger.id, planned)
+            steps = self._run_plan(conn, trigger, planned)
         event = copy.deepcopy(state["event"])
         if request is not None:
             event["request"] = json_input.check_object(request, "the continue request (the new event.request)")
-        execution = self._execute("flow", trigger, event, planned, runnable(planned, self.env_for), limits, directory,
-                                  values, previous=previous, phase=Phase.CONTINUE)
-        return records.redacted(execution, values) if redacted else execution
+        execution = self._execute(Run("flow", trigger, event, steps, directory, previous=previous))
+        return records.redacted(execution, steps.values) if redacted else execution
 
     # internals ---------------------------------------------------------------------------
     def _flow_plan(self, trigger: Trigger, generation: int, replace: dict[str, PlannedStep] | None = None) -> FlowPlan:
@@ -282,19 +293,23 @@ class Engine:
             with self.store.read() as conn:
                 generation = self.store.generation(conn)
                 planned = plan.flow_steps(conn, self.cipher, trigger.id, trigger.handler)
-                limits = limits_from(settings.load(conn))
-                values = plan.redaction_values(conn, self.cipher, trigger.id, planned)
-            cached = self._plans[trigger.id] = FlowPlan(generation, planned, limits, runnable(planned, self.env_for),
-                                                        values)
-            self.pool.prewarm(cached.steps, limits.spec)
+                cached = self._plans[trigger.id] = self._run_plan(conn, trigger, planned, generation)
+            self.pool.prewarm(cached.steps, cached.limits.spec)
         if not cached.planned:
             raise ExecutionError(f"the {trigger.id} flow has no bound actions",
                                  remedy=Remedy("bind some", "flows bind", (trigger.id, "ACTION", "...")))
         if not replace:
             return cached
         planned = [replace.get(p.step.action_name, p) for p in cached.planned]
-        return FlowPlan(generation, planned, cached.limits, runnable(planned, self.env_for),
-                        [*cached.values, *plan.secret_values(planned)])
+        return FlowPlan(planned, runnable(planned, self.env_for), cached.limits,
+                        [*cached.values, *plan.secret_values(planned)], generation)
+
+    def _run_plan(self, conn: Connection, trigger: Trigger, planned: list[PlannedStep],
+                  generation: int | None = None) -> FlowPlan:
+        """The planned steps made runnable, with the tenant's limits and what their runs redact."""
+        limits = limits_from(settings.load(conn))
+        values = plan.redaction_values(conn, self.cipher, trigger.id, planned)
+        return FlowPlan(planned, runnable(planned, self.env_for), limits, values, generation)
 
     def _hot_state(self, trigger: Trigger) -> tuple[int, dict]:
         """The store generation and the trigger's live cache (after this process's own writes)."""
@@ -302,21 +317,20 @@ class Engine:
             self.writer.flush()
         return self.hot.generation_and_cache(trigger.id, int(time.time() * 1000))
 
-    def _execute(self, kind: str, trigger: Trigger, event: dict, planned: Sequence[PlannedStep],
-                 steps: tuple[Step, ...], limits: Limits, directory: dict | None, values: list[str], *,
-                 previous: Execution | None = None, phase: Phase = Phase.EXECUTE, record: bool = True,
-                 cache: dict | None = None) -> Execution:
-        """One run; recorded with ``values`` (``plan.redaction_values``) redacted."""
-        cache_before = self._hot_state(trigger)[1] if cache is None else cache
-        job = Job(trigger_id=trigger.id, event=event, steps=steps, cache=cache_before, directory=directory,
-                  phase=phase, timeout_s=limits.timeout_s, spec=limits.spec)
+    def _execute(self, run: Run) -> Execution:
+        """One run; recorded with its plan's ``values`` (``plan.redaction_values``) redacted."""
+        trigger, flow, previous = run.trigger, run.plan, run.previous
+        cache_before = self._hot_state(trigger)[1] if run.cache is None else run.cache
+        job = Job(trigger_id=trigger.id, event=run.event, steps=flow.steps, cache=cache_before,
+                  directory=run.directory, phase=Phase.CONTINUE if previous else Phase.EXECUTE,
+                  timeout_s=flow.limits.timeout_s, spec=flow.limits.spec)
         output = self.pool.run(job)
-        execution = self._assemble(kind, trigger, event, output, previous)
-        if record:
-            state = _suspension_state(execution, output, planned, values) if kind == "flow" else None
+        execution = self._assemble(run.kind, trigger, run.event, output, previous)
+        if run.record:
+            state = _suspension_state(execution, output, flow.planned, flow.values) if run.kind == "flow" else None
             first = len(previous.results) if previous else 0
             change = records.cache_change(trigger.id, cache_before, output["cache"], self.cipher.encrypt)
-            self.writer.submit(Pending(execution, state, values, first), change)
+            self.writer.submit(Pending(execution, state, flow.values, first), change)
             self._maybe_prune()
             if state is not None:
                 self.writer.flush()  # a continue may come from another process
@@ -388,13 +402,28 @@ def _batch_result(index: int, result: Execution | ActionsError, outcome_json: st
 
 @dataclass(frozen=True)
 class FlowPlan:
-    """A flow's planned steps at one store generation, with what its runs redact."""
+    """Planned steps, runnable, with the limits of their runs and what those redact; a flow's
+    plan is cached per store ``generation`` (None: a plan made for one run)."""
 
-    generation: int
     planned: list[PlannedStep]
-    limits: Limits
     steps: tuple[Step, ...]
+    limits: Limits
     values: list[str]  # plan.redaction_values
+    generation: int | None = None
+
+
+@dataclass(frozen=True)
+class Run:
+    """One execution to run: what ``Engine._execute`` needs, in one request."""
+
+    kind: str  # "flow" or "test"
+    trigger: Trigger
+    event: dict
+    plan: FlowPlan
+    directory: dict | None = None
+    previous: Execution | None = None  # the suspended execution this run continues
+    record: bool = True
+    cache: dict | None = None  # the trigger's cache as already read (None: read it now)
 
 
 def _fold(trigger: Trigger, results: list[StepResult], event: dict) -> Outcome:

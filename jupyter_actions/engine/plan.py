@@ -11,11 +11,10 @@ from sqlalchemy.engine import Connection
 
 from ..errors import ExecutionError
 from ..runtime import Step
-from ..secrets import Cipher
+from ..cipher import Cipher
 from ..store import integrity
-from ..store.rows import action_row, secret_tokens
+from ..store.rows import action_row, find_version, secret_tokens
 from ..store.schema import actions, bindings, versions
-from ..tenant.versions import find_version
 
 
 @dataclass(frozen=True)

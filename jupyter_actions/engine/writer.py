@@ -5,26 +5,26 @@ a no-op action. ``submit`` hands a record to a sink process (``engine/sink.py``)
 and returns; the sink commits what it has received in one transaction at a time. A thread in
 the caller's process would do the same work but hold the caller's GIL while doing it, which
 showed as latency on every login; a process does not. ``flush`` waits until everything
-submitted is committed (reads of executions in this process flush first, so they always see
-their own writes) and raises if a write failed.
+submitted is committed (a tenant's reads of executions flush its writer first, so they always
+see its own writes) and raises if a write failed.
 
-The engines of one process that use one database share its writer, so that each sees the
-others' writes; each holds a lease (``acquire``/``release``), and the writer is closed, its
-sink process gone, when the last lease is released. Every writer is closed at exit.
+A writer belongs to one engine (``engine/resources.py``), which closes it; ``close`` waits for
+the sink's last commit and for the process to end. A writer dropped without ``close`` closes its
+end of the pipe when collected, so its sink commits what it received and exits.
 """
 
 from __future__ import annotations
 
-import atexit
 import os
 import pickle
 import subprocess
 import sys
 import threading
+import weakref
 from collections import Counter
 from dataclasses import dataclass
 
-from ..errors import ActionsError, ExecutionError
+from ..errors import ExecutionError
 from ..model import Execution
 from ..runtime.protocol import Closed, FrameReader, decode, write_all
 from ..store import Store
@@ -44,32 +44,6 @@ class Pending:
     first_position: int = 0
 
 
-_writers: dict[str, "RecordWriter"] = {}
-_registry_lock = threading.Lock()
-
-
-def acquire(store: Store) -> "RecordWriter":
-    """A lease on the writer of a database (shared by the engines of this process)."""
-    with _registry_lock:
-        writer = _writers.get(store.url)
-        if writer is None or writer.dead:
-            writer = _writers[store.url] = RecordWriter(store.url)
-        writer.leases += 1
-        return writer
-
-
-def release(writer: "RecordWriter") -> None:
-    """Give a lease back; the last one closes the writer (after its final commit)."""
-    with _registry_lock:
-        writer.leases -= 1
-        if writer.leases > 0:
-            return
-        if _writers.get(writer.url) is writer:
-            del _writers[writer.url]
-    if not writer.dead:
-        writer.close()
-
-
 def frame(obj: object) -> bytes:
     body = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
     return len(body).to_bytes(4, "big") + body
@@ -78,13 +52,13 @@ def frame(obj: object) -> bytes:
 class RecordWriter:
     def __init__(self, url: str):
         self.url = url
-        self.leases = 0
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
         self._out = -1
         self._reader: FrameReader | None = None
         self._token = 0
         self._pid = os.getpid()
+        self._release_pipes: weakref.finalize | None = None
         self.dead = False
         self.pending_cache: Counter = Counter()  # trigger id -> submitted writes that touch its cache
 
@@ -116,20 +90,22 @@ class RecordWriter:
                 raise ExecutionError(f"recording executions failed: {answer['error']}")
 
     def close(self) -> None:
-        """Flush, then let the sink go: it exits by itself once its pipe is closed (it runs in
-        its own session, so a kernel's shutdown signals do not interrupt its last commit),
-        and is waited for, so that no process of it is left behind."""
-        self.flush()
-        with self._lock:
-            if self._proc is not None and os.getpid() == self._pid:
-                os.close(self._out)
-                os.close(self._reader.fd)
-                proc, self._proc = self._proc, None
-                try:
-                    proc.wait(timeout=SINK_EXIT_S)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+        """Flush (unless the sink died), then let the sink go: it exits by itself once its
+        pipe is closed (it runs in its own session, so a kernel's shutdown signals do not
+        interrupt its last commit), and is waited for, so that no process of it is left behind."""
+        try:
+            if not self.dead:
+                self.flush()  # raises when a write failed: the sink still ends below
+        finally:
+            with self._lock:
+                if self._proc is not None and os.getpid() == self._pid:
+                    self._release_pipes()
+                    proc, self._proc = self._proc, None
+                    try:
+                        proc.wait(timeout=SINK_EXIT_S)
+                    except subprocess.TimeoutExpired:
+                        proc.kill()
+                        proc.wait()
 
     def _send(self, obj: object) -> None:
         if self._proc is None:
@@ -156,6 +132,8 @@ class RecordWriter:
         os.close(child_in)
         os.close(child_out)
         self._reader = FrameReader(parent_in)
+        self._release_pipes = weakref.finalize(self, _close_pipes, self._out, parent_in)
+        self._release_pipes.atexit = False  # at exit the process's own end closes them
         write_all(self._out, frame({"url": self.url}))  # through the pipe: a URL may hold a password
 
     def _died(self) -> None:
@@ -165,10 +143,7 @@ class RecordWriter:
                              "records submitted since the last flush may be lost")
 
 
-@atexit.register
-def _flush_all() -> None:
-    for writer in list(_writers.values()):
-        try:
-            writer.close()
-        except (ActionsError, OSError) as exc:
-            print(f"jupyter-actions: {exc}", file=sys.stderr)
+def _close_pipes(*fds: int) -> None:
+    """Close the writer's ends of the sink's pipes (once: ``weakref.finalize`` runs one time)."""
+    for fd in fds:
+        os.close(fd)

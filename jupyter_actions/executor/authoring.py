@@ -30,28 +30,21 @@ def check_names(parameters: Mapping[str, str]) -> None:
             raise InvalidInputError(f"parameter {name!r} looks like a secret: {_INSTEAD}")
 
 
-def check_values(parameters: Mapping[str, str], secret_values: Mapping[str, str]) -> None:
-    """Refuse a parameter whose value is or contains one of ``secret_values`` (label -> value);
-    the message names the secret, never a value."""
-    longest_first = sorted(secret_values.items(), key=lambda item: len(item[1]), reverse=True)
-    for name, value in parameters.items():
-        for label, secret in longest_first:
-            if secret and secret in value:
-                raise InvalidInputError(f"parameter {name!r} is or contains the value of {label}: {_INSTEAD}")
-
-
-def secret_values(notebook: Path, tenant: str | None) -> dict[str, str]:
-    """The values a parameter must not hold: every secret value of the tenant, and the
-    environment variables the notebook names after ``--from-env`` (set before they are stored)."""
+def check_values(parameters: Mapping[str, str], notebook: Path, tenant: str | None) -> None:
+    """Refuse a parameter whose value is or contains a secret value of the tenant or the value
+    of an environment variable the notebook reads with ``--from-env``; the message names the
+    secret or the variable, never a value."""
     from ..tenant import Tenant
-    from ..tenant.secret_store import labelled_values
+    from ..tenant.secret_store import contained
 
-    values = {f"the environment variable {var} (the notebook reads it with --from-env)": os.environ[var]
-              for var in sorted(set(_FROM_ENV.findall(notebook.read_text(errors="replace"))))
-              if os.environ.get(var)}
-    with Tenant(tenant) as opened, opened.store.read() as conn:
-        values.update(labelled_values(conn, opened.cipher))
-    return values
+    variables = {f"the environment variable {var} (the notebook reads it with --from-env)": os.environ[var]
+                 for var in sorted(set(_FROM_ENV.findall(notebook.read_text(errors="replace"))))
+                 if os.environ.get(var)}
+    with Tenant(tenant) as opened:
+        for name, value in parameters.items():
+            label = contained(value, variables) or opened.secret_in(value)
+            if label:
+                raise InvalidInputError(f"parameter {name!r} is or contains the value of {label}: {_INSTEAD}")
 
 
 def run_authoring_notebook(notebook: Path, output: Path, tenant: str | None, parameters: dict[str, str]) -> Path:
@@ -60,7 +53,7 @@ def run_authoring_notebook(notebook: Path, output: Path, tenant: str | None, par
         raise InvalidInputError(f"the notebook {notebook} does not exist")
     if parameters:
         check_names(parameters)
-        check_values(parameters, secret_values(notebook, tenant))
+        check_values(parameters, notebook, tenant)
     papermill = import_papermill()
     from papermill.exceptions import PapermillExecutionError
 

@@ -44,7 +44,7 @@ def _execute(tenant: str | None, trigger: str, events_path: str, results_path: s
     started = time.perf_counter()
     last_progress = 0.0
     with Tenant(tenant) as opened, results.open("w", encoding="utf-8") as out:
-        for result in opened.engine.run_lines(trigger, _lines(events_path, numbers)):
+        for result in opened.run_flow_lines(trigger, _lines(events_path, numbers)):
             summary.add(result)
             out.write(_result_line(result) + "\n")
             if result.malformed:

@@ -1,4 +1,5 @@
-"""Opening a tenant store: engine set-up, transactions that never surface "database is locked".
+"""Opening a tenant store: SQLAlchemy set-up (``sa_engine``, never called "the engine", which
+is the `Engine` that runs actions), transactions that never surface "database is locked".
 
 SQLite runs in WAL mode with a busy timeout, and every write transaction starts with
 ``BEGIN IMMEDIATE`` so that two writers queue on the busy timeout instead of failing when a
@@ -17,7 +18,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import Integer, String, cast, create_engine, event, select
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Engine as SAEngine
 from sqlalchemy.exc import DBAPIError, OperationalError
 from sqlalchemy.pool import NullPool, QueuePool
 
@@ -52,13 +54,13 @@ class Store:
             files.tighten_store(self.path)
             self.read_only = self._access.read_only
         try:
-            self.engine = _create_engine(url, self.is_sqlite, self._access)
+            self.sa_engine = _create_sa_engine(url, self.is_sqlite, self._access)
             migrations.upgrade(self)
         except DBAPIError as exc:
             raise self._failure(exc, f"cannot open the tenant store {_safe_url(url)}") from None
 
     def connect_raw(self) -> sqlite3.Connection:
-        """A plain ``sqlite3`` connection to the store file, opened as the engine opens it."""
+        """A plain ``sqlite3`` connection to the store file, opened as ``sa_engine`` opens it."""
         if self._access is None:
             raise StoreError("the tenant store is not a SQLite file")
         return files.connect(self._access)
@@ -72,7 +74,7 @@ class Store:
         """A write transaction; waiting for other writers never surfaces as an error.
 
         Lifecycle writes (drafts, versions, secrets, bindings, settings) bump the store's
-        generation, which lets engines cache their flow plans until something changes;
+        generation, which lets each `Engine` cache its flow plans until something changes;
         execution records and cache entries pass ``lifecycle=False``.
         """
         if self.read_only:
@@ -98,7 +100,7 @@ class Store:
     def _begin_write(self):  # noqa: ANN202
         deadline = time.monotonic() + _RETRY_FOR_S
         while True:
-            conn = self.engine.connect().execution_options(_write=True)
+            conn = self.sa_engine.connect().execution_options(_write=True)
             try:
                 return conn, conn.begin()
             except OperationalError as exc:
@@ -110,7 +112,7 @@ class Store:
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
         try:
-            with self.engine.connect() as conn:
+            with self.sa_engine.connect() as conn:
                 with conn.begin():
                     yield conn
         except DBAPIError as exc:
@@ -124,23 +126,23 @@ class Store:
         return int(row[0]) if row else 0
 
     def dispose(self) -> None:
-        self.engine.dispose()
+        self.sa_engine.dispose()
 
 
-def _create_engine(url: str, is_sqlite: bool, access: files.Access | None) -> Engine:
+def _create_sa_engine(url: str, is_sqlite: bool, access: files.Access | None) -> SAEngine:
     if not is_sqlite:
         return create_engine(url, pool_pre_ping=True)
     if access is not None:
-        engine = create_engine(url, creator=lambda: files.connect(access), poolclass=QueuePool)
+        sa_engine = create_engine(url, creator=lambda: files.connect(access), poolclass=QueuePool)
     else:
-        engine = create_engine(
+        sa_engine = create_engine(
             url,
             connect_args={"timeout": BUSY_TIMEOUT_S, "check_same_thread": False},
             poolclass=NullPool if url.endswith(":memory:") else None,
         )
     writable = access is None or access.read_only is None
 
-    @event.listens_for(engine, "connect")
+    @event.listens_for(sa_engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # noqa: ANN001
         dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
         cursor = dbapi_connection.cursor()
@@ -152,24 +154,24 @@ def _create_engine(url: str, is_sqlite: bool, access: files.Access | None) -> En
         cursor.execute("PRAGMA secure_delete=ON")  # deleted and replaced content is overwritten, not left in free pages
         cursor.close()
 
-    @event.listens_for(engine, "begin")
+    @event.listens_for(sa_engine, "begin")
     def _on_begin(conn: Connection) -> None:
         if conn.get_execution_options().get("_write"):
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
 
-    return engine
+    return sa_engine
 
 
 def _initialise(path: Path) -> None:
     """Make the empty file ``path`` a store at the current schema, in WAL mode."""
-    engine = _create_engine(sqlite_url(path), True, files.access(path))
+    sa_engine = _create_sa_engine(sqlite_url(path), True, files.access(path))
     try:
-        with engine.connect().execution_options(_write=True) as conn, conn.begin():
+        with sa_engine.connect().execution_options(_write=True) as conn, conn.begin():
             migrations.create(conn)
     finally:
-        engine.dispose()  # the last connection checkpoints the log into the file
+        sa_engine.dispose()  # the last connection checkpoints the log into the file
 
 
 def _bump_generation(conn: Connection) -> None:

@@ -33,6 +33,8 @@ class HotReader:
         self._raw = store.path is not None
         self._decrypt = decrypt
         self._plain: dict[str, str | None] = {}  # stored token -> value
+        self._opened: list[sqlite3.Connection] = []  # every thread's connection, for close
+        self._opened_lock = threading.Lock()
 
     def generation_and_cache(self, trigger_id: str, now_ms: int) -> tuple[int, dict[str, dict[str, Any]]]:
         if not self._raw:
@@ -53,7 +55,17 @@ class HotReader:
             conn = self._store.connect_raw()
             conn.isolation_level = None
             self._local.conn = conn
+            with self._opened_lock:
+                self._opened.append(conn)
         return conn
+
+    def close(self) -> None:
+        """Close every thread's connection; the next read opens a new one."""
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+            self._local = threading.local()
+        for conn in opened:
+            conn.close()
 
     def _cache(self, rows: list) -> dict[str, dict[str, Any]]:
         """The live entries; one whose token does not decrypt (written before values were

@@ -16,7 +16,7 @@ from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import SecretsError
-from ..secrets import Cipher, MacPart
+from ..cipher import Cipher, MacPart
 from .schema import meta, versions
 
 if TYPE_CHECKING:

@@ -8,9 +8,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Row
 
-from ..errors import ActionNotFound, Remedy, VersionNotFound
+from ..errors import ActionNotFound, MissingSecretValues, Remedy, VersionNotFound
 from ..model import Action, ActionVersion, BuildState, Dependency, SecretInfo
 from .schema import actions, dependencies, secrets, versions
+
+
+MAX_NUMBER = 2**31 - 1
+"""The largest version number (and count) a user may give: INTEGER columns hold 32 bits on
+PostgreSQL, and SQLite's driver refuses integers beyond 64 bits."""
 
 
 def action_row(conn: Connection, name: str, *, for_update: bool = False) -> Row:
@@ -67,6 +72,14 @@ def version_model(row: Row, action_name: str, deployed_id: str | None) -> Action
     )
 
 
+def find_version(conn: Connection, action: Row, number: int) -> Row:
+    """The action's version ``number``; a number no version can have is not found either."""
+    if not 1 <= number <= MAX_NUMBER:
+        raise VersionNotFound(f"action {action.name} has no version {number}: version numbers run from 1 to "
+                              f"{MAX_NUMBER}", remedy=Remedy("list them", "versions", (action.name,)))
+    return version_row(conn, action, number)
+
+
 def version_row(conn: Connection, action: Row, number: int) -> Row:
     row = conn.execute(
         select(versions).where(versions.c.action_id == action.id, versions.c.number == number)
@@ -103,6 +116,14 @@ def action_model(conn: Connection, row: Row) -> Action:
     )
 
 
+def all_actions(conn: Connection, trigger_id: str | None = None) -> list[Action]:
+    """Every action (of one trigger), by name."""
+    query = select(actions).order_by(actions.c.name)
+    if trigger_id:
+        query = query.where(actions.c.trigger_id == trigger_id)
+    return [action_model(conn, row) for row in conn.execute(query).all()]
+
+
 def _same_draft(row: Row, deps: tuple[Dependency, ...], infos: tuple[SecretInfo, ...], deployed: ActionVersion) -> bool:
     """Whether the draft matches the deployed version (secret values compared by updated_at)."""
     deployed_secrets = {(s.name, s.updated_at) for s in deployed.secrets}
@@ -115,3 +136,12 @@ def _same_draft(row: Row, deps: tuple[Dependency, ...], infos: tuple[SecretInfo,
 
 def loads(text: str | None) -> Any:
     return json.loads(text) if text else None
+
+
+def require_values(conn: Connection, action: Row, doing: str) -> None:
+    """Refuse, before anything runs or is deployed, a draft that declares a secret without a
+    value (its code would read None). ``doing`` ends the message: ``testing``, ``deploying``."""
+    missing = conn.execute(select(secrets.c.name).where(secrets.c.action_id == action.id, secrets.c.ciphertext.is_(None))
+                           .order_by(secrets.c.name)).scalars().all()
+    if missing:
+        raise MissingSecretValues(action.name, missing, doing)

@@ -6,24 +6,25 @@ import functools
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy import select
+from typing import TYPE_CHECKING, Any
 
 from .. import _json_input as json_input
-from ..errors import ActionsError, ConflictError, InvalidInputError, NotFoundError, Remedy
+from ..engine.lean import BatchResult
+from ..engine.replay import ReplayReport
+from ..errors import ActionsError, InvalidInputError, NotFoundError, Remedy
 from ..model import Action, ActionVersion, Binding, DeployResult, Dependency, Execution, SecretInfo
-from ..secrets import Cipher
-from ..store import Store, files, integrity, keyed, sqlite_url
+from ..cipher import Cipher
+from ..store import Store, files, integrity, keyed, settings, sqlite_url
 from ..store.paths import actions_home, tenant_dir, tenant_name
-from ..store.schema import actions
-from ..store.schema import test_cases as test_cases_table
+from ..store.rows import MAX_NUMBER, action_model, action_row, all_actions, require_values
 from ..triggers import get_trigger
-from . import bindings, drafts, from_template, secret_store, settings, test_cases, versions
+from . import bindings, drafts, from_template, secret_store, test_cases, versions
 from .database_url import check as database_url_check
 from .dependencies import Environments, Prepared
 from .test_cases import CaseResult, TestCase
-from ..store.rows import action_model, action_row, draft_dependencies
+
+if TYPE_CHECKING:
+    from ..engine.engine import Engine
 
 DATABASE_URL_ENV = "JUPYTER_ACTIONS_DATABASE_URL"
 
@@ -58,8 +59,9 @@ class Tenant:
         self.environments = Environments(self.home / "envs")
 
     @property
-    def engine(self):  # noqa: ANN201
-        """The engine that runs this tenant's actions (created on first use)."""
+    def engine(self) -> Engine:
+        """The `Engine` that runs this tenant's actions and owns the processes it starts
+        (created on first use)."""
         if self._engine is None:
             from ..engine.engine import Engine
 
@@ -71,15 +73,18 @@ class Tenant:
         return self.environments.sys_path(lock, lambda: self.settings)
 
     def close(self) -> None:
-        self.flush()
-        if self._engine is not None:
-            self._engine.close()
-        self.store.dispose()
+        """Release everything this tenant object started: its workers, its record sink (after
+        the last commit) and the store's connections. Using the tenant again reopens them."""
+        try:
+            if self._engine is not None:
+                self._engine.close()  # raises when records could not be committed
+        finally:
+            self.store.dispose()
 
     def flush(self) -> None:
         """Wait until every execution recorded by this tenant object is committed."""
         if self._engine is not None:
-            self._engine.writer.flush()
+            self._engine.resources.flush()
 
     def __enter__(self) -> "Tenant":
         return self
@@ -176,11 +181,10 @@ class Tenant:
         prepared = self._prepare(action, requested, self.settings, keep_others=keep_others)
         return self._write_prepared(action, prepared)
 
-    def _prepare(self, action: str, requested: Sequence[str], limits: dict[str, Any], *, keep_others: bool):  # noqa: ANN202
+    def _prepare(self, action: str, requested: Sequence[str], limits: dict[str, Any], *,
+                 keep_others: bool) -> Prepared | None:
         with self.store.read() as conn:
-            row = conn.execute(select(actions.c.id, actions.c.lock, actions.c.build_status)
-                               .where(actions.c.name == action)).first()
-            current = draft_dependencies(conn, row.id) if row else ()
+            row, current = drafts.build_state(conn, action)
         if not keep_others and not requested and not current:
             return None
         pins = self.environments.resolve(current, requested, limits, keep_others=keep_others)
@@ -188,7 +192,7 @@ class Tenant:
             return Prepared(pins, row.lock, "built", None)  # unchanged: no new lock, no build
         return self.environments.prepare(pins, limits)
 
-    def _write_prepared(self, action: str, prepared) -> Action:  # noqa: ANN001
+    def _write_prepared(self, action: str, prepared: Prepared) -> Action:
         from .._clock import now_iso
 
         with self.store.write() as conn:
@@ -201,26 +205,12 @@ class Tenant:
             return action_model(conn, action_row(conn, name))
 
     def list_actions(self, trigger: str | None = None) -> list[Action]:
-        query = select(actions).order_by(actions.c.name)
-        if trigger:
-            query = query.where(actions.c.trigger_id == trigger)
         with self.store.read() as conn:
-            return [action_model(conn, row) for row in conn.execute(query).all()]
+            return all_actions(conn, trigger)
 
     def delete_action(self, name: str, *, force: bool = False) -> None:
         with self.store.write() as conn:
-            row = action_row(conn, name)
-            bound = bindings.bound_triggers(conn, row.id)
-            if bound and not force:
-                raise ConflictError(
-                    f"action {name} is bound to the {', '.join(bound)} flow: remove it from the flow first, or "
-                    f"delete with force (which removes it from the flow too)",
-                    remedy=Remedy("delete it and its bindings", "actions delete", (name, "--force"))
-                )
-            bindings.unbind_action(conn, row.id)
-            conn.execute(test_cases_table.delete().where(test_cases_table.c.scope == "action",
-                                                         test_cases_table.c.target == row.id))
-            conn.execute(actions.delete().where(actions.c.id == row.id))
+            drafts.delete_action(conn, name, force)
 
     # versions ----------------------------------------------------------------------------
     def deploy(self, name: str, *, message: str | None = None) -> DeployResult:
@@ -259,6 +249,13 @@ class Tenant:
         with self.store.write() as conn:
             limit = settings.load(conn)["max_secrets"]
             return secret_store.set_secret(conn, self.cipher, action, name, value, limit)
+
+    def secret_in(self, text: str) -> str | None:
+        """Which secret value of this tenant (any action's, drafts' and stored versions') ``text``
+        is or contains, as a label that names the secret (``secret NAME of action A``); None
+        when none. The value itself never leaves: a front end refuses such a text."""
+        with self.store.read() as conn:
+            return secret_store.contained(text, secret_store.labelled_values(conn, self.cipher))
 
     def list_secrets(self, action: str) -> tuple[SecretInfo, ...]:
         with self.store.read() as conn:
@@ -305,7 +302,7 @@ class Tenant:
     def _require_secret_values(self, action: str, doing: str) -> None:
         """Every path that runs a draft checks here; a deployed version holds all its values."""
         with self.store.read() as conn:
-            secret_store.require_values(conn, action_row(conn, action), doing)
+            require_values(conn, action_row(conn, action), doing)
 
     def run_flow(self, trigger: str, event: dict, *, directory: dict | None = None,
                  redacted: bool = False) -> Execution:
@@ -323,29 +320,20 @@ class Tenant:
         ``redacted`` as for :meth:`run_flow`."""
         return self.engine.run_batch(trigger, events, directory=directory, record=record, redacted=redacted)
 
-    def replay(self, trigger: str, candidate: str, *, since: str | None = None, limit: int | None = None):  # noqa: ANN201
+    def run_flow_lines(self, trigger: str, lines: Iterable[bytes | str], *, record: bool = True) -> Iterator[BatchResult]:
+        """The headless executor's batch: each line a JSON event, handed to the workers as the
+        text it is; yields a small ``BatchResult`` per line as it finishes (malformed, invalid
+        or run), its outcome redacted."""
+        return self.engine.run_lines(trigger, lines, record=record)
+
+    def replay(self, trigger: str, candidate: str, *, since: str | None = None,
+               limit: int | None = None) -> ReplayReport:
         """Re-run recorded executions of the flow with ``candidate`` (``ACTION``, ``ACTION@draft``
         or ``ACTION@N``) in place of that action's deployed version; nothing is recorded.
         ``since`` is a duration such as ``12h`` or ``7d``. Returns a ``ReplayReport``."""
-        from ..engine import plan, replay
-
-        name, ref = replay.parse_candidate(candidate)
-        started_after = replay.parse_since(since)
         if limit is not None:
             _check_count("limit", limit, 1)
-        replay.check_bound([b.display_name for b in self.flow(trigger)], name, trigger)
-        with self.store.read() as conn:
-            handler = get_trigger(trigger).handler
-            if ref == "draft":
-                secret_store.require_values(conn, action_row(conn, name), "replaying")
-                step = plan.draft_step(conn, self.cipher, name, handler)
-            else:
-                step = plan.version_step(conn, self.cipher, name, int(ref), handler)
-        recorded = self.executions(trigger=trigger, kind="flow", since=started_after, limit=limit or 1_000_000)
-        recorded.reverse()  # oldest first, as they happened
-        results = dict(self.engine.run_batch(trigger, [e.event for e in recorded], record=False,
-                                             replace={name: step}, redacted=True))
-        return replay.report(trigger, candidate, recorded, results)
+        return self.engine.replay(trigger, candidate, since, limit or 1_000_000)
 
     def continue_flow(self, execution_id: str, request: dict | None = None, *, directory: dict | None = None,
                       redacted: bool = False) -> Execution:
@@ -450,5 +438,5 @@ class Tenant:
 
 def _check_count(name: str, value: int, minimum: int) -> None:
     """A limit or offset given by a user: a whole number the database can hold."""
-    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= versions.MAX_NUMBER:
-        raise InvalidInputError(f"{name} must be a whole number from {minimum} to {versions.MAX_NUMBER}, not {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= MAX_NUMBER:
+        raise InvalidInputError(f"{name} must be a whole number from {minimum} to {MAX_NUMBER}, not {value!r}")

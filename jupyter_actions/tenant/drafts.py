@@ -6,18 +6,19 @@ import uuid
 from collections.abc import Sequence
 
 from sqlalchemy import select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from .._clock import now_iso
 from .._code_flags import may_use_cache
-from ..errors import ConflictError, InvalidInputError, LimitExceeded
-from ..model import RUNTIME
-from ..secrets import check_name
-from ..store.schema import actions, dependencies, secrets
+from ..errors import ConflictError, InvalidInputError, LimitExceeded, Remedy
+from ..model import RUNTIME, Dependency
+from ..cipher import check_name
+from ..store.rows import action_row, draft_dependencies
+from ..store.schema import actions, dependencies, secrets, test_cases
 from ..triggers import get_trigger
+from . import bindings
 from .codecheck import check_action_name, check_code
 from .dependencies import Prepared
-from ..store.rows import draft_dependencies
 
 
 def validate(name: str, trigger_id: str, code: str) -> str:
@@ -104,3 +105,26 @@ def declare_secrets(conn: Connection, action_id: str, names: Sequence[str], limi
         raise LimitExceeded(f"an action can have at most {limit} secrets; this would make {len(existing) + len(new)}")
     conn.execute(secrets.insert(), [{"action_id": action_id, "name": n, "ciphertext": None, "updated_at": now} for n in new])
     return True
+
+
+def build_state(conn: Connection, name: str) -> tuple[Row | None, tuple[Dependency, ...]]:
+    """The draft's id, lock and build status (None for an action not saved yet) and its pins."""
+    row = conn.execute(select(actions.c.id, actions.c.lock, actions.c.build_status)
+                       .where(actions.c.name == name)).first()
+    return row, draft_dependencies(conn, row.id) if row else ()
+
+
+def delete_action(conn: Connection, name: str, force: bool) -> None:
+    """Delete an action with its versions, secrets and test cases; one bound to a flow only
+    with ``force`` (it leaves the flow)."""
+    row = action_row(conn, name)
+    bound = bindings.bound_triggers(conn, row.id)
+    if bound and not force:
+        raise ConflictError(
+            f"action {name} is bound to the {', '.join(bound)} flow: remove it from the flow first, or "
+            f"delete with force (which removes it from the flow too)",
+            remedy=Remedy("delete it and its bindings", "actions delete", (name, "--force")),
+        )
+    bindings.unbind_action(conn, row.id)
+    conn.execute(test_cases.delete().where(test_cases.c.scope == "action", test_cases.c.target == row.id))
+    conn.execute(actions.delete().where(actions.c.id == row.id))

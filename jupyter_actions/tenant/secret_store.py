@@ -7,14 +7,16 @@ any more could not be redacted when an action shows what it finds cached."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Row
 
 from .._clock import now_iso
-from ..errors import LimitExceeded, MissingSecretValues, NotFoundError, Remedy
+from ..errors import LimitExceeded, NotFoundError, Remedy
 from ..model import SecretInfo
 from ..runtime.redaction import Redactor
-from ..secrets import Cipher, check_name, check_value
+from ..cipher import Cipher, check_name, check_value
 from ..store.rows import action_row, secret_infos
 from ..store.schema import actions, cache_entries, meta, secrets, versions
 
@@ -47,15 +49,6 @@ def set_secret(conn: Connection, cipher: Cipher, action: str, name: str, value: 
     return SecretInfo(name, now, True)
 
 
-def require_values(conn: Connection, action: Row, doing: str) -> None:
-    """Refuse, before anything runs or is deployed, a draft that declares a secret without a
-    value (its code would read None). ``doing`` ends the message: ``testing``, ``deploying``."""
-    missing = conn.execute(select(secrets.c.name).where(secrets.c.action_id == action.id, secrets.c.ciphertext.is_(None))
-                           .order_by(secrets.c.name)).scalars().all()
-    if missing:
-        raise MissingSecretValues(action.name, missing, doing)
-
-
 def list_secrets(conn: Connection, action: str) -> tuple[SecretInfo, ...]:
     return secret_infos(conn, action_row(conn, action).id)
 
@@ -82,6 +75,14 @@ def labelled_values(conn: Connection, cipher: Cipher) -> dict[str, str]:
         for name, value in cipher.decrypt_mapping(token).items():
             values[f"secret {name} of action {action} (version {number})"] = value
     return values
+
+
+def contained(text: str, labelled: Mapping[str, str]) -> str | None:
+    """The label of the longest of ``labelled``'s values that ``text`` is or contains."""
+    for label, value in sorted(labelled.items(), key=lambda item: len(item[1]), reverse=True):
+        if value and value in text:
+            return label
+    return None
 
 
 def forget_cached(conn: Connection, cipher: Cipher, action: Row, name: str, keep: str | None = None) -> None:

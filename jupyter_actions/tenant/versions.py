@@ -12,32 +12,20 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Row
 
 from .._clock import now_iso
-from ..errors import ConflictError, Remedy, VersionNotFound
+from ..errors import ConflictError
 from ..model import ActionVersion, DeployResult
-from ..secrets import Cipher
+from ..cipher import Cipher
 from ..store import integrity
 from ..store.rows import (
     action_model,
     action_row,
     draft_dependencies,
+    find_version,
+    require_values,
     version_model,
-    version_row,
 )
 from ..store.schema import actions, dependencies, secrets, versions
-from .secret_store import ensure_key, forget_cached, require_values
-
-MAX_NUMBER = 2**31 - 1
-"""The largest version number (and count) a user may give: INTEGER columns hold 32 bits on
-PostgreSQL, and SQLite's driver refuses integers beyond 64 bits."""
-
-
-def find_version(conn: Connection, action: Row, number: int) -> Row:
-    """The action's version ``number``; a number no version can have is not found either."""
-    if not 1 <= number <= MAX_NUMBER:
-        raise VersionNotFound(f"action {action.name} has no version {number}: version numbers run from 1 to "
-                              f"{MAX_NUMBER}", remedy=Remedy("list them", "versions", (action.name,)))
-    return version_row(conn, action, number)
-
+from .secret_store import ensure_key, forget_cached
 
 def content_digest(code: str, trigger_id: str, deps: Sequence[dict], lock: str | None) -> str:
     canonical = json.dumps([code, trigger_id, list(deps), lock], sort_keys=True)

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from jupyter_actions.cli import build_parser, main
-from jupyter_actions.tenant.settings import SETTINGS
+from jupyter_actions.store.settings import SETTINGS
 from jupyter_actions.triggers import TRIGGER_IDS, get_trigger
 
 SKIPPED = {"doctor", "notebook"}  # they start a worker or a kernel whatever the arguments

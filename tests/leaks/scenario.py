@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from jupyter_actions import Tenant
-from jupyter_actions.engine import pools
+from jupyter_actions.engine import resources
 from jupyter_actions.model import Execution
 from jupyter_actions.tenant.test_cases import TestCase
 from jupyter_actions.triggers import get_trigger
@@ -72,7 +72,7 @@ def gather(root: Path) -> Evidence:
         notebooks.authoring(evidence.views, events, work)
         notebooks.flow_executor(evidence.views, batch(events), work)
         _read_store(evidence)
-    pools.close_all()
+    resources.close_all()
     checkpoint(home / "tenants" / "default" / "tenant.db")
     evidence.views.add_tree("tenant files", home)
     evidence.views.add_database("tenant files", home / "tenants" / "default" / "tenant.db")

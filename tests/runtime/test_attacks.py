@@ -578,8 +578,6 @@ DEP_VICTIM = VICTIM_CODE.replace(
 @pytest.mark.slow
 @linux
 def test_a_shared_dependency_environment_cannot_be_written(offline, actions_home) -> None:
-    from jupyter_actions.engine import pools
-
     add_victim(offline, code=DEP_VICTIM, dependencies=["ja-hello==1.0"])
     assert assert_victim_ok(offline).outcome["id_token_claims"]["hello"] == "1.0"
     module = next(actions_home.rglob("ja_hello/__init__.py"))
@@ -608,7 +606,7 @@ def test_a_shared_dependency_environment_cannot_be_written(offline, actions_home
     assert found is not None, execution.results[0]["response"]
     assert module.exists() and module.read_bytes() == before, found
     assert not list(actions_home.rglob("ja_planted.py")), found
-    pools.close_all()  # the next run imports the environment afresh
+    offline.close()  # its workers stop: the next run imports the environment afresh
     assert assert_victim_ok(offline).outcome["id_token_claims"]["hello"] == "1.0"
 
 
@@ -695,14 +693,11 @@ def test_two_tenants_in_one_process_reach_nothing_of_each_other(tmp_path) -> Non
 
 # tampered version code ----------------------------------------------------------------------------------------
 def test_tampered_version_code_is_refused_at_run_time(actions_home) -> None:
-    from jupyter_actions.engine import pools
-
     with Tenant() as tenant:
         add_victim(tenant)
         version = tenant.deploy("victim").version
         tenant.bind("post-login", ["victim"])
         db = tenant.directory / "tenant.db"
-    pools.close_all()
     tampered = "async def on_execute_post_login(event, api):\n    api.id_token.set_custom_claim('tampered', True)\n"
     with sqlite3.connect(db) as conn:
         changed = conn.execute("update versions set code = ? where id = ?", (tampered, version.id)).rowcount

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from jupyter_actions import ConflictError, SecretsError, Tenant
-from jupyter_actions.secrets import Cipher
+from jupyter_actions.cipher import Cipher
 from jupyter_actions.store import integrity
 from jupyter_actions.store.migrations import SCHEMA_VERSION
 from tests.conftest import POST_LOGIN_CODE

@@ -46,7 +46,7 @@ for line in sys.stdin:
 
 
 def key_fingerprint(home: Path) -> str:
-    from jupyter_actions.secrets import Cipher
+    from jupyter_actions.cipher import Cipher
 
     return hashlib.sha256(Cipher(home / "tenants" / "default" / "master.key").mac(["probe"]).encode()).hexdigest()
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from ..errors import InvalidInputError
-from ..store import schema
+from . import schema
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,6 @@
-"""Secret values: validation, encryption at rest (Fernet) and integrity MACs.
+"""The tenant's cipher: its master key, encryption of secret values at rest (Fernet),
+integrity MACs, and the checks of secret names and values. (Named ``cipher``, not
+``secrets``, so that it does not shadow the standard library's ``secrets``.)
 
 The master key comes from ``JUPYTER_ACTIONS_MASTER_KEY`` or, failing that, from a key file
 beside the tenant store. The file is made on first use, whole or not at all: written with mode
