@@ -46,7 +46,7 @@ class WebhookReceiver:
         self._path = f"/services/{secrets.token_urlsafe(12)}"
         self._server: ThreadingHTTPServer | None = None
 
-    def start(self) -> "WebhookReceiver":
+    def start(self) -> WebhookReceiver:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         threading.Thread(target=self._server.serve_forever, name="webhook-receiver", daemon=True).start()
         return self
@@ -57,7 +57,7 @@ class WebhookReceiver:
             self._server.server_close()
             self._server = None
 
-    def __enter__(self) -> "WebhookReceiver":
+    def __enter__(self) -> WebhookReceiver:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
@@ -96,7 +96,7 @@ class WebhookReceiver:
 
 def _handler_for(receiver: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             request = ReceivedRequest("POST", self.path, dict(self.headers.items()), self.rfile.read(length))
             status, body = receiver._record(request)

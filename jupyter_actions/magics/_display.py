@@ -25,7 +25,7 @@ class Listing(tuple):
     rows: tuple[tuple[str, ...], ...]
 
     def __new__(cls, items: Iterable[Any], *, title: str, headers: Sequence[str],
-                row: Callable[[Any], Sequence[Any]]) -> "Listing":
+                row: Callable[[Any], Sequence[Any]]) -> Listing:
         listing = super().__new__(cls, items)
         listing.title = title
         listing.headers = tuple(headers)
@@ -59,14 +59,14 @@ class PanelExecution:
         self.panel = panel
 
     @classmethod
-    def of(cls, execution: Any, panel: Any) -> "PanelExecution":
+    def of(cls, execution: Any, panel: Any) -> PanelExecution:
         return cls(execution, panel)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.execution, name)
 
     @property
-    def __class__(self) -> type:  # noqa: D105 - isinstance(result, Execution) holds, as for a proxy
+    def __class__(self) -> type:
         return type(self.execution)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:

@@ -43,7 +43,7 @@ class _Lane:
         self.queue: deque[steps.FlowRun] = deque()
         self.out = memoryview(b"")
 
-    def enqueue(self, pool: "WorkerPool", flows: list[steps.FlowRun]) -> None:
+    def enqueue(self, pool: WorkerPool, flows: list[steps.FlowRun]) -> None:
         message = pool.message(self.worker, flows[0].step, flows)
         if not self.queue and self.worker.ready:
             flows[0].start()
@@ -63,7 +63,7 @@ class _Lane:
         """When this lane needs attention even if its worker says nothing."""
         return self.queue[0].deadline if self.worker.ready else self.worker.boot_deadline
 
-    def receive(self, pool: "WorkerPool") -> Iterator[steps.FlowRun]:
+    def receive(self, pool: WorkerPool) -> Iterator[steps.FlowRun]:
         """Read what the worker wrote; yield each job whose step it finished."""
         worker, queue = self.worker, self.queue
         try:
@@ -92,7 +92,7 @@ class _Lane:
             yield flow
 
 
-def run_batches(pool: "WorkerPool", jobs: Iterable[Job], batch_size: int) -> Iterator[tuple[int, JobOutput]]:
+def run_batches(pool: WorkerPool, jobs: Iterable[Job], batch_size: int) -> Iterator[tuple[int, JobOutput]]:
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     source = enumerate(jobs)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
-from typing import Sequence
+from collections.abc import Sequence
 
 from .redaction import Redactor
 

@@ -22,9 +22,10 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from time import perf_counter
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 import orjson
 
@@ -101,7 +102,7 @@ class Action:
         self.values = Redactor(secrets.values())
         self.checked: dict[str, tuple[Callable[..., Any], bool]] = {}  # handler name -> (function, async?)
 
-    def load(self, on_error: Callable[[BaseException, "Action"], StepError]) -> None:
+    def load(self, on_error: Callable[[BaseException, Action], StepError]) -> None:
         """Run the module-level code once; an error in it is kept and raised on every call."""
         module = ModuleType(self.name)
         code, self.code = self.code, None

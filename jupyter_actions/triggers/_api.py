@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Mapping
-from typing import Any, Callable, ClassVar
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 
 from ..outcome import Phase
 from ._event import EventList, EventView
@@ -126,7 +126,7 @@ class Namespace:
 
     namespace: ClassVar[str] = ""
 
-    def __init__(self, api: "Api", session: ApiSession) -> None:
+    def __init__(self, api: Api, session: ApiSession) -> None:
         self._api = api
         self._session = session
 
@@ -157,7 +157,7 @@ class Api:
     """The ``api`` object: one attribute per namespace, each built on first use (an action
     touches two or three of a trigger's many namespaces, and this runs for every action)."""
 
-    def __init__(self, session: ApiSession, namespaces: Mapping[str, Callable[["Api", ApiSession], Namespace]]) -> None:
+    def __init__(self, session: ApiSession, namespaces: Mapping[str, Callable[[Api, ApiSession], Namespace]]) -> None:
         object.__setattr__(self, "_factories", namespaces)
         object.__setattr__(self, "_session", session)
 

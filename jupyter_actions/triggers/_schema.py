@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any as _Any, Mapping
+from collections.abc import Mapping
+from typing import Any as _Any
 
 from jupyter_actions.errors import PayloadError
 
@@ -39,7 +40,7 @@ class _Mismatch(Exception):
         self.message = message
         self.segments: list[str] = []
 
-    def at(self, segment: str) -> "_Mismatch":
+    def at(self, segment: str) -> _Mismatch:
         self.segments.append(segment)
         return self
 
@@ -189,7 +190,7 @@ class Obj(Node):
             self.fields[name.rstrip("?")] = (node, not optional)
         self._checks = tuple((name, node.check, required, type(node) is Any) for name, (node, required) in self.fields.items())
 
-    def extend(self, fields: Mapping[str, Node]) -> "Obj":
+    def extend(self, fields: Mapping[str, Node]) -> Obj:
         """A new Obj with more (or replaced) fields."""
         merged = {name + ("" if required else "?"): node for name, (node, required) in self.fields.items()}
         for name in fields:
@@ -326,7 +327,7 @@ class _Compiler:
             self.constants["_Mismatch"] = _Mismatch
 
 
-def compile_check(schema: Node):  # noqa: ANN201
+def compile_check(schema: Node):
     """A function ``fits(payload) -> bool`` equivalent to ``schema.check`` not raising
     (for plain JSON values; anything else answers False and is left to ``check``)."""
     compiler = _Compiler()

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .._clock import epoch_from_iso, iso_from_epoch
+from ..frontends.present import short_time
 from ..model import Execution
 from ..outcome import Status
-from ._html import TONES, Html, esc, short_time
+from ._html import TONES, Html, esc
 
 OUTCOMES = ((Status.ALLOWED, TONES["good"]), (Status.DENIED, TONES["bad"]), (Status.SUSPENDED, TONES["warn"]),
             (Status.FAILED, "#6a1b9a"))

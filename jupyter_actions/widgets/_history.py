@@ -12,11 +12,12 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..frontends.present import short_time
 from ..model import Action, ActionVersion
 from ..tenant import Tenant
 from ._base import FAILED, Confirmation, Panel, button, set_options
 from ._diff import side_by_side
-from ._html import Html, badge, esc, heading, pre, short_time, table
+from ._html import Html, badge, esc, heading, pre, table
 
 DRAFT = "draft"
 

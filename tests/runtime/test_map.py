@@ -11,7 +11,6 @@ import pytest
 
 from jupyter_actions.errors import TriggerNotFound
 from jupyter_actions.runtime import Job, WorkerPool
-
 from jupyter_actions.runtime.steps import begin
 from jupyter_actions.triggers import get_trigger
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from jupyter_actions.webhook_receiver import WebhookReceiver
 from jupyter_actions.model import Execution
 from jupyter_actions.templates import Template, TemplateCase
 from jupyter_actions.tenant import test_cases
+from jupyter_actions.webhook_receiver import WebhookReceiver
 
 
 def run_case(tenant: Any, template: Template, case: TemplateCase, provider: WebhookReceiver) -> Execution:
