@@ -72,7 +72,7 @@ class ApiSession:
 def _view_to_plain(value: Any) -> Any:
     """json.dumps hook: event views serialise as the data they show."""
     if isinstance(value, (EventView, EventList)):
-        return value._data
+        return value._data  # noqa: SLF001 - a public name on a view would hide an event field of that name
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
@@ -156,6 +156,9 @@ class Namespace:
 class Api:
     """The ``api`` object: one attribute per namespace, each built on first use (an action
     touches two or three of a trigger's many namespaces, and this runs for every action)."""
+
+    _factories: Mapping[str, Callable[[Api, ApiSession], Namespace]]  # both set once in __init__
+    _session: ApiSession
 
     def __init__(self, session: ApiSession, namespaces: Mapping[str, Callable[[Api, ApiSession], Namespace]]) -> None:
         object.__setattr__(self, "_factories", namespaces)

@@ -41,9 +41,26 @@ class Trigger:
                  "sample", "schema", "namespaces", "outcome", "can_suspend", "user_metadata_in_event",
                  "_fold_plan", "_api_namespaces")
 
+    # Set once in __init__ through object.__setattr__ (the class refuses assignment).
+    id: str
+    version: str
+    handler: str
+    continue_handler: str | None
+    blocking: bool
+    title: str
+    description: str
+    sample: Mapping[str, Any]
+    schema: Node | None
+    namespaces: Mapping[str, NamespaceFactory]
+    outcome: Mapping[str, Callable[[list, dict], Any]]
+    can_suspend: bool
+    user_metadata_in_event: bool
+    _fold_plan: fold.Plan
+    _api_namespaces: Mapping[str, NamespaceFactory]
+
     def __init__(
         self,
-        id: str,
+        id: str,  # noqa: A002 - the trigger's id, as Auth0 names it
         version: str,
         handler: str,
         continue_handler: str | None,
@@ -102,7 +119,7 @@ class Trigger:
         if not commands:
             return
         for command in live_commands(commands):
-            kind = command.get("type")
+            kind = command.get("type", "")
             if kind in MIRRORED_COMMANDS:
                 mirror_transaction(event, command)
                 continue
@@ -135,7 +152,7 @@ class Trigger:
     def changes_event(self, commands: list[dict]) -> bool:
         """Whether ``after_action`` would change the event for these commands."""
         for command in commands:
-            kind = command.get("type")
+            kind = command.get("type", "")
             if kind in MIRRORED_COMMANDS or (self.user_metadata_in_event and kind in _METADATA_COMMANDS):
                 return True
         return False
@@ -159,7 +176,7 @@ class Trigger:
     def deny_of(self, commands: list[dict]) -> dict | None:
         """``{"reason", "user_message"?, "code"?, "command"}`` of the first deny-like command."""
         for command in live_commands(commands):
-            kind = command.get("type")
+            kind = command.get("type", "")
             if kind not in STOP_COMMANDS:
                 continue
             if kind == "validation.error":

@@ -84,7 +84,7 @@ class HistoryPanel(Panel):
 
     def _source(self, which: int | str) -> tuple[str, str, str]:
         """The label, code and dependency pins (one per line) of a version number or the draft."""
-        found = self.tenant.get_action(self.name) if which == DRAFT else self.tenant.get_version(self.name, which)
+        found = self.tenant.get_action(self.name) if which == DRAFT else self.tenant.get_version(self.name, int(which))
         return (DRAFT if which == DRAFT else f"v{which}"), found.code, "\n".join(map(str, found.dependencies))
 
     def view(self) -> None:
