@@ -190,9 +190,9 @@ def run_batches(pool: WorkerPool, jobs: Iterable[Job], batch_size: int) -> Itera
             wake = min(lane.wake() for lane in busy)
             ended: list[_Lane] = []
             for fd, _ in poller.poll(max(wake - time.monotonic(), 0.0) * 1000.0):
-                lane = owners.get(fd)
-                if lane is None or lane in ended:
+                if fd not in owners or owners[fd] in ended:
                     continue
+                lane = owners[fd]
                 try:
                     if fd == lane.wfd:
                         flush(lane)
@@ -201,7 +201,7 @@ def run_batches(pool: WorkerPool, jobs: Iterable[Job], batch_size: int) -> Itera
                             route(flow)
                 except ExecutionError:
                     raise
-                except Exception as exc:  # the worker is untrusted: any bad frame ends it
+                except Exception as exc:  # noqa: BLE001 - the worker is untrusted: any bad frame ends it
                     fault(lane, exc)
                 if not lane.worker.alive:
                     ended.append(lane)

@@ -39,7 +39,7 @@ class Trigger:
 
     __slots__ = ("id", "version", "handler", "continue_handler", "blocking", "title", "description",
                  "sample", "schema", "namespaces", "outcome", "can_suspend", "user_metadata_in_event",
-                 "_fold_plan", "_api_namespaces")
+                 "api_namespaces", "_fold_plan")
 
     # Set once in __init__ through object.__setattr__ (the class refuses assignment).
     id: str
@@ -55,8 +55,8 @@ class Trigger:
     outcome: Mapping[str, Callable[[list, dict], Any]]
     can_suspend: bool
     user_metadata_in_event: bool
+    api_namespaces: Mapping[str, NamespaceFactory]  # ``namespaces`` and ``cache``: every one of the api
     _fold_plan: fold.Plan
-    _api_namespaces: Mapping[str, NamespaceFactory]
 
     def __init__(
         self,
@@ -82,7 +82,7 @@ class Trigger:
         for name, value in values.items():
             object.__setattr__(self, name, value)
         object.__setattr__(self, "_fold_plan", fold.Plan(self.outcome))
-        object.__setattr__(self, "_api_namespaces", MappingProxyType({**self.namespaces, "cache": CacheApi}))
+        object.__setattr__(self, "api_namespaces", MappingProxyType({**self.namespaces, "cache": CacheApi}))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Trigger is immutable: cannot set {name!r}")
@@ -102,13 +102,13 @@ class Trigger:
 
     def new_api(self, session: ApiSession) -> Api:
         """The ``api`` object for one action execution (``api.cache`` on every trigger)."""
-        return Api(session, self._api_namespaces)
+        return Api(session, self.api_namespaces)
 
     @property
     def api_methods(self) -> dict[str, list[str]]:
         """``{namespace: [method, ...]}`` of the api, for catalogs and docs."""
         found = {}
-        for name, cls in self._api_namespaces.items():
+        for name, cls in self.api_namespaces.items():
             found[name] = sorted(m for m in dir(cls) if not m.startswith("_") and callable(getattr(cls, m)))
         return found
 
