@@ -20,7 +20,6 @@ import sys
 import tempfile
 import threading
 import time
-from pathlib import Path
 
 NOOP = "async def on_execute_post_login(event, api):\n    pass\n"
 CHILD = (
@@ -36,7 +35,7 @@ def percentile(samples: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
 
 
-def timed(fn, runs: int) -> list[float]:  # noqa: ANN001
+def timed(fn, runs: int) -> list[float]:
     samples = []
     for _ in range(runs):
         start = time.perf_counter()

@@ -17,7 +17,7 @@ import sys
 BUDGET_MS = 150.0
 HEAVY = ("papermill", "sqlalchemy", "ipywidgets")
 
-SAMPLE = """
+SAMPLE = f"""
 import json, sys, time
 started = time.perf_counter()
 from IPython.core.interactiveshell import InteractiveShell
@@ -25,9 +25,9 @@ shell = InteractiveShell.instance()
 shell_ready = time.perf_counter()
 shell.run_line_magic("load_ext", "jupyter_actions")
 loaded = time.perf_counter()
-print(json.dumps({"ipython_ms": (shell_ready - started) * 1000, "extension_ms": (loaded - shell_ready) * 1000,
-                  "heavy": sorted(m for m in sys.modules if m.split(".")[0] in %r)}))
-""" % (HEAVY,)
+print(json.dumps({{"ipython_ms": (shell_ready - started) * 1000, "extension_ms": (loaded - shell_ready) * 1000,
+                  "heavy": sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r})}}))
+"""
 
 
 def sample() -> dict:

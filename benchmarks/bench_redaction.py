@@ -40,7 +40,7 @@ def execution(claim: str) -> Execution:
                      duration_ms=1.0, created_at="x", updated_at="y")
 
 
-def per_call_us(fn, runs: int) -> float:  # noqa: ANN001
+def per_call_us(fn, runs: int) -> float:
     started = time.perf_counter()
     for _ in range(runs):
         fn()

@@ -108,7 +108,7 @@ sys.stdin.readline()
 '''
 
 
-def load_sandbox():  # noqa: ANN201
+def load_sandbox():
     import importlib.util
 
     spec = importlib.util.spec_from_file_location("_sandbox_bench", SANDBOX_PY)

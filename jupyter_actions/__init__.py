@@ -35,7 +35,7 @@ from .errors import (
 if typing.TYPE_CHECKING:
     from .engine.lean import BatchResult
     from .engine.replay import ReplayReport
-    from .model import Action, ActionVersion, Binding, DeployResult, Dependency, Execution, SecretInfo
+    from .model import Action, ActionVersion, Binding, Dependency, DeployResult, Execution, SecretInfo
     from .outcome import (
         ENGINE_KEYS,
         EXECUTION_STATUS,

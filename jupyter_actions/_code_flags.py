@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import ast
 import sys
+from typing import TypeGuard
 
 # Names that reach attributes, frames or live objects by a computed name, or code outside the tree.
 _REACHING = frozenset({
@@ -58,7 +59,7 @@ def _reaches(node: ast.AST, safe_calls: set[int]) -> bool:
     return False
 
 
-def _is_constant_named_access(node: ast.AST) -> bool:
+def _is_constant_named_access(node: ast.AST) -> TypeGuard[ast.Call]:
     """``getattr(obj, "name")`` and the like: the attribute is in the tree as text."""
     return (
         isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _NAMED_ACCESS

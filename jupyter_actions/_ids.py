@@ -20,7 +20,7 @@ _LOW_62 = (1 << 62) - 1
 # ~5 us in a worker's budget of ~150 us per execution), seeded from the system, reseeded in a
 # forked child so that parent and child never share a sequence, and out of reach of an
 # action's random.seed().
-_random = random.Random()
+_random = random.Random()  # noqa: S311 - see above
 os.register_at_fork(after_in_child=_random.seed)
 
 

@@ -46,7 +46,7 @@ class WebhookReceiver:
         self._path = f"/services/{secrets.token_urlsafe(12)}"
         self._server: ThreadingHTTPServer | None = None
 
-    def start(self) -> "WebhookReceiver":
+    def start(self) -> WebhookReceiver:
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         threading.Thread(target=self._server.serve_forever, name="webhook-receiver", daemon=True).start()
         return self
@@ -57,7 +57,7 @@ class WebhookReceiver:
             self._server.server_close()
             self._server = None
 
-    def __enter__(self) -> "WebhookReceiver":
+    def __enter__(self) -> WebhookReceiver:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
@@ -96,10 +96,10 @@ class WebhookReceiver:
 
 def _handler_for(receiver: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # noqa: N802 (http.server's naming)
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             request = ReceivedRequest("POST", self.path, dict(self.headers.items()), self.rfile.read(length))
-            status, body = receiver._record(request)
+            status, body = receiver._record(request)  # noqa: SLF001 - the receiver's own request handler
             payload = body.encode()
             self.send_response(status)
             self.send_header("Content-Type", "text/plain; charset=utf-8")
@@ -107,7 +107,7 @@ def _handler_for(receiver: WebhookReceiver) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(payload)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - http.server's signature
             """Silent: the request line holds the secret URL path."""
 
     return Handler

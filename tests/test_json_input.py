@@ -119,7 +119,7 @@ PER_EXAMPLE = 10
 FUZZ = settings(max_examples=400, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def verdict(action) -> str:  # noqa: ANN001
+def verdict(action) -> str:
     try:
         action()
     except MalformedInputError:
@@ -158,7 +158,7 @@ def test_any_bytes_are_read_as_the_workers_read_them_or_refused_in_one_line(docu
             assert value == orjson.loads(data)
 
 
-def _leaves(value):  # noqa: ANN001, ANN202
+def _leaves(value):
     if isinstance(value, dict):
         for key, item in value.items():
             yield key

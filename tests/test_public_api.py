@@ -1,8 +1,8 @@
 """The public API is small and explicit, and importing it stays light."""
 
 from __future__ import annotations
-
 import __future__
+
 import inspect
 import subprocess
 import sys

@@ -89,26 +89,32 @@ class UvInstaller(Installer):
             "--python-version", python_version, *offline, *_index_args(index),
         ]  # fmt: skip
 
-    def resolve(self, requirements, index, python_version, *, with_deps):
+    def resolve(
+        self, requirements: Sequence[str], index: IndexConfig, python_version: str, *, with_deps: bool
+    ) -> list[tuple[str, str]]:
         argv = [self.binary, "pip", "compile", "-", "--no-header", "--no-annotate"]
         argv += self._common(index, python_version) + ([] if with_deps else ["--no-deps"])
         out = _run(argv, RESOLVE_TIMEOUT, stdin="\n".join(requirements) + "\n")
         pins = (line.split("==", 1) for line in out.splitlines() if "==" in line)
         return [(canonicalize_name(name.strip()), version.strip()) for name, version in pins]
 
-    def install(self, requirements, index, target, python_version, timeout):
+    def install(
+        self, requirements: Sequence[str], index: IndexConfig, target: Path, python_version: str, timeout: float
+    ) -> None:
         argv = [self.binary, "pip", "install", "--no-deps"]
         argv += ["--python", sys.executable, "--target", str(target)]
         _run(argv + self._common(index, python_version) + list(requirements), timeout)
 
-    def reports_not_found(self, reason):
+    def reports_not_found(self, reason: str) -> bool:
         return "was not found in the p" in reason  # package registry / provided package locations
 
 
 class PipInstaller(Installer):
     name = "pip"
 
-    def resolve(self, requirements, index, python_version, *, with_deps):
+    def resolve(
+        self, requirements: Sequence[str], index: IndexConfig, python_version: str, *, with_deps: bool
+    ) -> list[tuple[str, str]]:
         argv = _pip_install(index, python_version)
         argv += ["--dry-run", "--report", "-", "--ignore-installed"]
         argv += ([] if with_deps else ["--no-deps"]) + list(requirements)
@@ -120,11 +126,13 @@ class PipInstaller(Installer):
             for item in report["install"]
         ]
 
-    def install(self, requirements, index, target, python_version, timeout):
+    def install(
+        self, requirements: Sequence[str], index: IndexConfig, target: Path, python_version: str, timeout: float
+    ) -> None:
         argv = [*_pip_install(index, python_version), "--no-deps", "--no-compile"]
         _run([*argv, "--target", str(target), *requirements], timeout)
 
-    def reports_not_found(self, reason):
+    def reports_not_found(self, reason: str) -> bool:
         return "(from versions: none)" in reason
 
 

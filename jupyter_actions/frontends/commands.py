@@ -80,7 +80,7 @@ class Command:
         return tuple(a for a in self.arguments if a.in_front_end(front_end))
 
 
-def command(key: str, help: str | Per, *arguments: Argument, cli: bool = True, line: str | None | bool = True,
+def command(key: str, help: str | Per, *arguments: Argument, cli: bool = True, line: str | None | bool = True,  # noqa: A002 - argparse's word, as in Command.help
             cell: bool = False, description: str | Per | None = None,
             one_of: tuple[tuple[tuple[str, ...], bool], ...] = (), creates_tenant: bool = False) -> Command:
     """A table row. ``line`` is True (the same words as the CLI), other words, or False."""
@@ -99,7 +99,7 @@ JSON = arg("--json", action="store_true", help="print JSON only", only=CLI)
 ACTION_NAME = arg("name", help="action name")
 ACTION = arg("action", help="action name")
 TRIGGER = arg("trigger", help="trigger id, e.g. post-login")
-VERSION = {"type": version_ref, "help": "version number or 'draft'"}
+VERSION: dict[str, Any] = {"type": version_ref, "help": "version number or 'draft'"}
 NOTEBOOK_VALUE = "a dict (or JSON text) variable of the notebook, or a JSON file"
 
 CLI_OPTIONS = (

@@ -26,8 +26,8 @@ def command_line(remedy: Remedy, front_end: str) -> str | None:
 def message(error: ActionsError, front_end: str) -> str:
     """The error in one line, with its remedy where ``front_end`` offers the command."""
     text = " ".join(part.strip() for part in str(error).splitlines() if part.strip())
-    remedy = getattr(error, "remedy", None)
-    line = command_line(remedy, front_end) if remedy else None
-    if not line:
+    remedy = error.remedy
+    line = command_line(remedy, front_end) if remedy is not None else None
+    if remedy is None or not line:
         return text
     return f"{text}: {remedy.doing} with `{line}`" if remedy.doing else f"{text} (`{line}`)"

@@ -22,8 +22,8 @@ def cells(row: Sequence[Any]) -> tuple[str, ...]:
 def table_lines(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     """Upper-case headers, then the rows, in columns two spaces apart (no trailing blanks)."""
     widths = [max([len(h)] + [len(r[i]) for r in rows]) for i, h in enumerate(headers)]
-    lines = ["  ".join(h.upper().ljust(w) for h, w in zip(headers, widths)).rstrip()]
-    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in rows]
+    lines = ["  ".join(h.upper().ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=False)).rstrip() for row in rows]
     return lines
 
 

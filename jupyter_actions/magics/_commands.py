@@ -11,7 +11,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from IPython.core.error import UsageError
 from IPython.core.magic_arguments import MagicArgumentParser
@@ -109,6 +109,7 @@ def _diff(ctx: Context, args: argparse.Namespace) -> Any:
 
 def _secret(ctx: Context, args: argparse.Namespace) -> Any:
     stored = {s.name: s for s in ctx.tenant.list_secrets(args.action)}.get(args.name)  # the action must exist
+    value: str | None
     if args.from_env:
         value = value_from_env(args.from_env)
     else:
@@ -217,7 +218,7 @@ class Parser(MagicArgumentParser):
     ``prog`` is ``action``: IPython's help formatter puts the ``%`` in front of the usage.
     """
 
-    def error(self, message: str) -> None:
+    def error(self, message: str) -> NoReturn:
         raise UsageError(f"%{self.prog}: {message}")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 import json
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import Any, Self
 
 from ..frontends.present import cells, deployed_label, execution_text, short_time, table_lines
 
@@ -25,7 +25,7 @@ class Listing(tuple):
     rows: tuple[tuple[str, ...], ...]
 
     def __new__(cls, items: Iterable[Any], *, title: str, headers: Sequence[str],
-                row: Callable[[Any], Sequence[Any]]) -> "Listing":
+                row: Callable[[Any], Sequence[Any]]) -> Self:
         listing = super().__new__(cls, items)
         listing.title = title
         listing.headers = tuple(headers)
@@ -59,14 +59,15 @@ class PanelExecution:
         self.panel = panel
 
     @classmethod
-    def of(cls, execution: Any, panel: Any) -> "PanelExecution":
+    def of(cls, execution: Any, panel: Any) -> PanelExecution:
         return cls(execution, panel)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.execution, name)
 
-    @property
-    def __class__(self) -> type:  # noqa: D105 - isinstance(result, Execution) holds, as for a proxy
+    @property  # type: ignore[misc]  # read-only on purpose: a proxy's class is the proxied object's
+    def __class__(self) -> type:
+        """``isinstance(result, Execution)`` holds, as for a proxy."""
         return type(self.execution)
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
@@ -184,12 +185,18 @@ def templates_listing(templates: Sequence[Any]) -> Listing:
                    row=lambda t: (t.id, t.trigger, t.title, ", ".join(t.secrets), ", ".join(t.dependencies)))
 
 
-def replay_listing(report: Any) -> Listing:
+class ReplayListing(Listing):
+    """The listing of a replay, with the whole report as ``.report``."""
+
+    report: Any
+
+
+def replay_listing(report: Any) -> ReplayListing:
     """The executions a candidate would change, one row per change (the report is ``.report``)."""
     rows = [(execution, change) for execution in report.changed
             for change in (execution.changes or [None])]
     totals = report.totals()
-    listing = Listing(rows, title=f"replay of {totals['replayed']} {report.trigger_id} executions with "
+    listing = ReplayListing(rows, title=f"replay of {totals['replayed']} {report.trigger_id} executions with "
                                   f"{report.candidate}: {totals['changed']} would change",
                       headers=["execution", "user", "change"],
                       row=lambda r: (r[0].execution_id, r[0].user,

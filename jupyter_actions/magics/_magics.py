@@ -65,13 +65,14 @@ class ActionMagics(Magics):
         with usage_errors():
             return _commands.run(_PARSER, self._context, argv)
 
+    # IPython types line_magic(name) as "a decorator or a function", which mypy cannot apply.
     @no_var_expand
-    @line_magic("action")
+    @line_magic("action")  # type: ignore[arg-type]
     def action_line(self, line: str) -> Any:
         return self.run(line)
 
     @no_var_expand
-    @cell_magic("action")
+    @cell_magic("action")  # type: ignore[arg-type]
     def action_cell(self, line: str, cell: str) -> ActionPanel:
         args = _CELL_PARSER.parse_argstring(line)
         if any("=" in name for name in args.secret):
@@ -85,5 +86,6 @@ class ActionMagics(Magics):
         return ActionPanel(action, self.run, changed)
 
 
-ActionMagics.action_line.__doc__ = _commands.full_help(_PARSER)
-ActionMagics.action_cell.__doc__ = _commands.full_help(_CELL_PARSER)
+# The decorated magics' type is lost to IPython's decorator types (see above).
+ActionMagics.action_line.__doc__ = _commands.full_help(_PARSER)  # type: ignore[assignment]
+ActionMagics.action_cell.__doc__ = _commands.full_help(_CELL_PARSER)  # type: ignore[assignment]

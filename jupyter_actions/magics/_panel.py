@@ -76,7 +76,7 @@ class ActionPanel:
         header = widgets.HTML(self.as_html())
         output = widgets.Output()
         buttons = [widgets.Button(description=label) for label, _ in BUTTONS]
-        for button, (_, command) in zip(buttons, BUTTONS):
+        for button, (_, command) in zip(buttons, BUTTONS, strict=True):
             button.on_click(lambda _button, command=command: self.click(command, header, output))
         return widgets.VBox([header, widgets.HBox(buttons), output])
 

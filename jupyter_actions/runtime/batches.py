@@ -43,7 +43,7 @@ class _Lane:
         self.queue: deque[steps.FlowRun] = deque()
         self.out = memoryview(b"")
 
-    def enqueue(self, pool: "WorkerPool", flows: list[steps.FlowRun]) -> None:
+    def enqueue(self, pool: WorkerPool, flows: list[steps.FlowRun]) -> None:
         message = pool.message(self.worker, flows[0].step, flows)
         if not self.queue and self.worker.ready:
             flows[0].start()
@@ -63,7 +63,7 @@ class _Lane:
         """When this lane needs attention even if its worker says nothing."""
         return self.queue[0].deadline if self.worker.ready else self.worker.boot_deadline
 
-    def receive(self, pool: "WorkerPool") -> Iterator[steps.FlowRun]:
+    def receive(self, pool: WorkerPool) -> Iterator[steps.FlowRun]:
         """Read what the worker wrote; yield each job whose step it finished."""
         worker, queue = self.worker, self.queue
         try:
@@ -92,7 +92,7 @@ class _Lane:
             yield flow
 
 
-def run_batches(pool: "WorkerPool", jobs: Iterable[Job], batch_size: int) -> Iterator[tuple[int, JobOutput]]:
+def run_batches(pool: WorkerPool, jobs: Iterable[Job], batch_size: int) -> Iterator[tuple[int, JobOutput]]:
     if batch_size < 1:
         raise ValueError("batch_size must be at least 1")
     source = enumerate(jobs)
@@ -190,9 +190,9 @@ def run_batches(pool: "WorkerPool", jobs: Iterable[Job], batch_size: int) -> Ite
             wake = min(lane.wake() for lane in busy)
             ended: list[_Lane] = []
             for fd, _ in poller.poll(max(wake - time.monotonic(), 0.0) * 1000.0):
-                lane = owners.get(fd)
-                if lane is None or lane in ended:
+                if fd not in owners or owners[fd] in ended:
                     continue
+                lane = owners[fd]
                 try:
                     if fd == lane.wfd:
                         flush(lane)
@@ -201,7 +201,7 @@ def run_batches(pool: "WorkerPool", jobs: Iterable[Job], batch_size: int) -> Ite
                             route(flow)
                 except ExecutionError:
                     raise
-                except Exception as exc:  # the worker is untrusted: any bad frame ends it
+                except Exception as exc:  # noqa: BLE001 - the worker is untrusted: any bad frame ends it
                     fault(lane, exc)
                 if not lane.worker.alive:
                     ended.append(lane)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 import logging
-from typing import Sequence
+from collections.abc import Sequence
 
 from .redaction import Redactor
 
@@ -106,5 +106,5 @@ class CaptureHandler(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         try:
             self.capture.write(self.format(record) + "\n")
-        except Exception:
+        except Exception:  # noqa: BLE001 - logging.Handler's contract: handleError reports it
             self.handleError(record)

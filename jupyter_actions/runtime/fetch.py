@@ -8,6 +8,7 @@ step's ``network_duration_ms``. Overlapping async requests each count their own 
 
 from __future__ import annotations
 
+import importlib.abc
 import importlib.machinery
 import sys
 from time import perf_counter
@@ -38,7 +39,7 @@ class _HttpxFinder:
         return spec
 
 
-class _PatchingLoader:
+class _PatchingLoader(importlib.abc.Loader):
     def __init__(self, loader: Any) -> None:
         self.loader = loader
 

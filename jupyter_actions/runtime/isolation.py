@@ -192,7 +192,7 @@ def _closure(roots: tuple[str, ...]) -> list[metadata.Distribution]:
 
 def _top_level(dist: metadata.Distribution) -> dict[str, str]:
     """Top-level names a distribution installed (packages, modules, its .dist-info)."""
-    base = Path(dist.locate_file(""))
+    base = Path(str(dist.locate_file("")))  # a SimplePath by its type, a Path in fact
     names = {f.parts[0] for f in dist.files or () if f.parts}
     names.discard("..")
     names.discard("__pycache__")

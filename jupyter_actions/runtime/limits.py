@@ -10,10 +10,11 @@ part of a secret); the parent refuses an answer whose texts are longer.
 from __future__ import annotations
 
 import signal
+from typing import Literal
 
 from ..outcome import ErrorClass, StepError
 
-_CRASHES = {  # signals a process raises on itself when it crashes
+_CRASHES: dict[int, str] = {  # signals a process raises on itself when it crashes
     signal.SIGSEGV: "segmentation fault",
     signal.SIGBUS: "bus error",
     signal.SIGABRT: "aborted",
@@ -23,7 +24,7 @@ _CRASHES = {  # signals a process raises on itself when it crashes
 }
 
 
-ERROR_CHARS = {"name": 256, "message": 8 * 1024, "stack": 64 * 1024}
+ERROR_CHARS: dict[Literal["name", "message", "stack"], int] = {"name": 256, "message": 8 * 1024, "stack": 64 * 1024}
 MARK_CHARS = 64  # room for clip's marker
 
 
@@ -38,7 +39,10 @@ def bounded(error: StepError) -> StepError:
     """``error`` with its name, message and stack within ``ERROR_CHARS``."""
     if all(len(error[field]) <= cap for field, cap in ERROR_CHARS.items()):
         return error
-    return {**error, **{field: clip(error[field], cap) for field, cap in ERROR_CHARS.items()}}
+    clipped = error.copy()
+    for field, cap in ERROR_CHARS.items():
+        clipped[field] = clip(error[field], cap)
+    return clipped
 
 
 def timeout_message(timeout_s: float) -> str:

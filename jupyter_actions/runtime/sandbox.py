@@ -629,7 +629,7 @@ def _supervise(child: int, host: int, policy: Policy, keep_fds: tuple[int, ...],
             else:
                 _end_tree(child, pid_namespace)
                 _relay_signal(got.si_signo)
-    except BaseException as exc:  # never fall back into the worker's code path
+    except BaseException as exc:  # noqa: BLE001 - never fall back into the worker's code path
         _log(f"supervisor failed: {_reason(exc)}")
         _end_tree(child, pid_namespace)
         os._exit(1)

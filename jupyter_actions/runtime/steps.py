@@ -16,10 +16,10 @@ from __future__ import annotations
 import math
 import secrets
 import time
-from typing import Any
+from typing import Any, cast
 
 from .._clock import iso_from_epoch
-from ..outcome import Control, ErrorClass, JobOutput, Phase, StepResult, WorkerResult
+from ..outcome import Control, ErrorClass, JobOutput, Phase, StepResult, StepStats, WorkerResult
 from ..triggers import _cache
 from ..triggers._sizes import CommandSizes, human
 from . import limits
@@ -57,6 +57,8 @@ class FlowRun:
         self.wire_id = 0
         self.nonce = ""
         self.ended = not job.steps
+        if not self.ended:
+            self._refuse_if_tampered()  # the first step may be refused already
 
     @property
     def step(self) -> Step:
@@ -122,9 +124,9 @@ class FlowRun:
         else:
             try:
                 control = self._apply(commands)
-            except Exception:  # commands no real api call makes: the worker forged them
+            except Exception:  # noqa: BLE001 - commands no real api call makes: the worker forged them
                 raise ProtocolError("the worker sent commands of the wrong shape") from None
-        self.results.append({**_identity(step), **result, "control": control})
+        self.results.append(_step_result(step, result, control))
         self._advance(control)
 
     def _count(self, commands: list[dict]) -> str | None:
@@ -151,15 +153,13 @@ class FlowRun:
         elapsed_ms = round(max(time.monotonic() - self.started, 0.0) * 1000.0, 3) if self.started else 0.0
         self.spent += elapsed_ms / 1000.0
         now = iso_from_epoch(time.time())
-        self.results.append({
-            **_identity(self.step),
+        self.results.append(_step_result(self.step, {
             "started_at": iso_from_epoch(self.started_wall) if self.started_wall else now,
             "ended_at": now,
             "response": {"logs": "", "stats": _failed_stats(elapsed_ms),
                          "error": limits.error(name, message, error_class)},
             "commands": [],
-            "control": Control.STOP,
-        })
+        }, Control.STOP))
         self.ended = True
 
     def _advance(self, control: Control) -> None:
@@ -187,10 +187,7 @@ class FlowRun:
 def begin(index: int, job: Job, trigger: Any, log_limit: int) -> FlowRun:
     """A FlowRun at its first step (which may be refused already); ``log_limit`` is that of the
     job's workers."""
-    run = FlowRun(index, job, trigger, log_limit)
-    if not run.ended:
-        run._refuse_if_tampered()
-    return run
+    return FlowRun(index, job, trigger, log_limit)
 
 
 def apply_cache(cache: dict, commands: list[dict]) -> dict:
@@ -255,7 +252,8 @@ def _checked_result(result: Any, log_limit: int) -> WorkerResult:
             raise ProtocolError(f"the worker sent an error {field} of {human(len(error[field]))}, over the limit "
                                 f"of {human(cap)}")
     return {"started_at": result["started_at"], "ended_at": result["ended_at"],
-            "response": {"logs": logs, "stats": numbers, "error": error}, "commands": commands}
+            # the worker's five stats: finish_step adds the two the parent measures
+            "response": {"logs": logs, "stats": cast(StepStats, numbers), "error": error}, "commands": commands}
 
 
 def _is_error(error: Any) -> bool:
@@ -263,13 +261,14 @@ def _is_error(error: Any) -> bool:
             and error.get("error_class") in _ERROR_CLASSES)
 
 
-def _identity(step: Step) -> dict:
+def _step_result(step: Step, result: WorkerResult, control: Control) -> StepResult:
+    """``result`` with the action the step ran and what the flow did next."""
     return {"action_name": step.action_name, "action_id": step.action_id,
             "version_id": step.version_id, "version_number": step.version_number,
-            "binding_id": step.binding_id}
+            "binding_id": step.binding_id, **result, "control": control}
 
 
-def _failed_stats(elapsed_ms: float) -> dict[str, float]:
+def _failed_stats(elapsed_ms: float) -> StepStats:
     return {"action_duration_ms": elapsed_ms, "boot_duration_ms": 0.0,
             "network_duration_ms": 0.0, "runtime_processing_duration_ms": 0.0,
             "runtime_external_call_duration_ms": 0.0,

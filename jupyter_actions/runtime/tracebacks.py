@@ -28,7 +28,7 @@ def describe(exc: BaseException, filename: str, message: str | None = None) -> S
     if message is None:
         try:
             message = str(exc)
-        except Exception:
+        except Exception:  # noqa: BLE001 - the action's exception class may fail any way
             message = f"<{type(exc).__name__} whose str() failed>"
     return error(type(exc).__name__, message, ErrorClass.ACTION_ERROR, stack)
 

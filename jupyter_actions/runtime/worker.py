@@ -22,9 +22,10 @@ import logging
 import os
 import sys
 import time
+from collections.abc import Callable
 from time import perf_counter
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any
 
 import orjson
 
@@ -47,7 +48,7 @@ def main(argv: list[str]) -> None:
         layers = sandbox.boot(policy, keep_fds=(fd_in, fd_out))
         sys.path.extend(argv[4:])
         worker = Worker(fd_in, fd_out, int(argv[3]), policy.memory_mb)
-    except BaseException as exc:  # tell the parent why, it cannot read our stderr
+    except BaseException as exc:  # noqa: BLE001 - tell the parent why, it cannot read our stderr
         reason = str(exc) if isinstance(exc, sandbox.SandboxUnavailable) else f"{type(exc).__name__}: {exc}"
         write_all(fd_out, pack({"boot_error": reason}))
         os._exit(EXIT_BOOT_FAILED)
@@ -93,7 +94,7 @@ class Action:
     def __init__(self, name: str, code: str, secrets: dict[str, str]) -> None:
         self.name = name
         self.filename = action_filename(name)
-        self.code: str | None = code
+        self.code = code  # until load() runs it: the source is not kept after
         self.lines = register_source(self.filename, code)
         self.module: ModuleType | None = None
         self.failure: StepError | None = None
@@ -101,13 +102,13 @@ class Action:
         self.values = Redactor(secrets.values())
         self.checked: dict[str, tuple[Callable[..., Any], bool]] = {}  # handler name -> (function, async?)
 
-    def load(self, on_error: Callable[[BaseException, "Action"], StepError]) -> None:
+    def load(self, on_error: Callable[[BaseException, Action], StepError]) -> None:
         """Run the module-level code once; an error in it is kept and raised on every call."""
         module = ModuleType(self.name)
-        code, self.code = self.code, None
+        code, self.code = self.code, ""
         try:
-            exec(compile(code, self.filename, "exec", dont_inherit=True), module.__dict__)
-        except BaseException as exc:
+            exec(compile(code, self.filename, "exec", dont_inherit=True), module.__dict__)  # noqa: S102 - the action's code, in its sandboxed worker
+        except BaseException as exc:  # noqa: BLE001 - whatever the action's module raises is its step's error
             self.failure = on_error(exc, self)
         self.module = module
 
@@ -115,7 +116,7 @@ class Action:
         """The handler and whether it is a coroutine function (checked once per function)."""
         if self.failure is not None:
             raise _Failure(self.failure)
-        handler = self.module.__dict__.get(name)  # type: ignore[union-attr]
+        handler = self.module.__dict__.get(name)
         checked = self.checked.get(name)
         if checked is not None and checked[0] is handler:
             return checked
@@ -194,7 +195,7 @@ class Worker:
                      (sys.modules[describe.__module__], "describe")]
         core = [Worker, Action, _Seal, Capture, CaptureHandler, Redactor, _api.Api, _api.ApiSession, _api.Namespace,
                 _event.EventView, _event.EventList]
-        classes = {cls for namespace in trigger._api_namespaces.values() for cls in getattr(namespace, "__mro__", ())
+        classes = {cls for namespace in trigger.api_namespaces.values() for cls in getattr(namespace, "__mro__", ())
                    if cls.__module__.startswith("jupyter_actions.")}
         return _Seal(functions, core, sorted(classes, key=lambda cls: cls.__qualname__))
 
@@ -247,7 +248,7 @@ class Worker:
                 job = {**shared, **job, "c": dict(shared["c"])}  # (api.cache replaces entries whole)
             try:
                 result = await self.run_job(job, blobs)
-            except Exception as exc:  # our fault, not the action's: say so, then go
+            except Exception as exc:  # noqa: BLE001 - our fault, not the action's: say so, then go
                 self.reserve = None
                 why = (limits.memory_message(self.memory_mb) if isinstance(exc, MemoryError)
                        else limits.clip(f"{type(exc).__name__}: {exc}", limits.ERROR_CHARS["message"]))
@@ -340,11 +341,13 @@ class Worker:
                 handler_time = perf_counter() - begun
         except _Failure as failure:
             error = failure.error
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - anything the action raises is its step's error
             error = self._error(exc, action)
         if error is not None and values:
-            error = {**error, **{key: values.text(text) for key in ("name", "message", "stack")
-                                 if isinstance(text := error.get(key), str)}}
+            redacted = error.copy()
+            for field in limits.ERROR_CHARS:  # the error's texts
+                redacted[field] = values.text(error[field])
+            error = redacted
         if error is not None:
             error = limits.bounded(error)  # after redaction: a cut must not leave part of a secret
         logs = capture.finish()

@@ -26,6 +26,7 @@ from typing import Any
 
 from ..errors import NotFoundError
 
+
 @dataclasses.dataclass(frozen=True)
 class TemplateCase:
     """One test case of a template."""

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import math
 import time
-from collections.abc import Mapping
-from typing import Any, Callable, ClassVar
+from collections.abc import Callable, Mapping
+from typing import Any, ClassVar
 
 from ..outcome import Phase
 from ._event import EventList, EventView
@@ -72,7 +72,7 @@ class ApiSession:
 def _view_to_plain(value: Any) -> Any:
     """json.dumps hook: event views serialise as the data they show."""
     if isinstance(value, (EventView, EventList)):
-        return value._data
+        return value._data  # noqa: SLF001 - a public name on a view would hide an event field of that name
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
 
 
@@ -126,7 +126,7 @@ class Namespace:
 
     namespace: ClassVar[str] = ""
 
-    def __init__(self, api: "Api", session: ApiSession) -> None:
+    def __init__(self, api: Api, session: ApiSession) -> None:
         self._api = api
         self._session = session
 
@@ -157,7 +157,10 @@ class Api:
     """The ``api`` object: one attribute per namespace, each built on first use (an action
     touches two or three of a trigger's many namespaces, and this runs for every action)."""
 
-    def __init__(self, session: ApiSession, namespaces: Mapping[str, Callable[["Api", ApiSession], Namespace]]) -> None:
+    _factories: Mapping[str, Callable[[Api, ApiSession], Namespace]]  # both set once in __init__
+    _session: ApiSession
+
+    def __init__(self, session: ApiSession, namespaces: Mapping[str, Callable[[Api, ApiSession], Namespace]]) -> None:
         object.__setattr__(self, "_factories", namespaces)
         object.__setattr__(self, "_session", session)
 

@@ -36,7 +36,7 @@ class ChallengeApi(Namespace):
     """password-reset-post-challenge: MFA challenges (they suspend the flow)."""
 
     namespace = "authentication"
-    challenge_factors = RESET_CHALLENGE_FACTORS
+    challenge_factors: tuple[str, ...] = RESET_CHALLENGE_FACTORS
 
     def challenge_with(self, factor: Any, options: Mapping | None = None, *, additional_factors: list | None = None) -> None:
         """Challenge with ``factor``; the user may pick one of ``additional_factors`` instead."""

@@ -99,7 +99,7 @@ class A(Spec):
         return found
 
 
-class O(Spec):
+class O(Spec):  # noqa: E742 - one letter per JSON type (S, T, E, A, O), like the schemas it mirrors
     """An object: ``props`` in schema order, ``required`` names, closed unless ``extra``."""
 
     def __init__(

@@ -23,7 +23,7 @@ DEFAULT_PAGE_SIZE = 50
 MAX_PAGE_SIZE = 100
 
 
-def _page(items: list[dict], options: Mapping | None, take: Any, from_: Any) -> tuple[list[dict], str | None]:
+def _page(items: list[Mapping], options: Mapping | None, take: Any, from_: Any) -> tuple[list[Mapping], str | None]:
     """Auth0's ``{take, from}`` paging; ``from`` is the opaque ``next`` of the previous page."""
     take = option(options, "take", take)
     start = from_ if from_ is not None else (options or {}).get("from")
@@ -47,7 +47,7 @@ def _names(values: Any, name: str) -> list:
 class _DirectoryNamespace(Namespace):
     key = ""
 
-    def _listed(self) -> list[dict] | None:
+    def _listed(self) -> list[Mapping] | None:
         directory = self._session.directory
         if isinstance(directory, Mapping) and isinstance(directory.get(self.key), list):
             return [entry for entry in directory[self.key] if isinstance(entry, Mapping)]
@@ -84,7 +84,7 @@ class RolesApi(_DirectoryNamespace):
     namespace = "roles"
     key = "roles"
 
-    def _roles(self) -> list[dict]:
+    def _roles(self) -> list[Mapping]:
         listed = self._listed()
         if listed is not None:
             return listed

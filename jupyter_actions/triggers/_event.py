@@ -12,8 +12,8 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Mapping, Sequence
-from typing import Any, Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -83,6 +83,8 @@ class EventView(Mapping):
     """Read-only, live view of an event dict (or of one of its nested objects)."""
 
     __slots__ = ("_data", "_path")
+    _data: dict  # both set once in __init__ (the view refuses assignment)
+    _path: str
 
     def __init__(self, data: dict, path: str = "event") -> None:
         if not isinstance(data, dict):
@@ -131,6 +133,7 @@ class EventView(Mapping):
         return sorted(set(names) | {"get", "keys", "items", "values", "to_dict"})
 
     def __repr__(self) -> str:
+        shown: dict[str, Any]
         if self._path.endswith("secrets"):
             shown = {k: "[REDACTED]" for k in self._data}
         elif "secrets" in self._data and isinstance(self._data["secrets"], dict):
@@ -162,6 +165,8 @@ class EventList(Sequence):
     """Read-only, live view of a list inside the event; items are wrapped like EventView's."""
 
     __slots__ = ("_data", "_path")
+    _data: list  # both set once in __init__ (the view refuses assignment)
+    _path: str
 
     def __init__(self, data: list, path: str) -> None:
         object.__setattr__(self, "_data", data)
@@ -169,7 +174,8 @@ class EventList(Sequence):
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
-            return tuple(wrap(v, f"{self._path}[{i}]") for i, v in zip(range(*index.indices(len(self._data))), self._data[index]))
+            positions = range(*index.indices(len(self._data)))
+            return tuple(wrap(v, f"{self._path}[{i}]") for i, v in zip(positions, self._data[index], strict=True))
         position = index + len(self._data) if isinstance(index, int) and index < 0 else index
         return wrap(self._data[index], _join(self._path, position))
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Mapping
-from typing import Any, Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 Reducer = Callable[[list, dict], Any]
 

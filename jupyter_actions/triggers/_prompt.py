@@ -23,7 +23,7 @@ class PromptApi(Namespace):
     namespace = "prompt"
 
     def render(self, prompt_id: str, options: Mapping | None = None, *,
-               fields: Mapping | None = None, vars: Mapping | None = None) -> None:
+               fields: Mapping | None = None, vars: Mapping | None = None) -> None:  # noqa: A002 - Auth0's option name
         """Render ``prompt_id``; collected data arrives in ``event.prompt`` on continue."""
         done = {c.get("type") for c in self._session.commands}
         if "redirect.send_user_to" in done:

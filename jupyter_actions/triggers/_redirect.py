@@ -10,7 +10,7 @@ from ._api import Namespace, is_number, option, to_json
 from ._tokens import TokenError, decode_hs256, encode_hs256
 
 DEFAULT_SESSION_TOKEN_EXP = 15 * 60
-DEFAULT_SESSION_TOKEN_PARAM = "session_token"
+DEFAULT_SESSION_TOKEN_PARAM = "session_token"  # noqa: S105 - a query parameter's name, not a secret
 NO_REDIRECT_PROTOCOLS = ("oauth2-resource-owner", "oauth2-refresh-token", "oauth2-password", "oauth2-webauthn")
 RENDER_AND_REDIRECT = "Redirect and render commands cannot be used in the same action."
 

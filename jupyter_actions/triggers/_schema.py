@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 import math
 import re
-from typing import Any as _Any, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any as _Any
 
 from jupyter_actions.errors import PayloadError
 
@@ -39,7 +40,7 @@ class _Mismatch(Exception):
         self.message = message
         self.segments: list[str] = []
 
-    def at(self, segment: str) -> "_Mismatch":
+    def at(self, segment: str) -> _Mismatch:
         self.segments.append(segment)
         return self
 
@@ -189,7 +190,7 @@ class Obj(Node):
             self.fields[name.rstrip("?")] = (node, not optional)
         self._checks = tuple((name, node.check, required, type(node) is Any) for name, (node, required) in self.fields.items())
 
-    def extend(self, fields: Mapping[str, Node]) -> "Obj":
+    def extend(self, fields: Mapping[str, Node]) -> Obj:
         """A new Obj with more (or replaced) fields."""
         merged = {name + ("" if required else "?"): node for name, (node, required) in self.fields.items()}
         for name in fields:
@@ -273,37 +274,36 @@ class _Compiler:
 
     def emit(self, node: Node, var: str, depth: int) -> None:
         pad = "    " * depth
-        kind = type(node)
-        if kind is Any:
+        if type(node) is Any:
             return
-        if kind is Str:
+        if type(node) is Str:
             self.lines.append(f"{pad}if type({var}) is not str: return False")
-        elif kind is Bool:
+        elif type(node) is Bool:
             self.lines.append(f"{pad}if type({var}) is not bool: return False")
-        elif kind is Num:
+        elif type(node) is Num:
             self.lines.append(f"{pad}if type({var}) is not int and not (type({var}) is float and isfinite({var})): return False")
-        elif kind is Enum:
+        elif type(node) is Enum:
             values = self.name("values")
             self.constants[values] = tuple(node.values)  # unhashable values must answer False, not raise
             self.lines.append(f"{pad}if type({var}) is bool or {var} not in {values}: return False")
-        elif kind is Nullable:
+        elif type(node) is Nullable:
             self.lines.append(f"{pad}if {var} is not None:")
             self.lines.append(f"{pad}    pass")
             self.emit(node.node, var, depth + 1)
-        elif kind is Union:
+        elif type(node) is Union:
             checks = []
             for alternative in node.nodes:
                 function = self.name("alternative")
                 self.constants[function] = compile_check(alternative)
                 checks.append(f"{function}({var})")
             self.lines.append(f"{pad}if not ({' or '.join(checks)}): return False")
-        elif kind is Arr:
+        elif type(node) is Arr:
             self.lines.append(f"{pad}if type({var}) is not list: return False")
             self.emit_each(node.items, var, depth)
-        elif kind is DictOf:
+        elif type(node) is DictOf:
             self.lines.append(f"{pad}if type({var}) is not dict: return False")
             self.emit_each(node.values, f"{var}.values()", depth)
-        elif kind is Obj:
+        elif type(node) is Obj:
             self.lines.append(f"{pad}if type({var}) is not dict: return False")
             for field_name, (child, required) in node.fields.items():
                 if type(child) is Any and not required:
@@ -326,12 +326,12 @@ class _Compiler:
             self.constants["_Mismatch"] = _Mismatch
 
 
-def compile_check(schema: Node):  # noqa: ANN201
+def compile_check(schema: Node) -> Callable[[object], bool]:
     """A function ``fits(payload) -> bool`` equivalent to ``schema.check`` not raising
     (for plain JSON values; anything else answers False and is left to ``check``)."""
     compiler = _Compiler()
     compiler.emit(schema, "payload", 1)
     source = "def fits(payload):\n" + "\n".join(compiler.lines + ["    return True"]) + "\n"
     namespace = dict(compiler.constants)
-    exec(compile(source, "<schema>", "exec"), namespace)
+    exec(compile(source, "<schema>", "exec"), namespace)  # noqa: S102 - source made above from the schema alone
     return namespace["fits"]

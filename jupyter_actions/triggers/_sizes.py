@@ -58,7 +58,8 @@ class CommandSizes:
         """Count ``command``; the message naming the cap it would pass (nothing counted then)."""
         size = size_of(command)
         kind = command.get("type")
-        capped = _KEYED.get(kind) if isinstance(kind, str) else None
+        kind = kind if isinstance(kind, str) else ""  # "" is no capped kind
+        capped = _KEYED.get(kind)
         if capped is not None:
             what, cap, where = capped
             key = command.get("key")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any
 
 from ..outcome import Control
 from . import _fold as fold
@@ -38,11 +39,28 @@ class Trigger:
 
     __slots__ = ("id", "version", "handler", "continue_handler", "blocking", "title", "description",
                  "sample", "schema", "namespaces", "outcome", "can_suspend", "user_metadata_in_event",
-                 "_fold_plan", "_api_namespaces")
+                 "api_namespaces", "_fold_plan")
+
+    # Set once in __init__ through object.__setattr__ (the class refuses assignment).
+    id: str
+    version: str
+    handler: str
+    continue_handler: str | None
+    blocking: bool
+    title: str
+    description: str
+    sample: Mapping[str, Any]
+    schema: Node | None
+    namespaces: Mapping[str, NamespaceFactory]
+    outcome: Mapping[str, Callable[[list, dict], Any]]
+    can_suspend: bool
+    user_metadata_in_event: bool
+    api_namespaces: Mapping[str, NamespaceFactory]  # ``namespaces`` and ``cache``: every one of the api
+    _fold_plan: fold.Plan
 
     def __init__(
         self,
-        id: str,
+        id: str,  # noqa: A002 - the trigger's id, as Auth0 names it
         version: str,
         handler: str,
         continue_handler: str | None,
@@ -64,7 +82,7 @@ class Trigger:
         for name, value in values.items():
             object.__setattr__(self, name, value)
         object.__setattr__(self, "_fold_plan", fold.Plan(self.outcome))
-        object.__setattr__(self, "_api_namespaces", MappingProxyType({**self.namespaces, "cache": CacheApi}))
+        object.__setattr__(self, "api_namespaces", MappingProxyType({**self.namespaces, "cache": CacheApi}))
 
     def __setattr__(self, name: str, value: Any) -> None:
         raise AttributeError(f"Trigger is immutable: cannot set {name!r}")
@@ -84,13 +102,13 @@ class Trigger:
 
     def new_api(self, session: ApiSession) -> Api:
         """The ``api`` object for one action execution (``api.cache`` on every trigger)."""
-        return Api(session, self._api_namespaces)
+        return Api(session, self.api_namespaces)
 
     @property
     def api_methods(self) -> dict[str, list[str]]:
         """``{namespace: [method, ...]}`` of the api, for catalogs and docs."""
         found = {}
-        for name, cls in self._api_namespaces.items():
+        for name, cls in self.api_namespaces.items():
             found[name] = sorted(m for m in dir(cls) if not m.startswith("_") and callable(getattr(cls, m)))
         return found
 
@@ -101,7 +119,7 @@ class Trigger:
         if not commands:
             return
         for command in live_commands(commands):
-            kind = command.get("type")
+            kind = command.get("type", "")
             if kind in MIRRORED_COMMANDS:
                 mirror_transaction(event, command)
                 continue
@@ -134,7 +152,7 @@ class Trigger:
     def changes_event(self, commands: list[dict]) -> bool:
         """Whether ``after_action`` would change the event for these commands."""
         for command in commands:
-            kind = command.get("type")
+            kind = command.get("type", "")
             if kind in MIRRORED_COMMANDS or (self.user_metadata_in_event and kind in _METADATA_COMMANDS):
                 return True
         return False
@@ -158,7 +176,7 @@ class Trigger:
     def deny_of(self, commands: list[dict]) -> dict | None:
         """``{"reason", "user_message"?, "code"?, "command"}`` of the first deny-like command."""
         for command in live_commands(commands):
-            kind = command.get("type")
+            kind = command.get("type", "")
             if kind not in STOP_COMMANDS:
                 continue
             if kind == "validation.error":

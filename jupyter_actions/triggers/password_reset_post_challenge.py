@@ -10,8 +10,17 @@ from ._access import ResetDenyApi
 from ._authentication import ChallengeApi
 from ._prompt import PromptApi
 from ._redirect import RedirectApi
-from ._samples import (CLIENT, CLIENT_ID, CONNECTION, CUSTOM_DOMAIN, ORGANIZATION, REQUEST, SUPPLEMENTAL_ONLY,
-                       TENANT_ID, USER_PROFILE)
+from ._samples import (
+    CLIENT,
+    CLIENT_ID,
+    CONNECTION,
+    CUSTOM_DOMAIN,
+    ORGANIZATION,
+    REQUEST,
+    SUPPLEMENTAL_ONLY,
+    TENANT_ID,
+    USER_PROFILE,
+)
 from ._schema import NUM, STR, STRINGS, Arr, Obj
 from ._transaction import ResetTransactionApi
 from ._trigger import Trigger

@@ -85,7 +85,8 @@ SCHEMA = Obj({
 })
 
 _DEVICE_SAMPLE = {"initial_asn": "AS13322", "initial_ip": "0.0.0.1", "initial_user_agent": "sample-user-agent",
-                  "last_asn": "AS13335", "last_ip": "0.0.0.0", "last_user_agent": "sample-user-agent"}
+                  "last_asn": "AS13335", "last_ip": "0.0.0.0",  # noqa: S104 - a sample event's IP address
+                  "last_user_agent": "sample-user-agent"}
 
 # Reference 2.1 (@auth0/actions post-login/v3 example event), placeholders filled in.
 SAMPLE = {
@@ -135,7 +136,8 @@ SAMPLE = {
     "secrets": {},
     "session": {
         "id": "sess_123fake",
-        "device": {"initial_asn": "AS13322", "last_asn": "AS13335", "initial_ip": "0.0.0.1", "last_ip": "0.0.0.0",
+        "device": {"initial_asn": "AS13322", "last_asn": "AS13335", "initial_ip": "0.0.0.1",
+                   "last_ip": "0.0.0.0",  # noqa: S104 - Auth0's example event, placeholders as they are
                    "initial_user_agent": "sample", "last_user_agent": "sample"},
         "user_id": USER_ID, "created_at": DATE, "updated_at": DATE, "authenticated_at": DATE, "idle_expires_at": DATE,
         "expires_at": DATE, "last_interacted_at": DATE, "clients": [{"client_id": CLIENT_ID}],

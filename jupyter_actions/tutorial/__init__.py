@@ -29,7 +29,7 @@ _HERE = Path(__file__).resolve().parent
 NOTEBOOKS = _HERE / "notebooks" if (_HERE / "notebooks").is_dir() else _HERE.parents[1] / "notebooks"
 """The tutorial notebooks: in the installed wheel, or in the checkout of an editable install."""
 NOTEBOOK = NOTEBOOKS / "first_action.ipynb"
-SECRET_VARIABLE = "SLACK_WEBHOOK_URL"
+SECRET_VARIABLE = "SLACK_WEBHOOK_URL"  # noqa: S105 - the variable's name, not its value
 
 
 @dataclass
@@ -50,9 +50,11 @@ def run_tutorial(home: Path, output: Path, notebook: Path = NOTEBOOK) -> Tutoria
     if not notebook.is_file():
         raise FileNotFoundError(f"{notebook} not found: reinstall jupyter-actions (its wheel carries the notebooks)")
     (home / "ipython").mkdir(parents=True, exist_ok=True)
-    real_webhook = os.environ.get(SECRET_VARIABLE)
-    receiver = None if real_webhook else WebhookReceiver().start()
-    secret = real_webhook or receiver.url
+    receiver = None
+    secret = os.environ.get(SECRET_VARIABLE)  # a real Slack webhook, else the local receiver
+    if not secret:
+        receiver = WebhookReceiver().start()
+        secret = receiver.url
     environment = {"JUPYTER_ACTIONS_HOME": str(home), "IPYTHONDIR": str(home / "ipython"), SECRET_VARIABLE: secret}
     log = io.StringIO()
     try:
@@ -145,7 +147,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"running {NOTEBOOK.name} headless with papermill (a fresh kernel, a temporary tenant) ...", flush=True)
     try:
         run = run_tutorial(home, output)
-    except Exception as exc:  # papermill's PapermillExecutionError names the failing cell
+    except Exception as exc:  # noqa: BLE001 - any failure is reported; papermill's names the failing cell
         print(f"the tutorial failed: {exc}\nthe partly executed notebook is {output}", file=sys.stderr)
         return 1
     print(summary(run))

@@ -23,7 +23,7 @@ class CaseSource:
     """The Tenant calls for one set of saved cases (an action's, or a trigger's flow)."""
 
     title: str
-    list: Callable[[], list[TestCase]]
+    saved: Callable[[], list[TestCase]]
     save: Callable[[str, dict], TestCase]
     run: Callable[[], list[CaseResult]]
     delete: Callable[[str], None]
@@ -74,7 +74,7 @@ class CasesView(Panel):
         self.refresh()
 
     def refresh(self) -> None:
-        cases = self.call(self.source.list)
+        cases = self.call(self.source.saved)
         if cases is FAILED:
             return
         set_options(self.chosen, [case.name for case in cases])
@@ -105,7 +105,7 @@ class CasesView(Panel):
         self.show_info(f"saved {case.name!r}: expects {expected_text(case.expected)}")
 
     def load(self) -> None:
-        cases = self.call(self.source.list)
+        cases = self.call(self.source.saved)
         if cases is FAILED:
             return
         for case in cases:

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .._clock import epoch_from_iso, iso_from_epoch
+from ..frontends.present import short_time
 from ..model import Execution
 from ..outcome import Status
-from ._html import TONES, Html, esc, short_time
+from ._html import TONES, Html, esc
 
 OUTCOMES = ((Status.ALLOWED, TONES["good"]), (Status.DENIED, TONES["bad"]), (Status.SUSPENDED, TONES["warn"]),
             (Status.FAILED, "#6a1b9a"))
@@ -41,7 +42,7 @@ def buckets(executions: Sequence[Execution], count: int = 12) -> list[Bucket]:
     first, last = min(times), max(times)
     width = max((last - first) / count, 1e-6)
     result = [Bucket(first + i * width) for i in range(count)]
-    for when, execution in zip(times, executions):
+    for when, execution in zip(times, executions, strict=True):
         bucket = result[min(int((when - first) / width), count - 1)]
         status = execution.outcome.get("status", Status.FAILED)
         bucket.counts[status] = bucket.counts.get(status, 0) + 1
@@ -73,7 +74,7 @@ def outcome_latency_svg(executions: Sequence[Execution], count: int = 12) -> Htm
              "font-family='sans-serif' role='img' aria-label='outcomes and latency over time'>",
              f"<rect x='{LEFT}' y='{TOP}' width='{plot_w}' height='{plot_h}' fill='none' stroke='#ccc'/>"]
     for i, bucket in enumerate(slices):
-        y = TOP + plot_h
+        y: float = TOP + plot_h
         for status, colour in OUTCOMES:
             n = bucket.counts.get(status, 0)
             if n:

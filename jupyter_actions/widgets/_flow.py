@@ -14,7 +14,7 @@ from ..tenant import Tenant
 from ..triggers import get_trigger
 from ._base import FAILED, Panel, button, set_options
 from ._cases import CasesView, flow_cases
-from ._html import badge, heading, info_line, table
+from ._html import Html, badge, heading, info_line, table
 from ._payload import PayloadEditor
 
 
@@ -72,7 +72,7 @@ class FlowEditor(Panel):
             elif self.applied.index(name) + 1 != position:
                 change = badge("moved", "warn")
             else:
-                change = ""
+                change = Html("")
             rows.append((position, name, self._version(name), change))
         self.listing.value = table(("#", "action", "runs", ""), rows, empty="no actions bound")
         self.changes.value = info_line(self.describe_changes())

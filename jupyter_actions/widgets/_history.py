@@ -12,11 +12,12 @@ from typing import Any
 
 import ipywidgets as widgets
 
+from ..frontends.present import short_time
 from ..model import Action, ActionVersion
 from ..tenant import Tenant
 from ._base import FAILED, Confirmation, Panel, button, set_options
 from ._diff import side_by_side
-from ._html import Html, badge, esc, heading, pre, short_time, table
+from ._html import Html, badge, esc, heading, pre, table
 
 DRAFT = "draft"
 
@@ -83,7 +84,7 @@ class HistoryPanel(Panel):
 
     def _source(self, which: int | str) -> tuple[str, str, str]:
         """The label, code and dependency pins (one per line) of a version number or the draft."""
-        found = self.tenant.get_action(self.name) if which == DRAFT else self.tenant.get_version(self.name, which)
+        found = self.tenant.get_action(self.name) if which == DRAFT else self.tenant.get_version(self.name, int(which))
         return (DRAFT if which == DRAFT else f"v{which}"), found.code, "\n".join(map(str, found.dependencies))
 
     def view(self) -> None:

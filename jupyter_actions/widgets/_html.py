@@ -10,7 +10,6 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ..frontends.present import short_time  # the widgets word times as the CLI and magics do
 from ..outcome import ExecutionStatus, Status
 
 TONES = {

@@ -8,13 +8,14 @@ from typing import Any
 import ipywidgets as widgets
 
 from .._clock import iso_from_epoch
+from ..frontends.present import short_time
 from ..model import Execution
 from ..outcome import Status
 from ..tenant import Tenant
 from ..triggers import TRIGGER_IDS
 from ._base import FAILED, Panel, button, set_options
 from ._chart import outcome_latency_svg
-from ._html import esc, heading, short_time, table
+from ._html import esc, heading, table
 from ._render import actions_summary, execution_html, outcome_badge
 
 ANY = "any"

@@ -6,11 +6,11 @@ import json
 from typing import Any
 
 from ..model import Execution
-from ..outcome import error_summary
+from ..outcome import Outcome, StepResult, error_summary
 from ._html import Html, badge, details, esc, json_pre, pre, table
 
 
-def outcome_badge(outcome: dict[str, Any]) -> Html:
+def outcome_badge(outcome: Outcome) -> Html:
     """The outcome's status, with the deny reason or the failed action's error after it."""
     status = outcome.get("status", "unknown")
     deny, error = outcome.get("deny"), outcome.get("error")
@@ -37,7 +37,7 @@ def commands_table(commands: list[dict[str, Any]]) -> Html:
     return table(("#", "command", "arguments"), rows, empty="no api commands")
 
 
-def result_html(result: dict[str, Any]) -> Html:
+def result_html(result: StepResult) -> Html:
     """One action's part of an execution: commands, logs, stats, error with its traceback."""
     response = result.get("response") or {}
     version = result.get("version_number")

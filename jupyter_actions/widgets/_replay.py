@@ -6,10 +6,11 @@ from __future__ import annotations
 import ipywidgets as widgets
 
 from ..engine.replay import ReplayedExecution, ReplayReport
+from ..frontends.present import short_time
 from ..tenant import Tenant
 from ..triggers import get_trigger
 from ._base import FAILED, Panel, button, set_options
-from ._html import Html, badge, esc, heading, short_time, table
+from ._html import Html, badge, esc, heading, table
 from ._render import execution_html
 
 SINCE = (("any time", None), ("last hour", "1h"), ("last 24 hours", "24h"), ("last 7 days", "7d"))

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import ipywidgets as widgets
 
+from ..frontends.present import short_time
 from ..model import SecretInfo
 from ..tenant import Tenant
 from ._base import FAILED, Confirmation, Panel, button
-from ._html import badge, heading, short_time, table
+from ._html import badge, heading, table
 
 
 class SecretsPanel(Panel):

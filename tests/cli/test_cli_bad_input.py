@@ -25,7 +25,7 @@ def flow(tenant):
     return tenant
 
 
-def payload(tmp_path, data: bytes):  # noqa: ANN201
+def payload(tmp_path, data: bytes):
     path = tmp_path / "payload.json"
     path.write_bytes(data)
     return str(path)
@@ -198,7 +198,7 @@ def test_an_unexpected_error_names_a_private_log_with_the_traceback(actions_home
     import jupyter_actions.templates
     from jupyter_actions.cli import main
 
-    def broken():  # noqa: ANN202
+    def broken():
         raise ZeroDivisionError("division by zero in a command")
 
     monkeypatch.setattr(jupyter_actions.templates, "list_templates", broken)

@@ -27,17 +27,17 @@ SKIPPED = {"doctor", "notebook"}  # they start a worker or a kernel whatever the
 GLOBAL = {"help", "tenant", "database_url"}  # every command has them: drawn for one vector in five
 
 
-def _leaves(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):  # noqa: ANN202
+def _leaves(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
     """Each command: its words, its positionals and its options (flag, takes a value, choices)."""
-    for action in parser._actions:  # noqa: SLF001
-        if isinstance(action, argparse._SubParsersAction):  # noqa: SLF001
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
             for name, child in action.choices.items():
                 if name not in SKIPPED:
                     yield from _leaves(child, (*path, name))
             return
-    positionals = tuple(a for a in parser._actions if not a.option_strings)  # noqa: SLF001
+    positionals = tuple(a for a in parser._actions if not a.option_strings)
     options = tuple((a.option_strings[-1], a.nargs != 0, tuple(a.choices or ()))
-                    for a in parser._actions if a.option_strings and a.dest not in GLOBAL)  # noqa: SLF001
+                    for a in parser._actions if a.option_strings and a.dest not in GLOBAL)
     yield path, positionals, options
 
 
@@ -74,14 +74,14 @@ def files(tmp_path):
                                                           f"sqlite:///{tmp_path}/other.db"]
 
 
-def argv_strategy(paths: list[str]):  # noqa: ANN201
+def argv_strategy(paths: list[str]):
     tokens = st.sampled_from(WORDS) | st.sampled_from(paths) | st.text(max_size=10)
 
     def value(choices: tuple) -> st.SearchStrategy[str]:
         return st.sampled_from(choices) | tokens if choices else tokens
 
     @st.composite
-    def well_formed(draw) -> list[str]:  # noqa: ANN001
+    def well_formed(draw) -> list[str]:
         """A command with each positional and some options filled in: it reaches the command."""
         path, positionals, options = draw(st.sampled_from(COMMANDS))
         words = list(path)
@@ -93,7 +93,7 @@ def argv_strategy(paths: list[str]):  # noqa: ANN201
         return words
 
     @st.composite
-    def chaos(draw) -> list[str]:  # noqa: ANN001
+    def chaos(draw) -> list[str]:
         path, _, options = draw(st.sampled_from(COMMANDS))
         words = list(path)
         for _ in range(draw(st.integers(0, 5))):
@@ -103,7 +103,7 @@ def argv_strategy(paths: list[str]):  # noqa: ANN201
         return words
 
     @st.composite
-    def argv(draw) -> list[str]:  # noqa: ANN001
+    def argv(draw) -> list[str]:
         words = draw(well_formed() if draw(st.integers(0, 3)) else chaos())
         if draw(st.integers(0, 4)) == 0:
             words = [draw(st.sampled_from(["--tenant", "--database-url"])), draw(tokens), *words]

@@ -49,7 +49,7 @@ def event_file(tmp_path):
     return path
 
 
-def ok(cli, *args: str, **options) -> str:  # noqa: ANN001
+def ok(cli, *args: str, **options) -> str:
     """Run a command that must succeed; its stdout."""
     result = cli(*args, **options)
     assert result.status == 0 and result.err == "", result

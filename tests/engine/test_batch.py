@@ -19,7 +19,7 @@ def test_batch_runs_every_event_and_records_it(tenant, deploy, login):
     assert sorted(results) == list(range(61))
     assert isinstance(results[10], PayloadError) and "$.user.email" in str(results[10])
     executions = [results[i] for i in range(61) if i != 10]
-    for event, execution in zip([e for i, e in enumerate(events) if i != 10], executions):
+    for event, execution in zip([e for i, e in enumerate(events) if i != 10], executions, strict=True):
         email = event["user"]["email"]
         if email.endswith("blocked.example"):
             assert execution.outcome["status"] == "denied" and len(execution.results) == 1

@@ -11,13 +11,13 @@ MESSAGE = ("version 1 of hello failed its integrity check: its stored code or de
            "jupyter-actions; deploy it again from a trusted draft")
 
 
-def tamper(tenant, marker) -> None:  # noqa: ANN001
+def tamper(tenant, marker) -> None:
     evil = POST_LOGIN_CODE + f"    open({str(marker)!r}, 'w').write(event.secrets.TOKEN)\n"
     with sqlite3.connect(tenant.directory / "tenant.db") as conn:
         conn.execute("UPDATE versions SET code = ? WHERE number = 1", (evil,))
 
 
-def deployed(tenant):  # noqa: ANN001, ANN201
+def deployed(tenant):
     tenant.save_draft("hello", "post-login", POST_LOGIN_CODE, secrets=["TOKEN"])
     tenant.set_secret("hello", "TOKEN", "integrity-secret-value")
     tenant.deploy("hello")
@@ -25,7 +25,7 @@ def deployed(tenant):  # noqa: ANN001, ANN201
     return tenant
 
 
-def assert_refused(execution) -> None:  # noqa: ANN001
+def assert_refused(execution) -> None:
     assert execution.outcome["status"] == "failed"
     [result] = execution.results
     error = result["response"]["error"]

@@ -11,7 +11,7 @@ SECRET = "Redact-Me-Value-91b2c7"
 
 
 def test_secret_values_leave_no_trace(tenant, deploy, login, cli, actions_home):
-    deploy("leaky", f'''
+    deploy("leaky", '''
 import logging
 print(event.secrets.TOKEN)
 print(event.secrets.TOKEN[:6], end="")

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from jupyter_actions import ActionNotFound, ConflictError, InvalidInputError
+from jupyter_actions import ConflictError, InvalidInputError
 
 V1 = '''
 async def on_execute_post_login(event, api):

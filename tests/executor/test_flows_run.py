@@ -10,7 +10,7 @@ import pytest
 from jupyter_actions.triggers import get_trigger
 
 SECRET = "Executor-Secret-Value-5c1d"
-ACTION = f'''
+ACTION = '''
 import time
 
 async def on_execute_post_login(event, api):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 
-from jupyter_actions.magics._display import Listing
 from jupyter_actions.magics._panel import ActionPanel
 from jupyter_actions.model import ActionVersion, DeployResult, Execution
 from jupyter_actions.templates import get_template

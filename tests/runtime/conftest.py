@@ -63,7 +63,7 @@ def cpu_ticks(pid: int) -> int:
     return int(fields[11]) + int(fields[12])
 
 
-def wait_spinning(worker, timeout: float = 30, ticks: int = 10) -> None:  # noqa: ANN001
+def wait_spinning(worker, timeout: float = 30, ticks: int = 10) -> None:
     """Return once the worker's action burns CPU (a ``while True: pass`` loop has started): a
     ready worker waiting for its job uses none, so `ticks` more than now means the loop runs."""
     from jupyter_actions.runtime import sandbox

@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from jupyter_actions.runtime import WorkerPool
-
 from tests.waiting import wait_until
 
 from .conftest import assert_healthy, job, live_workers, run_one, step, wait_spinning

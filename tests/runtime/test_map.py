@@ -11,7 +11,6 @@ import pytest
 
 from jupyter_actions.errors import TriggerNotFound
 from jupyter_actions.runtime import Job, WorkerPool
-
 from jupyter_actions.runtime.steps import begin
 from jupyter_actions.triggers import get_trigger
 
@@ -78,7 +77,7 @@ def test_map_uses_every_worker(pool: WorkerPool) -> None:
 
 
 def test_stopping_early_leaves_the_pool_working(pool: WorkerPool) -> None:
-    for index, result in pool.map(numbered(n) for n in range(1000)):
+    for _ in pool.map(numbered(n) for n in range(1000)):
         break
     assert len(live_workers(pool, "echo", ECHO)) <= pool.max_workers
     assert sorted(dict(pool.map([numbered(n) for n in range(10)]))) == list(range(10))

@@ -7,7 +7,6 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from jupyter_actions.runtime import WorkerPool
-
 from jupyter_actions.runtime.steps import begin
 from jupyter_actions.triggers import get_trigger
 

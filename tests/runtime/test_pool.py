@@ -15,7 +15,7 @@ import pytest
 from jupyter_actions.errors import ExecutionError
 from jupyter_actions.runtime import WorkerPool
 
-from .conftest import WORKER_TOKEN, OK_CODE, assert_healthy, host_pids, job, live_workers, run_one, step
+from .conftest import OK_CODE, WORKER_TOKEN, assert_healthy, host_pids, job, live_workers, run_one, step
 
 
 def gone(pid: int, within: float = 5.0) -> bool:

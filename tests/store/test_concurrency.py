@@ -7,7 +7,6 @@ import sys
 
 import pytest
 
-from jupyter_actions import Tenant
 from tests.conftest import POST_LOGIN_CODE
 
 DEPLOYER = """

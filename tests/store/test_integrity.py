@@ -25,14 +25,14 @@ REFUSAL = ("version {n} of hello failed its integrity check: its stored code or 
            "jupyter-actions; deploy it again from a trusted draft")
 
 
-def flow(tenant: Tenant):  # noqa: ANN201
+def flow(tenant: Tenant):
     from jupyter_actions.engine import plan
 
     with tenant.store.read() as conn:
         return plan.flow_steps(conn, tenant.cipher, "post-login", HANDLER)
 
 
-def version_step(tenant: Tenant, number: int):  # noqa: ANN201
+def version_step(tenant: Tenant, number: int):
     from jupyter_actions.engine import plan
 
     with tenant.store.read() as conn:

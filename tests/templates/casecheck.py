@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from jupyter_actions.webhook_receiver import WebhookReceiver
 from jupyter_actions.model import Execution
 from jupyter_actions.templates import Template, TemplateCase
 from jupyter_actions.tenant import test_cases
+from jupyter_actions.webhook_receiver import WebhookReceiver
 
 
 def run_case(tenant: Any, template: Template, case: TemplateCase, provider: WebhookReceiver) -> Execution:
@@ -45,7 +45,7 @@ def check_case(case: TemplateCase, execution: Execution, provider: WebhookReceiv
     if case.expect_requests is not None:
         bodies = [request.json for request in provider.requests]
         assert len(bodies) == len(case.expect_requests), f"the provider received {bodies}"
-        for body, expected in zip(bodies, case.expect_requests):
+        for body, expected in zip(bodies, case.expect_requests, strict=True):
             assert outcome_matches(expected, body), f"request body {body} does not contain {expected}"
     if case.expect_logs is not None:
         logs = "".join(r["response"]["logs"] for r in execution.results)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import pytest
 
 from jupyter_actions import (
-    ActionNotFound, CodeError, ConflictError, InvalidInputError, TriggerNotFound, VersionNotFound,
+    ActionNotFound,
+    CodeError,
+    ConflictError,
+    InvalidInputError,
+    TriggerNotFound,
+    VersionNotFound,
 )
 from tests.conftest import POST_LOGIN_CODE
 

@@ -22,7 +22,7 @@ def keyed(tenant):
     return tenant
 
 
-def _refusal(call) -> MissingSecretValues:  # noqa: ANN001
+def _refusal(call) -> MissingSecretValues:
     with pytest.raises(MissingSecretValues) as raised:
         call()
     message = str(raised.value)

@@ -44,7 +44,7 @@ def event_with(metadata: object) -> dict:
     return {**SAMPLE, "user": {**SAMPLE["user"], "user_metadata": metadata}}
 
 
-def refused(tenant, call) -> str:  # noqa: ANN001
+def refused(tenant, call) -> str:
     before = len(tenant.executions(limit=10_000))
     with pytest.raises(MalformedInputError) as caught:
         call()

@@ -23,9 +23,12 @@ def sign(claims: dict, secret: str = SECRET, alg: str = "HS256") -> str:
     return f"{head}.{body}.{signature}"
 
 
+def pad(part: str) -> str:
+    return part + "=" * (-len(part) % 4)
+
+
 def decode(token: str) -> tuple[dict, dict]:
     head, body, _ = token.split(".")
-    pad = lambda s: s + "=" * (-len(s) % 4)
     return json.loads(base64.urlsafe_b64decode(pad(head))), json.loads(base64.urlsafe_b64decode(pad(body)))
 
 

@@ -9,7 +9,6 @@ from typing import Any
 
 import pytest
 
-
 POST_LOGIN = '''
 async def on_execute_post_login(event, api):
     print("checking", event.user.email)
