@@ -55,6 +55,7 @@ if typing.TYPE_CHECKING:
         StepStats,
         WorkerResult,
         changes,
+        error_class_of,
         error_identity,
         error_summary,
     )
@@ -64,7 +65,7 @@ if typing.TYPE_CHECKING:
 _OUTCOME_NAMES = (
     "ENGINE_KEYS", "EXECUTION_STATUS", "CacheEntry", "Control", "Deny", "ErrorClass", "ExecutionStatus",
     "FlowError", "JobOutput", "Outcome", "Phase", "Status", "StepError", "StepResponse", "StepResult",
-    "StepStats", "WorkerResult", "changes", "error_identity", "error_summary",
+    "StepStats", "WorkerResult", "changes", "error_class_of", "error_identity", "error_summary",
 )
 """The outcome contract (``jupyter_actions.outcome``): statuses, result shapes, ``changes``."""
 
@@ -129,6 +130,7 @@ __all__ = [
     "WorkerResult",
     "__version__",
     "changes",
+    "error_class_of",
     "error_identity",
     "error_summary",
     "load_ipython_extension",

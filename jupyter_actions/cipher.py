@@ -76,7 +76,7 @@ class Cipher:
     while it does, a missing key file is an error instead of a new key (None: nothing to
     protect, as for a key file of its own)."""
 
-    def __init__(self, key_file: Path, *, holds_keyed_data: Callable[[], bool] | None = None):
+    def __init__(self, key_file: Path, *, holds_keyed_data: Callable[[], bool] | None = None) -> None:
         self._key_file = key_file
         self._holds_keyed_data = holds_keyed_data
         self._fernet: Any = None
@@ -162,9 +162,11 @@ def _canonical(parts: Sequence[MacPart]) -> bytes:
     bytes (text as UTF-8; a number, bool or None as its repr), so no two sequences encode alike."""
     chunks = []
     for part in parts:
-        text = isinstance(part, str)
-        data = part.encode("utf-8", "surrogatepass") if text else repr(part).encode()
-        chunks.append(b"%s%d:%s" % (b"s" if text else b"r", len(data), data))
+        if isinstance(part, str):
+            tag, data = b"s", part.encode("utf-8", "surrogatepass")
+        else:
+            tag, data = b"r", repr(part).encode()
+        chunks.append(b"%s%d:%s" % (tag, len(data), data))
     return b"".join(chunks)
 
 

@@ -23,6 +23,7 @@ __all__ = [
     "Control",
     "Deny",
     "ErrorClass",
+    "error_class_of",
     "ExecutionStatus",
     "FlowError",
     "JobOutput",
@@ -209,6 +210,12 @@ def _neutral_values() -> dict[str, Any]:
                 raise AssertionError(f"the outcome key {key!r} has two neutral values: {neutral[key]!r} "
                                      f"and {value!r} ({trigger.id})")
     return neutral
+
+
+def error_class_of(result: StepResult) -> str | None:
+    """The error class of a step that raised (None for a step that did not)."""
+    error = result["response"].get("error")
+    return error["error_class"] if error else None
 
 
 def error_summary(error: Mapping[str, Any]) -> str:

@@ -19,6 +19,7 @@ from sqlalchemy.engine import Connection
 from .. import _json_input as json_input
 from .._clock import iso_from_epoch
 from .._ids import new_execution_id
+from ..cipher import Cipher
 from ..errors import (
     ActionsError,
     ConflictError,
@@ -31,7 +32,6 @@ from ..model import DRAFT, Execution
 from ..outcome import EXECUTION_STATUS, Control, ErrorClass, JobOutput, Outcome, Phase, Status, StepResult
 from ..runtime import Job, Step, WorkerPool, limits
 from ..runtime.redaction import Redactor, redactor_for
-from ..cipher import Cipher
 from ..store import Store, settings
 from ..store.hot import HotReader
 from ..store.rows import action_row, require_values
@@ -52,7 +52,7 @@ RECORDS_PER_FRAME = 64  # a batch's executions go to the record sink this many a
 class Engine:
     """Runs a tenant's actions on workers of its own; one per `Tenant`."""
 
-    def __init__(self, store: Store, cipher: Cipher, env_for: EnvResolver):
+    def __init__(self, store: Store, cipher: Cipher, env_for: EnvResolver) -> None:
         self.store = store
         self.cipher = cipher
         self.env_for = env_for
@@ -431,7 +431,7 @@ def _fold(trigger: Trigger, results: list[StepResult], event: dict) -> Outcome:
     forged them), so the last step is failed for it and its commands are not folded."""
     try:
         return outcome.fold(trigger, results, event)
-    except Exception:
+    except Exception:  # noqa: BLE001 (any failure of the fold comes from forged commands)
         last = results[-1]
         error = limits.error("PlatformError", "the action's worker sent commands that no api call makes",
                              ErrorClass.PLATFORM_ERROR)

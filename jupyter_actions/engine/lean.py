@@ -16,7 +16,7 @@ import orjson
 
 from ..errors import ActionsError
 from ..model import Execution
-from ..outcome import FlowError, Status
+from ..outcome import FlowError, Status, error_class_of
 from ..runtime.redaction import REDACTED, Redactor, redactor_for
 from .records import Rows, redacted_json
 
@@ -54,7 +54,7 @@ class RowMaker:
         row = (execution.id, execution.trigger_id, execution.kind, execution.status, execution.outcome["status"],
                outcome, event, None, execution.duration_ms, execution.created_at, execution.updated_at)
         results = [(execution.id, position, r["action_name"], r.get("action_id"), r.get("version_id"),
-                    r.get("version_number"), r.get("binding_id"), (r["response"]["error"] or {}).get("error_class"),
+                    r.get("version_number"), r.get("binding_id"), error_class_of(r),
                     self.dump(r)) for position, r in enumerate(execution.results)]
         return Rows(row, None, results), outcome
 
@@ -62,7 +62,7 @@ class RowMaker:
 def summary(index: int, execution: Execution, outcome_json: str | None = None) -> BatchResult:
     """The BatchResult of an execution (already redacted when ``outcome_json`` is not given)."""
     steps = tuple((r["action_name"], r["response"]["stats"].get("action_duration_ms", 0.0),
-                   (r["response"].get("error") or {}).get("error_class")) for r in execution.results)
+                   error_class_of(r)) for r in execution.results)
     outcome = execution.outcome
     error = outcome["error"]
     if outcome_json is not None and error is not None:

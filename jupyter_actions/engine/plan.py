@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
+from ..cipher import Cipher
 from ..errors import ExecutionError
 from ..runtime import Step
-from ..cipher import Cipher
 from ..store import integrity
 from ..store.rows import action_row, find_version, secret_tokens
 from ..store.schema import actions, bindings, versions

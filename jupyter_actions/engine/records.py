@@ -19,7 +19,7 @@ from sqlalchemy.engine import Connection
 from .._clock import iso_from_epoch
 from ..errors import ExecutionNotFound, Remedy
 from ..model import Execution
-from ..outcome import ExecutionStatus, Status, StepResult
+from ..outcome import ExecutionStatus, Status, StepResult, error_class_of
 from ..runtime.redaction import REDACTED, Redactor, redactor_for
 from ..store.schema import cache_entries, execution_results, executions
 
@@ -103,7 +103,7 @@ def rows_of(execution: Execution, state: dict | None, secret_values: list[str], 
     results = [
         (execution.id, position, result["action_name"], result.get("action_id"), result.get("version_id"),
          result.get("version_number"), result.get("binding_id"),
-         (result["response"].get("error") or {}).get("error_class"), _dumps(result, secret_values))
+         error_class_of(result), _dumps(result, secret_values))
         for position, result in enumerate(execution.results[first_position:], first_position)
     ]
     if first_position:
@@ -137,7 +137,7 @@ def write_batch(conn: Connection, batch: list[Rows]) -> None:
     if updates:
         mark = _placeholder(conn)
         assignments = ", ".join(f"{column} = {mark}" for column in _UPDATED_COLUMNS)
-        conn.exec_driver_sql(f"UPDATE {executions.name} SET {assignments} WHERE id = {mark}", updates)
+        conn.exec_driver_sql(f"UPDATE {executions.name} SET {assignments} WHERE id = {mark}", updates)  # noqa: S608 (names from the schema, values bound)
     results = [result for rows in batch for result in rows.results]
     if results:
         conn.exec_driver_sql(_insert_sql(conn, execution_results.name, RESULT_COLUMNS), results)
@@ -149,7 +149,7 @@ def _placeholder(conn: Connection) -> str:
 
 def _insert_sql(conn: Connection, table: str, columns: tuple[str, ...]) -> str:
     marks = ", ".join([_placeholder(conn)] * len(columns))
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 (names from the schema, values bound)
 
 
 def get(conn: Connection, execution_id: str) -> tuple[Execution, dict | None]:
@@ -187,7 +187,7 @@ def list_recent(
     rows = conn.execute(query).all()
     if not rows:
         return []
-    by_execution: dict[str, list[dict]] = {row.id: [] for row in rows}
+    by_execution: dict[str, list[StepResult]] = {row.id: [] for row in rows}
     result_rows = conn.execute(
         select(execution_results.c.execution_id, execution_results.c.result)
         .where(execution_results.c.execution_id.in_(list(by_execution)))

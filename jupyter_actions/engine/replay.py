@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -106,7 +107,7 @@ def check_bound(flow_actions: list[str], name: str, trigger_id: str) -> None:
         )
 
 
-def compare(recorded: dict[str, Any], replayed: dict[str, Any]) -> tuple[Change, ...]:
+def compare(recorded: Mapping[str, Any], replayed: Mapping[str, Any]) -> tuple[Change, ...]:
     changes: list[Change] = []
     if recorded.get("status") != replayed.get("status"):
         changes.append(Change("status", "status", recorded.get("status"), replayed.get("status")))

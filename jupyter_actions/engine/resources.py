@@ -74,7 +74,7 @@ class Resources:
             writer.close()
 
 
-_unclosed: "weakref.WeakSet[Resources]" = weakref.WeakSet()
+_unclosed: weakref.WeakSet[Resources] = weakref.WeakSet()
 
 
 @atexit.register

@@ -27,7 +27,6 @@ from dataclasses import dataclass
 from ..errors import ExecutionError
 from ..model import Execution
 from ..runtime.protocol import Closed, FrameReader, decode, write_all
-from ..store import Store
 from .records import CacheChange, Rows
 
 PIPE_BYTES = 1 << 20
@@ -50,7 +49,7 @@ def frame(obj: object) -> bytes:
 
 
 class RecordWriter:
-    def __init__(self, url: str):
+    def __init__(self, url: str) -> None:
         self.url = url
         self._lock = threading.Lock()
         self._proc: subprocess.Popen | None = None
@@ -77,7 +76,7 @@ class RecordWriter:
 
     def flush(self) -> None:
         with self._lock:
-            if self._proc is None or os.getpid() != self._pid:
+            if self._proc is None or self._reader is None or os.getpid() != self._pid:
                 return
             self._token += 1
             self._send(("flush", self._token))
@@ -98,7 +97,7 @@ class RecordWriter:
                 self.flush()  # raises when a write failed: the sink still ends below
         finally:
             with self._lock:
-                if self._proc is not None and os.getpid() == self._pid:
+                if self._proc is not None and self._release_pipes is not None and os.getpid() == self._pid:
                     self._release_pipes()
                     proc, self._proc = self._proc, None
                     try:

@@ -24,7 +24,6 @@ def execute_batch(tenant: str | None, trigger: str, events_path: str, results_pa
     (``<results>.summary.json``) and the number of events done to ``progress_path``. A line
     that is not a JSON object is reported with its line number once the others are done.
     """
-    from ..tenant import Tenant
 
     gc.freeze()  # the host's objects (a kernel has many) stay out of the collector's way
     try:

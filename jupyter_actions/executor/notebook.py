@@ -42,7 +42,7 @@ def run_notebook(tenant: str, trigger: str, events: Path, results: Path, output:
             f"the executor notebook failed in cell {exc.exec_count}: {exc.ename}: {_first_line(exc.evalue)} "
             f"(see {output})"
         ) from None
-    except Exception as exc:  # a dead kernel, a kernel that cannot start ...
+    except Exception as exc:  # noqa: BLE001 (a dead kernel, a kernel that cannot start ...)
         raise ExecutionError(f"the executor notebook could not run: {type(exc).__name__}: {_first_line(str(exc))} "
                              f"(see {output})") from None
     finally:

@@ -62,7 +62,7 @@ class BatchSummary:
             "events_per_second": round(self.events / self.seconds, 1) if self.seconds else None,
             "statuses": dict(self.statuses), "failed": self.failed,
             "latency_ms": {f"p{int(q * 100)}": round(value, 3)
-                           for q, value in zip(LATENCY_QUANTILES, percentiles(self.durations, *LATENCY_QUANTILES))},
+                           for q, value in zip(LATENCY_QUANTILES, percentiles(self.durations, *LATENCY_QUANTILES), strict=True)},
             "slowest_actions": self.slowest_actions(), "failures": self.failures, "refused": self.refused,
         }
 

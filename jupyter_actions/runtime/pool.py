@@ -22,7 +22,7 @@ import time
 import weakref
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from ..errors import ExecutionError
 from ..outcome import ErrorClass, JobOutput
@@ -112,7 +112,7 @@ class WorkerPool:
                     result = flow.receive(data)
                     worker.retired = "retire" in data
                     flow.finish_step(result)
-                except Exception as exc:  # the worker is untrusted: any bad frame ends it
+                except Exception as exc:  # noqa: BLE001 (the worker is untrusted: any bad frame ends it)
                     self.fault(worker, flow, exc)
             finally:
                 self.checkin(worker)
@@ -157,7 +157,7 @@ class WorkerPool:
             self._cond.notify_all()
         self._stop(idle)
 
-    def __enter__(self) -> "WorkerPool":
+    def __enter__(self) -> WorkerPool:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -186,6 +186,11 @@ class WorkerPool:
         if group is None:
             group = self._groups[key] = _Group(step, sys_path, spec)
         return group
+
+    @overload
+    def checkout(self, step: Step, spec: WorkerSpec, wait: Literal[True] = True) -> WorkerProcess: ...
+    @overload
+    def checkout(self, step: Step, spec: WorkerSpec, wait: bool) -> WorkerProcess | None: ...
 
     def checkout(self, step: Step, spec: WorkerSpec, wait: bool = True) -> WorkerProcess | None:
         """An idle worker of the step's action, or a new one while it has fewer than

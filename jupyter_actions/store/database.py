@@ -41,7 +41,7 @@ class Store:
     process cannot write it (None when it can): reading works, writing is a StoreError.
     """
 
-    def __init__(self, url: str):
+    def __init__(self, url: str) -> None:
         self.url = url
         self.is_sqlite = url.startswith("sqlite")
         self.path = files.sqlite_path(url) if self.is_sqlite else None
@@ -107,7 +107,7 @@ class Store:
                 conn.close()
                 if not _is_busy(exc) or time.monotonic() > deadline:
                     raise self._failure(exc, "the tenant store is unavailable") from None
-                time.sleep(random.uniform(0.005, 0.05))
+                time.sleep(random.uniform(0.005, 0.05))  # noqa: S311 (jitter, not a secret)
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:

@@ -27,7 +27,7 @@ _REMEMBERED = 4096
 
 
 class HotReader:
-    def __init__(self, store: Any, decrypt: Callable[[str], str | None]):
+    def __init__(self, store: Any, decrypt: Callable[[str], str | None]) -> None:
         self._store = store
         self._local = threading.local()
         self._raw = store.path is not None

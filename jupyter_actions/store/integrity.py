@@ -15,8 +15,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import SecretsError
 from ..cipher import Cipher, MacPart
+from ..errors import SecretsError
 from .schema import meta, versions
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ MAC_COLUMNS = ("id", "action_id", "number", "trigger_id", "code", "lock", "depen
 SEALED_KEY = "versions_sealed"
 
 
-def mac_of(cipher: Cipher, values: Mapping[str, Any]) -> str:
+def mac_of(cipher: Cipher, values: Mapping[Any, Any]) -> str:
     """The MAC of a version, from its row or from the values about to be inserted."""
     return cipher.mac(_parts(values))
 
@@ -56,7 +56,7 @@ def check_key(conn: Connection, cipher: Cipher) -> None:
         cipher.verify(token)
 
 
-def seal_existing(store: "Store", cipher: Cipher) -> None:
+def seal_existing(store: Store, cipher: Cipher) -> None:
     """Give the versions stored before MACs existed theirs, once per store.
 
     Nothing was verified before this moment, so it is the trusted one; the marker it leaves
@@ -84,5 +84,5 @@ def _sealed(conn: Connection) -> bool:
     return conn.execute(select(meta.c.key).where(meta.c.key == SEALED_KEY)).first() is not None
 
 
-def _parts(values: Mapping[str, Any]) -> tuple[MacPart, ...]:
+def _parts(values: Mapping[Any, Any]) -> tuple[MacPart, ...]:
     return tuple(values[column] for column in MAC_COLUMNS)

@@ -63,7 +63,7 @@ def create(conn: Connection) -> None:
     _migrate(conn, 0)
 
 
-def upgrade(store: "Store") -> None:
+def upgrade(store: Store) -> None:
     with store.read() as conn:
         current = stored_version(conn)
     if current == SCHEMA_VERSION:

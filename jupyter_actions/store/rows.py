@@ -12,7 +12,6 @@ from ..errors import ActionNotFound, MissingSecretValues, Remedy, VersionNotFoun
 from ..model import Action, ActionVersion, BuildState, Dependency, SecretInfo
 from .schema import actions, dependencies, secrets, versions
 
-
 MAX_NUMBER = 2**31 - 1
 """The largest version number (and count) a user may give: INTEGER columns hold 32 bits on
 PostgreSQL, and SQLite's driver refuses integers beyond 64 bits."""

@@ -108,7 +108,7 @@ def _convert(key: str, setting: Setting, raw: Any) -> Any:
         raise InvalidInputError(f"setting {key} takes a number, not {_shown(raw)}") from None
     if not math.isfinite(value):
         raise InvalidInputError(f"setting {key} takes a finite number, not {_shown(raw)}")
-    low, high = setting.bounds
+    low, high = setting.bounds or (-math.inf, math.inf)
     if not (low < value if setting.kind is float else low <= value) or value > high:
         raise InvalidInputError(f"setting {key} must be {setting.range_text}, not {_shown(raw)}")
     return value

@@ -6,14 +6,14 @@ import functools
 import os
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from .. import _json_input as json_input
+from ..cipher import Cipher
 from ..engine.lean import BatchResult
 from ..engine.replay import ReplayReport
 from ..errors import ActionsError, InvalidInputError, NotFoundError, Remedy
-from ..model import Action, ActionVersion, Binding, DeployResult, Dependency, Execution, SecretInfo
-from ..cipher import Cipher
+from ..model import Action, ActionVersion, Binding, Dependency, DeployResult, Execution, SecretInfo
 from ..store import Store, files, integrity, keyed, settings, sqlite_url
 from ..store.paths import actions_home, tenant_dir, tenant_name
 from ..store.rows import MAX_NUMBER, action_model, action_row, all_actions, require_values
@@ -38,7 +38,7 @@ class Tenant:
     """
 
     def __init__(self, name: str | None = None, *, home: str | Path | None = None, database_url: str | None = None,
-                 create: bool = True):
+                 create: bool = True) -> None:
         """``create=False``: a tenant that does not exist raises TenantNotFound (tenant/registry.py)."""
         self.name = tenant_name(name)
         self.home = Path(home) if home else actions_home()
@@ -55,7 +55,7 @@ class Tenant:
         self.cipher = Cipher(self.directory / "master.key",
                              holds_keyed_data=functools.partial(keyed.holds_keyed_data, self.store))
         integrity.seal_existing(self.store, self.cipher)
-        self._engine = None
+        self._engine: Engine | None = None
         self.environments = Environments(self.home / "envs")
 
     @property
@@ -86,7 +86,7 @@ class Tenant:
         if self._engine is not None:
             self._engine.resources.flush()
 
-    def __enter__(self) -> "Tenant":
+    def __enter__(self) -> Tenant:
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -131,10 +131,10 @@ class Tenant:
         if dependencies is not None:
             prepared = self._prepare(name, dependencies, limits, keep_others=False)
         with self.store.write() as conn:
-            new = made_from is not None and not from_template.exists(conn, name)
+            cases_from = made_from if made_from is not None and not from_template.exists(conn, name) else None
             changed = drafts.save(conn, name, trigger, code, prepared, secrets, limits["max_secrets"])
-            if new:
-                from_template.save_cases(conn, made_from, action_row(conn, name).id)
+            if cases_from is not None:
+                from_template.save_cases(conn, cases_from, action_row(conn, name).id)
             if deploy:
                 changed |= versions.deploy(conn, self.cipher, name, message, limits["max_versions"]).created
             return action_model(conn, action_row(conn, name)), changed
@@ -163,7 +163,9 @@ class Tenant:
 
     def add_dependency(self, action: str, requirement: str) -> Action:
         """Pin ``PKG`` (the latest release now) or ``PKG==V``, lock the closure and build it."""
-        return self._store_dependencies(action, [requirement], keep_others=True)
+        self.get_action(action)  # an unknown action fails before any package work
+        prepared = self._prepare(action, [requirement], self.settings, keep_others=True)
+        return self._write_prepared(action, prepared)
 
     def remove_dependency(self, action: str, name: str) -> Action:
         from .. import deps
@@ -176,10 +178,12 @@ class Tenant:
         prepared = self.environments.prepare(remaining, self.settings)
         return self._write_prepared(action, prepared)
 
-    def _store_dependencies(self, action: str, requested: Sequence[str], *, keep_others: bool) -> Action:
-        self.get_action(action)  # an unknown action fails before any package work
-        prepared = self._prepare(action, requested, self.settings, keep_others=keep_others)
-        return self._write_prepared(action, prepared)
+    @overload
+    def _prepare(self, action: str, requested: Sequence[str], limits: dict[str, Any], *,
+                 keep_others: Literal[True]) -> Prepared: ...
+    @overload
+    def _prepare(self, action: str, requested: Sequence[str], limits: dict[str, Any], *,
+                 keep_others: bool) -> Prepared | None: ...
 
     def _prepare(self, action: str, requested: Sequence[str], limits: dict[str, Any], *,
                  keep_others: bool) -> Prepared | None:
@@ -217,7 +221,7 @@ class Tenant:
         with self.store.write() as conn:
             limit = settings.load(conn)["max_versions"]
             deployed = versions.deploy(conn, self.cipher, name, message, limit)
-        self._warm(action=name)
+        self._warm_flow_of(name)
         return deployed
 
     def rollback(self, name: str, number: int, *, update_draft: bool = False) -> ActionVersion:
@@ -227,7 +231,7 @@ class Tenant:
         with self.store.write() as conn:
             limit = settings.load(conn)["max_versions"]
             restored = versions.rollback(conn, self.cipher, name, number, update_draft, limit)
-        self._warm(action=name)
+        self._warm_flow_of(name)
         return restored
 
     def versions(self, name: str) -> list[ActionVersion]:
@@ -272,18 +276,20 @@ class Tenant:
         with self.store.write() as conn:
             limit = settings.load(conn)["max_bindings"]
             bound = bindings.bind(conn, trigger, list(action_names), limit)
-        self._warm(trigger=trigger)
+        self._warm(trigger)
         return bound
 
-    def _warm(self, *, trigger: str | None = None, action: str | None = None) -> None:
+    def _warm(self, trigger: str) -> None:
         """A process that runs flows (its engine exists) starts the workers of a changed
         flow now, so that the next login pays no worker start."""
-        if self._engine is None:
-            return
-        if trigger is None:
+        if self._engine is not None:
+            self._engine.warm(trigger)
+
+    def _warm_flow_of(self, action: str) -> None:
+        if self._engine is not None:
             with self.store.read() as conn:
                 trigger = action_row(conn, action).trigger_id
-        self._engine.warm(trigger)
+            self._engine.warm(trigger)
 
     def flow(self, trigger: str) -> list[Binding]:
         with self.store.read() as conn:

@@ -11,9 +11,9 @@ from sqlalchemy.engine import Connection
 from .._clock import now_iso
 from ..errors import ActionNotFound, ConflictError, InvalidInputError, LimitExceeded, Remedy
 from ..model import Binding
+from ..store.rows import action_model
 from ..store.schema import actions, bindings
 from ..triggers import get_trigger
-from ..store.rows import action_model
 
 
 def bind(conn: Connection, trigger_id: str, names: Sequence[str], limit: int) -> list[Binding]:

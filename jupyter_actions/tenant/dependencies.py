@@ -31,7 +31,7 @@ class Prepared:
 class Environments:
     """The tenant's view of dependency environments: index settings and the shared cache."""
 
-    def __init__(self, cache_root: Path):
+    def __init__(self, cache_root: Path) -> None:
         self.cache_root = cache_root
         self._paths: dict[str, tuple[str, ...]] = {}
 
@@ -89,10 +89,10 @@ class Environments:
         if lock not in self._paths:
             from .. import deps
 
-            settings = settings()
-            index = deps.IndexConfig.from_env(settings)
+            values = settings()
+            index = deps.IndexConfig.from_env(values)
             result = deps.EnvironmentCache(self.cache_root).build(
-                deps.Lock.from_json(lock), index, allow_native=settings["allow_native_dependencies"]
+                deps.Lock.from_json(lock), index, allow_native=values["allow_native_dependencies"]
             )
             if result.status != "built":
                 raise ExecutionError(f"the dependency environment cannot be built: {result.reason}")

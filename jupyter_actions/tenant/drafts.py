@@ -10,9 +10,9 @@ from sqlalchemy.engine import Connection, Row
 
 from .._clock import now_iso
 from .._code_flags import may_use_cache
+from ..cipher import check_name
 from ..errors import ConflictError, InvalidInputError, LimitExceeded, Remedy
 from ..model import RUNTIME, Dependency
-from ..cipher import check_name
 from ..store.rows import action_row, draft_dependencies
 from ..store.schema import actions, dependencies, secrets, test_cases
 from ..triggers import get_trigger

@@ -13,10 +13,10 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Row
 
 from .._clock import now_iso
+from ..cipher import Cipher, check_name, check_value
 from ..errors import LimitExceeded, NotFoundError, Remedy
 from ..model import SecretInfo
 from ..runtime.redaction import Redactor
-from ..cipher import Cipher, check_name, check_value
 from ..store.rows import action_row, secret_infos
 from ..store.schema import actions, cache_entries, meta, secrets, versions
 
@@ -42,7 +42,7 @@ def set_secret(conn: Connection, cipher: Cipher, action: str, name: str, value: 
         secrets.update().where(secrets.c.action_id == row.id, secrets.c.name == name).values(ciphertext=token, updated_at=now)
     ).rowcount
     if not updated:
-        count = conn.execute(select(func.count()).select_from(secrets).where(secrets.c.action_id == row.id)).scalar()
+        count = conn.execute(select(func.count()).select_from(secrets).where(secrets.c.action_id == row.id)).scalar_one()
         if count >= limit:
             raise LimitExceeded(f"action {action} already has {count} secrets; the limit is {limit}")
         conn.execute(secrets.insert().values(action_id=row.id, name=name, ciphertext=token, updated_at=now))

@@ -62,7 +62,7 @@ def expected_from(outcome: Mapping[str, Any]) -> dict[str, Any]:
     return {**expected, **changes(outcome)}
 
 
-def compare(expected: dict[str, Any], outcome: dict[str, Any]) -> tuple[str, ...]:
+def compare(expected: Mapping[str, Any], outcome: Mapping[str, Any]) -> tuple[str, ...]:
     """The differences between a case's expectation and an outcome, one line each."""
     actual = expected_from(outcome)
     differences = []

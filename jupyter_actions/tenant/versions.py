@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Row
 
 from .._clock import now_iso
+from ..cipher import Cipher
 from ..errors import ConflictError
 from ..model import ActionVersion, DeployResult
-from ..cipher import Cipher
 from ..store import integrity
 from ..store.rows import (
     action_model,
@@ -26,6 +26,7 @@ from ..store.rows import (
 )
 from ..store.schema import actions, dependencies, secrets, versions
 from .secret_store import ensure_key, forget_cached
+
 
 def content_digest(code: str, trigger_id: str, deps: Sequence[dict], lock: str | None) -> str:
     canonical = json.dumps([code, trigger_id, list(deps), lock], sort_keys=True)

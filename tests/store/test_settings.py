@@ -9,8 +9,7 @@ import pytest
 
 from jupyter_actions.errors import InvalidInputError
 from jupyter_actions.runtime.sandbox import landlock_abi
-from jupyter_actions.store import schema
-from jupyter_actions.store import settings
+from jupyter_actions.store import schema, settings
 
 
 @pytest.mark.parametrize("key, raw, expected", [
