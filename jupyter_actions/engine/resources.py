@@ -4,9 +4,10 @@ Each `Engine` (one per `Tenant` object) has one `Resources`; ``close()`` stops t
 workers and ends the record sink after its last commit, so ``Tenant.close()`` and ``with
 Tenant(...)`` leave no process behind. Both start again on first use after a close.
 
-Nothing here is shared between engines, so no process-wide registry decides what lives. The
-one module-level set below is a safety net, not a registry of owners: it only lets
-``close_all`` (run at interpreter exit) commit the records of tenants that were never closed.
+Workers are never shared between engines. The record writer of a database is: each engine
+holds a lease on it (``engine/writer.py``), and the last lease given back closes it. The one
+module-level set below is a safety net, not a registry of owners: it only lets ``close_all``
+(run at interpreter exit) commit the records of tenants that were never closed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import weakref
 
 from ..errors import ActionsError
 from ..runtime import WorkerPool
+from . import writer as writers
 from .writer import RecordWriter
 
 
@@ -45,14 +47,14 @@ class Resources:
 
     @property
     def writer(self) -> RecordWriter:
-        """The engine's record writer (its sink process starts with the first record)."""
+        """The record writer this engine leases (its sink process starts with the first record)."""
         writer = self._writer
         if writer is None or writer.dead:
             with self._lock:
                 if self._writer is None or self._writer.dead:
                     if self._writer is not None:
-                        self._writer.close()
-                    self._writer = RecordWriter(self._store_url)
+                        writers.give_back(self._writer)
+                    self._writer = writers.lease(self._store_url)
                     _unclosed.add(self)
                 writer = self._writer
         return writer
@@ -71,7 +73,7 @@ class Resources:
         if pool is not None:
             pool.close()
         if writer is not None:
-            writer.close()
+            writers.give_back(writer)
 
 
 _unclosed: weakref.WeakSet[Resources] = weakref.WeakSet()
