@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from .. import _json_input as json_input
-from ..errors import ActionsError, ConflictError, InvalidInputError, NotFoundError
+from ..errors import ActionNotFound, ActionsError, ConflictError, InvalidInputError, NotFoundError
 from ..model import Action, ActionVersion, Binding, DeployResult, Dependency, Execution, SecretInfo
 from ..secrets import Cipher
 from ..store import Store, files, integrity, keyed, sqlite_url
@@ -173,6 +173,14 @@ class Tenant:
     def get_action(self, name: str) -> Action:
         with self.store.read() as conn:
             return action_model(conn, action_row(conn, name))
+
+    def get_action_by_id(self, action_id: str) -> Action:
+        """The action with this id (Auth0's Management API names actions by id)."""
+        with self.store.read() as conn:
+            row = conn.execute(select(actions).where(actions.c.id == action_id)).first()
+            if row is None:
+                raise ActionNotFound(f"The action does not exist: no action has the id {action_id!r}")
+            return action_model(conn, row)
 
     def list_actions(self, trigger: str | None = None) -> list[Action]:
         query = select(actions).order_by(actions.c.name)
