@@ -134,9 +134,7 @@ def update_bindings(tenant: "Tenant", request: Request) -> Response:
     existing binding by id; ``display_name`` is the action's name here (or omitted)."""
     trigger = request.params["triggerId"]
     body = _fields(request.json(), {"bindings"}, "bindings update")
-    refs = body.get("bindings", [])
-    if not isinstance(refs, list):
-        raise _invalid("'bindings' must be an array")
+    refs = _array(body, "bindings")  # required: an omitted list must not unbind everything
     current = {b.id: b.action.name for b in tenant.flow(trigger)}
     names = [_bound_name(tenant, current, item, i) for i, item in enumerate(refs)]
     bound = tenant.bind(trigger, names)
@@ -267,7 +265,7 @@ def _boolean(body: dict[str, Any], key: str) -> bool:
 def _array(body: dict[str, Any], key: str) -> list[Any]:
     value = body.get(key)
     if not isinstance(value, list):
-        raise _invalid(f"'{key}' must be an array")
+        raise _invalid(f"'{key}' must be an array" + ("" if key in body else ", and it is required"))
     return value
 
 
