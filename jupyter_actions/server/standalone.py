@@ -101,11 +101,13 @@ class ApiHandler(_Base):
         self.refused: ApiError | None = None
 
     def prepare(self) -> None:
+        """Refusals are answered once the body is read: answering earlier makes tornado close a
+        connection with unread bytes, which resets it and can lose the answer."""
         try:
             token = self.verifier.verify(self.request.headers.get("Authorization"))
         except TokenError as exc:
-            return self.send(dispatch.error_response(ApiError(401, str(exc), "invalid_token",
-                                                              {"WWW-Authenticate": 'Bearer realm="jupyter-actions"'})))
+            self.refused = ApiError(401, str(exc), "invalid_token", {"WWW-Authenticate": 'Bearer realm="jupyter-actions"'})
+            return
         try:
             self.route, self.params = dispatch.resolve(self.request.method, self.path_args[0])
             if self.route.scope not in GRANTS[token.scope]:
@@ -115,18 +117,18 @@ class ApiHandler(_Base):
             if declared > MAX_BODY_BYTES:
                 raise dispatch.too_large(declared)
         except ValueError:
-            self.send(dispatch.error_response(ApiError(400, "Bad request: Content-Length is not a number",
-                                                       "bad_request")))
+            self.refused = ApiError(400, "Bad request: Content-Length is not a number", "bad_request")
         except ApiError as exc:
-            self.send(dispatch.error_response(exc))
+            self.refused = exc
 
     def data_received(self, chunk: bytes) -> None:
         self.size += len(chunk)
-        if self.size > MAX_BODY_BYTES:
+        if self.refused is None and self.size > MAX_BODY_BYTES:
             self.refused = dispatch.too_large(self.size)
-            self.chunks = []
-        elif self.refused is None:
+        if self.refused is None:
             self.chunks.append(chunk)
+        else:
+            self.chunks = []
 
     async def _answer(self, *_: str) -> None:
         if self.refused is not None:
@@ -141,7 +143,7 @@ class ApiHandler(_Base):
                                                         {"Retry-After": "1"}))
         self.send(response)
 
-    get = post = patch = put = delete = _answer
+    get = post = patch = put = delete = head = options = _answer
 
 
 class HealthHandler(_Base):
