@@ -12,12 +12,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import signal
 import ssl
-import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 import orjson
@@ -28,6 +25,7 @@ from tornado.web import Application, RequestHandler, stream_request_body
 from ..errors import InvalidInputError
 from . import dispatch, openapi
 from .core import MAX_BODY_BYTES, Response
+from .pool import Overloaded, Pool, overloaded
 from .errors import ApiError
 from .tokens import GRANTS, TokenError, Verifier
 
@@ -39,34 +37,6 @@ log = logging.getLogger("jupyter_actions.server")
 API_ROOT = "/api/v2"
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8090
 SHUTDOWN_GRACE_S = 30.0
-
-
-class Overloaded(Exception):
-    pass
-
-
-class Pool:
-    """A thread pool that admits at most ``threads + backlog`` calls at once."""
-
-    def __init__(self, threads: int, backlog: int) -> None:
-        self._executor = ThreadPoolExecutor(threads, thread_name_prefix="jupyter-actions-api")
-        self.capacity = threads + backlog
-        self.in_flight = 0
-        self._lock = threading.Lock()
-
-    async def run(self, fn: Callable[..., Response], *args: Any) -> Response:
-        with self._lock:
-            if self.in_flight >= self.capacity:
-                raise Overloaded()
-            self.in_flight += 1
-        try:
-            return await asyncio.get_running_loop().run_in_executor(self._executor, fn, *args)
-        finally:
-            with self._lock:
-                self.in_flight -= 1
-
-    def shutdown(self) -> None:
-        self._executor.shutdown(wait=True)
 
 
 class _Base(RequestHandler):
@@ -138,9 +108,7 @@ class ApiHandler(_Base):
             response = await self.pool.run(dispatch.call, self.tenant, self.route, self.params, query,
                                            b"".join(self.chunks))
         except Overloaded:
-            response = dispatch.error_response(ApiError(503, "Service unavailable: the server is at capacity; "
-                                                             "retry after the time in Retry-After", "overloaded",
-                                                        {"Retry-After": "1"}))
+            response = overloaded()
         self.send(response)
 
     get = post = patch = put = delete = head = options = _answer
@@ -181,8 +149,7 @@ def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, certfile: str | No
         raise InvalidInputError("give both --certfile and --keyfile for HTTPS, or neither")
     owned = tenant is None
     tenant = tenant or Tenant()
-    threads = threads or 4 * (os.cpu_count() or 1)
-    pool = Pool(threads, backlog if backlog is not None else 4 * threads)
+    pool = Pool(threads, backlog)
     try:
         asyncio.run(_serve(make_app(tenant, pool), host, port, _tls(certfile, keyfile), pool, on_ready))
     finally:
