@@ -10,13 +10,15 @@ This module imports only the standard library: action workers import it too.
     │   ├── VersionNotFound
     │   ├── TriggerNotFound
     │   ├── ExecutionNotFound
-    │   └── TestCaseNotFound
+    │   ├── TestCaseNotFound
+    │   └── TenantNotFound           a tenant a reading command names does not exist
     ├── InvalidInputError            bad names, code, payloads, secrets, requirements
     │   ├── MalformedInputError      text or JSON the decoding policy refuses (docs/input.md)
     │   ├── CodeError                syntax error, missing handler, oversize code
     │   ├── PayloadError             an event that does not fit its trigger (with a JSON path)
     │   └── LimitExceeded            an entity limit (secrets, versions, bindings, ...)
     ├── ConflictError                the request clashes with stored state (bound action, ...)
+    │   └── MissingSecretValues      an action's declared secrets have no value (run, deploy)
     ├── SecretsError                 master key missing or wrong
     ├── StoreError                   the tenant store cannot be used (newer schema, locked, ...)
     ├── DependencyError              a package cannot be resolved, built or is not pure Python
@@ -25,9 +27,33 @@ This module imports only the standard library: action workers import it too.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Remedy:
+    """The command that fixes an error, named without any front end's syntax.
+
+    ``command`` is a key of the command table (``jupyter_actions/frontends/commands.py``), e.g.
+    ``"secrets set"``; ``arguments`` are its words; ``doing`` says what it does ("set it"), or is
+    empty when the message already says it (the command is then shown in parentheses).
+    The CLI words it as ``jupyter-actions secrets set A N``, the magics as ``%action secret A N``:
+    layers below the front ends never name a flag or a command themselves.
+    """
+
+    doing: str
+    command: str
+    arguments: tuple[str, ...] = ()
+
 
 class ActionsError(Exception):
-    """Root of every error jupyter-actions raises on purpose."""
+    """Root of every error jupyter-actions raises on purpose; ``remedy`` (optional) names the
+    command that fixes it, for a front end to word in its own syntax."""
+
+    def __init__(self, *args: object, remedy: Remedy | None = None) -> None:
+        super().__init__(*args)
+        self.remedy = remedy
 
 
 class NotFoundError(ActionsError):
@@ -51,7 +77,16 @@ class ExecutionNotFound(NotFoundError):
 
 
 class TestCaseNotFound(NotFoundError):
-    __test__ = False  # not a pytest test class
+    pass
+
+
+class TenantNotFound(NotFoundError):
+    """A command that only reads (or changes what exists) named a tenant that does not exist;
+    ``existing`` holds the names of the tenants there are."""
+
+    def __init__(self, message: str, existing: tuple[str, ...] = (), *, remedy: Remedy | None = None) -> None:
+        super().__init__(message, remedy=remedy)
+        self.existing = existing
 
 
 class InvalidInputError(ActionsError):
@@ -82,6 +117,23 @@ class LimitExceeded(InvalidInputError):
 
 class ConflictError(ActionsError):
     """The request clashes with what is stored (for example deleting a bound action)."""
+
+
+class MissingSecretValues(ConflictError):
+    """An action declares secrets that have no value, so its draft cannot run or be deployed.
+
+    ``action`` and ``secrets`` (the names without a value) let a front end add how to set them
+    in its own words; the message names no command."""
+
+    def __init__(self, action: str, secrets: Sequence[str], doing: str) -> None:
+        self.action = action
+        self.secrets = tuple(secrets)
+        if len(self.secrets) == 1:
+            what = f"secret {self.secrets[0]} of {action} has no value"
+        else:
+            what = f"secrets {', '.join(self.secrets)} of {action} have no value"
+        super().__init__(f"{what}: set {'it' if len(self.secrets) == 1 else 'them'} before {doing}",
+                         remedy=Remedy("", "secrets set", (action, self.secrets[0])))
 
 
 class SecretsError(ActionsError):

@@ -10,9 +10,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from .errors import InvalidInputError
 from .outcome import ExecutionStatus, Outcome, StepResult
 
 RUNTIME = "python3.11"
+DRAFT = "draft"
+
+
+def version_ref(text: str) -> int | str:
+    """A reference to one state of an action: ``"draft"``, or a version number written ``2`` or
+    ``v2``. The one parser of it, for every front end."""
+    if text == DRAFT:
+        return DRAFT
+    number = text.removeprefix("v")
+    if not (number.isascii() and number.isdigit()) or int(number) < 1:
+        raise InvalidInputError(f"{text!r} is not a version: give a number such as 2, or 'draft'")
+    return int(number)
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -41,9 +44,62 @@ def tenant(actions_home):
         yield opened
 
 
+class Ran(NamedTuple):
+    """What one ``jupyter-actions`` command did: its exit status and what it printed."""
+
+    status: int
+    out: str
+    err: str
+
+
+@pytest.fixture
+def cli(actions_home, capsys, monkeypatch) -> Callable[..., Ran]:
+    """Run ``jupyter-actions ARGS`` in this process, through ``main(argv)`` as the console script
+    does: ``cli("deploy", "hello", stdin=b"...", env={"VAR": "value"}, tenant="prod")``.
+
+    stdin is bytes (or text, sent as UTF-8); env and tenant hold for this one command only;
+    JUPYTER_ACTIONS_HOME is the test's own home (the ``actions_home`` fixture)."""
+    from jupyter_actions.cli import main
+
+    def run(*args: str, stdin: bytes | str = b"", env: dict[str, str] | None = None, tenant: str | None = None) -> Ran:
+        data = stdin.encode() if isinstance(stdin, str) else stdin
+        with monkeypatch.context() as scoped:
+            for name, value in {**(env or {}), **({"JUPYTER_ACTIONS_TENANT": tenant} if tenant else {})}.items():
+                scoped.setenv(name, value)
+            scoped.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8"))
+            capsys.readouterr()  # what the test printed before is not the command's
+            status = main(list(args))
+            out, err = capsys.readouterr()
+        return Ran(status, out, err)
+
+    return run
+
+
+@pytest.fixture
+def refused(cli, actions_home) -> Callable[..., str]:
+    """Run a command that must be refused and return its one line: ``error: ...`` on stderr,
+    nothing on stdout, no traceback, status 1 (or the given one), every tenant's store as it was
+    (when there was one before)."""
+    from tests.cli.stored import stored
+
+    def check(*args: str, status: int = 1, stdin: bytes | str = b"", env: dict[str, str] | None = None) -> str:
+        before = stored(actions_home) if (actions_home / "tenants").exists() else None
+        result = cli(*args, stdin=stdin, env=env)
+        assert result.status == status, result
+        assert result.out == "" and "Traceback" not in result.err, result
+        assert result.err.count("\n") == 1 and result.err.startswith("error: "), result.err
+        if before is not None:
+            assert stored(actions_home) == before
+        return result.err.strip()
+
+    return check
+
+
 @pytest.fixture
 def run_cli(actions_home):
-    """Run ``jupyter-actions ARGS`` in a real process; returns the CompletedProcess."""
+    """Run ``jupyter-actions ARGS`` in a real process; returns the CompletedProcess. Only for
+    tests where the process boundary is the point (exit status of a process, signals, argv);
+    everything else uses the in-process ``cli`` fixture."""
 
     def run(*args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
         return subprocess.run(

@@ -6,6 +6,7 @@ import time
 import uuid
 
 from jupyter_actions._ids import new_execution_id
+from tests.waiting import wait_until
 
 
 def test_ids_are_version_7_uuids_carrying_the_time_in_milliseconds() -> None:
@@ -20,7 +21,8 @@ def test_ids_are_version_7_uuids_carrying_the_time_in_milliseconds() -> None:
 
 def test_ids_sort_by_time_and_do_not_repeat() -> None:
     first = [new_execution_id() for _ in range(2000)]
-    time.sleep(0.002)
+    made = time.time_ns() // 1_000_000  # the last of `first` was made in this millisecond or before
+    wait_until(lambda: time.time_ns() // 1_000_000 > made, 1, "the next millisecond")
     later = [new_execution_id() for _ in range(2000)]
     assert len(set(first + later)) == 4000
     assert max(first) < min(later)  # text order is time order across milliseconds

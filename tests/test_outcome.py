@@ -53,7 +53,7 @@ def test_removing_a_metadata_key_is_a_change(tenant, capsys):
     execution = tenant.test("unplan")
     assert 'changes: app_metadata = {"plan": null}' in execution_text(execution)
     assert cli.main(["test", "unplan"]) == 0
-    assert 'app_metadata: {"plan": null}' in capsys.readouterr().out
+    assert 'changes: app_metadata = {"plan": null}' in capsys.readouterr().out
 
 
 # changes ---------------------------------------------------------------------------------

@@ -14,24 +14,28 @@ from collections.abc import Sequence
 
 from .. import _json_input as json_input
 from ..errors import ActionsError, InvalidInputError
+from ..frontends import commands, hints
 from . import (
     actions_cmd,
     deps_cmd,
     doctor_cmd,
+    executions_cmd,
     failures,
     flows_cmd,
     notebook_cmd,
     replay_cmd,
-    runs_cmd,
     secrets_cmd,
     settings_cmd,
     templates_cmd,
+    tenants_cmd,
+    test_cmd,
 )
 
 COMMAND_MODULES = (
-    actions_cmd, secrets_cmd, deps_cmd, runs_cmd, flows_cmd, replay_cmd, templates_cmd, notebook_cmd, settings_cmd,
-    doctor_cmd,
+    actions_cmd, test_cmd, secrets_cmd, deps_cmd, flows_cmd, executions_cmd, replay_cmd, templates_cmd, tenants_cmd,
+    notebook_cmd, settings_cmd, doctor_cmd,
 )
+"""Each holds ``HANDLERS``: the functions of its commands, by key of the command table."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -46,17 +50,16 @@ def build_parser() -> argparse.ArgumentParser:
     """The parser, built once per process (parsing leaves it as it was; building it is most of
     the time a command that fails early takes)."""
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--tenant", default=argparse.SUPPRESS, help="tenant name (default: $JUPYTER_ACTIONS_TENANT or 'default')")
-    common.add_argument("--database-url", default=argparse.SUPPRESS, help="SQLAlchemy URL of the store, e.g. postgresql+psycopg://... (default: $JUPYTER_ACTIONS_DATABASE_URL or a SQLite file)")
+    for option in commands.CLI_OPTIONS:
+        common.add_argument(*option.flags, **option.options)
     parser = Parser(
         prog="jupyter-actions",
         description="Auth0 Actions for Python: save drafts, test, deploy versions, bind flows, read executions.",
         parents=[common],
     )
     parser.add_argument("--version", action="version", version=_version())
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for module in COMMAND_MODULES:
-        module.register(commands, common)
+    handlers = {key: handler for module in COMMAND_MODULES for key, handler in module.HANDLERS.items()}
+    commands.add_commands(parser, commands.CLI, handlers, parser_class=Parser, parents=[common])
     return parser
 
 
@@ -80,9 +83,9 @@ def _run(argv: list[str]) -> int:
     except SystemExit as exc:  # --help, --version, or a usage error argparse has printed
         return int(exc.code or 0)
     try:
-        return int(args.func(args) or 0)
+        return int(args.handler(args) or 0)
     except ActionsError as exc:
-        return failures.fail(str(exc))
+        return failures.fail(hints.message(exc, commands.CLI))
     except KeyboardInterrupt:
         return failures.fail("interrupted", 130)
     except BrokenPipeError:
@@ -104,9 +107,11 @@ def _check_arguments(argv: list[str]) -> None:
 
 
 def open_tenant(args: argparse.Namespace):  # noqa: ANN201
+    """The tenant ``--tenant`` names; only a command that creates things may create it."""
     from ..tenant import Tenant
 
-    return Tenant(getattr(args, "tenant", None), database_url=getattr(args, "database_url", None))
+    return Tenant(getattr(args, "tenant", None), database_url=getattr(args, "database_url", None),
+                  create=commands.BY_KEY[args.command].creates_tenant)
 
 
 def _version() -> str:

@@ -1,4 +1,4 @@
-"""``flows run --events``: a batch through the papermill executor notebook or inline."""
+"""``flows run`` through the executor: a batch through the papermill executor notebook or inline."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from ..outcome import Status, error_summary
+from ..frontends import present
+from ..outcome import Status
 from . import output
 
 
@@ -18,10 +19,10 @@ def run_batch(args: argparse.Namespace, *, single: bool) -> int:
 
     with open_tenant(args) as tenant:  # checked before a kernel is started
         if not tenant.flow(args.trigger):
-            from ..errors import ExecutionError
+            from ..errors import ExecutionError, Remedy
 
-            raise ExecutionError(f"the {args.trigger} flow has no bound actions: bind some with "
-                                 f"`jupyter-actions flows bind {args.trigger} ACTION...`")
+            raise ExecutionError(f"the {args.trigger} flow has no bound actions",
+                                 remedy=Remedy("bind some", "flows bind", (args.trigger, "ACTION", "...")))
         tenant_name = tenant.name
     events = _events_file(args) if single else check_readable(args.events)
     results = Path(args.results) if args.results else events.with_suffix(".results.jsonl")
@@ -47,13 +48,7 @@ def run_batch(args: argparse.Namespace, *, single: bool) -> int:
     if args.json:
         output.emit_json({**summary, "results": str(results), "notebook": str(notebook) if notebook else None})
     else:
-        statuses = ", ".join(f"{k} {v}" for k, v in sorted(summary["statuses"].items()))
-        print(f"{summary['events']} events in {summary['seconds']} s ({summary['events_per_second']} events/s): {statuses}")
-        print(f"latency {summary['latency_ms']}")
-        for failure in summary["failures"][:10]:
-            print(f"failed: event {failure['index']} in {failure.get('action_name')}: {error_summary(failure)}")
-        for refused in summary["refused"][:10]:
-            print(f"invalid: event {refused['index']}: {refused['message']}")
+        print(present.batch_summary_text(summary))
         print(f"results: {results}")
         if notebook:
             print(f"executed notebook: {notebook}")
@@ -63,9 +58,7 @@ def run_batch(args: argparse.Namespace, *, single: bool) -> int:
 
 def _events_file(args: argparse.Namespace) -> Path:
     """A one-line events file for a single --event run."""
-    from .runs_cmd import read_json_file
-
-    event = read_json_file(args.event, "event")
+    event = output.read_json_file(args.event, "event")
     folder = Path(tempfile.mkdtemp(prefix="jupyter-actions-run-"))
     path = folder / (Path(args.event).stem + ".jsonl")
     path.write_text(json.dumps(event) + "\n")
@@ -74,7 +67,6 @@ def _events_file(args: argparse.Namespace) -> Path:
 
 def _print_single(args: argparse.Namespace, results: Path, notebook: Path | None) -> int:
     from . import open_tenant
-    from .runs_cmd import _exit_status, _print_execution
 
     line = json.loads(results.read_text().splitlines()[0])
     if line["status"] == "invalid":
@@ -83,10 +75,10 @@ def _print_single(args: argparse.Namespace, results: Path, notebook: Path | None
         raise PayloadError(line["error"])
     with open_tenant(args) as tenant:
         execution = tenant.execution(line["execution_id"])
-    _print_execution(args, execution)
+    output.execution(args.json, execution)
     if notebook and not args.json:
         print(f"\nexecuted notebook: {notebook}")
-    return _exit_status(execution.outcome, args.fail_on)
+    return output.exit_status(execution.outcome, args.fail_on)
 
 
 def _count_lines(path: Path) -> int:

@@ -7,16 +7,6 @@ import argparse
 from . import output
 
 
-def register(commands, common: argparse.ArgumentParser) -> None:  # noqa: ANN001
-    parser = commands.add_parser("doctor", help="show which sandbox layers work on this machine",
-                                 description="Boot a throwaway sandboxed worker and report each layer "
-                                             "(active, or why it is missing), the Landlock ABI, and the "
-                                             "tenant's sandbox and outbound_network settings.",
-                                 parents=[common])
-    parser.add_argument("--json", action="store_true", help="print JSON only")
-    parser.set_defaults(func=_doctor)
-
-
 def _doctor(args: argparse.Namespace) -> int:
     from ..runtime import sandbox
     from . import open_tenant
@@ -29,3 +19,6 @@ def _doctor(args: argparse.Namespace) -> int:
     else:
         print(sandbox.diagnosis_text(info))
     return 0
+
+
+HANDLERS = {"doctor": _doctor}

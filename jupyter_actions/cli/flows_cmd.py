@@ -1,28 +1,11 @@
-"""``flows list|show|bind``: the ordered bindings of each trigger."""
+"""``flows list|show|bind|run|continue|test``: each trigger's ordered bindings, run and tested."""
 
 from __future__ import annotations
 
 import argparse
+import json
 
-from . import output, runs_cmd
-
-
-def register(commands, common: argparse.ArgumentParser) -> None:  # noqa: ANN001
-    parser = commands.add_parser("flows", help="show and change flows (a trigger's ordered bound actions)", parents=[common])
-    sub = parser.add_subparsers(dest="flows_command", metavar="SUBCOMMAND", required=True)
-    listing = sub.add_parser("list", help="every trigger with its bound actions", parents=[common])
-    listing.add_argument("--json", action="store_true", help="print JSON only")
-    listing.set_defaults(func=_list)
-    show = sub.add_parser("show", help="one flow: bound actions in order with the version each runs", parents=[common])
-    show.add_argument("trigger")
-    show.add_argument("--json", action="store_true", help="print JSON only")
-    show.set_defaults(func=_show)
-    bind = sub.add_parser("bind", help="replace a flow's bound actions (in the order given; none to empty it)", parents=[common])
-    bind.add_argument("trigger")
-    bind.add_argument("actions", nargs="*", metavar="ACTION")
-    bind.add_argument("--json", action="store_true", help="print JSON only")
-    bind.set_defaults(func=_bind)
-    runs_cmd.register_flow_commands(sub, common)
+from . import output
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -64,3 +47,45 @@ def _print_flow(args: argparse.Namespace, bound: list) -> None:
         output.emit_json(output.paged("bindings", [b.to_json() for b in bound]))
         return
     output.table(["#", "action", "version", "binding"], [(b.position + 1, b.display_name, f"v{b.version_number}", b.id) for b in bound])
+
+
+def _run(args: argparse.Namespace) -> int:
+    from . import open_tenant
+
+    if args.event and args.executor == "inline":
+        event = output.read_json_file(args.event, "event")
+        with open_tenant(args) as tenant:
+            execution = tenant.run_flow(args.trigger, event, redacted=True)
+        output.execution(args.json, execution)
+        return output.exit_status(execution.outcome, args.fail_on)
+    from . import batch_runs
+
+    return batch_runs.run_batch(args, single=args.event is not None)
+
+
+def _continue(args: argparse.Namespace) -> int:
+    from . import open_tenant
+
+    request = output.read_json_file(args.request, "request") if args.request else None
+    with open_tenant(args) as tenant:
+        execution = tenant.continue_flow(args.execution_id, request, redacted=True)
+    output.execution(args.json, execution)
+    return output.exit_status(execution.outcome, None)
+
+
+def _cases(args: argparse.Namespace) -> int:
+    from . import open_tenant
+
+    with open_tenant(args) as tenant:
+        if args.save_case:
+            event = output.read_json_file(args.event, "event") if args.event else None
+            case = tenant.save_flow_test_case(args.trigger, args.save_case, event)
+            print(json.dumps(case.to_json()) if args.json else f"saved flow test case {case.name!r} expecting {json.dumps(case.expected)}")
+            return 0
+        return output.case_results(args.json, tenant.run_flow_test_cases(args.trigger), f"the {args.trigger} flow")
+
+
+HANDLERS = {
+    "flows list": _list, "flows show": _show, "flows bind": _bind, "flows run": _run, "flows continue": _continue,
+    "flows test": _cases,
+}

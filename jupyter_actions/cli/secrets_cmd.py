@@ -9,27 +9,8 @@ import sys
 
 from .. import _json_input as json_input
 from ..errors import InvalidInputError
+from ..frontends.present import short_time
 from . import output
-
-
-def register(commands, common: argparse.ArgumentParser) -> None:  # noqa: ANN001
-    parser = commands.add_parser("secrets", help="set, list or delete an action's secrets", parents=[common])
-    sub = parser.add_subparsers(dest="secrets_command", metavar="SUBCOMMAND", required=True)
-    setter = sub.add_parser("set", help="set a secret (value from stdin, a hidden prompt, or --from-env)", parents=[common],
-                            description="Set a secret. The value is read from --from-env VAR, else from a hidden prompt on a "
-                                        "terminal, else from stdin; it is never accepted on the command line.")
-    setter.add_argument("action")
-    setter.add_argument("name", help="secret name, e.g. SLACK_WEBHOOK_URL")
-    setter.add_argument("--from-env", metavar="VAR", help="read the value from this environment variable")
-    setter.set_defaults(func=_set)
-    listing = sub.add_parser("list", help="secret names and when they were set (never values)", parents=[common])
-    listing.add_argument("action")
-    listing.add_argument("--json", action="store_true", help="print JSON only")
-    listing.set_defaults(func=_list)
-    delete = sub.add_parser("delete", help="delete a secret", parents=[common])
-    delete.add_argument("action")
-    delete.add_argument("name")
-    delete.set_defaults(func=_delete)
 
 
 def read_secret_value(name: str, from_env: str | None) -> str:
@@ -61,7 +42,7 @@ def _list(args: argparse.Namespace) -> int:
     if args.json:
         output.emit_json([s.to_json() for s in found])
     else:
-        output.table(["name", "state", "updated"], [(s.name, "set" if s.is_set else "missing", output.short_time(s.updated_at)) for s in found])
+        output.table(["name", "state", "updated"], [(s.name, "set" if s.is_set else "missing", short_time(s.updated_at)) for s in found])
     return 0
 
 
@@ -72,3 +53,6 @@ def _delete(args: argparse.Namespace) -> int:
         tenant.delete_secret(args.action, args.name)
     print(f"deleted secret {args.name} of {args.action}")
     return 0
+
+
+HANDLERS = {"secrets set": _set, "secrets list": _list, "secrets delete": _delete}

@@ -23,6 +23,7 @@ from ..errors import (
     ExecutionError,
     MalformedInputError,
     PayloadError,
+    Remedy,
 )
 from ..model import Execution
 from ..outcome import EXECUTION_STATUS, Control, ErrorClass, JobOutput, Outcome, Phase, Status, StepResult
@@ -287,7 +288,8 @@ class Engine:
                                                         values)
             self.pool.prewarm(cached.steps, limits.spec)
         if not cached.planned:
-            raise ExecutionError(f"the {trigger.id} flow has no bound actions: bind some with `jupyter-actions flows bind {trigger.id} ACTION...`")
+            raise ExecutionError(f"the {trigger.id} flow has no bound actions",
+                                 remedy=Remedy("bind some", "flows bind", (trigger.id, "ACTION", "...")))
         if not replace:
             return cached
         planned = [replace.get(p.step.action_name, p) for p in cached.planned]

@@ -17,7 +17,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
 from .._clock import iso_from_epoch
-from ..errors import ExecutionNotFound
+from ..errors import ExecutionNotFound, Remedy
 from ..model import Execution
 from ..outcome import ExecutionStatus, Status, StepResult
 from ..runtime.redaction import REDACTED, Redactor, redactor_for
@@ -156,8 +156,8 @@ def get(conn: Connection, execution_id: str) -> tuple[Execution, dict | None]:
     row = conn.execute(select(executions).where(executions.c.id == execution_id)).first()
     if row is None:
         raise ExecutionNotFound(
-            f"execution {execution_id!r} does not exist (executions are kept for the retention period): "
-            "list them with `jupyter-actions executions list`"
+            f"execution {execution_id!r} does not exist (executions are kept for the retention period)",
+            remedy=Remedy("list them", "executions list"),
         )
     results = conn.execute(
         select(execution_results.c.result).where(execution_results.c.execution_id == execution_id)

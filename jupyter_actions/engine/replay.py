@@ -17,7 +17,7 @@ from typing import Any
 
 from .._clock import iso_from_epoch
 from ..errors import ActionsError, ConflictError, InvalidInputError
-from ..model import Execution
+from ..model import DRAFT, Execution, version_ref
 from ..outcome import ENGINE_KEYS, error_identity
 
 _DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhdw])$")
@@ -82,13 +82,10 @@ def parse_candidate(text: str) -> tuple[str, int | str]:
     name, _, ref = text.partition("@")
     if not name:
         raise InvalidInputError(f"invalid candidate {text!r}: write ACTION, ACTION@draft or ACTION@N")
-    if ref in ("", "draft"):
-        return name, "draft"
     try:
-        number = int(ref.lstrip("v"))
-    except ValueError:
+        return name, version_ref(ref or DRAFT)
+    except InvalidInputError:
         raise InvalidInputError(f"invalid candidate {text!r}: after @ write 'draft' or a version number") from None
-    return name, number
 
 
 def parse_since(text: str | None) -> str | None:

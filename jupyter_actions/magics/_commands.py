@@ -1,4 +1,5 @@
-"""``%action SUBCOMMAND ...``: one parser, one small function per subcommand, mirroring the CLI.
+"""``%action SUBCOMMAND ...``: one small function per subcommand; the parser comes from the
+command table (jupyter_actions/frontends/commands.py), which the CLI is built from too.
 
 Every function decides nothing that belongs to the tenant: it calls the `Tenant` API and returns the
 result (a model object, a ``Listing`` of them, an ``ActionPanel``), which the notebook shows and
@@ -9,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +18,7 @@ from IPython.core.magic_arguments import MagicArgumentParser
 from IPython.utils.text import dedent
 
 from .. import _json_input as json_input
+from ..frontends import commands
 from . import _display
 from ._panel import ActionPanel
 from ._secrets import INLINE_VALUE_REFUSED, prompt_for_value, value_from_env
@@ -59,15 +60,6 @@ class Context:
         return held if isinstance(held, str) else reference
 
 
-def _version_ref(text: str) -> int | str:
-    if text == "draft":
-        return text
-    try:
-        return int(text.removeprefix("v"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a version: give a number such as 2, or 'draft'") from None
-
-
 # Subcommands ----------------------------------------------------------------------------------
 def _list(ctx: Context, args: argparse.Namespace) -> Any:
     return _display.actions_listing(ctx.tenant.list_actions(args.trigger))
@@ -104,7 +96,7 @@ def _deploy(ctx: Context, args: argparse.Namespace) -> Any:
 def _versions(ctx: Context, args: argparse.Namespace) -> Any:
     from ..widgets import history_panel
 
-    return history_panel(ctx.tenant, args.name)
+    return _display.versions_listing(ctx.tenant.versions(args.name), history_panel(ctx.tenant, args.name))
 
 
 def _rollback(ctx: Context, args: argparse.Namespace) -> Any:
@@ -209,80 +201,14 @@ def _new(ctx: Context, args: argparse.Namespace) -> Any:
 
 
 # The parser -----------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Subcommand:
-    """A subcommand: a function to run, or (for ``deps``) a group of child subcommands."""
-
-    name: str
-    help: str
-    run: Callable[[Context, argparse.Namespace], Any] | None = None
-    arguments: tuple[tuple[tuple[str, ...], dict[str, Any]], ...] = ()
-    children: tuple["Subcommand", ...] = ()
-
-
-def arg(*flags: str, **options: Any) -> tuple[tuple[str, ...], dict[str, Any]]:
-    return flags, options
-
-
-NAME = arg("name", help="action name")
-VERSION = dict(type=_version_ref, help="version number or 'draft'")
-
-SUBCOMMANDS: tuple[Subcommand, ...] = (
-    Subcommand("list", "every action with its trigger and deployed version", _list,
-               (arg("--trigger", help="only actions of this trigger"),)),
-    Subcommand("show", "an action's panel: state, secrets, dependencies", _show, (NAME,)),
-    Subcommand("test", "run the draft (or a version) on a test payload; returns the Execution", _test, (
-        NAME,
-        arg("--payload", metavar="VAR_OR_FILE", help="a dict (or JSON text) variable of the notebook, or a JSON file "
-                                                     "(default: the trigger's sample payload)"),
-        arg("--version", type=int, metavar="N", help="run version N instead of the draft"),
-        arg("--cases", action="store_true", help="run every saved test case instead; returns the results"),
-        arg("--save-case", metavar="CASE", help="save the payload as a test case expecting the draft's current outcome"),
-    )),
-    Subcommand("deploy", "deploy the draft as a new immutable version", _deploy, (
-        NAME, arg("--message", help="a note kept with the version (e.g. a git SHA)"))),
-    Subcommand("versions", "the action's version history", _versions, (NAME,)),
-    Subcommand("rollback", "deploy a copy of version N as a new version", _rollback, (
-        NAME, arg("number", type=int, help="the version to roll back to"),
-        arg("--update-draft", action="store_true", help="also reset the draft to that version"))),
-    Subcommand("diff", "unified diff between two versions, or a version and the draft", _diff, (
-        NAME, arg("old", **VERSION), arg("new", nargs="?", default="draft", **VERSION))),
-    Subcommand("secret", "set a secret from a masked prompt or --from-env VAR (never inline)", _secret, (
-        arg("action", help="action name"), arg("name", help="secret name, e.g. SLACK_WEBHOOK_URL"),
-        arg("--from-env", metavar="VAR", help="read the value from this environment variable of the kernel"))),
-    Subcommand("secrets", "the Secrets panel: add, rotate and delete through a masked field", _secrets,
-               (arg("action", help="action name"),)),
-    Subcommand("dependencies", "the Dependencies panel: pins, live build status, add and remove", _dependencies,
-               (arg("action", help="action name"),)),
-    Subcommand("deps", "list, add or remove an action's dependencies", children=(
-        Subcommand("list", "the pinned dependencies", _deps_list, (arg("action", help="action name"),)),
-        Subcommand("add", "add a dependency (pinned to the latest version when none is given)", _deps_add, (
-            arg("action", help="action name"), arg("requirement", metavar="PKG[==V]", help="e.g. slack-sdk or slack-sdk==3.33.1"))),
-        Subcommand("remove", "remove a dependency", _deps_remove, (
-            arg("action", help="action name"), arg("package", help="package name"))),
-    )),
-    Subcommand("flow", "a trigger's flow: bound actions in order, with the version each runs", _flow,
-               (arg("trigger", help="trigger id, e.g. post-login"),)),
-    Subcommand("bind", "replace a flow's bound actions (in the order given; none empties it)", _bind, (
-        arg("trigger", help="trigger id"), arg("actions", nargs="*", metavar="ACTION"))),
-    Subcommand("run", "execute a trigger's flow on an event and record it; returns the Execution", _run, (
-        arg("trigger", help="trigger id"),
-        arg("--event", metavar="VAR_OR_FILE", help="a dict (or JSON text) variable, or a JSON file "
-                                                   "(default: the trigger's sample payload)"))),
-    Subcommand("logs", "recorded executions, newest first; with an id, one execution in full", _logs, (
-        arg("id", nargs="?", metavar="ID_OR_VAR", help="an execution id, or a variable holding an Execution"), arg("--trigger", help="only this trigger"),
-        arg("--kind", choices=["flow", "test"], help="only flow executions or test runs"))),
-    Subcommand("replay", "re-run recorded executions with a candidate version; what would change", _replay, (
-        arg("trigger", help="trigger id"),
-        arg("--candidate", metavar="ACTION[@draft|@N]",
-            help="the action and which of its versions to try (without it: the Replay panel)"),
-        arg("--since", metavar="DURATION", help="only executions from the last DURATION (30m, 12h, 7d)"),
-        arg("--limit", type=int, metavar="N", help="only the N most recent executions"))),
-    Subcommand("templates", "the template gallery", _templates),
-    Subcommand("new", "insert a new action cell from a template below this one", _new, (
-        arg("--template", required=True, metavar="ID", help="template id (see %%action templates)"),
-        arg("--name", help="action name (default: the template id)"))),
-)
+HANDLERS: dict[str, Callable[[Context, argparse.Namespace], Any]] = {
+    "actions list": _list, "actions show": _show, "test": _test, "deploy": _deploy, "versions": _versions,
+    "rollback": _rollback, "diff": _diff, "secrets set": _secret, "secrets list": _secrets,
+    "dependencies": _dependencies, "deps list": _deps_list, "deps add": _deps_add, "deps remove": _deps_remove,
+    "flows show": _flow, "flows bind": _bind, "flows run": _run, "executions list": _logs, "replay": _replay,
+    "templates list": _templates, "new": _new,
+}
+"""The line magic's function of each command, by key of the command table."""
 
 
 class Parser(MagicArgumentParser):
@@ -297,20 +223,16 @@ class Parser(MagicArgumentParser):
 
 def build_parser() -> Parser:
     parser = Parser(prog="action", description="Auth0 Actions from a notebook: the subcommands mirror `jupyter-actions`.")
-    _add_subcommands(parser, SUBCOMMANDS)
+    commands.add_commands(parser, commands.LINE, HANDLERS, parser_class=Parser)
     return parser
 
 
-def _add_subcommands(parser: argparse.ArgumentParser, commands: tuple[Subcommand, ...]) -> None:
-    sub = parser.add_subparsers(metavar="SUBCOMMAND", required=True, parser_class=Parser)
-    for command in commands:
-        child = sub.add_parser(command.name, help=command.help, description=command.help)
-        for flags, options in command.arguments:
-            child.add_argument(*flags, **options)
-        if command.children:
-            _add_subcommands(child, command.children)
-        else:
-            child.set_defaults(run=command.run, subcommand=command.name)
+def build_cell_parser() -> Parser:
+    """The ``%%action NAME --trigger T ...`` line: the table's ``save`` in the cell magic."""
+    save = commands.BY_KEY["save"]
+    parser = Parser(prog="%action", description=commands.worded(save.description, commands.CELL))  # shown as %%action
+    commands.add_arguments(parser, save, commands.CELL)
+    return parser
 
 
 def full_help(parser: Parser) -> str:
@@ -330,8 +252,9 @@ def _help_sections(parser: argparse.ArgumentParser) -> list[str]:
 def run(parser: Parser, ctx: Context, argv: list[str]) -> Any:
     """Parse ``argv`` and run the subcommand; a value typed inline for a secret is refused."""
     args, unknown = parser.parse_known_args(argv)
-    if args.subcommand == "secret" and (unknown or "=" in args.name):
+    if args.command == "secrets set" and (unknown or "=" in args.name):
         raise UsageError(INLINE_VALUE_REFUSED)
     if unknown:
-        raise UsageError(f"%action {args.subcommand}: unrecognized arguments: {' '.join(unknown)}")
-    return args.run(ctx, args)
+        words = " ".join(commands.BY_KEY[args.command].names[commands.LINE])
+        raise UsageError(f"%action {words}: unrecognized arguments: {' '.join(unknown)}")
+    return args.handler(ctx, args)

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
-from ..outcome import changes, error_summary
+from ..frontends.present import cells, deployed_label, execution_text, short_time, table_lines
 
 _MODEL = "jupyter_actions.model"
 
@@ -29,7 +29,7 @@ class Listing(tuple):
         listing = super().__new__(cls, items)
         listing.title = title
         listing.headers = tuple(headers)
-        listing.rows = tuple(tuple("" if cell is None else str(cell) for cell in row(item)) for item in listing)
+        listing.rows = tuple(cells(row(item)) for item in listing)
         return listing
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
@@ -38,10 +38,7 @@ class Listing(tuple):
     def as_text(self) -> str:
         if not self.rows:
             return f"{self.title}: (none)"
-        widths = [max(len(h), *(len(r[i]) for r in self.rows)) for i, h in enumerate(self.headers)]
-        lines = [self.title, "  ".join(h.upper().ljust(w) for h, w in zip(self.headers, widths)).rstrip()]
-        lines += ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in self.rows]
-        return "\n".join(lines)
+        return "\n".join([self.title, *table_lines(self.headers, self.rows)])
 
     def _repr_html_(self) -> str:
         if not self.rows:
@@ -77,46 +74,33 @@ class PanelExecution:
         return {**self.panel._repr_mimebundle_(**kwargs), "text/plain": execution_text(self.execution)}
 
 
+class PanelListing(Listing):
+    """A Listing displayed as a panel (``%action versions NAME``: the versions, a tuple, shown as
+    the Version history panel, and as the panel's text where widgets do not render)."""
+
+    panel: Any
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        return self.panel._repr_mimebundle_(**kwargs)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # IPython asks a tuple for its text itself
+        printer.text(self.panel.summary())
+
+
+def versions_listing(versions: Sequence[Any], panel: Any) -> PanelListing:
+    name = versions[0].action_name if versions else "the action"
+    listing = PanelListing(versions, title=f"versions of {name}", headers=["version", "deployed", "created", "message"],
+                           row=lambda v: (v.number, "DEPLOYED" if v.deployed else "", short_time(v.created_at),
+                                          v.message or ""))
+    listing.panel = panel
+    return listing
+
+
 class Text(str):
     """Text shown as is (a diff, a code listing), not as a quoted string."""
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(str(self))
-
-
-def short_time(iso: str | None) -> str:
-    return iso[:19].replace("T", " ") if iso else ""
-
-
-def deployed_label(action: Any) -> str:
-    if action.deployed_version is None:
-        return "draft only (not deployed)"
-    suffix = "" if action.all_changes_deployed else "; the draft has undeployed changes"
-    return f"version {action.deployed_version.number}{suffix}"
-
-
-def execution_text(execution: Any) -> str:
-    outcome = execution.outcome
-    deny = outcome.get("deny")
-    lines = [
-        f"{execution.kind} execution {execution.id}  {execution.trigger_id}  {execution.duration_ms:.1f} ms  {short_time(execution.created_at)}",
-        f"outcome: {outcome['status'].upper()}" + (f": {deny.get('reason')}" if deny else ""),
-    ]
-    for position, result in enumerate(execution.results, 1):
-        response = result["response"]
-        version = f"v{result['version_number']}" if result.get("version_number") else "draft"
-        mark = "error" if response.get("error") else "ok"
-        lines.append(f"{position}. {result['action_name']} ({version}) [{mark}] {response['stats'].get('action_duration_ms')} ms")
-        for command in result.get("commands", ()):
-            arguments = ", ".join(f"{k}={json.dumps(v)}" for k, v in command.items() if k != "type")
-            lines.append(f"   api.{command['type']}({arguments})")
-        for line in (response.get("logs") or "").splitlines():
-            lines.append(f"   log | {line}")
-        if response.get("error"):
-            error = response["error"]
-            lines.append(f"   error: {error_summary(error)}")
-    lines += [f"changes: {key} = {json.dumps(value)}" for key, value in changes(outcome).items()]
-    return "\n".join(lines)
 
 
 def deploy_text(result: Any) -> str:

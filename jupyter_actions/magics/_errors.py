@@ -12,7 +12,8 @@ from contextlib import contextmanager
 
 from IPython.core.error import UsageError
 
-from ..errors import ActionsError
+from ..errors import ActionsError, TenantNotFound
+from ..frontends import commands, hints
 
 
 @contextmanager
@@ -25,7 +26,9 @@ def usage_errors(cell_line_offset: int | None = None) -> Iterator[None]:
     try:
         yield
     except ActionsError as exc:
-        message = " ".join(str(exc).splitlines())
+        message = hints.message(exc, commands.LINE)
+        if isinstance(exc, TenantNotFound):
+            message += ": choose one with `%config ActionMagics.tenant = NAME`, or create it by saving an action (`%%action`)"
         if cell_line_offset is not None:
             message += _syntax_error_hint(exc, cell_line_offset)
         raise UsageError(message) from None

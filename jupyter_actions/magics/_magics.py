@@ -11,7 +11,6 @@ from typing import Any
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, cell_magic, line_magic, magics_class, no_var_expand
-from IPython.core.magic_arguments import argument, magic_arguments, parse_argstring
 from IPython.utils.process import arg_split
 from traitlets import Unicode, observe
 
@@ -21,6 +20,7 @@ from ._panel import ActionPanel
 from ._secrets import INLINE_VALUE_REFUSED
 
 _PARSER = _commands.build_parser()
+_CELL_PARSER = _commands.build_cell_parser()
 
 
 @magics_class
@@ -37,13 +37,14 @@ class ActionMagics(Magics):
         self._opened: Any = None
         self._context = _commands.Context(shell, self.open_tenant, self.run)
 
-    def open_tenant(self) -> Any:
-        """The configured `Tenant`, opened once and kept (its workers stay warm)."""
+    def open_tenant(self, create: bool = False) -> Any:
+        """The configured `Tenant`, opened once and kept (its workers stay warm). Only the
+        ``%%action`` cell creates a tenant that does not exist (tenant/registry.py)."""
         if self._opened is None:
             from ..tenant import Tenant
 
             with usage_errors():
-                self._opened = Tenant(self.tenant, home=self.home, database_url=self.database_url)
+                self._opened = Tenant(self.tenant, home=self.home, database_url=self.database_url, create=create)
         return self._opened
 
     @observe("tenant", "home", "database_url")
@@ -69,30 +70,20 @@ class ActionMagics(Magics):
     def action_line(self, line: str) -> Any:
         return self.run(line)
 
-    @magic_arguments("%action")  # the help formatter adds one more %: %%action
-    @argument("name", help="action name: lowercase letters, digits, '-' or '_' (e.g. my-slack-action)")
-    @argument("--trigger", required=True, help="trigger id, e.g. post-login")
-    @argument("--secret", action="append", default=[], metavar="NAME",
-              help="declare a secret name (repeatable); set its value with `%%action secret ACTION NAME`")
-    @argument("--dependency", action="append", default=[], metavar="PKG[==V]",
-              help="a dependency, pinned to the latest version when none is given (repeatable)")
     @no_var_expand
     @cell_magic("action")
     def action_cell(self, line: str, cell: str) -> ActionPanel:
-        """Save the cell as the action's draft (Auth0's Save Draft) and show the action's panel.
-
-        The cell body is the action's Python code. Nothing that runs in a flow changes until you
-        deploy; running an unchanged cell changes nothing.
-        """
-        args = parse_argstring(self.action_cell, line)
+        args = _CELL_PARSER.parse_argstring(line)
         if any("=" in name for name in args.secret):
             raise UsageError(INLINE_VALUE_REFUSED)
-        tenant = self.open_tenant()
+        tenant = self.open_tenant(create=True)
         with usage_errors(cell_line_offset=1):
             action, changed = tenant.save_draft(
-                args.name, args.trigger, cell, secrets=args.secret, dependencies=args.dependency or None
+                args.name, args.trigger, cell, secrets=args.secret, dependencies=args.dependency or None,
+                template=args.template,
             )
         return ActionPanel(action, self.run, changed)
 
 
 ActionMagics.action_line.__doc__ = _commands.full_help(_PARSER)
+ActionMagics.action_cell.__doc__ = _commands.full_help(_CELL_PARSER)

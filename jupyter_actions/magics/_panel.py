@@ -14,7 +14,7 @@ from typing import Any
 
 from IPython.core.error import UsageError
 
-from ._display import deployed_label
+from ..frontends.present import deployed_label
 
 BUTTONS = (("Test", "test"), ("Deploy", "deploy"), ("History", "versions"), ("Secrets", "secrets"),
            ("Dependencies", "dependencies"))

@@ -349,7 +349,7 @@ def _enforce(policy: Policy, report: Report) -> None:
         first = missing[0]
         raise SandboxUnavailable(
             f"sandbox layer {first} is missing ({report.get(first, 'not available')}): set the tenant "
-            f"setting sandbox to best-effort to run without it (see jupyter-actions doctor)")
+            f"setting sandbox to best-effort to run without it")
 
 
 def _fresh_proc() -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Connection, Row
 
-from ..errors import ActionNotFound, VersionNotFound
+from ..errors import ActionNotFound, Remedy, VersionNotFound
 from ..model import Action, ActionVersion, BuildState, Dependency, SecretInfo
 from .schema import actions, dependencies, secrets, versions
 
@@ -19,7 +19,7 @@ def action_row(conn: Connection, name: str, *, for_update: bool = False) -> Row:
         query = query.with_for_update()
     row = conn.execute(query).first()
     if row is None:
-        raise ActionNotFound(f"action {name!r} does not exist: list actions with `jupyter-actions actions list`")
+        raise ActionNotFound(f"action {name!r} does not exist", remedy=Remedy("list actions", "actions list"))
     return row
 
 
@@ -73,7 +73,7 @@ def version_row(conn: Connection, action: Row, number: int) -> Row:
     ).first()
     if row is None:
         raise VersionNotFound(
-            f"action {action.name} has no version {number}: list them with `jupyter-actions versions {action.name}`"
+            f"action {action.name} has no version {number}", remedy=Remedy("list them", "versions", (action.name,))
         )
     return row
 

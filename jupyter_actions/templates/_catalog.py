@@ -3,9 +3,14 @@
 docs/templates.md describes the manifest. A test case is "payload changes plus expected
 outcome": ``payload`` is merged into the trigger's sample payload (tables merge key by key,
 anything else replaces); ``expect.outcome`` must be a subset of the execution's outcome, the
-keys in ``expect.unset`` must be empty in it (TOML has no null), ``expect.requests`` are
-subsets of the JSON bodies the local HTTP provider received, and ``expect.logs`` is part of
-the action's logs.
+keys in ``expect.unset`` must be empty in it (TOML has no null; ``a.b`` names a nested key),
+``expect.requests`` are subsets of the JSON bodies the local HTTP provider received, and
+``expect.logs`` is part of the action's logs.
+
+A case that runs once against the provider's usual answer and states the whole outcome (not
+``partial``) also becomes a saved test case of an action made from the template
+(``Tenant.create_from_template``); the gallery's tests hold it to the saved cases' exact
+comparison, so the two cannot drift apart.
 """
 
 from __future__ import annotations
@@ -21,9 +26,6 @@ from typing import Any
 
 from ..errors import NotFoundError
 
-PROVIDER_PLACEHOLDER = "{provider}"
-
-
 @dataclasses.dataclass(frozen=True)
 class TemplateCase:
     """One test case of a template."""
@@ -37,6 +39,26 @@ class TemplateCase:
     provider_status: int = 200
     provider_body: str = "ok"
     runs: int = 1
+    partial: bool = False
+
+    @property
+    def for_actions(self) -> bool:
+        """Whether an action made from the template gets this case as a saved test case: one
+        run, the provider's usual answer (the user's own service answers there), the whole
+        outcome stated (a saved case compares it exactly)."""
+        return (self.runs == 1 and (self.provider_status, self.provider_body) == (200, "ok")
+                and not self.partial)
+
+    def expected(self) -> dict[str, Any]:
+        """The expectation as a saved test case states it: ``expect.outcome``, with each nested
+        ``unset`` key as null (a top-level one is left out, as a saved case leaves out what did
+        not change)."""
+        expected = copy.deepcopy(dict(self.expect_outcome))
+        for path in self.expect_unset:
+            *parents, leaf = path.split(".")
+            if parents:
+                functools.reduce(dict.__getitem__, parents, expected)[leaf] = None
+        return expected
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,8 +83,14 @@ class Template:
         return words
 
     def cell(self, name: str | None = None) -> str:
-        """The ``%%action`` cell that creates an action from this template."""
-        return f"{shlex.join(['%%action', name or self.id, *self.options()])}\n{self.code}"
+        """The ``%%action`` cell that creates an action from this template; ``--template`` makes
+        the first run save the template's test cases with the new action."""
+        words = ['%%action', name or self.id, *self.options(), "--template", self.id]
+        return f"{shlex.join(words)}\n{self.code}"
+
+    def action_cases(self) -> tuple[TemplateCase, ...]:
+        """The cases an action made from this template brings as saved test cases."""
+        return tuple(case for case in self.cases if case.for_actions)
 
     def payload(self, case: TemplateCase) -> dict[str, Any]:
         """The trigger's sample payload with the case's changes merged in."""
@@ -74,12 +102,8 @@ class Template:
         return {
             "id": self.id, "title": self.title, "description": self.description, "trigger": self.trigger,
             "secrets": list(self.secrets), "dependencies": list(self.dependencies), "code": self.code,
-            "cases": [dataclasses.asdict(case) for case in self.cases],
+            "cases": [{**dataclasses.asdict(case), "for_actions": case.for_actions} for case in self.cases],
         }
-
-    def secret_values(self, provider_url: str) -> dict[str, str]:
-        """The test secret values, ``{provider}`` replaced by the local HTTP provider's URL."""
-        return {k: v.replace(PROVIDER_PLACEHOLDER, provider_url) for k, v in self.test_secrets.items()}
 
 
 def list_templates() -> list[Template]:
@@ -131,6 +155,7 @@ def _case(raw: Mapping[str, Any]) -> TemplateCase:
         provider_status=provider.get("status", 200),
         provider_body=provider.get("body", "ok"),
         runs=raw.get("runs", 1),
+        partial=raw.get("partial", False),
     )
 
 

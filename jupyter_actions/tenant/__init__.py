@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import select
 
 from .. import _json_input as json_input
-from ..errors import ActionNotFound, ActionsError, ConflictError, InvalidInputError, NotFoundError
+from ..errors import ActionNotFound, ActionsError, ConflictError, InvalidInputError, NotFoundError, Remedy
 from ..model import Action, ActionVersion, Binding, DeployResult, Dependency, Execution, SecretInfo
 from ..secrets import Cipher
 from ..store import Store, files, integrity, keyed, sqlite_url
@@ -19,7 +19,7 @@ from ..store.paths import actions_home, tenant_dir, tenant_name
 from ..store.schema import actions
 from ..store.schema import test_cases as test_cases_table
 from ..triggers import get_trigger
-from . import bindings, drafts, secret_store, settings, test_cases, versions
+from . import bindings, drafts, from_template, secret_store, settings, test_cases, versions
 from .database_url import check as database_url_check
 from .dependencies import Environments, Prepared
 from .test_cases import CaseResult, TestCase
@@ -36,13 +36,19 @@ class Tenant:
     another database such as PostgreSQL.
     """
 
-    def __init__(self, name: str | None = None, *, home: str | Path | None = None, database_url: str | None = None):
+    def __init__(self, name: str | None = None, *, home: str | Path | None = None, database_url: str | None = None,
+                 create: bool = True):
+        """``create=False``: a tenant that does not exist raises TenantNotFound (tenant/registry.py)."""
         self.name = tenant_name(name)
         self.home = Path(home) if home else actions_home()
         self.directory = tenant_dir(self.name, self.home)
         url = database_url or os.environ.get(DATABASE_URL_ENV)
         if url:
             database_url_check(url)
+        if not create:
+            from .registry import check_exists
+
+            check_exists(self.name, self.home)
         files.private_directory(self.directory)
         self.store = Store(url or sqlite_url(self.directory / "tenant.db"))
         self.cipher = Cipher(self.directory / "master.key",
@@ -104,22 +110,42 @@ class Tenant:
         dependencies: Sequence[str] | None = None,
         deploy: bool = False,
         message: str | None = None,
+        template: str | None = None,
     ) -> tuple[Action, bool]:
         """Auth0's Save Draft; returns the action and whether anything changed.
 
         With ``deploy=True`` the draft is also deployed in the same transaction (Auth0's
         create-with-deploy), so no other writer can slip a different draft in between.
+        ``template`` (a template id for the same trigger): a draft that creates the action also
+        saves the template's test cases; an existing action keeps its own.
         """
         drafts.validate(name, trigger, code)
+        made_from = from_template.template_for(template, trigger) if template is not None else None
         limits = self.settings
         prepared = None
         if dependencies is not None:
             prepared = self._prepare(name, dependencies, limits, keep_others=False)
         with self.store.write() as conn:
+            new = made_from is not None and not from_template.exists(conn, name)
             changed = drafts.save(conn, name, trigger, code, prepared, secrets, limits["max_secrets"])
+            if new:
+                from_template.save_cases(conn, made_from, action_row(conn, name).id)
             if deploy:
                 changed |= versions.deploy(conn, self.cipher, name, message, limits["max_versions"]).created
             return action_model(conn, action_row(conn, name)), changed
+
+    def create_from_template(self, template_id: str, name: str | None = None) -> Action:
+        """A new action (named ``name``, else the template id) from a template: its trigger,
+        code, secret names and dependencies as the draft, and its test cases (docs/templates.md).
+        Refuses a name that is taken; the secrets still need their values."""
+        from ..templates import get_template
+
+        template = get_template(template_id)
+        name = template.id if name is None else name
+        with self.store.read() as conn:
+            from_template.refuse_taken(conn, name)  # before any package work
+        return self.save_draft(name, template.trigger, template.code, secrets=template.secrets,
+                               dependencies=list(template.dependencies) or None, template=template.id)[0]
 
     # dependencies ------------------------------------------------------------------------
     def dependencies(self, action: str) -> tuple[Dependency, ...]:
@@ -140,7 +166,7 @@ class Tenant:
         normalised = deps.parse_requirement(name).name
         current = self.dependencies(action)
         if normalised not in {d.name for d in current}:
-            raise NotFoundError(f"{action} has no dependency {name!r}: list them with `jupyter-actions deps list {action}`")
+            raise NotFoundError(f"{action} has no dependency {name!r}", remedy=Remedy("list them", "deps list", (action,)))
         remaining = [d for d in current if d.name != normalised]
         prepared = self.environments.prepare(remaining, self.settings)
         return self._write_prepared(action, prepared)
@@ -195,8 +221,9 @@ class Tenant:
             bound = bindings.bound_triggers(conn, row.id)
             if bound and not force:
                 raise ConflictError(
-                    f"action {name} is bound to the {', '.join(bound)} flow: remove it from the flow "
-                    f"or delete with --force"
+                    f"action {name} is bound to the {', '.join(bound)} flow: remove it from the flow first, or "
+                    f"delete with force (which removes it from the flow too)",
+                    remedy=Remedy("delete it and its bindings", "actions delete", (name, "--force"))
                 )
             bindings.unbind_action(conn, row.id)
             conn.execute(test_cases_table.delete().where(test_cases_table.c.scope == "action",
@@ -277,8 +304,16 @@ class Tenant:
     def test(self, action: str, payload: dict | None = None, *, version: int | None = None,
              directory: dict | None = None) -> Execution:
         """Run the draft (or ``version``) on ``payload`` (default: the trigger's sample); the
-        execution as recorded, the action's secret values redacted."""
+        execution as recorded, the action's secret values redacted. A draft with a declared
+        secret that has no value raises `MissingSecretValues` before it runs."""
+        if version is None:
+            self._require_secret_values(action, "testing")
         return self.engine.test(action, payload, version, directory)
+
+    def _require_secret_values(self, action: str, doing: str) -> None:
+        """Every path that runs a draft checks here; a deployed version holds all its values."""
+        with self.store.read() as conn:
+            secret_store.require_values(conn, action_row(conn, action), doing)
 
     def run_flow(self, trigger: str, event: dict, *, directory: dict | None = None,
                  redacted: bool = False) -> Execution:
@@ -310,6 +345,7 @@ class Tenant:
         with self.store.read() as conn:
             handler = get_trigger(trigger).handler
             if ref == "draft":
+                secret_store.require_values(conn, action_row(conn, name), "replaying")
                 step = plan.draft_step(conn, self.cipher, name, handler)
             else:
                 step = plan.version_step(conn, self.cipher, name, int(ref), handler)
@@ -335,6 +371,7 @@ class Tenant:
             payload = get_trigger(self.get_action(action).trigger_id).sample_payload()
         json_input.check_object(payload, "the test case's payload")
         if expected is None:
+            self._require_secret_values(action, "testing")
             expected = test_cases.expected_from(self.engine.test(action, payload, None, None, record=False).outcome)
         redactor = self.engine.redactor(self.get_action(action).trigger_id)
         with self.store.write() as conn:
@@ -351,6 +388,8 @@ class Tenant:
 
     def run_test_cases(self, action: str, *, version: int | None = None) -> list[CaseResult]:
         """Run every saved case of the action on its draft (or ``version``)."""
+        if version is None:
+            self._require_secret_values(action, "running its test cases")
         results = []
         for case in self.test_cases(action):
             execution = self.engine.test(action, case.payload, version, None, record=False)

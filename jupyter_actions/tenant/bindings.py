@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from .._clock import now_iso
-from ..errors import ActionNotFound, ConflictError, InvalidInputError, LimitExceeded
+from ..errors import ActionNotFound, ConflictError, InvalidInputError, LimitExceeded, Remedy
 from ..model import Binding
 from ..store.schema import actions, bindings
 from ..triggers import get_trigger
@@ -27,11 +27,11 @@ def bind(conn: Connection, trigger_id: str, names: Sequence[str], limit: int) ->
     for name in names:
         row = conn.execute(select(actions).where(actions.c.name == name)).first()
         if row is None:
-            raise ActionNotFound(f"That action does not exist: {name!r} (list actions with `jupyter-actions actions list`)")
+            raise ActionNotFound(f"That action does not exist: {name!r}", remedy=Remedy("list actions", "actions list"))
         if row.trigger_id != trigger_id:
             raise ConflictError(f"action {name} is for trigger {row.trigger_id}, not {trigger_id}")
         if row.deployed_version_id is None:
-            raise ConflictError(f"action {name} has no deployed version: deploy it with `jupyter-actions deploy {name}` first")
+            raise ConflictError(f"action {name} has no deployed version", remedy=Remedy("deploy it first", "deploy", (name,)))
         rows.append(row)
     existing = {b.action_id: b for b in conn.execute(select(bindings).where(bindings.c.trigger_id == trigger_id))}
     now = now_iso()

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Row
 
 from .._clock import now_iso
-from ..errors import LimitExceeded, NotFoundError
+from ..errors import LimitExceeded, MissingSecretValues, NotFoundError, Remedy
 from ..model import SecretInfo
 from ..runtime.redaction import Redactor
 from ..secrets import Cipher, check_name, check_value
@@ -47,6 +47,15 @@ def set_secret(conn: Connection, cipher: Cipher, action: str, name: str, value: 
     return SecretInfo(name, now, True)
 
 
+def require_values(conn: Connection, action: Row, doing: str) -> None:
+    """Refuse, before anything runs or is deployed, a draft that declares a secret without a
+    value (its code would read None). ``doing`` ends the message: ``testing``, ``deploying``."""
+    missing = conn.execute(select(secrets.c.name).where(secrets.c.action_id == action.id, secrets.c.ciphertext.is_(None))
+                           .order_by(secrets.c.name)).scalars().all()
+    if missing:
+        raise MissingSecretValues(action.name, missing, doing)
+
+
 def list_secrets(conn: Connection, action: str) -> tuple[SecretInfo, ...]:
     return secret_infos(conn, action_row(conn, action).id)
 
@@ -56,7 +65,7 @@ def delete_secret(conn: Connection, cipher: Cipher, action: str, name: str) -> N
     forget_cached(conn, cipher, row, name)
     deleted = conn.execute(secrets.delete().where(secrets.c.action_id == row.id, secrets.c.name == name)).rowcount
     if not deleted:
-        raise NotFoundError(f"action {action} has no secret {name}: list them with `jupyter-actions secrets list {action}`")
+        raise NotFoundError(f"action {action} has no secret {name}", remedy=Remedy("list them", "secrets list", (action,)))
 
 
 def labelled_values(conn: Connection, cipher: Cipher) -> dict[str, str]:

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from .._clock import now_iso
-from ..errors import InvalidInputError, TestCaseNotFound
+from ..errors import InvalidInputError, Remedy, TestCaseNotFound
 from ..model import Execution
 from ..outcome import Status, changes, error_identity
 from ..store.schema import test_cases
@@ -25,8 +25,6 @@ from ..store.schema import test_cases
 
 @dataclass(frozen=True)
 class TestCase:
-    __test__ = False  # not a pytest class
-
     id: str
     scope: str
     target: str
@@ -112,4 +110,5 @@ def delete(conn: Connection, scope: str, target: str, name: str) -> None:
     deleted = conn.execute(test_cases.delete().where(
         test_cases.c.scope == scope, test_cases.c.target == target, test_cases.c.name == name)).rowcount
     if not deleted:
-        raise TestCaseNotFound(f"there is no test case named {name!r}: list them with `jupyter-actions test ... --cases`")
+        remedy = Remedy("run the saved ones", "flows test", (target,)) if scope == "flow" else None
+        raise TestCaseNotFound(f"there is no test case named {name!r}", remedy=remedy)

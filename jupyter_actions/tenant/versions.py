@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, Row
 
 from .._clock import now_iso
-from ..errors import ConflictError, VersionNotFound
+from ..errors import ConflictError, Remedy, VersionNotFound
 from ..model import ActionVersion, DeployResult
 from ..secrets import Cipher
 from ..store import integrity
@@ -24,7 +24,7 @@ from ..store.rows import (
     version_row,
 )
 from ..store.schema import actions, dependencies, secrets, versions
-from .secret_store import ensure_key, forget_cached
+from .secret_store import ensure_key, forget_cached, require_values
 
 MAX_NUMBER = 2**31 - 1
 """The largest version number (and count) a user may give: INTEGER columns hold 32 bits on
@@ -35,7 +35,7 @@ def find_version(conn: Connection, action: Row, number: int) -> Row:
     """The action's version ``number``; a number no version can have is not found either."""
     if not 1 <= number <= MAX_NUMBER:
         raise VersionNotFound(f"action {action.name} has no version {number}: version numbers run from 1 to "
-                              f"{MAX_NUMBER}; list them with `jupyter-actions versions {action.name}`")
+                              f"{MAX_NUMBER}", remedy=Remedy("list them", "versions", (action.name,)))
     return version_row(conn, action, number)
 
 
@@ -52,12 +52,8 @@ def deploy(conn: Connection, cipher: Cipher, name: str, message: str | None, max
             f"A draft must be in the 'built' state before it can be deployed. {name} is "
             f"{row.build_status}{reason}"
         )
+    require_values(conn, row, "deploying")
     secret_rows = conn.execute(select(secrets).where(secrets.c.action_id == row.id).order_by(secrets.c.name)).all()
-    missing = [s.name for s in secret_rows if s.ciphertext is None]
-    if missing:
-        raise ConflictError(
-            f"secret {missing[0]} of {name} has no value: set it with `jupyter-actions secrets set {name} {missing[0]}`"
-        )
     values = {s.name: cipher.decrypt(s.ciphertext) for s in secret_rows}
     deps = [d.to_json() for d in draft_dependencies(conn, row.id)]
     digest = content_digest(row.code, row.trigger_id, deps, row.lock)

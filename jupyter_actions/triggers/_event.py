@@ -37,7 +37,7 @@ _API_FOR_PATH: dict[str, str] = {
     "authentication.methods": "api.authentication.record_method(provider_url)",
     "authorization.roles": "the application's role assignments (api.roles reads them)",
     "notification": "api.notification.retry(reason) / drop(reason)",
-    "secrets": "the action's secrets (jupyter-actions secrets set ACTION NAME)",
+    "secrets": "the action's secrets, set outside its code (never by the action)",
 }
 _GENERIC = "the event describes the transaction; use the api object to change the outcome"
 

@@ -30,9 +30,6 @@ def test_panel(tenant: Tenant, action: str) -> TestPanel:
     return TestPanel(tenant, action)
 
 
-test_panel.__test__ = False  # type: ignore[attr-defined]  # not a pytest test
-
-
 def history_panel(tenant: Tenant, action: str) -> HistoryPanel:
     """Versions; view code; side-by-side diff; roll back (confirmed); restore into the draft."""
     from ._history import HistoryPanel

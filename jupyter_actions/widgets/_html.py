@@ -10,6 +10,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ..frontends.present import short_time  # the widgets word times as the CLI and magics do
 from ..outcome import ExecutionStatus, Status
 
 TONES = {
@@ -77,8 +78,3 @@ def error_line(message: str) -> Html:
 
 def info_line(message: str) -> Html:
     return Html(f"<span style='color:{TONES['info']}'>{esc(message)}</span>")
-
-
-def short_time(iso: str | None) -> str:
-    """``2025-01-15T09:30:00.123456Z`` as ``2025-01-15 09:30:00`` (UTC)."""
-    return (iso or "")[:19].replace("T", " ")

@@ -21,8 +21,6 @@ DRAFT = "draft"
 class TestPanel(Panel):
     """Run the draft, or a chosen version, on the edited payload; save it as a test case."""
 
-    __test__ = False  # not a pytest class
-
     def __init__(self, tenant: Tenant, action: str) -> None:
         super().__init__()
         self.tenant = tenant

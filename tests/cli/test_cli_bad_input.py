@@ -12,7 +12,6 @@ import sys
 import pytest
 
 from jupyter_actions.triggers import get_trigger
-from tests.cli.stored import stored
 from tests.conftest import POST_LOGIN_CODE
 
 SAMPLE = get_trigger("post-login").sample_payload()
@@ -24,24 +23,6 @@ def flow(tenant):
     tenant.save_draft("a", "post-login", POST_LOGIN_CODE, deploy=True)
     tenant.bind("post-login", ["a"])
     return tenant
-
-
-def run(*args: str | bytes, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    """The real command, with bytes in and out (run_cli's text mode cannot send bad UTF-8)."""
-    return subprocess.run([sys.executable, "-m", "jupyter_actions", *args], input=stdin, capture_output=True,
-                          timeout=120, check=False, env=os.environ.copy())
-
-
-def refused(home, *args: str | bytes, status: int = 1, stdin: bytes | None = None) -> str:
-    """Run a command that must be refused; return its one line."""
-    before = stored(home)
-    result = run(*args, stdin=stdin)
-    stderr = result.stderr.decode()
-    assert result.returncode == status, stderr
-    assert result.stdout == b"" and "Traceback" not in stderr
-    assert stderr.count("\n") == 1 and stderr.startswith("error: "), stderr
-    assert stored(home) == before
-    return stderr.strip()
 
 
 def payload(tmp_path, data: bytes):  # noqa: ANN201
@@ -56,37 +37,37 @@ def event_text(metadata: str) -> bytes:
 
 
 # Payload files ---------------------------------------------------------------------------------
-def test_a_payload_file_that_is_not_utf8(flow, actions_home, tmp_path):
+def test_a_payload_file_that_is_not_utf8(flow, refused, tmp_path):
     path = payload(tmp_path, event_text('{"name": "café"}').replace("é".encode(), b"\xe9"))
-    line = refused(actions_home, "test", "a", "--payload", path)
+    line = refused("test", "a", "--payload", path)
     assert line.startswith(f"error: the payload file {path} is not UTF-8: byte 0xe9 at offset ")
     assert line.endswith("cannot start or continue a character; use UTF-8")
 
 
-def test_a_payload_nested_100000_deep(flow, actions_home, tmp_path):
+def test_a_payload_nested_100000_deep(flow, refused, tmp_path):
     path = payload(tmp_path, event_text("[" * 100_000 + "]" * 100_000))
-    assert refused(actions_home, "test", "a", "--payload", path) == (
+    assert refused("test", "a", "--payload", path) == (
         f"error: the payload file {path} is nested too deep: objects and arrays may nest 64 levels at most; flatten it")
 
 
-def test_a_payload_with_a_5000_digit_integer(flow, actions_home, tmp_path):
+def test_a_payload_with_a_5000_digit_integer(flow, refused, tmp_path):
     path = payload(tmp_path, event_text('{"n": ' + "9" * 5000 + "}"))
-    assert refused(actions_home, "test", "a", "--payload", path) == (
+    assert refused("test", "a", "--payload", path) == (
         f"error: the payload file {path} is not plain JSON: $.user.user_metadata.n is an integer of 5000 digits: "
         "integers must fit in 64 bits (-9223372036854775808 to 9223372036854775807); send larger ones as strings")
 
 
-def test_a_payload_file_holding_null_is_refused_not_replaced_by_the_sample(flow, actions_home, tmp_path):
+def test_a_payload_file_holding_null_is_refused_not_replaced_by_the_sample(flow, refused, tmp_path):
     path = payload(tmp_path, b"null\n")
-    assert refused(actions_home, "test", "a", "--payload", path) == (
+    assert refused("test", "a", "--payload", path) == (
         f"error: the payload file {path} is not a JSON object (it holds null): give an object, {{...}}")
 
 
 @pytest.mark.parametrize(("document", "held"), [(b"[]", "an array"), (b'"x"', "a string"), (b"1", "a number"),
                                                 (b"true", "a boolean")])
-def test_a_payload_that_is_not_an_object(flow, actions_home, tmp_path, document, held):
+def test_a_payload_that_is_not_an_object(flow, refused, tmp_path, document, held):
     assert f"is not a JSON object (it holds {held})" in refused(
-        actions_home, "test", "a", "--payload", payload(tmp_path, document))
+        "test", "a", "--payload", payload(tmp_path, document))
 
 
 @pytest.mark.parametrize(("metadata", "message"), [
@@ -94,57 +75,56 @@ def test_a_payload_that_is_not_an_object(flow, actions_home, tmp_path, document,
     ('{"x": 1e999}', "$.user.user_metadata.x is 1e999, which a double cannot hold: send it as a string"),
     ('{"x": "\\udc00"}', "$.user.user_metadata.x holds a lone surrogate (\\udc00)"),
 ])
-def test_a_payload_that_is_not_plain_json(flow, actions_home, tmp_path, metadata, message):
-    assert message in refused(actions_home, "test", "a", "--payload", payload(tmp_path, event_text(metadata)))
+def test_a_payload_that_is_not_plain_json(flow, refused, tmp_path, metadata, message):
+    assert message in refused("test", "a", "--payload", payload(tmp_path, event_text(metadata)))
 
 
-def test_an_event_file_for_a_single_flow_run(flow, actions_home, tmp_path):
-    line = refused(actions_home, "flows", "run", "post-login", "--event", payload(tmp_path, event_text('{"x": NaN}')),
+def test_an_event_file_for_a_single_flow_run(flow, refused, tmp_path):
+    line = refused("flows", "run", "post-login", "--event", payload(tmp_path, event_text('{"x": NaN}')),
                    "--executor", "inline")
     assert "is NaN, which is not a JSON number" in line
 
 
-def test_an_unreadable_payload_file(flow, actions_home, tmp_path):
-    assert refused(actions_home, "test", "a", "--payload", str(tmp_path)) == (
+def test_an_unreadable_payload_file(flow, refused, tmp_path):
+    assert refused("test", "a", "--payload", str(tmp_path)) == (
         f"error: cannot read the payload file {tmp_path}: Is a directory")
 
 
 # Events files, stdin, arguments ------------------------------------------------------------------
-def test_an_events_file_with_a_line_that_is_not_utf8_runs_the_others(flow, actions_home, tmp_path):
+def test_an_events_file_with_a_line_that_is_not_utf8_runs_the_others(flow, cli, tmp_path):
     events = tmp_path / "events.jsonl"
     bad = event_text('{"name": "café"}').replace("é".encode(), b"\xe9")
     events.write_bytes(event_text("{}") + b"\n" + bad + b"\n" + event_text('{"n": 2}') + b"\n")
-    result = run("flows", "run", "post-login", "--events", str(events), "--executor", "inline")
-    stderr = result.stderr.decode()
-    assert result.returncode == 1 and stderr.count("\n") == 1 and "Traceback" not in stderr
+    status, _, stderr = cli("flows", "run", "post-login", "--events", str(events), "--executor", "inline")
+    assert status == 1 and stderr.count("\n") == 1 and "Traceback" not in stderr
     assert stderr.startswith(f"error: {events} line 2: not UTF-8: byte 0xe9 at offset "), stderr
     lines = [json.loads(text) for text in (tmp_path / "events.results.jsonl").read_text().splitlines()]
     assert sorted((r["index"], r["status"]) for r in lines) == [(0, "allowed"), (1, "invalid"), (2, "allowed")]
     assert len(flow.executions()) == 2
 
 
-def test_a_results_file_that_cannot_be_written(flow, actions_home, tmp_path):
+def test_a_results_file_that_cannot_be_written(flow, refused, tmp_path):
     events = tmp_path / "events.jsonl"
     events.write_bytes(event_text("{}") + b"\n")
     results = tmp_path / "missing" / "results.jsonl"
-    assert refused(actions_home, "flows", "run", "post-login", "--events", str(events), "--results", str(results),
+    assert refused("flows", "run", "post-login", "--events", str(events), "--results", str(results),
                    "--executor", "inline") == f"error: {results}: No such file or directory"
 
 
-def test_a_secret_value_on_stdin_that_is_not_utf8(flow, actions_home):
-    line = refused(actions_home, "secrets", "set", "a", "API_KEY", stdin=b"s\xffcret\n")
+def test_a_secret_value_on_stdin_that_is_not_utf8(flow, refused):
+    line = refused("secrets", "set", "a", "API_KEY", stdin=b"s\xffcret\n")
     assert line == ("error: the secret value on stdin is not UTF-8: byte 0xff at offset 1 cannot start or continue "
                     "a character; use UTF-8")
 
 
-def test_code_on_stdin_that_is_not_utf8(flow, actions_home):
-    line = refused(actions_home, "save", "b", "--trigger", "post-login", "--code", "-",
+def test_code_on_stdin_that_is_not_utf8(flow, refused):
+    line = refused("save", "b", "--trigger", "post-login", "--code", "-",
                    stdin=POST_LOGIN_CODE.encode() + b"# \xff\n")
     assert line.startswith("error: the code on stdin is not UTF-8: byte 0xff")
 
 
-def test_an_argument_that_is_not_utf8(flow, actions_home):
-    assert refused(actions_home, "actions", "show", b"caf\xe9", status=2) == (
+def test_an_argument_that_is_not_utf8(flow, refused):
+    assert refused("actions", "show", os.fsdecode(b"caf\xe9"), status=2) == (
         "error: the command-line argument 'caf\\udce9' is not UTF-8: byte 0xe9 at offset 3 cannot start or "
         "continue a character; use UTF-8")
 
@@ -161,15 +141,15 @@ def test_an_argument_that_is_not_utf8(flow, actions_home):
     ("postgresql+pg8000://u@h/db", ("the driver of the database URL postgresql+pg8000://u@h/db is not installed "
                                     "(no module 'pg8000')")),
 ])
-def test_a_database_url_that_cannot_work(actions_home, url, message):
+def test_a_database_url_that_cannot_work(refused, actions_home, url, message):
     (actions_home / "tenants").mkdir(parents=True)
-    line = refused(actions_home, "--database-url", url, "--tenant", "other", "actions", "list")
+    line = refused("--database-url", url, "--tenant", "other", "actions", "list")
     assert line.startswith(f"error: {message}") and "hunter2" not in line
 
 
-def test_a_driver_error_of_several_lines_is_one_line(actions_home):
+def test_a_driver_error_of_several_lines_is_one_line(refused, actions_home):
     (actions_home / "tenants" / "default").mkdir(parents=True, mode=0o700)
-    line = refused(actions_home, "--database-url", "postgresql+psycopg://u@127.0.0.1:1/db", "actions", "list")
+    line = refused("--database-url", "postgresql+psycopg://u@127.0.0.1:1/db", "actions", "list")
     assert line.startswith("error: cannot open the tenant store postgresql+psycopg://u@127.0.0.1:1/db: ")
 
 
@@ -186,8 +166,8 @@ HUGE = "99999999999999999999"
     (("replay", "post-login", "--candidate", "a", "--limit", "-1"), "limit must be a whole number from 1 to"),
     (("settings", "set", "flow_timeout_s", "1e300"), "setting flow_timeout_s must be more than 0 and at most 3,600"),
 ])
-def test_a_number_out_of_range(flow, actions_home, args, message):
-    assert message in refused(actions_home, *args)
+def test_a_number_out_of_range(flow, refused, args, message):
+    assert message in refused(*args)
 
 
 # How the command ends ------------------------------------------------------------------------
@@ -197,11 +177,12 @@ def test_a_number_out_of_range(flow, actions_home, args, message):
                    "(see jupyter-actions deploy --help)")),
     (("test", "a", "--version", "x"), "error: jupyter-actions test: argument --version: invalid int value: 'x'"),
 ])
-def test_usage_errors_are_one_line_with_status_2(flow, actions_home, args, message):
-    assert refused(actions_home, *args, status=2).startswith(message)
+def test_usage_errors_are_one_line_with_status_2(flow, refused, args, message):
+    assert refused(*args, status=2).startswith(message)
 
 
 def test_a_reader_that_goes_away_ends_the_command_quietly():
+    # A subprocess: the point is how a real process ends when its stdout pipe has no reader.
     read_end, write_end = os.pipe()
     os.close(read_end)
     try:

@@ -9,6 +9,7 @@ from jupyter_actions.deps import IndexConfig, Lock, Pin, lock, parse_requirement
 from jupyter_actions.errors import DependencyError, InvalidInputError
 
 INSTALLERS = ["uv", "pip"]
+INSTALLERS_PIP_SLOW = ["uv", pytest.param("pip", marks=pytest.mark.slow)]  # pip takes over 5 s here
 
 
 @pytest.mark.parametrize("installer", INSTALLERS)
@@ -33,7 +34,7 @@ def test_pin_unknown_package(index: IndexConfig, installer: str, wheelhouse: Pat
     )
 
 
-@pytest.mark.parametrize("installer", INSTALLERS)
+@pytest.mark.parametrize("installer", INSTALLERS_PIP_SLOW)
 def test_pin_unknown_version_names_the_latest(index: IndexConfig, installer: str) -> None:
     with pytest.raises(DependencyError) as raised:
         pin("ja-hello==9.9", index, installer=installer)
@@ -51,7 +52,7 @@ def test_pin_refuses_a_broken_requirement_before_resolving(index: IndexConfig) -
         pin("ja-hello", index, installer="conda")
 
 
-@pytest.mark.parametrize("installer", INSTALLERS)
+@pytest.mark.parametrize("installer", INSTALLERS_PIP_SLOW)
 def test_lock_includes_the_transitive_closure(index: IndexConfig, installer: str) -> None:
     locked = lock([Pin("ja-hello", "2.0")], index, installer=installer)
     assert locked.packages == (("ja-dep", "1.0"), ("ja-hello", "2.0"))

@@ -83,6 +83,7 @@ def test_exception_fails_closed_and_skips_the_rest(tenant, deploy, login):
     assert "ValueError" in execution.results[0]["response"]["error"]["stack"]
 
 
+@pytest.mark.slow
 def test_redirect_suspends_and_continue_resumes_in_the_same_action(tenant, deploy, login):
     deploy("before", 'api.user.set_app_metadata("step", "before")')
     tenant.save_draft("terms", "post-login", '''

@@ -5,11 +5,12 @@ from __future__ import annotations
 import json
 
 from jupyter_actions import Tenant
+from tests.waiting import wait_until
 
 SECRET = "Redact-Me-Value-91b2c7"
 
 
-def test_secret_values_leave_no_trace(tenant, deploy, login, run_cli, actions_home):
+def test_secret_values_leave_no_trace(tenant, deploy, login, cli, actions_home):
     deploy("leaky", f'''
 import logging
 print(event.secrets.TOKEN)
@@ -30,8 +31,8 @@ raise RuntimeError("failed with " + event.secrets.TOKEN)
     assert stored.event["secrets"] == {"TOKEN": "[REDACTED]"}
     for args in (("executions", "show", execution.id), ("executions", "show", execution.id, "--json"),
                  ("executions", "list", "--json")):
-        result = run_cli(*args)
-        assert result.returncode == 0 and SECRET not in result.stdout + result.stderr
+        result = cli(*args)
+        assert result.status == 0 and SECRET not in result.out + result.err
     tenant.close()
     for path in actions_home.rglob("*"):
         if path.is_file():
@@ -94,15 +95,13 @@ def test_retention_prunes_old_executions(tenant, deploy, login):
     deploy("hello", 'pass')
     tenant.bind("post-login", ["hello"])
     tenant.run_flow("post-login", login)
-    tenant.configure("execution_retention_days", 0.000001)
-    import time
-
-    time.sleep(0.2)
-    assert tenant.prune_executions() == 1
+    assert tenant.prune_executions() == 0  # younger than the default retention
+    tenant.configure("execution_retention_days", 0.000001)  # 86.4 ms
+    assert wait_until(tenant.prune_executions, 10, "the execution to age past the retention") == 1
     assert tenant.executions() == []
 
 
-def test_execution_filters(tenant, deploy, login, run_cli):
+def test_execution_filters(tenant, deploy, login, cli):
     deploy("first", 'pass')
     deploy("second", 'api.access.deny("no")')
     tenant.bind("post-login", ["first"])
@@ -114,8 +113,8 @@ def test_execution_filters(tenant, deploy, login, run_cli):
     assert [e.id for e in tenant.executions(status="denied")] == [both.id]
     assert [e.id for e in tenant.executions(until=both.created_at)] == [only_first.id]
     assert tenant.executions(since=both.updated_at[:-1] + "9Z") == []
-    listed = run_cli("executions", "list", "--action", "second", "--json")
-    assert [e["id"] for e in json.loads(listed.stdout)["executions"]] == [both.id]
+    listed = cli("executions", "list", "--action", "second", "--json")
+    assert [e["id"] for e in json.loads(listed.out)["executions"]] == [both.id]
 
 
 def test_a_value_cached_by_another_action_or_version_is_redacted(tenant, deploy, login):

@@ -32,7 +32,7 @@ def recorded(tenant, login):
     return tenant
 
 
-def test_candidate_reports_exactly_its_changes(recorded, run_cli):
+def test_candidate_reports_exactly_its_changes(recorded, cli):
     recorded.save_draft("claims", "post-login", V2)
     report = recorded.replay("post-login", "claims@draft")
     # bob: denied now, so the later action no longer adds its access token claim
@@ -47,15 +47,15 @@ def test_candidate_reports_exactly_its_changes(recorded, run_cli):
     # the other binding stays, and nothing was recorded
     assert by_user["cat@example.com"].replayed.outcome["access_token_claims"] == {"https://x/o": 1}
     assert len(recorded.executions()) == 3
-    cli = run_cli("replay", "post-login", "--candidate", "claims@draft", "--json", "--fail-on-change")
-    assert cli.returncode == 1 and json.loads(cli.stdout)["totals"]["changed"] == 3
-    assert run_cli("replay", "post-login", "--candidate", "claims", "--limit", "1").returncode == 0
+    ran = cli("replay", "post-login", "--candidate", "claims@draft", "--json", "--fail-on-change")
+    assert ran.status == 1 and json.loads(ran.out)["totals"]["changed"] == 3
+    assert cli("replay", "post-login", "--candidate", "claims", "--limit", "1").status == 0
 
 
-def test_identical_candidate_reports_nothing(recorded, run_cli):
+def test_identical_candidate_reports_nothing(recorded, cli):
     assert recorded.replay("post-login", "claims@1").changed == []
     assert recorded.replay("post-login", "claims@draft", limit=2).totals() == {"replayed": 2, "changed": 0}
-    assert run_cli("replay", "post-login", "--candidate", "claims@1", "--fail-on-change").returncode == 0
+    assert cli("replay", "post-login", "--candidate", "claims@1", "--fail-on-change").status == 0
 
 
 @pytest.mark.parametrize(

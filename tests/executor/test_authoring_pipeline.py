@@ -35,45 +35,47 @@ def authoring_notebook(path, *, expect: str) -> None:
     nbformat.write(nb, path)
 
 
-def test_pipeline_deploys_to_the_named_tenant_without_leaking_the_secret(tmp_path, run_cli):
+@pytest.mark.slow
+def test_pipeline_deploys_to_the_named_tenant_without_leaking_the_secret(tmp_path, cli):
     from jupyter_actions import Tenant
 
     notebook = tmp_path / "gate.ipynb"
     authoring_notebook(notebook, expect="denied")
-    run = run_cli("notebook", "run", str(notebook), "--tenant", "prod", "-p", "stage", "release",
-                  env={"GATE_TOKEN": SECRET})
-    assert run.returncode == 0, run.stderr
+    run = cli("notebook", "run", str(notebook), "--tenant", "prod", "-p", "stage", "release",
+              env={"GATE_TOKEN": SECRET})
+    assert run.status == 0, run.err
     output = tmp_path / "gate.executed.ipynb"
-    assert f"executed notebook: {output}" in run.stdout
+    assert f"executed notebook: {output}" in run.out
     with Tenant("prod") as prod:
         version = prod.versions("gate")[0]
         assert version.number == 1 and version.message == "from CI, stage release"
     with Tenant("default") as default:
         assert default.list_actions() == []
     executed = output.read_text()
-    assert SECRET not in executed and SECRET not in run.stdout + run.stderr
+    assert SECRET not in executed and SECRET not in run.out + run.err
     assert nbformat.reads(executed, as_version=4).metadata.papermill.parameters == {"stage": "release"}
 
 
-def test_a_failing_case_stops_the_pipeline_before_deploy(tmp_path, run_cli):
+@pytest.mark.slow
+def test_a_failing_case_stops_the_pipeline_before_deploy(tmp_path, cli):
     from jupyter_actions import Tenant
 
     notebook = tmp_path / "gate.ipynb"
     authoring_notebook(notebook, expect="allowed")  # wrong on purpose
-    run = run_cli("notebook", "run", str(notebook), "--tenant", "prod", env={"GATE_TOKEN": SECRET})
-    assert run.returncode == 1
-    errors = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
+    run = cli("notebook", "run", str(notebook), "--tenant", "prod", env={"GATE_TOKEN": SECRET})
+    assert run.status == 1
+    errors = [line for line in run.err.splitlines() if line.startswith("error: ")]
     assert len(errors) == 1 and "failed in cell" in errors[0] and "AssertionError" in errors[0]
     with Tenant("prod") as prod:
         assert prod.versions("gate") == []
 
 
 @pytest.mark.parametrize("name", ["API_TOKEN", "slack_webhook_url", "db_password"])
-def test_secret_like_parameters_are_refused(tmp_path, run_cli, name):
+def test_secret_like_parameters_are_refused(tmp_path, cli, name):
     notebook = tmp_path / "gate.ipynb"
     authoring_notebook(notebook, expect="denied")
-    run = run_cli("notebook", "run", str(notebook), "-p", name, "x")
-    assert run.returncode == 1 and "looks like a secret" in run.stderr and "--from-env" in run.stderr
+    run = cli("notebook", "run", str(notebook), "-p", name, "x")
+    assert run.status == 1 and "looks like a secret" in run.err and "--from-env" in run.err
 
 
 WEBHOOK = "https://hooks.slack.example/services/T0001/B0002/Xq8vW3Slack-Webhook-Secret"
@@ -98,16 +100,16 @@ def prod_with_secrets():
     (OLD_WEBHOOK, "secret SLACK_URL of action notify (version 1)"),
     (SECRET, "the environment variable GATE_TOKEN (the notebook reads it with --from-env)"),
 ], ids=["equal", "contained", "only in a deployed version", "read with --from-env, not stored yet"])
-def test_a_parameter_holding_a_secret_value_is_refused_whatever_its_name(tmp_path, run_cli, prod_with_secrets,
+def test_a_parameter_holding_a_secret_value_is_refused_whatever_its_name(tmp_path, cli, prod_with_secrets,
                                                                         value, label):
     notebook = tmp_path / "gate.ipynb"
     authoring_notebook(notebook, expect="denied")
-    run = run_cli("notebook", "run", str(notebook), "--tenant", "prod", "-p", "slack_url", value,
-                  env={"GATE_TOKEN": SECRET})
-    assert (run.returncode, run.stdout) == (1, ""), run
-    assert run.stderr == (
+    run = cli("notebook", "run", str(notebook), "--tenant", "prod", "-p", "slack_url", value,
+              env={"GATE_TOKEN": SECRET})
+    assert (run.status, run.out) == (1, ""), run
+    assert run.err == (
         f"error: parameter 'slack_url' is or contains the value of {label}: papermill writes parameters into the "
         "output notebook in plain text; export it as an environment variable and read it with `%action secret "
         "ACTION NAME --from-env VAR` instead\n")
     assert not (tmp_path / "gate.executed.ipynb").exists()
-    assert value not in run.stderr and WEBHOOK not in run.stderr
+    assert value not in run.err and WEBHOOK not in run.err

@@ -40,12 +40,13 @@ def batch(tenant, tmp_path):
     return path, emails
 
 
-def test_papermill_batch_results_exit_status_and_audit(batch, run_cli, tmp_path, actions_home):
+@pytest.mark.slow
+def test_papermill_batch_results_exit_status_and_audit(batch, cli, tmp_path, actions_home):
     events, emails = batch
     output, results = tmp_path / "audit.ipynb", tmp_path / "results.jsonl"
-    run = run_cli("flows", "run", "post-login", "--events", str(events), "--output", str(output), "--results", str(results))
-    assert run.returncode == 1, run.stderr  # a failure and a timeout
-    assert f"executed notebook: {output}" in run.stdout
+    run = cli("flows", "run", "post-login", "--events", str(events), "--output", str(output), "--results", str(results))
+    assert run.status == 1, run.err  # a failure and a timeout
+    assert f"executed notebook: {output}" in run.out
     lines = sorted((json.loads(line) for line in results.read_text().splitlines()), key=lambda r: r["index"])
     assert [r["status"] for r in lines] == ["allowed", "denied", "failed", "failed", "allowed", "denied"]
     assert lines[1]["outcome"]["deny"]["reason"] == "denied deny1@x.com"
@@ -59,15 +60,15 @@ def test_papermill_batch_results_exit_status_and_audit(batch, run_cli, tmp_path,
     assert "action_timeout" in audit and "ValueError" in audit and "### Slowest actions" in audit
     assert set(notebook.metadata.papermill.parameters) == {"tenant", "trigger", "events_path", "results_path", "progress_path"}
 
-    for text in (output.read_text(), results.read_text(), run.stdout, run.stderr,
+    for text in (output.read_text(), results.read_text(), run.out, run.err,
                  (tmp_path / "results.jsonl.summary.json").read_text()):
         assert SECRET not in text
     ids = {r["execution_id"] for r in lines}
-    listed = run_cli("executions", "list", "--json", "--limit", "100")
-    assert ids <= {e["id"] for e in json.loads(listed.stdout)["executions"]}
+    listed = cli("executions", "list", "--json", "--limit", "100")
+    assert ids <= {e["id"] for e in json.loads(listed.out)["executions"]}
 
 
-def test_inline_batch_and_fail_on_deny(tenant, tmp_path, run_cli):
+def test_inline_batch_and_fail_on_deny(tenant, tmp_path, cli):
     tenant.save_draft("gate", "post-login", 'async def on_execute_post_login(event, api):\n'
                                             '    if event.user.email.startswith("deny"):\n'
                                             '        api.access.deny("no")\n', deploy=True)
@@ -75,23 +76,24 @@ def test_inline_batch_and_fail_on_deny(tenant, tmp_path, run_cli):
     login = get_trigger("post-login").sample_payload()
     events = tmp_path / "e.jsonl"
     events.write_text("\n".join(json.dumps({**login, "user": {**login["user"], "email": e}}) for e in ("a@x", "deny@x")) + "\n")
-    ok = run_cli("flows", "run", "post-login", "--events", str(events), "--executor", "inline", "--json")
-    assert ok.returncode == 0, ok.stderr
-    summary = json.loads(ok.stdout)
+    ok = cli("flows", "run", "post-login", "--events", str(events), "--executor", "inline", "--json")
+    assert ok.status == 0, ok.err
+    summary = json.loads(ok.out)
     assert summary["statuses"] == {"allowed": 1, "denied": 1} and summary["notebook"] is None
-    gated = run_cli("flows", "run", "post-login", "--events", str(events), "--executor", "inline", "--fail-on", "deny")
-    assert gated.returncode == 1
+    gated = cli("flows", "run", "post-login", "--events", str(events), "--executor", "inline", "--fail-on", "deny")
+    assert gated.status == 1
 
 
-def test_single_event_through_papermill(tenant, tmp_path, run_cli):
+@pytest.mark.slow
+def test_single_event_through_papermill(tenant, tmp_path, cli):
     tenant.save_draft("hello", "post-login", 'async def on_execute_post_login(event, api):\n'
                                              '    api.id_token.set_custom_claim("https://x/a", 1)\n', deploy=True)
     tenant.bind("post-login", ["hello"])
     event = tmp_path / "login.json"
     event.write_text(json.dumps(get_trigger("post-login").sample_payload()))
-    run = run_cli("flows", "run", "post-login", "--event", str(event), "--json")
-    assert run.returncode == 0, run.stderr
-    assert json.loads(run.stdout)["outcome"]["id_token_claims"] == {"https://x/a": 1}
+    run = cli("flows", "run", "post-login", "--event", str(event), "--json")
+    assert run.status == 0, run.err
+    assert json.loads(run.out)["outcome"]["id_token_claims"] == {"https://x/a": 1}
 
 
 @pytest.mark.parametrize(
@@ -104,26 +106,27 @@ def test_single_event_through_papermill(tenant, tmp_path, run_cli):
         (["{}"], "credentials-exchange", "has no bound actions"),
     ],
 )
-def test_bad_input_is_one_clear_line(tenant, tmp_path, run_cli, lines, trigger, message):
+def test_bad_input_is_one_clear_line(tenant, tmp_path, cli, lines, trigger, message):
     tenant.save_draft("hello", "post-login", 'async def on_execute_post_login(event, api):\n    pass\n', deploy=True)
     tenant.bind("post-login", ["hello"])
     events = tmp_path / "events.jsonl"
     if lines is not None:
         events.write_text("\n".join(lines) + "\n")
-    run = run_cli("flows", "run", "post-login" if trigger == "post-login" else trigger, "--events", str(events),
-                  "--executor", "inline")
-    assert run.returncode == 1
-    assert run.stderr.startswith("error: ") and run.stderr.count("\n") == 1 and message in run.stderr
+    run = cli("flows", "run", "post-login" if trigger == "post-login" else trigger, "--events", str(events),
+              "--executor", "inline")
+    assert run.status == 1
+    assert run.err.startswith("error: ") and run.err.count("\n") == 1 and message in run.err
 
 
-def test_malformed_line_through_papermill_names_the_line(tenant, tmp_path, run_cli):
+@pytest.mark.slow
+def test_malformed_line_through_papermill_names_the_line(tenant, tmp_path, cli):
     tenant.save_draft("hello", "post-login", 'async def on_execute_post_login(event, api):\n    pass\n', deploy=True)
     tenant.bind("post-login", ["hello"])
     events = tmp_path / "events.jsonl"
     events.write_text(json.dumps(get_trigger("post-login").sample_payload()) + "\n{broken\n")
-    run = run_cli("flows", "run", "post-login", "--events", str(events), "--output", str(tmp_path / "out.ipynb"))
-    assert run.returncode == 1
-    error_lines = [line for line in run.stderr.splitlines() if line.startswith("error: ")]
+    run = cli("flows", "run", "post-login", "--events", str(events), "--output", str(tmp_path / "out.ipynb"))
+    assert run.status == 1
+    error_lines = [line for line in run.err.splitlines() if line.startswith("error: ")]
     assert len(error_lines) == 1 and "line 2: not valid JSON" in error_lines[0] and "out.ipynb" in error_lines[0]
     failed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
     assert any(o.get("output_type") == "error" for c in failed.cells if c.cell_type == "code" for o in c.outputs)

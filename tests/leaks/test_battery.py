@@ -16,6 +16,8 @@ from .scenario import Evidence
 from .views import GROUPS
 from .witness import used
 
+pytestmark = pytest.mark.slow  # the battery's scenario (every view of every channel) is built once, in about 100 s
+
 
 @pytest.mark.parametrize("case_id", CASE_IDS)
 def test_the_secret_went_through_its_channel(evidence: Evidence, case_id: str) -> None:

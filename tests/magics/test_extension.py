@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from jupyter_actions.magics import _commands
+from jupyter_actions.frontends import commands
 
 HEAVY = ("papermill", "sqlalchemy", "ipywidgets", "jupyter_actions.tenant", "jupyter_actions.engine")
 
@@ -31,17 +31,22 @@ def test_loading_imports_nothing_heavy_and_registers_both_magics() -> None:
     assert probe["ms"] < 1000  # benchmarks/bench_magics.py measures the real figure
 
 
-def test_config_selects_the_tenant(ip, cell, actions_home) -> None:
+def test_config_selects_the_tenant_and_only_a_cell_creates_it(ip, cell, usage_error, actions_home) -> None:
     ip.run_line_magic("config", 'ActionMagics.tenant = "staging"')
-    cell("%action list")
+    message = usage_error("%action list")
+    assert message.startswith("tenant 'staging' does not exist") and "%config ActionMagics.tenant" in message
+    assert "jupyter-actions" not in message
+    assert not (actions_home / "tenants" / "staging").exists()
+    cell("%%action greet --trigger post-login\nasync def on_execute_post_login(event, api):\n    pass\n")
+    assert [a.name for a in cell("%action list")] == ["greet"]
     assert (actions_home / "tenants" / "staging" / "tenant.db").exists()
     ip.run_line_magic("config", "ActionMagics.tenant = None")
 
 
 def test_line_magic_help_lists_every_subcommand_with_its_options(ip) -> None:
     doc = ip.find_line_magic("action").__doc__
-    for command in _commands.SUBCOMMANDS:
-        assert f"%action {command.name}" in doc
+    for command in commands.commands_in(commands.LINE):
+        assert f"%action {' '.join(command.names[commands.LINE])}" in doc
     for text in ("--payload VAR_OR_FILE", "--from-env VAR", "--message MESSAGE", "--template ID", "%action deps add"):
         assert text in doc
 

@@ -6,7 +6,7 @@ import json
 
 from jupyter_actions.magics._display import Listing
 from jupyter_actions.magics._panel import ActionPanel
-from jupyter_actions.model import DeployResult, Execution
+from jupyter_actions.model import ActionVersion, DeployResult, Execution
 from jupyter_actions.templates import get_template
 
 from .conftest import CODE
@@ -50,9 +50,11 @@ def test_deploy_versions_rollback_and_diff(cell) -> None:
     cell("%%action greet --trigger post-login\n" + CODE.replace("hello", "hi"))
     assert cell("%action deploy greet").version.number == 2
 
-    history = cell("%action versions greet")  # the Version history panel
-    assert type(history).__name__ == "HistoryPanel"
-    assert "v2 (deployed)" in history.summary() and "v1" in history.summary()
+    history = cell("%action versions greet")  # the versions, shown as the Version history panel
+    assert sorted(v.number for v in history) == [1, 2] and isinstance(history[0], ActionVersion)
+    assert type(history.panel).__name__ == "HistoryPanel"
+    assert "v2 (deployed)" in history.panel.summary() and "v1" in history.panel.summary()
+    assert "VERSION" in history.as_text() and "DEPLOYED" in history.as_text()
 
     rolled = cell("%action rollback greet 1")
     assert rolled.number == 3 and rolled.code == CODE
@@ -95,21 +97,22 @@ def test_deps_add_list_remove(offline_index, saved, cell) -> None:
     assert cell("%action deps list greet") == ()
 
 
-def test_templates_and_new(ip, cell, monkeypatch) -> None:
+def test_templates_and_new(ip, cell, monkeypatch, tenant) -> None:
     assert "slack-notify-login" in [t.id for t in cell("%action templates")]
     inserted = []
     monkeypatch.setattr(ip, "set_next_input", lambda text, replace=False: inserted.append((text, replace)))
     template = cell("%action new --template mfa-for-admins --name admins-mfa")
     assert template.id == "mfa-for-admins"
     assert inserted == [(get_template("mfa-for-admins").cell("admins-mfa"), False)]
-    # The inserted cell is a working %%action cell.
+    # The inserted cell is a working %%action cell, and it brings the template's test cases.
     assert cell(inserted[0][0]).action.name == "admins-mfa"
+    assert [r.passed for r in tenant.run_test_cases("admins-mfa")] == [True, True]
 
 
 def test_dollar_and_braces_are_left_alone(saved, ip, cell) -> None:
     ip.user_ns["price"] = 5
     cell("%action deploy greet --message 'costs {price} and $price'")
-    assert cell("%action versions greet").tenant.versions("greet")[0].message == "costs {price} and $price"
+    assert cell("%action versions greet")[0].message == "costs {price} and $price"
 
 
 def test_results_display_as_readable_text(saved, ip, cell) -> None:

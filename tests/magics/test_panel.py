@@ -37,7 +37,7 @@ def test_deploy_button_deploys_and_refreshes_the_header(saved, widget, tenant) -
     _buttons(widget)["Deploy"].click()
     assert "deployed greet version 1" in _shown(widget)
     assert tenant.get_action("greet").deployed_version.number == 1
-    assert "version 1" in widget.children[0].value and saved.action.deployed_version.number == 1
+    assert ">v1<" in widget.children[0].value and saved.action.deployed_version.number == 1
 
     _buttons(widget)["History"].click()
     assert "Version history of greet" in _shown(widget)

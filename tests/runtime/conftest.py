@@ -57,6 +57,23 @@ def host_pids(worker) -> set[int]:
     return {worker.pid} | ({child} if child else set())
 
 
+def cpu_ticks(pid: int) -> int:
+    """User plus system CPU time of a process so far, in clock ticks (/proc/PID/stat)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])
+
+
+def wait_spinning(worker, timeout: float = 30, ticks: int = 10) -> None:  # noqa: ANN001
+    """Return once the worker's action burns CPU (a ``while True: pass`` loop has started): a
+    ready worker waiting for its job uses none, so `ticks` more than now means the loop runs."""
+    from jupyter_actions.runtime import sandbox
+    from tests.waiting import wait_until
+
+    pid = sandbox.worker_pid(worker.pid) or worker.pid  # the worker proper, else the supervisor
+    start = cpu_ticks(pid)
+    wait_until(lambda: cpu_ticks(pid) >= start + ticks, timeout, "the action's endless loop")
+
+
 def assert_healthy(pool: WorkerPool) -> None:
     """The next job on the same pool works."""
     result = run_one(pool, OK_CODE)

@@ -12,7 +12,9 @@ import pytest
 
 from jupyter_actions.runtime import WorkerPool
 
-from .conftest import assert_healthy, job, live_workers, run_one, step
+from tests.waiting import wait_until
+
+from .conftest import assert_healthy, job, live_workers, run_one, step, wait_spinning
 
 H = "on_execute_post_login"
 
@@ -245,11 +247,9 @@ def end_from_outside(pool: WorkerPool, target: str, signum: int) -> tuple[dict, 
     started = time.monotonic()
     runner = threading.Thread(target=lambda: outcome.update(result=run_one(pool, code, name=name, timeout_s=60)))
     runner.start()
-    deadline = time.monotonic() + 30
-    while not [w for w in live_workers(pool, name) if w.ready] and time.monotonic() < deadline:
-        time.sleep(0.02)
-    time.sleep(0.3)  # in the loop by now
+    wait_until(lambda: [w for w in live_workers(pool, name) if w.ready], 30, "a ready worker")
     (worker,) = live_workers(pool, name)
+    wait_spinning(worker)
     supervisor = worker.pid
     children = Path(f"/proc/{supervisor}/task/{supervisor}/children").read_text().split()
     os.kill(supervisor if target == "supervisor" else int(children[0]), signum)

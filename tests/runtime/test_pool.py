@@ -92,12 +92,13 @@ def test_workers_exit_when_the_parent_dies(tmp_path: Path, overlay_dir: Path) ->
     script.write_text(textwrap.dedent(f"""
         import threading
         from jupyter_actions.runtime import WorkerPool
-        from tests.runtime.conftest import job, run_one, step, host_pids, live_workers
+        from tests.runtime.conftest import job, step, host_pids, live_workers, wait_spinning
+        from tests.waiting import wait_until
         pool = WorkerPool(max_workers=1, overlay_dir={str(overlay_dir)!r})
         looping = job(step("def on_execute_post_login(event, api):\\n    while True: pass\\n"), timeout_s=600)
         threading.Thread(target=pool.run, args=(looping,), daemon=True).start()
-        while not live_workers(pool) or not live_workers(pool)[0].ready:
-            threading.Event().wait(0.05)
+        wait_until(lambda: live_workers(pool) and live_workers(pool)[0].ready, 60, "a ready worker")
+        wait_spinning(live_workers(pool)[0])  # the worker is in the endless loop now
         print(" ".join(map(str, host_pids(live_workers(pool)[0]))), flush=True)
         threading.Event().wait()
     """))
@@ -105,7 +106,6 @@ def test_workers_exit_when_the_parent_dies(tmp_path: Path, overlay_dir: Path) ->
                               env={**os.environ, "PYTHONPATH": str(root)})
     try:
         pids = [int(pid) for pid in parent.stdout.readline().split()]
-        time.sleep(0.3)  # the worker is in the endless loop now
         assert len(pids) == 2 and not any(gone(pid, within=0.1) for pid in pids)
     finally:
         parent.kill()

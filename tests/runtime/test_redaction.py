@@ -104,6 +104,7 @@ texts = st.recursive(st.none() | st.booleans() | st.integers(-2**63, 2**63 - 1) 
                      max_leaves=12)
 
 
+@pytest.mark.slow
 @settings(max_examples=400, derandomize=True, deadline=None)
 @given(secret=secrets, data=texts, where=st.integers(0, 3))
 def test_may_hold_is_never_wrong_to_say_no(secret, data, where):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from jupyter_actions import Tenant
 from tests.conftest import POST_LOGIN_CODE
 
@@ -19,6 +21,7 @@ with Tenant() as tenant:
 """
 
 
+@pytest.mark.slow
 def test_four_processes_deploying_25_times_each(tenant):
     tenant.configure("max_versions", 1000)
     tenant.save_draft("shared", "post-login", POST_LOGIN_CODE)

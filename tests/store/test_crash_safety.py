@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from jupyter_actions import Tenant
 from tests.conftest import POST_LOGIN_CODE
 
@@ -25,6 +27,7 @@ with Tenant() as tenant:
 """
 
 
+@pytest.mark.slow
 def test_killed_deployers_leave_a_consistent_store(tenant):
     tenant.configure("max_versions", 100000)
     tenant.save_draft("victim", "post-login", POST_LOGIN_CODE)

@@ -181,7 +181,7 @@ def make_v2(url: str) -> None:
     engine.dispose()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.slow)])  # a server: over 5 s
 def store_url(request, actions_home):
     if request.param == "sqlite":
         return None
@@ -229,6 +229,7 @@ def test_schema_2_migrates_keeping_data_computing_flags_and_macs(store_url, acti
         assert version_step(tenant, 1).refused == REFUSAL.format(n=1)
 
 
+@pytest.mark.slow
 def test_legacy_versions_are_not_sealed_with_a_wrong_key(tenant, monkeypatch):
     from cryptography.fernet import Fernet
 

@@ -15,6 +15,8 @@ import pytest
 from jupyter_actions import Tenant
 from tests.conftest import POST_LOGIN_CODE
 
+pytestmark = pytest.mark.slow  # each test starts or fills a PostgreSQL server
+
 BIN = Path("/usr/lib/postgresql/15/bin")
 MASTER_KEY = "kJ8lq3yQvV2m0V7kH1aZc5Yt6r9WbXfNnq2uS4dPe0A="
 

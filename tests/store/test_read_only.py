@@ -16,6 +16,8 @@ import pytest
 
 from tests.conftest import POST_LOGIN_CODE
 
+pytestmark = pytest.mark.slow  # each test writes a store through CLI processes, then reads it read-only
+
 ROOT = os.geteuid() == 0
 EXTRA = """
 import os
@@ -27,6 +29,8 @@ os._exit(0)  # no close: what it wrote stays in the write-ahead log
 
 
 def cli(*args: str, wrap: tuple[str, ...] = (), stdin: str | None = None) -> subprocess.CompletedProcess:
+    """A real process, not the in-process ``cli`` fixture: `wrap` runs it in a mount namespace
+    (or as another user) where the store is read-only, which only a new process can enter."""
     return subprocess.run([*wrap, sys.executable, "-m", "jupyter_actions", *args], input=stdin,
                           capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2], check=False)
 

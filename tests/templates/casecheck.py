@@ -8,18 +8,24 @@ from typing import Any
 from jupyter_actions.webhook_receiver import WebhookReceiver
 from jupyter_actions.model import Execution
 from jupyter_actions.templates import Template, TemplateCase
+from jupyter_actions.tenant import test_cases
 
 
 def run_case(tenant: Any, template: Template, case: TemplateCase, provider: WebhookReceiver) -> Execution:
     """Save the template as a draft with its test secrets set, then test it ``case.runs`` times."""
     tenant.save_draft(template.id, template.trigger, template.code, secrets=template.secrets,
                       dependencies=list(template.dependencies) or None)
-    for name, value in template.secret_values(provider.url).items():
+    for name, value in provider_secrets(template, provider.url).items():
         tenant.set_secret(template.id, name, value)
     provider.respond(case.provider_status, case.provider_body)
     for _ in range(case.runs):
         execution = tenant.test(template.id, template.payload(case))
     return execution
+
+
+def provider_secrets(template: Template, provider_url: str) -> dict[str, str]:
+    """The template's test secret values, ``{provider}`` replaced by the local provider's URL."""
+    return {name: value.replace("{provider}", provider_url) for name, value in template.test_secrets.items()}
 
 
 def check_case(case: TemplateCase, execution: Execution, provider: WebhookReceiver) -> None:
@@ -30,8 +36,12 @@ def check_case(case: TemplateCase, execution: Execution, provider: WebhookReceiv
         errors = [r["response"]["error"] for r in execution.results if r["response"].get("error")]
         assert not errors, f"the action failed: {errors}"
     assert outcome_matches(case.expect_outcome, outcome), f"outcome {outcome} does not contain {case.expect_outcome}"
-    for key in case.expect_unset:
-        assert outcome.get(key) in (None, {}, []), f"outcome[{key!r}] is {outcome.get(key)!r}, expected it unset"
+    for path in case.expect_unset:
+        value = _at(outcome, path)
+        assert value in (None, {}, []), f"outcome {path} is {value!r}, expected it unset"
+    if case.for_actions:  # an action made from the template saves it: it must state the whole outcome
+        differences = test_cases.compare(case.expected(), outcome)
+        assert not differences, f"the case as an action's saved test case fails: {differences}"
     if case.expect_requests is not None:
         bodies = [request.json for request in provider.requests]
         assert len(bodies) == len(case.expect_requests), f"the provider received {bodies}"
@@ -47,3 +57,11 @@ def outcome_matches(expected: Any, actual: Any) -> bool:
     if isinstance(expected, Mapping):
         return isinstance(actual, Mapping) and all(k in actual and outcome_matches(v, actual[k]) for k, v in expected.items())
     return expected == actual
+
+
+def _at(outcome: Mapping[str, Any], path: str) -> Any:
+    """The value at a dotted path (``multifactor.provider_options``), None where it stops."""
+    value: Any = outcome
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, Mapping) else None
+    return value

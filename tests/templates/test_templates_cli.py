@@ -1,4 +1,4 @@
-"""``jupyter-actions templates list|show ID``."""
+"""``jupyter-actions templates list|show ID|use ID``."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def test_show_gives_needs_cases_and_code(capsys) -> None:
     assert main(["templates", "show", "slack-notify-login"]) == 0
     out = capsys.readouterr().out
     assert "SLACK_WEBHOOK_URL" in out and "slack-sdk" in out
-    assert "--secret SLACK_WEBHOOK_URL --dependency slack-sdk" in out
+    assert "jupyter-actions templates use slack-notify-login" in out
     assert get_template("slack-notify-login").code in out
 
 
@@ -39,3 +39,35 @@ def test_an_unknown_template_is_one_line_and_status_1(capsys) -> None:
     assert main(["templates", "show", "nope"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: unknown template 'nope'") and err.count("\n") == 1
+
+
+def test_show_marks_the_cases_an_action_does_not_bring(capsys) -> None:
+    assert main(["templates", "show", "rate-limit-logins"]) == 0
+    assert "three logins in a minute are allowed (gallery only)" in capsys.readouterr().out
+
+
+def test_use_creates_the_action_with_its_cases_and_says_what_to_set(tenant, capsys) -> None:
+    assert main(["templates", "use", "event-stream-webhook", "--name", "hook"]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines() == [
+        "saved draft of hook (event-stream) from template event-stream-webhook, with 1 test case",
+        "set its secret: jupyter-actions secrets set hook WEBHOOK_TOKEN",
+        "set its secret: jupyter-actions secrets set hook WEBHOOK_URL",
+        "run its cases:  jupyter-actions test hook --cases",
+    ]
+    assert [c.name for c in tenant.test_cases("hook")] == ["a user.created event reaches the webhook"]
+
+
+def test_use_json_is_the_action(capsys) -> None:
+    assert main(["templates", "use", "login-counter", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["name"] == "login-counter"
+
+
+def test_use_refuses_a_taken_name_in_one_line(tenant, capsys) -> None:
+    assert main(["templates", "use", "login-counter"]) == 0
+    capsys.readouterr()
+    assert main(["templates", "use", "ip-allowlist", "--name", "login-counter"]) == 1
+    err = capsys.readouterr().err
+    assert err == ("error: an action named login-counter exists already: give the action made from the template "
+                   "another name, or delete the existing one first\n")
+    assert tenant.get_action("login-counter").code == get_template("login-counter").code

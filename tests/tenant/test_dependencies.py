@@ -27,7 +27,8 @@ def snapshot(tenant, name: str):
     return action.dependencies, action.lock, action.build, action.code
 
 
-def test_add_pin_lock_build_import_deploy_rollback(offline, run_cli):
+@pytest.mark.slow
+def test_add_pin_lock_build_import_deploy_rollback(offline, cli):
     tenant = offline
     tenant.save_draft("hello", "post-login", SHOW_VERSION, dependencies=["ja-hello==1.0"])
     action = tenant.get_action("hello")
@@ -52,12 +53,13 @@ def test_add_pin_lock_build_import_deploy_rollback(offline, run_cli):
     # re-adding without a version keeps the pin: it never floats
     tenant.save_draft("hello", "post-login", SHOW_VERSION, dependencies=["ja-hello"])
     assert [str(d) for d in tenant.dependencies("hello")] == ["ja-hello==2.0"]
-    listing = run_cli("deps", "list", "hello", "--json")
-    assert listing.returncode == 0, listing.stderr
-    assert json.loads(listing.stdout)["status"] == "built"
+    listing = cli("deps", "list", "hello", "--json")
+    assert listing.status == 0, listing.err
+    assert json.loads(listing.out)["status"] == "built"
     assert tenant.remove_dependency("hello", "ja-hello").dependencies == ()
 
 
+@pytest.mark.slow
 def test_two_versions_of_a_package_side_by_side_and_undeclared_import(offline):
     tenant = offline
     tenant.save_draft("old", "post-login", SHOW_VERSION, dependencies=["ja-hello==1.0"], deploy=True)

@@ -44,6 +44,7 @@ class SlackReceiver(BaseHTTPRequestHandler):
         pass
 
 
+@pytest.mark.slow
 @pytest.mark.network
 def test_real_slack_sdk_posts_to_a_local_receiver(tenant):
     server = ThreadingHTTPServer(("127.0.0.1", 0), SlackReceiver)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pytest
+
 from jupyter_actions import Tenant
 from jupyter_actions.triggers import get_trigger
 from tests.conftest import POST_LOGIN_CODE
@@ -39,6 +41,7 @@ def use(tenant: Tenant) -> None:
     tenant.flush()
 
 
+@pytest.mark.slow
 def test_closing_tenants_leaves_no_process_behind(actions_home):
     before = set(children())
     for name in ("one", "two", "three"):
@@ -59,6 +62,7 @@ def test_tenant_objects_on_one_database_share_the_sink_until_the_last_closes(act
     assert sinks() == []
 
 
+@pytest.mark.slow
 def test_a_closed_tenant_works_again_when_used(actions_home):
     tenant = Tenant("again")
     use(tenant)

@@ -94,9 +94,9 @@ def test_a_huge_value_is_refused_in_a_short_line():
     assert len(str(caught.value)) < 120
 
 
-def test_settings_list_shows_the_bounds(run_cli):
-    listed = run_cli("settings", "list")
-    assert listed.returncode == 0
+def test_settings_list_shows_the_bounds(cli):
+    listed = cli("settings", "list")
+    assert listed.status == 0
     for key in NUMBERS:
-        assert settings.SETTINGS[key].range_text in listed.stdout
-    assert "settings list" in run_cli("settings", "set", "--help").stdout
+        assert settings.SETTINGS[key].range_text in listed.out
+    assert "settings list" in cli("settings", "set", "--help").out

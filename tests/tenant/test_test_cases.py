@@ -31,27 +31,27 @@ def gate(tenant):
     return admin, blocked
 
 
-def test_cases_pass_then_fail_when_behaviour_changes(tenant, gate, run_cli):
+def test_cases_pass_then_fail_when_behaviour_changes(tenant, gate, cli):
     admin, blocked = gate
     case = tenant.save_test_case("gate", "admin gets MFA", admin)
     assert case.expected["status"] == "allowed" and case.expected["multifactor"]["provider"] == "any"
     assert case.expected["id_token_claims"] == {"https://x/admin": True}
     tenant.save_test_case("gate", "blocked domain denied", blocked)
     assert [r.passed for r in tenant.run_test_cases("gate")] == [True, True]
-    assert run_cli("test", "gate", "--cases").returncode == 0
+    assert cli("test", "gate", "--cases").status == 0
 
     tenant.save_draft("gate", "post-login", GATE.replace('api.multifactor.enable("any")', "pass"))
     results = {r.case.name: r for r in tenant.run_test_cases("gate")}
     assert results["blocked domain denied"].passed
     assert not results["admin gets MFA"].passed
     assert results["admin gets MFA"].differences[0].startswith("multifactor: expected")
-    cli = run_cli("test", "gate", "--cases", "--json")
-    assert cli.returncode == 1
-    report = json.loads(cli.stdout)
+    ran = cli("test", "gate", "--cases", "--json")
+    assert ran.status == 1
+    report = json.loads(ran.out)
     assert report["failed"] == 1 and report["passed"] == 1
 
 
-def test_flow_cases_run_every_bound_action(tenant, gate, run_cli, tmp_path):
+def test_flow_cases_run_every_bound_action(tenant, gate, cli, tmp_path):
     admin, _ = gate
     tenant.deploy("gate")
     tenant.save_draft("tagger", "post-login", 'async def on_execute_post_login(event, api):\n'
@@ -60,11 +60,11 @@ def test_flow_cases_run_every_bound_action(tenant, gate, run_cli, tmp_path):
     case = tenant.save_flow_test_case("post-login", "admin through the flow", admin)
     assert case.expected["access_token_claims"] == {"https://x/tag": "t"}
     assert case.expected["id_token_claims"] == {"https://x/admin": True}
-    assert run_cli("flows", "test", "post-login").returncode == 0
+    assert cli("flows", "test", "post-login").status == 0
     tenant.bind("post-login", ["gate"])
-    failing = run_cli("flows", "test", "post-login")
-    assert failing.returncode == 1 and "FAIL  admin through the flow" in failing.stdout
-    assert "access_token_claims: expected" in failing.stdout
+    failing = cli("flows", "test", "post-login")
+    assert failing.status == 1 and "FAIL  admin through the flow" in failing.out
+    assert "access_token_claims: expected" in failing.out
 
 
 def test_case_input_errors(tenant, gate):
@@ -77,10 +77,10 @@ def test_case_input_errors(tenant, gate):
     assert tenant.test_cases("gate") == []
 
 
-def test_cli_saves_a_case(tenant, gate, run_cli, tmp_path):
+def test_cli_saves_a_case(tenant, gate, cli, tmp_path):
     _, blocked = gate
     path = tmp_path / "blocked.json"
     path.write_text(json.dumps(blocked))
-    saved = run_cli("test", "gate", "--payload", str(path), "--save-case", "blocked")
-    assert saved.returncode == 0 and '"denied"' in saved.stdout
+    saved = cli("test", "gate", "--payload", str(path), "--save-case", "blocked")
+    assert saved.status == 0 and '"denied"' in saved.out
     assert [c.name for c in tenant.test_cases("gate")] == ["blocked"]

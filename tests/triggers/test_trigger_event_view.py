@@ -88,7 +88,7 @@ def test_view_is_live(data):
     (lambda e: e.user.__delitem__("email"),
      "event.user.email is read-only: the event describes the transaction; use the api object to change the outcome"),
     (lambda e: setattr(e, "secrets", {}),
-     "event.secrets is read-only: it comes from the action's secrets (jupyter-actions secrets set ACTION NAME)"),
+     "event.secrets is read-only: it comes from the action's secrets, set outside its code (never by the action)"),
 ])
 def test_writes_are_refused_with_the_api_to_use(data, write, message):
     before = copy.deepcopy(data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -31,6 +32,7 @@ def slow_fits(schema, payload) -> bool:
     return True
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(trigger_id=st.sampled_from(TRIGGER_IDS), data=st.data())
 def test_compiled_check_matches_the_slow_check(trigger_id, data):

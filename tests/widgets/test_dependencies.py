@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from jupyter_actions.widgets import _dependencies, dependencies_panel, history_panel
+from tests.waiting import wait_until
 
 from .conftest import plain
 
@@ -19,6 +18,7 @@ def action(offline) -> str:
     return "deps"
 
 
+@pytest.mark.slow
 def test_add_pin_and_remove(offline):
     panel = dependencies_panel(offline, "deps")
     assert "no dependencies" in plain(panel.listing.value) and "built" in plain(panel.build.value)
@@ -68,10 +68,7 @@ def test_the_status_is_polled_until_the_build_settles(offline, monkeypatch):
     monkeypatch.setattr(_dependencies, "POLL_SECONDS", 0.05)
     panel = dependencies_panel(offline, "deps")
     assert "building" in plain(panel.build.value)
-    deadline = time.monotonic() + 10
-    while (panel._timer is not None or "built" not in plain(panel.build.value)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    assert "built" in plain(panel.build.value) and panel._timer is None
+    wait_until(lambda: panel._timer is None and "built" in plain(panel.build.value), 10, "the settled status")
     panel.close()
 
 
@@ -88,6 +85,7 @@ def test_the_history_lists_and_diffs_the_pins(offline):
     assert 'Dependencies' in panel.diff.value and 'ja-hello==<span class="diff_chg">1</span>.0' in panel.diff.value
 
 
+@pytest.mark.slow
 def test_restore_into_the_draft_brings_back_the_pins(offline):
     offline.add_dependency("deps", "ja-hello==1.0")
     offline.deploy("deps")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jupyter_actions.triggers import TRIGGER_IDS, get_trigger
-from jupyter_actions.widgets import test_panel
+from jupyter_actions.widgets import test_panel as open_test_panel  # a test_* name would be collected
 from jupyter_actions.widgets._fields import QUICK_FIELDS, fields_for, presets_for
 
 
@@ -38,6 +38,6 @@ def test_a_field_writes_into_missing_objects_and_refuses_non_objects():
 def test_every_trigger_gets_a_test_panel_that_runs(tenant, trigger_id):
     trigger = get_trigger(trigger_id)
     tenant.save_draft("t", trigger_id, f"def {trigger.handler}(event, api):\n    print('ran')\n")
-    panel = test_panel(tenant, "t")
+    panel = open_test_panel(tenant, "t")
     panel.run_button.click()
     assert panel.message.value == "" and panel.last.results[0]["response"]["logs"] == "ran\n"

@@ -55,6 +55,7 @@ def test_table_pages_through_recent_executions(flows):
     assert panel.page_label.value == "1–20"
 
 
+@pytest.mark.slow
 def test_filters(flows, monkeypatch):
     panel = logs_panel(flows)
     panel.status.value = "denied"

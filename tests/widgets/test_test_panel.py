@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import json
 
-from jupyter_actions.widgets import test_panel
+from jupyter_actions.widgets import test_panel as open_test_panel  # a test_* name would be collected
 
 from .conftest import plain
 
 
 def test_run_shows_outcome_commands_logs_and_stats(tenant, action):
-    panel = test_panel(tenant, action)
+    panel = open_test_panel(tenant, action)
     assert panel.editor.fields["user email"].value == "j+smith@example.com"
     panel.editor.fields["user email"].value = "ada@example.com"
     assert json.loads(panel.editor.json.value)["user"]["email"] == "ada@example.com"
@@ -27,7 +27,7 @@ def test_run_shows_outcome_commands_logs_and_stats(tenant, action):
 
 
 def test_json_edits_update_the_quick_fields(tenant, action):
-    panel = test_panel(tenant, action)
+    panel = open_test_panel(tenant, action)
     payload = json.loads(panel.editor.json.value)
     payload["authorization"]["roles"] = ["admin", "support"]
     payload["request"]["geoip"]["countryCode"] = "FR"
@@ -42,7 +42,7 @@ def test_json_edits_update_the_quick_fields(tenant, action):
 
 
 def test_an_invalid_quick_field_leaves_the_payload_unchanged(tenant, action):
-    panel = test_panel(tenant, action)
+    panel = open_test_panel(tenant, action)
     before = panel.editor.json.value
     panel.editor.fields["app_metadata"].value = '{"plan": gold}'
     assert panel.editor.json.value == before
@@ -50,7 +50,7 @@ def test_an_invalid_quick_field_leaves_the_payload_unchanged(tenant, action):
 
 
 def test_invalid_json_names_line_and_column_and_disables_run(tenant, action):
-    panel = test_panel(tenant, action)
+    panel = open_test_panel(tenant, action)
     panel.editor.json.value = '{\n  "user": {"email": "a@b.c",}\n}'
     assert not panel.editor.valid and panel.run_button.disabled
     assert "the payload is not valid JSON: Expecting property name enclosed in double quotes at line 2, column 29" in plain(panel.editor.error.value)
@@ -64,7 +64,7 @@ def test_invalid_json_names_line_and_column_and_disables_run(tenant, action):
 
 
 def test_a_payload_the_trigger_refuses_shows_the_tenant_error(tenant, action):
-    panel = test_panel(tenant, action)
+    panel = open_test_panel(tenant, action)
     payload = json.loads(panel.editor.json.value)
     payload["user"]["email"] = 5
     panel.editor.json.value = json.dumps(payload)
@@ -74,7 +74,7 @@ def test_a_payload_the_trigger_refuses_shows_the_tenant_error(tenant, action):
 
 
 def test_presets_change_the_payload_and_the_outcome(tenant, action):
-    panel = test_panel(tenant, action)
+    panel = open_test_panel(tenant, action)
     assert {"admin user", "new country", "disposable email", "blocked IP"} <= set(panel.editor.preset.options)
 
     panel.editor.preset.value = "admin user"
@@ -100,7 +100,7 @@ def test_presets_change_the_payload_and_the_outcome(tenant, action):
 def test_run_a_chosen_version(tenant, action):
     tenant.deploy(action)
     tenant.save_draft(action, "post-login", "async def on_execute_post_login(event, api):\n    api.access.deny('v2')\n")
-    panel = test_panel(tenant, action)
+    panel = open_test_panel(tenant, action)
     assert panel.version.options == (("draft", "draft"), ("v1 (deployed)", 1))
 
     panel.run_button.click()
@@ -116,7 +116,7 @@ def test_an_error_shows_its_traceback_and_output_is_escaped(tenant):
         "async def on_execute_post_login(event, api):\n"
         "    print('<script>alert(1)</script>')\n"
         "    raise ValueError('bad <b>input</b>')\n"))
-    panel = test_panel(tenant, "boom")
+    panel = open_test_panel(tenant, "boom")
     panel.run_button.click()
     assert "failed" in plain(panel.result.value)
     assert "action_error: ValueError: bad &lt;b&gt;input&lt;/b&gt;" in panel.result.value
@@ -125,7 +125,7 @@ def test_an_error_shows_its_traceback_and_output_is_escaped(tenant):
 
 
 def test_saved_cases_pass_then_fail_when_the_behaviour_changes(tenant, action):
-    panel = test_panel(tenant, action)
+    panel = open_test_panel(tenant, action)
     panel.editor.preset.value = "admin user"
     panel.editor.apply_preset_button.click()
     panel.cases.name.value = "admin gets MFA"
@@ -155,7 +155,7 @@ def test_saved_cases_pass_then_fail_when_the_behaviour_changes(tenant, action):
 
 
 def test_case_name_is_checked_by_the_tenant_and_cases_load_and_delete(tenant, action):
-    panel = test_panel(tenant, action)
+    panel = open_test_panel(tenant, action)
     panel.cases.save_button.click()  # no name
     assert "a test case needs a name" in plain(panel.cases.message.value)
     assert tenant.test_cases(action) == []
@@ -174,7 +174,7 @@ def test_case_name_is_checked_by_the_tenant_and_cases_load_and_delete(tenant, ac
 
 
 def test_summary_is_the_text_fallback(tenant, action):
-    panel = test_panel(tenant, action)
+    panel = open_test_panel(tenant, action)
     bundle = panel._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["text/plain"] == "Test panel of geo-mfa (post-login)"
@@ -182,7 +182,7 @@ def test_summary_is_the_text_fallback(tenant, action):
 
 def test_saved_cases_run_on_the_chosen_version(tenant, action):
     tenant.deploy(action)
-    panel = test_panel(tenant, action)
+    panel = open_test_panel(tenant, action)
     panel.cases.name.value = "sample"
     panel.cases.save_button.click()
     tenant.save_draft(action, "post-login", "async def on_execute_post_login(event, api):\n    api.access.deny('no')\n")
@@ -196,7 +196,7 @@ def test_saved_cases_run_on_the_chosen_version(tenant, action):
 def test_the_editor_applies_the_input_policy(tenant, action):
     """Deep nesting (a RecursionError in the widget's callback before) and NaN are refused in
     the error line, as everywhere else (docs/input.md)."""
-    panel = test_panel(tenant, action)
+    panel = open_test_panel(tenant, action)
     panel.editor.json.value = "[" * 100_000
     assert not panel.editor.valid and "nested too deep" in plain(panel.editor.error.value)
     panel.editor.json.value = '{"user": NaN}'
