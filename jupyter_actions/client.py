@@ -39,8 +39,8 @@ class FlowResult:
 
     id: str
     trigger_id: str
-    status: "ExecutionStatus"
-    outcome: "Outcome"
+    status: ExecutionStatus
+    outcome: Outcome
 
 
 class _Base:
@@ -100,7 +100,7 @@ class Client(_Base):
     def close(self) -> None:
         self._http.close()
 
-    def __enter__(self) -> "Client":
+    def __enter__(self) -> Client:  # noqa: PYI034
         return self
 
     def __exit__(self, *exc_info: object) -> None:
@@ -133,7 +133,7 @@ class AsyncClient(_Base):
     async def aclose(self) -> None:
         await self._http.aclose()
 
-    async def __aenter__(self) -> "AsyncClient":
+    async def __aenter__(self) -> AsyncClient:  # noqa: PYI034
         return self
 
     async def __aexit__(self, *exc_info: object) -> None:

@@ -5,7 +5,8 @@
 - ``standalone``: ``jupyter-actions serve`` (tornado, bearer tokens from ``tokens``);
 - ``extension``: the jupyter_server extension (Jupyter's authentication, authorization, XSRF).
 
-``serve`` and ``tokens`` are what the CLI calls. Nothing here is imported by ``import
+``standalone.serve`` and ``tokens.create|list_tokens|revoke`` are what the CLI calls
+(jupyter_actions/cli/serve_cmd.py). Nothing here is imported by ``import
 jupyter_actions``.
 """
 

@@ -28,7 +28,7 @@ def too_large(size: int) -> ApiError:
                          f"{MAX_BODY_BYTES:,} at most", "payload_too_large")
 
 
-def call(tenant: "Tenant", route: Route, params: Mapping[str, str], query: Mapping[str, Sequence[str]],
+def call(tenant: Tenant, route: Route, params: Mapping[str, str], query: Mapping[str, Sequence[str]],
          body: bytes) -> Response:
     """Run the route's handler; any failure is an Auth0-shaped error response."""
     try:

@@ -117,7 +117,7 @@ class ActionsExtension(ExtensionApp):
     and serves it; the pool of threads keeps the server's event loop free."""
 
     name = NAME
-    handlers = [
+    handlers = [  # noqa: RUF012 (ExtensionApp's own attribute)
         (r"jupyter-actions/openapi\.json", OpenApiHandler),
         (ROOT + r"(/.*)", ActionsHandler),
     ]

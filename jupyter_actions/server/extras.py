@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 PREFIX = "/jupyter-actions"
 
 
-def run_flow(tenant: "Tenant", request: Request) -> Response:
+def run_flow(tenant: Tenant, request: Request) -> Response:
     body = _fields(request.json(), {"event"}, "flow execution")
     event = body.get("event")
     if not isinstance(event, dict):
@@ -30,7 +30,7 @@ def run_flow(tenant: "Tenant", request: Request) -> Response:
     return Response(200, _outcome(tenant.run_flow(request.params["trigger"], event)))
 
 
-def continue_flow(tenant: "Tenant", request: Request) -> Response:
+def continue_flow(tenant: Tenant, request: Request) -> Response:
     body = _fields(request.json(required=False), {"request"}, "flow continuation")
     resumed = body.get("request")
     if resumed is not None and not isinstance(resumed, dict):
@@ -43,7 +43,7 @@ def _outcome(execution: Execution) -> dict[str, Any]:
             "outcome": execution.outcome}
 
 
-def list_executions(tenant: "Tenant", request: Request) -> Response:
+def list_executions(tenant: Tenant, request: Request) -> Response:
     per_page = request.integer("per_page", 20, 1, 100)
     number = request.integer("page", 0, 0, 1_000_000)
     found = tenant.executions(trigger=request.arg("triggerId"), kind=request.arg("kind"),
@@ -52,12 +52,12 @@ def list_executions(tenant: "Tenant", request: Request) -> Response:
     return Response(200, {"executions": [e.to_json() for e in found], "page": number, "per_page": per_page})
 
 
-def list_secrets(tenant: "Tenant", request: Request) -> Response:
+def list_secrets(tenant: Tenant, request: Request) -> Response:
     action = _action(tenant, request)
     return Response(200, {"secrets": [s.to_json() for s in tenant.list_secrets(action.name)]})
 
 
-def set_secret(tenant: "Tenant", request: Request) -> Response:
+def set_secret(tenant: Tenant, request: Request) -> Response:
     """Write-only: the value is stored encrypted; the answer holds the name and time only."""
     action = _action(tenant, request)
     body = _fields(request.json(), {"value"}, "secret")
@@ -67,29 +67,29 @@ def set_secret(tenant: "Tenant", request: Request) -> Response:
     return Response(200, tenant.set_secret(action.name, request.params["name"], value).to_json())
 
 
-def delete_secret(tenant: "Tenant", request: Request) -> Response:
+def delete_secret(tenant: Tenant, request: Request) -> Response:
     action = _action(tenant, request)
     tenant.delete_secret(action.name, request.params["name"])
     return Response(204)
 
 
-def dependency_status(tenant: "Tenant", request: Request) -> Response:
+def dependency_status(tenant: Tenant, request: Request) -> Response:
     action = _action(tenant, request)
     return Response(200, {"status": tenant.dependency_status(action.name),
                           "dependencies": [d.to_json() for d in action.dependencies]})
 
 
-def list_test_cases(tenant: "Tenant", request: Request) -> Response:
+def list_test_cases(tenant: Tenant, request: Request) -> Response:
     action = _action(tenant, request)
     return Response(200, page(tenant.test_cases(action.name), request, "test_cases"))
 
 
-def run_test_cases(tenant: "Tenant", request: Request) -> Response:
+def run_test_cases(tenant: Tenant, request: Request) -> Response:
     action = _action(tenant, request)
     return Response(200, {"results": [r.to_json() for r in tenant.run_test_cases(action.name)]})
 
 
-def replay(tenant: "Tenant", request: Request) -> Response:
+def replay(tenant: Tenant, request: Request) -> Response:
     body = _fields(request.json(), {"candidate", "since", "limit"}, "replay")
     candidate = body.get("candidate")
     if not isinstance(candidate, str):
@@ -104,9 +104,9 @@ def replay(tenant: "Tenant", request: Request) -> Response:
     return Response(200, report.to_json())
 
 
-def list_template_summaries(tenant: "Tenant", request: Request) -> Response:
+def list_template_summaries(tenant: Tenant, request: Request) -> Response:
     return Response(200, page(list_templates(), request, "templates"))
 
 
-def get_template_json(tenant: "Tenant", request: Request) -> Response:
+def get_template_json(tenant: Tenant, request: Request) -> Response:
     return Response(200, get_template(request.params["id"]).to_json())

@@ -25,7 +25,7 @@ _UPDATE_KEYS = _CREATE_KEYS - {"deploy"}
 
 
 # actions ---------------------------------------------------------------------------------
-def list_actions(tenant: "Tenant", request: Request) -> Response:
+def list_actions(tenant: Tenant, request: Request) -> Response:
     trigger = request.arg("triggerId")
     if trigger is not None:
         get_trigger(trigger)
@@ -39,7 +39,7 @@ def list_actions(tenant: "Tenant", request: Request) -> Response:
     return Response(200, page(found, request, "actions"))
 
 
-def create_action(tenant: "Tenant", request: Request) -> Response:
+def create_action(tenant: Tenant, request: Request) -> Response:
     body = _fields(request.json(), _CREATE_KEYS, "create")
     name = _string(body, "name", required=True)
     trigger = _trigger_of(body, required=True)
@@ -48,7 +48,7 @@ def create_action(tenant: "Tenant", request: Request) -> Response:
     spec = _draft_spec(body)
     if _exists(tenant, name):
         raise ApiError(409, f"An action named {name} exists: update it with PATCH /actions/actions/{{id}}", "conflict")
-    action, _ = tenant.save_draft(name, trigger, code, secrets=list(spec.secret_values) + spec.declared,
+    tenant.save_draft(name, trigger, code, secrets=list(spec.secret_values) + spec.declared,
                                   dependencies=spec.dependencies, deploy=False)
     _set_secret_values(tenant, name, spec.secret_values)
     if deploy:
@@ -56,11 +56,11 @@ def create_action(tenant: "Tenant", request: Request) -> Response:
     return Response(201, tenant.get_action(name).to_json())
 
 
-def get_action(tenant: "Tenant", request: Request) -> Response:
+def get_action(tenant: Tenant, request: Request) -> Response:
     return Response(200, _action(tenant, request).to_json())
 
 
-def update_action(tenant: "Tenant", request: Request) -> Response:
+def update_action(tenant: Tenant, request: Request) -> Response:
     action = _action(tenant, request)
     body = _fields(request.json(), _UPDATE_KEYS, "update")
     if "name" in body and _string(body, "name") != action.name:
@@ -75,18 +75,18 @@ def update_action(tenant: "Tenant", request: Request) -> Response:
     return Response(200, tenant.get_action(action.name).to_json())
 
 
-def delete_action(tenant: "Tenant", request: Request) -> Response:
+def delete_action(tenant: Tenant, request: Request) -> Response:
     action = _action(tenant, request)
     tenant.delete_action(action.name, force=bool(request.flag("force")))
     return Response(204)
 
 
-def deploy_action(tenant: "Tenant", request: Request) -> Response:
+def deploy_action(tenant: Tenant, request: Request) -> Response:
     action = _action(tenant, request)
     return Response(202, tenant.deploy(action.name).version.to_json())
 
 
-def test_action(tenant: "Tenant", request: Request) -> Response:
+def test_action(tenant: Tenant, request: Request) -> Response:
     action = _action(tenant, request)
     body = _fields(request.json(), {"payload"}, "test")
     payload = body.get("payload")
@@ -97,17 +97,17 @@ def test_action(tenant: "Tenant", request: Request) -> Response:
 
 
 # versions --------------------------------------------------------------------------------
-def list_versions(tenant: "Tenant", request: Request) -> Response:
+def list_versions(tenant: Tenant, request: Request) -> Response:
     action = _action(tenant, request, "actionId")
     return Response(200, page(tenant.versions(action.name), request, "versions"))
 
 
-def get_version(tenant: "Tenant", request: Request) -> Response:
+def get_version(tenant: Tenant, request: Request) -> Response:
     action = _action(tenant, request, "actionId")
     return Response(200, _version(tenant, action, request.params["id"]).to_json())
 
 
-def deploy_version(tenant: "Tenant", request: Request) -> Response:
+def deploy_version(tenant: Tenant, request: Request) -> Response:
     """Rollback: a new deployed version identical to this one; ``update_draft`` resets the draft."""
     action = _action(tenant, request, "actionId")
     version = _version(tenant, action, request.params["id"])
@@ -117,7 +117,7 @@ def deploy_version(tenant: "Tenant", request: Request) -> Response:
 
 
 # triggers and bindings -------------------------------------------------------------------
-def list_triggers(tenant: "Tenant", request: Request) -> Response:
+def list_triggers(tenant: Tenant, request: Request) -> Response:
     return Response(200, {"triggers": [
         {"id": t.id, "version": t.version, "status": "CURRENT", "runtimes": [RUNTIME], "default_runtime": RUNTIME,
          "compatible_triggers": [], "binding_policy": "trigger-bound"}
@@ -125,11 +125,11 @@ def list_triggers(tenant: "Tenant", request: Request) -> Response:
     ]})
 
 
-def list_bindings(tenant: "Tenant", request: Request) -> Response:
+def list_bindings(tenant: Tenant, request: Request) -> Response:
     return Response(200, page(tenant.flow(request.params["triggerId"]), request, "bindings"))
 
 
-def update_bindings(tenant: "Tenant", request: Request) -> Response:
+def update_bindings(tenant: Tenant, request: Request) -> Response:
     """Replace the trigger's ordered bindings. ``ref`` names an action by id or name, or an
     existing binding by id; ``display_name`` is the action's name here (or omitted)."""
     trigger = request.params["triggerId"]
@@ -141,7 +141,7 @@ def update_bindings(tenant: "Tenant", request: Request) -> Response:
     return Response(200, {"bindings": [b.to_json() for b in bound]})
 
 
-def get_execution(tenant: "Tenant", request: Request) -> Response:
+def get_execution(tenant: Tenant, request: Request) -> Response:
     return Response(200, tenant.execution(request.params["id"]).to_json())
 
 
@@ -183,12 +183,12 @@ def _requirement(item: Any) -> str:
     return f"{_string(item, 'name', required=True)}=={_string(item, 'version', required=True)}"
 
 
-def _set_secret_values(tenant: "Tenant", action: str, values: dict[str, str]) -> None:
+def _set_secret_values(tenant: Tenant, action: str, values: dict[str, str]) -> None:
     for name, value in values.items():
         tenant.set_secret(action, name, value)
 
 
-def _bound_name(tenant: "Tenant", current: dict[str, str], item: Any, index: int) -> str:
+def _bound_name(tenant: Tenant, current: dict[str, str], item: Any, index: int) -> str:
     ref = item.get("ref") if isinstance(item, dict) else None
     if not isinstance(ref, dict) or not isinstance(ref.get("value"), str):
         raise _invalid(f"bindings[{index}] needs a ref {{type, value}} naming an action")
@@ -205,18 +205,18 @@ def _bound_name(tenant: "Tenant", current: dict[str, str], item: Any, index: int
     raise _invalid(f"bindings[{index}].ref.type must be action_id, action_name or binding_id, not {kind!r:.40}")
 
 
-def _action(tenant: "Tenant", request: Request, param: str = "id") -> Action:
+def _action(tenant: Tenant, request: Request, param: str = "id") -> Action:
     return tenant.get_action_by_id(request.params[param])
 
 
-def _version(tenant: "Tenant", action: Action, version_id: str):  # noqa: ANN202
+def _version(tenant: Tenant, action: Action, version_id: str):
     for version in tenant.versions(action.name):
         if version.id == version_id:
             return version
     raise VersionNotFound(f"The action version does not exist: action {action.name} has no version {version_id!r}")
 
 
-def _exists(tenant: "Tenant", name: str) -> bool:
+def _exists(tenant: Tenant, name: str) -> bool:
     try:
         tenant.get_action(name)
     except ActionNotFound:

@@ -25,8 +25,8 @@ from tornado.web import Application, RequestHandler, stream_request_body
 from ..errors import InvalidInputError
 from . import dispatch, openapi
 from .core import MAX_BODY_BYTES, Response
-from .pool import Overloaded, Pool, overloaded
 from .errors import ApiError
+from .pool import Overloaded, Pool, overloaded
 from .tokens import GRANTS, TokenError, Verifier
 
 if TYPE_CHECKING:
@@ -64,7 +64,7 @@ class _Base(RequestHandler):
 class ApiHandler(_Base):
     """Every /api/v2 route: token, route and scope checked before the body is read."""
 
-    def initialize(self, tenant: "Tenant", verifier: Verifier, pool: Pool) -> None:
+    def initialize(self, tenant: Tenant, verifier: Verifier, pool: Pool) -> None:
         self.tenant, self.verifier, self.pool = tenant, verifier, pool
         self.chunks: list[bytes] = []
         self.size = 0
@@ -130,7 +130,7 @@ class NotFoundHandler(_Base):
                                                         f"{API_ROOT}/ (see /openapi.json)", "inexistent_endpoint")))
 
 
-def make_app(tenant: "Tenant", pool: Pool) -> Application:
+def make_app(tenant: Tenant, pool: Pool) -> Application:
     verifier = Verifier(tenant)
     return Application([
         (API_ROOT + r"(/.*)", ApiHandler, {"tenant": tenant, "verifier": verifier, "pool": pool}),
@@ -140,7 +140,7 @@ def make_app(tenant: "Tenant", pool: Pool) -> Application:
 
 
 def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, certfile: str | None = None, keyfile: str | None = None,
-          tenant: "Tenant | None" = None, *, threads: int | None = None, backlog: int | None = None,
+          tenant: Tenant | None = None, *, threads: int | None = None, backlog: int | None = None,
           on_ready: Callable[[int], None] | None = None) -> None:
     """Serve until SIGTERM or SIGINT; ``on_ready(port)`` is called once listening (port 0 picks one)."""
     from ..tenant import Tenant

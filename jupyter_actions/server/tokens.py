@@ -64,7 +64,7 @@ class TokenInfo:
                 "expires_at": self.expires_at, "revoked_at": self.revoked_at, "active": self.active}
 
 
-def create(tenant: "Tenant", name: str, scope: str, expires: str | None = None) -> tuple[TokenInfo, str]:
+def create(tenant: Tenant, name: str, scope: str, expires: str | None = None) -> tuple[TokenInfo, str]:
     """A new token named ``name``; returns its info and the token, which is shown only now."""
     if not isinstance(name, str) or not _NAME.match(name):
         raise InvalidInputError(f"invalid token name {name!r}: use 1 to 100 letters, digits, '.', '_' or '-', "
@@ -75,7 +75,10 @@ def create(tenant: "Tenant", name: str, scope: str, expires: str | None = None) 
     token_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
     info = TokenInfo(token_id, name, scope, now_iso(), expires_at, None)
     with tenant.store.write(lifecycle=False) as conn:
-        if conn.execute(select(api_tokens.c.id).where(api_tokens.c.name == name)).first():
+        existing = conn.execute(select(api_tokens).where(api_tokens.c.name == name)).first()
+        if existing is not None and existing.revoked_at is not None:
+            conn.execute(api_tokens.delete().where(api_tokens.c.id == existing.id))  # a revoked name is free again
+        elif existing is not None:
             raise ConflictError(f"a token named {name} exists: revoke it with `jupyter-actions tokens revoke {name}` "
                                 "or choose another name")
         conn.execute(api_tokens.insert().values(id=token_id, name=name, scope=scope, digest=_digest(secret),
@@ -83,13 +86,13 @@ def create(tenant: "Tenant", name: str, scope: str, expires: str | None = None) 
     return info, f"{PREFIX}{token_id}_{secret}"
 
 
-def list_tokens(tenant: "Tenant") -> list[TokenInfo]:
+def list_tokens(tenant: Tenant) -> list[TokenInfo]:
     with tenant.store.read() as conn:
         rows = conn.execute(select(api_tokens).order_by(api_tokens.c.created_at)).all()
     return [_info(row) for row in rows]
 
 
-def revoke(tenant: "Tenant", name: str) -> TokenInfo:
+def revoke(tenant: Tenant, name: str) -> TokenInfo:
     """Revoke the token named ``name`` (kept in the list, marked revoked)."""
     with tenant.store.write(lifecycle=False) as conn:
         row = conn.execute(select(api_tokens).where(api_tokens.c.name == name)).first()
@@ -113,7 +116,7 @@ class Verifier:
     """Checks ``Authorization`` headers against the tenant's tokens, caching each verdict for
     ``CACHE_SECONDS`` so that a login costs no store read."""
 
-    def __init__(self, tenant: "Tenant") -> None:
+    def __init__(self, tenant: Tenant) -> None:
         self._tenant = tenant
         self._lock = threading.Lock()
         self._cache: dict[str, tuple[float, TokenInfo]] = {}

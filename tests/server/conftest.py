@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -34,14 +35,15 @@ class Server:
 
 
 def start(env: dict | None = None, *args: str) -> tuple[subprocess.Popen, int]:
-    process = subprocess.Popen([sys.executable, "-m", "jupyter_actions.server", "--port", "0", *args],
+    process = subprocess.Popen([sys.executable, "-m", "jupyter_actions", "serve", "--port", "0", *args],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env={**os.environ, **(env or {})})
     line = process.stdout.readline()
-    if not line.startswith("listening on "):
+    found = re.search(r"http://127\.0\.0\.1:(\d+)/api/v2/", line)
+    if found is None:
         process.kill()
         raise RuntimeError(f"serve did not start: {line}{process.stderr.read()}")
-    return process, int(line.split()[-1])
+    return process, int(found.group(1))
 
 
 def stop(process: subprocess.Popen) -> None:

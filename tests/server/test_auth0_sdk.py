@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 from auth0.management import Auth0
-from auth0.management.errors import BadRequestError, ForbiddenError, NotFoundError, UnauthorizedError
+from auth0.management.errors import (
+    BadRequestError,
+    ForbiddenError,
+    NotFoundError,
+    UnauthorizedError,
+)
 
 CODE = '''
 async def on_execute_post_login(event, api):

@@ -65,12 +65,10 @@ def test_connection_errors_are_retried_then_raised_and_answers_never_retried(ser
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         closed_port = probe.getsockname()[1]
-    with Client(f"http://127.0.0.1:{closed_port}", "jat_x", retries=1) as client:
-        with pytest.raises(httpx.ConnectError):
-            client.run_flow("post-login", login_flow)
+    with Client(f"http://127.0.0.1:{closed_port}", "jat_x", retries=1) as client, pytest.raises(httpx.ConnectError):
+        client.run_flow("post-login", login_flow)
     _, token = tokens.create(tenant, "other", "execute")
-    with Client(server.url, token) as client:
-        with pytest.raises(ApiError) as bad:
-            client.run_flow("post-login", {"not": "an event"})
+    with Client(server.url, token) as client, pytest.raises(ApiError) as bad:
+        client.run_flow("post-login", {"not": "an event"})
     assert bad.value.status == 400
     assert tenant.executions() == []  # the refused event was not run

@@ -13,9 +13,10 @@ from jupyter_actions.server.core import MAX_BODY_BYTES
 from jupyter_actions.server.routes import ROUTES
 from jupyter_actions.store.schema import api_tokens
 
-from .conftest import start, stop
+from .conftest import start
 
 SECRET = "s3cret-value-never-shown"
+UNDEPLOYED_BINDING = b'{"bindings": [{"ref": {"type": "action_name", "value": "keep"}}]}'
 CODE = '''
 async def on_execute_post_login(event, api):
     api.id_token.set_custom_claim("https://example.com/key", event.secrets.API_KEY)
@@ -70,18 +71,21 @@ def test_invalid_expired_and_revoked_tokens_are_401(server, tenant):
 
 
 def test_tokens_are_stored_hashed_listed_and_revoked(tenant):
-    info, token = tokens.create(tenant, "app", "execute", expires="30d")
+    _, token = tokens.create(tenant, "app", "execute", expires="30d")
     with tenant.store.read() as conn:
         row = conn.execute(api_tokens.select()).one()
     assert token not in str(tuple(row)) and token.split("_")[2] not in str(tuple(row))
     assert [(t.name, t.scope, t.active) for t in tokens.list_tokens(tenant)] == [("app", "execute", True)]
     assert tokens.revoke(tenant, "app").active is False
+    assert tokens.create(tenant, "app", "read")[0].scope == "read"  # a revoked name can be reused
+    tokens.revoke(tenant, "app")
     for bad in [("bad name!", "read", None), ("x", "admin", None), ("y", "read", "forever")]:
         with pytest.raises(Exception, match="invalid"):
             tokens.create(tenant, *bad)
+    tokens.create(tenant, "live", "read")
     with pytest.raises(Exception, match="exists"):
-        tokens.create(tenant, "app", "read")
-    assert [t.name for t in tokens.list_tokens(tenant)] == ["app"]
+        tokens.create(tenant, "live", "manage")
+    assert [(t.name, t.scope) for t in tokens.list_tokens(tenant)] == [("app", "read"), ("live", "read")]
 
 
 def test_bad_bodies_get_auth0_errors_and_change_nothing(server, tenant):
@@ -112,8 +116,7 @@ def test_bad_bodies_get_auth0_errors_and_change_nothing(server, tenant):
         ("GET", "/actions/actions?deployed=yes", b"", 400, "invalid_query_string"),
         ("GET", "/actions/executions/no-such-execution", b"", 404, "inexistent_execution"),
         ("PATCH", "/actions/triggers/post-login/bindings", b"{}", 400, None),
-        ("PATCH", "/actions/triggers/post-login/bindings", b'{"bindings": [{"ref": {"type": "action_name", '
-                                                           b'"value": "keep"}}]}', 409, None),  # not deployed
+        ("PATCH", "/actions/triggers/post-login/bindings", UNDEPLOYED_BINDING, 409, None),
         ("POST", "/jupyter-actions/flows/post-login/executions", b'{"event": {}}', 400, "invalid_payload"),
         ("POST", "/jupyter-actions/flows/nope/executions", b'{"event": {}}', 404, "inexistent_trigger"),
         ("POST", "/jupyter-actions/flows/executions/none/continue", b"{}", 404, None),
@@ -168,7 +171,9 @@ def test_serve_binds_loopback_by_default_and_finishes_requests_under_way_on_sigt
     tenant.bind("post-login", ["slow"])
     _, token = tokens.create(tenant, "app", "execute")
     process, port = start()
-    listening = [line.split()[1] for line in open("/proc/net/tcp").read().splitlines()[1:]
+    with open("/proc/net/tcp") as table:
+        rows = table.read().splitlines()[1:]
+    listening = [line.split()[1] for line in rows
                  if line.split()[3] == "0A" and int(line.split()[1].split(":")[1], 16) == port]
     assert listening == [f"0100007F:{port:04X}"]  # 127.0.0.1 only
     from jupyter_actions.triggers import get_trigger
