@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 import httpx
 import pytest
@@ -18,6 +18,7 @@ from jupyter_actions.server import tokens
 class Server:
     url: str  # http://127.0.0.1:PORT
     process: subprocess.Popen
+    log_path: Path
     tokens: dict[str, str]  # scope -> token
 
     @property
@@ -29,20 +30,21 @@ class Server:
         return httpx.Client(base_url=self.api, headers=headers, timeout=60)
 
     def log(self) -> str:
-        """Everything the server wrote so far (it is stopped first)."""
+        """Everything the server wrote (it is stopped first)."""
         stop(self.process)
-        return self.process.stderr.read() + self.process.stdout.read()
+        return self.log_path.read_text() + self.process.stdout.read()
 
 
-def start(env: dict | None = None, *args: str) -> tuple[subprocess.Popen, int]:
-    process = subprocess.Popen([sys.executable, "-m", "jupyter_actions", "serve", "--port", "0", *args],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, **(env or {})})
+def start(log: Path) -> tuple[subprocess.Popen, int]:
+    """A `serve` process; its log (stderr) goes to a file, which no full pipe can block."""
+    with open(log, "w") as stderr:
+        process = subprocess.Popen([sys.executable, "-m", "jupyter_actions", "serve", "--port", "0"],
+                                   stdout=subprocess.PIPE, stderr=stderr, text=True)
     line = process.stdout.readline()
     found = re.search(r"http://127\.0\.0\.1:(\d+)/api/v2/", line)
     if found is None:
         process.kill()
-        raise RuntimeError(f"serve did not start: {line}{process.stderr.read()}")
+        raise RuntimeError(f"serve did not start: {line}{log.read_text()}")
     return process, int(found.group(1))
 
 
@@ -53,10 +55,11 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @pytest.fixture
-def server(tenant) -> Server:
+def server(tenant, tmp_path) -> Server:
     made = {scope: tokens.create(tenant, f"{scope}-token", scope)[1] for scope in tokens.SCOPES}
-    process, port = start()
+    log = tmp_path / "serve.log"
+    process, port = start(log)
     try:
-        yield Server(f"http://127.0.0.1:{port}", process, made)
+        yield Server(f"http://127.0.0.1:{port}", process, log, made)
     finally:
         stop(process)

@@ -161,7 +161,7 @@ def test_secret_values_are_write_only(server, tenant):
     assert SECRET not in log and other not in log and "Traceback" not in log
 
 
-def test_serve_binds_loopback_by_default_and_finishes_requests_under_way_on_sigterm(tenant):
+def test_serve_binds_loopback_by_default_and_finishes_requests_under_way_on_sigterm(tenant, tmp_path):
     import threading
 
     import httpx
@@ -170,7 +170,7 @@ def test_serve_binds_loopback_by_default_and_finishes_requests_under_way_on_sigt
     tenant.save_draft("slow", "post-login", slow, deploy=True)
     tenant.bind("post-login", ["slow"])
     _, token = tokens.create(tenant, "app", "execute")
-    process, port = start()
+    process, port = start(tmp_path / "serve.log")
     with open("/proc/net/tcp") as table:
         rows = table.read().splitlines()[1:]
     listening = [line.split()[1] for line in rows
