@@ -44,3 +44,28 @@ async def test_every_route_needs_jupyter_credentials(jp_fetch, jp_serverapp):
         body = json.loads(refused.value.response.body)
         assert set(body) == {"statusCode", "error", "message", "errorCode"}
 
+
+
+async def test_a_browser_session_needs_the_xsrf_token_to_write(jp_serverapp, jp_fetch, jp_http_port, jp_base_url):
+    import httpx
+
+    await jp_fetch("api", "status")
+    base = f"http://127.0.0.1:{jp_http_port}{jp_base_url}"
+    body = {"name": "from-lab", "supported_triggers": [{"id": "post-login"}], "code": CODE}
+
+    def browser() -> tuple[httpx.Response, httpx.Response, list[str]]:
+        with httpx.Client(base_url=base, follow_redirects=False, timeout=60) as http:
+            http.get("login")  # sets the _xsrf cookie
+            xsrf = http.cookies["_xsrf"]
+            login = http.post("login", data={"password": jp_serverapp.identity_provider.token, "_xsrf": xsrf})
+            assert login.status_code == 302, login.text
+            url = "jupyter-actions/api/v2/actions/actions"
+            without = http.post(url, json=body)
+            with_token = http.post(url, json=body, headers={"X-XSRFToken": xsrf})
+            names = [a["name"] for a in http.get(url).json()["actions"]]
+            return without, with_token, names
+
+    without, with_token, names = await asyncio.to_thread(browser)
+    assert without.status_code == 403 and json.loads(without.text)["statusCode"] == 403
+    assert with_token.status_code == 201, with_token.text
+    assert names == ["from-lab"]
