@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..model import Execution
 from ..templates import get_template, list_templates
 from .core import Request, Response, page
-from .management import _action, _fields, _invalid
+from .management import action_of, invalid, only_fields
 
 if TYPE_CHECKING:
     from ..tenant import Tenant
@@ -23,18 +23,18 @@ PREFIX = "/jupyter-actions"
 
 
 def run_flow(tenant: Tenant, request: Request) -> Response:
-    body = _fields(request.json(), {"event"}, "flow execution")
+    body = only_fields(request.json(), {"event"}, "flow execution")
     event = body.get("event")
     if not isinstance(event, dict):
-        raise _invalid("'event' must be an object: the trigger's event")
+        raise invalid("'event' must be an object: the trigger's event")
     return Response(200, _outcome(tenant.run_flow(request.params["trigger"], event)))
 
 
 def continue_flow(tenant: Tenant, request: Request) -> Response:
-    body = _fields(request.json(required=False), {"request"}, "flow continuation")
+    body = only_fields(request.json(required=False), {"request"}, "flow continuation")
     resumed = body.get("request")
     if resumed is not None and not isinstance(resumed, dict):
-        raise _invalid("'request' must be an object: what the user sent back to /continue")
+        raise invalid("'request' must be an object: what the user sent back to /continue")
     return Response(200, _outcome(tenant.continue_flow(request.params["id"], resumed)))
 
 
@@ -53,53 +53,53 @@ def list_executions(tenant: Tenant, request: Request) -> Response:
 
 
 def list_secrets(tenant: Tenant, request: Request) -> Response:
-    action = _action(tenant, request)
+    action = action_of(tenant, request)
     return Response(200, {"secrets": [s.to_json() for s in tenant.list_secrets(action.name)]})
 
 
 def set_secret(tenant: Tenant, request: Request) -> Response:
     """Write-only: the value is stored encrypted; the answer holds the name and time only."""
-    action = _action(tenant, request)
-    body = _fields(request.json(), {"value"}, "secret")
+    action = action_of(tenant, request)
+    body = only_fields(request.json(), {"value"}, "secret")
     value = body.get("value")
     if not isinstance(value, str):
-        raise _invalid("'value' must be a string")
+        raise invalid("'value' must be a string")
     return Response(200, tenant.set_secret(action.name, request.params["name"], value).to_json())
 
 
 def delete_secret(tenant: Tenant, request: Request) -> Response:
-    action = _action(tenant, request)
+    action = action_of(tenant, request)
     tenant.delete_secret(action.name, request.params["name"])
     return Response(204)
 
 
 def dependency_status(tenant: Tenant, request: Request) -> Response:
-    action = _action(tenant, request)
+    action = action_of(tenant, request)
     return Response(200, {"status": tenant.dependency_status(action.name),
                           "dependencies": [d.to_json() for d in action.dependencies]})
 
 
 def list_test_cases(tenant: Tenant, request: Request) -> Response:
-    action = _action(tenant, request)
+    action = action_of(tenant, request)
     return Response(200, page(tenant.test_cases(action.name), request, "test_cases"))
 
 
 def run_test_cases(tenant: Tenant, request: Request) -> Response:
-    action = _action(tenant, request)
+    action = action_of(tenant, request)
     return Response(200, {"results": [r.to_json() for r in tenant.run_test_cases(action.name)]})
 
 
 def replay(tenant: Tenant, request: Request) -> Response:
-    body = _fields(request.json(), {"candidate", "since", "limit"}, "replay")
+    body = only_fields(request.json(), {"candidate", "since", "limit"}, "replay")
     candidate = body.get("candidate")
     if not isinstance(candidate, str):
-        raise _invalid("'candidate' must be a string: ACTION, ACTION@draft or ACTION@N")
+        raise invalid("'candidate' must be a string: ACTION, ACTION@draft or ACTION@N")
     limit = body.get("limit")
     if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int)):
-        raise _invalid("'limit' must be a whole number")
+        raise invalid("'limit' must be a whole number")
     since = body.get("since")
     if since is not None and not isinstance(since, str):
-        raise _invalid("'since' must be a duration such as 12h or 7d")
+        raise invalid("'since' must be a duration such as 12h or 7d")
     report = tenant.replay(request.params["trigger"], candidate, since=since, limit=limit)
     return Response(200, report.to_json())
 

@@ -8,6 +8,7 @@ and keeps the others.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import secrets as secret_rules
@@ -40,7 +41,7 @@ def list_actions(tenant: Tenant, request: Request) -> Response:
 
 
 def create_action(tenant: Tenant, request: Request) -> Response:
-    body = _fields(request.json(), _CREATE_KEYS, "create")
+    body = only_fields(request.json(), _CREATE_KEYS, "create")
     name = _string(body, "name", required=True)
     trigger = _trigger_of(body, required=True)
     code = _string(body, "code") if "code" in body else _starter_code(trigger)
@@ -57,12 +58,12 @@ def create_action(tenant: Tenant, request: Request) -> Response:
 
 
 def get_action(tenant: Tenant, request: Request) -> Response:
-    return Response(200, _action(tenant, request).to_json())
+    return Response(200, action_of(tenant, request).to_json())
 
 
 def update_action(tenant: Tenant, request: Request) -> Response:
-    action = _action(tenant, request)
-    body = _fields(request.json(), _UPDATE_KEYS, "update")
+    action = action_of(tenant, request)
+    body = only_fields(request.json(), _UPDATE_KEYS, "update")
     if "name" in body and _string(body, "name") != action.name:
         raise ApiError(400, "Payload validation error: renaming an action is not supported; create a new one",
                        "invalid_body")
@@ -76,42 +77,42 @@ def update_action(tenant: Tenant, request: Request) -> Response:
 
 
 def delete_action(tenant: Tenant, request: Request) -> Response:
-    action = _action(tenant, request)
+    action = action_of(tenant, request)
     tenant.delete_action(action.name, force=bool(request.flag("force")))
     return Response(204)
 
 
 def deploy_action(tenant: Tenant, request: Request) -> Response:
-    action = _action(tenant, request)
+    action = action_of(tenant, request)
     return Response(202, tenant.deploy(action.name).version.to_json())
 
 
 def test_action(tenant: Tenant, request: Request) -> Response:
-    action = _action(tenant, request)
-    body = _fields(request.json(), {"payload"}, "test")
+    action = action_of(tenant, request)
+    body = only_fields(request.json(), {"payload"}, "test")
     payload = body.get("payload")
     if payload is not None and not isinstance(payload, dict):
-        raise _invalid("'payload' must be an object")
+        raise invalid("'payload' must be an object")
     execution = tenant.test(action.name, payload)
     return Response(200, {"payload": execution.to_json()})
 
 
 # versions --------------------------------------------------------------------------------
 def list_versions(tenant: Tenant, request: Request) -> Response:
-    action = _action(tenant, request, "actionId")
+    action = action_of(tenant, request, "actionId")
     return Response(200, page(tenant.versions(action.name), request, "versions"))
 
 
 def get_version(tenant: Tenant, request: Request) -> Response:
-    action = _action(tenant, request, "actionId")
+    action = action_of(tenant, request, "actionId")
     return Response(200, _version(tenant, action, request.params["id"]).to_json())
 
 
 def deploy_version(tenant: Tenant, request: Request) -> Response:
     """Rollback: a new deployed version identical to this one; ``update_draft`` resets the draft."""
-    action = _action(tenant, request, "actionId")
+    action = action_of(tenant, request, "actionId")
     version = _version(tenant, action, request.params["id"])
-    body = _fields(request.json(required=False) or {}, {"update_draft"}, "version deploy")
+    body = only_fields(request.json(required=False) or {}, {"update_draft"}, "version deploy")
     restored = tenant.rollback(action.name, version.number, update_draft=_boolean(body, "update_draft"))
     return Response(202, restored.to_json())
 
@@ -133,7 +134,7 @@ def update_bindings(tenant: Tenant, request: Request) -> Response:
     """Replace the trigger's ordered bindings. ``ref`` names an action by id or name, or an
     existing binding by id; ``display_name`` is the action's name here (or omitted)."""
     trigger = request.params["triggerId"]
-    body = _fields(request.json(), {"bindings"}, "bindings update")
+    body = only_fields(request.json(), {"bindings"}, "bindings update")
     refs = _array(body, "bindings")  # required: an omitted list must not unbind everything
     current = {b.id: b.action.name for b in tenant.flow(trigger)}
     names = [_bound_name(tenant, current, item, i) for i, item in enumerate(refs)]
@@ -146,21 +147,21 @@ def get_execution(tenant: Tenant, request: Request) -> Response:
 
 
 # helpers ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
 class _DraftSpec:
     """The dependency pins, secret names and values of a create or update body, all checked
     before anything is written."""
 
-    def __init__(self, dependencies: list[str] | None, secret_values: dict[str, str], declared: list[str]) -> None:
-        self.dependencies = dependencies
-        self.secret_values = secret_values
-        self.declared = declared
+    dependencies: list[str] | None
+    secret_values: dict[str, str]
+    declared: list[str]
 
 
 def _draft_spec(body: dict[str, Any]) -> _DraftSpec:
     if "runtime" in body and body["runtime"] != RUNTIME:
-        raise _invalid(f"'runtime' must be {RUNTIME!r} (actions here are Python), not {body['runtime']!r:.40}")
+        raise invalid(f"'runtime' must be {RUNTIME!r} (actions here are Python), not {body['runtime']!r:.40}")
     if body.get("modules"):
-        raise _invalid("'modules' are not supported: put shared code in a dependency")
+        raise invalid("'modules' are not supported: put shared code in a dependency")
     dependencies = None
     if "dependencies" in body:
         dependencies = [_requirement(d) for d in _array(body, "dependencies")]
@@ -168,7 +169,7 @@ def _draft_spec(body: dict[str, Any]) -> _DraftSpec:
     declared: list[str] = []
     for item in _array(body, "secrets") if "secrets" in body else []:
         if not isinstance(item, dict):
-            raise _invalid("each secret must be {name, value}")
+            raise invalid("each secret must be {name, value}")
         name = secret_rules.check_name(item.get("name"))
         if item.get("value") is None:
             declared.append(name)
@@ -179,7 +180,7 @@ def _draft_spec(body: dict[str, Any]) -> _DraftSpec:
 
 def _requirement(item: Any) -> str:
     if not isinstance(item, dict):
-        raise _invalid("each dependency must be {name, version}")
+        raise invalid("each dependency must be {name, version}")
     return f"{_string(item, 'name', required=True)}=={_string(item, 'version', required=True)}"
 
 
@@ -191,7 +192,7 @@ def _set_secret_values(tenant: Tenant, action: str, values: dict[str, str]) -> N
 def _bound_name(tenant: Tenant, current: dict[str, str], item: Any, index: int) -> str:
     ref = item.get("ref") if isinstance(item, dict) else None
     if not isinstance(ref, dict) or not isinstance(ref.get("value"), str):
-        raise _invalid(f"bindings[{index}] needs a ref {{type, value}} naming an action")
+        raise invalid(f"bindings[{index}] needs a ref {{type, value}} naming an action")
     kind, value = ref.get("type", "action_id"), ref["value"]
     if kind == "action_name":
         return value
@@ -202,10 +203,10 @@ def _bound_name(tenant: Tenant, current: dict[str, str], item: Any, index: int) 
             raise ApiError(404, f"That binding does not exist: {value!r} is not bound to this trigger",
                            "inexistent_binding")
         return current[value]
-    raise _invalid(f"bindings[{index}].ref.type must be action_id, action_name or binding_id, not {kind!r:.40}")
+    raise invalid(f"bindings[{index}].ref.type must be action_id, action_name or binding_id, not {kind!r:.40}")
 
 
-def _action(tenant: Tenant, request: Request, param: str = "id") -> Action:
+def action_of(tenant: Tenant, request: Request, param: str = "id") -> Action:
     return tenant.get_action_by_id(request.params[param])
 
 
@@ -227,11 +228,11 @@ def _exists(tenant: Tenant, name: str) -> bool:
 def _trigger_of(body: dict[str, Any], required: bool = False) -> str:
     triggers = _array(body, "supported_triggers")
     if len(triggers) != 1 or not isinstance(triggers[0], dict) or not isinstance(triggers[0].get("id"), str):
-        raise _invalid("'supported_triggers' must hold exactly one {id, version}: an action targets one trigger")
+        raise invalid("'supported_triggers' must hold exactly one {id, version}: an action targets one trigger")
     trigger = get_trigger(triggers[0]["id"])
     version = triggers[0].get("version")
     if version is not None and version != trigger.version:
-        raise _invalid(f"trigger {trigger.id} is at version {trigger.version} here, not {version!r:.20}")
+        raise invalid(f"trigger {trigger.id} is at version {trigger.version} here, not {version!r:.20}")
     return trigger.id
 
 
@@ -240,34 +241,34 @@ def _starter_code(trigger_id: str) -> str:
     return f"async def {get_trigger(trigger_id).handler}(event, api):\n    pass\n"
 
 
-def _fields(body: dict[str, Any] | None, allowed: set[str], what: str) -> dict[str, Any]:
+def only_fields(body: dict[str, Any] | None, allowed: set[str], what: str) -> dict[str, Any]:
     body = body or {}
     unknown = sorted(set(body) - allowed)
     if unknown:
-        raise _invalid(f"unknown field {unknown[0]!r:.60} for {what}; allowed: {', '.join(sorted(allowed))}")
+        raise invalid(f"unknown field {unknown[0]!r:.60} for {what}; allowed: {', '.join(sorted(allowed))}")
     return body
 
 
 def _string(body: dict[str, Any], key: str, required: bool = False) -> str:
     value = body.get(key)
     if not isinstance(value, str) or (required and not value):
-        raise _invalid(f"'{key}' must be a {'non-empty ' if required else ''}string")
+        raise invalid(f"'{key}' must be a {'non-empty ' if required else ''}string")
     return value
 
 
 def _boolean(body: dict[str, Any], key: str) -> bool:
     value = body.get(key, False)
     if not isinstance(value, bool):
-        raise _invalid(f"'{key}' must be true or false")
+        raise invalid(f"'{key}' must be true or false")
     return value
 
 
 def _array(body: dict[str, Any], key: str) -> list[Any]:
     value = body.get(key)
     if not isinstance(value, list):
-        raise _invalid(f"'{key}' must be an array" + ("" if key in body else ", and it is required"))
+        raise invalid(f"'{key}' must be an array" + ("" if key in body else ", and it is required"))
     return value
 
 
-def _invalid(problem: str) -> ApiError:
+def invalid(problem: str) -> ApiError:
     return ApiError(400, f"Payload validation error: {problem}", "invalid_body")
