@@ -37,7 +37,7 @@ _MAC_INFO = b"jupyter-actions version integrity"
 MacPart = str | int | bool | None
 
 
-def check_name(name: str) -> str:
+def check_name(name: object) -> str:
     if not isinstance(name, str) or not _NAME.match(name):
         raise InvalidInputError(
             f"invalid secret name {name!r}: use 1 to 128 letters, digits or '_', not starting "

@@ -25,6 +25,7 @@ from . import (
     notebook_cmd,
     replay_cmd,
     secrets_cmd,
+    serve_cmd,
     settings_cmd,
     templates_cmd,
     tenants_cmd,
@@ -33,7 +34,7 @@ from . import (
 
 COMMAND_MODULES = (
     actions_cmd, test_cmd, secrets_cmd, deps_cmd, flows_cmd, executions_cmd, replay_cmd, templates_cmd, tenants_cmd,
-    notebook_cmd, settings_cmd, doctor_cmd,
+    notebook_cmd, settings_cmd, doctor_cmd, serve_cmd,
 )
 """Each holds ``HANDLERS``: the functions of its commands, by key of the command table."""
 

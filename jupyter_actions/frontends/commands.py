@@ -120,6 +120,7 @@ GROUPS = {
     "tenants": "list, create or delete tenants",
     "notebook": "run authoring notebooks headless (CI pipelines)",
     "settings": "show or change tenant settings (limits, options)",
+    "tokens": "create, list or revoke the bearer tokens of `jupyter-actions serve`",
 }
 """Help of the words that group commands (``flows`` in ``flows run``), in any front end."""
 
@@ -286,6 +287,24 @@ COMMANDS: tuple[Command, ...] = (
             description="Execute NOTEBOOK with papermill; its magics work on --tenant (e.g. prod). Secrets come from "
                         "environment variables read with `%action secret ACTION NAME --from-env VAR`, never from "
                         "parameters. Exit status 1 when a cell fails."),
+    # the REST API (docs/serving.md) ---------------------------------------------------------
+    command("serve", "serve the REST API (Auth0's Management API for Actions, flow execution) over HTTP",
+            arg("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"),
+            arg("--port", type=int, default=8090, help="port (default: 8090; 0 picks a free one)"),
+            arg("--certfile", metavar="FILE", help="TLS certificate (PEM) to serve HTTPS; needs --keyfile"),
+            arg("--keyfile", metavar="FILE", help="TLS private key (PEM) of --certfile"),
+            line=False,
+            description="Serve the tenant's REST API under /api/v2/ (not a Jupyter server: no kernels, files or "
+                        "terminals). Requests need a bearer token from `jupyter-actions tokens create`. Stops "
+                        "gracefully on SIGTERM: requests under way finish. docs/serving.md."),
+    command("tokens create", "create a bearer token for `serve`; printed once, stored hashed",
+            arg("name", help="token name, e.g. login-app"),
+            arg("--scope", required=True, choices=("execute", "read", "manage"),
+                help="execute: run and continue flows; read: every GET; manage: everything"),
+            arg("--expires", metavar="DURATION", help="lifetime such as 12h, 30d or 2w (default: no expiry)"),
+            JSON, line=False),
+    command("tokens list", "every token: name, scope, created, expiry, revoked (never the token)", JSON, line=False),
+    command("tokens revoke", "revoke a token by name", arg("name", help="token name"), line=False),
     command("doctor", "show which sandbox layers work on this machine", JSON, line=False,
             description="Boot a throwaway sandboxed worker and report each layer (active, or why it is missing), the "
                         "Landlock ABI, and the tenant's sandbox and outbound_network settings."),

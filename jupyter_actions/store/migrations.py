@@ -47,7 +47,12 @@ def _add_integrity_columns(conn: Connection) -> None:
             conn.execute(table.update().where(table.c.id == row_id).values(uses_cache=may_use_cache(code)))
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1, _add_test_cases, _add_integrity_columns]
+def _add_api_tokens(conn: Connection) -> None:
+    """The bearer tokens of ``jupyter-actions serve`` (jupyter_actions/server/tokens.py)."""
+    schema.api_tokens.create(conn)
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1, _add_test_cases, _add_integrity_columns, _add_api_tokens]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -17,6 +17,14 @@ MAX_NUMBER = 2**31 - 1
 PostgreSQL, and SQLite's driver refuses integers beyond 64 bits."""
 
 
+def action_row_by_id(conn: Connection, action_id: str) -> Row:
+    """The action with this id (Auth0's Management API names actions by id)."""
+    row = conn.execute(select(actions).where(actions.c.id == action_id)).first()
+    if row is None:
+        raise ActionNotFound(f"The action does not exist: no action has the id {action_id!r}")
+    return row
+
+
 def action_row(conn: Connection, name: str, *, for_update: bool = False) -> Row:
     query = select(actions).where(actions.c.name == name)
     if for_update:

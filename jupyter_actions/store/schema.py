@@ -169,3 +169,15 @@ test_cases = Table(
     Column("updated_at", String(32), nullable=False),
     UniqueConstraint("scope", "target", "name", name="uq_test_cases_scope_target_name"),
 )
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(36), primary_key=True),  # the public part of the token (its prefix)
+    Column("name", String(100), nullable=False, unique=True),
+    Column("scope", String(16), nullable=False),  # execute | read | manage
+    Column("digest", String(64), nullable=False),  # SHA-256 hex of the secret part; the token is never stored
+    Column("created_at", String(32), nullable=False),
+    Column("expires_at", String(32)),  # NULL: does not expire
+    Column("revoked_at", String(32)),
+)

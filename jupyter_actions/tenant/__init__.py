@@ -16,7 +16,7 @@ from ..errors import ActionsError, InvalidInputError, NotFoundError, Remedy
 from ..model import Action, ActionVersion, Binding, Dependency, DeployResult, Execution, SecretInfo
 from ..store import Store, files, integrity, keyed, settings, sqlite_url
 from ..store.paths import actions_home, tenant_dir, tenant_name
-from ..store.rows import MAX_NUMBER, action_model, action_row, all_actions, require_values
+from ..store.rows import MAX_NUMBER, action_model, action_row, action_row_by_id, all_actions, require_values
 from ..triggers import get_trigger
 from . import bindings, drafts, from_template, secret_store, test_cases, versions
 from .database_url import check as database_url_check
@@ -207,6 +207,11 @@ class Tenant:
     def get_action(self, name: str) -> Action:
         with self.store.read() as conn:
             return action_model(conn, action_row(conn, name))
+
+    def get_action_by_id(self, action_id: str) -> Action:
+        """The action with this id (Auth0's Management API names actions by id)."""
+        with self.store.read() as conn:
+            return action_model(conn, action_row_by_id(conn, action_id))
 
     def list_actions(self, trigger: str | None = None) -> list[Action]:
         with self.store.read() as conn:
