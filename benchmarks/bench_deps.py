@@ -37,9 +37,7 @@ from jupyter_actions.deps import EnvironmentCache, IndexConfig, Lock, lock, pin 
 PYPI_DEPENDENCIES = ["slack-sdk", "pyjwt", "boto3"]
 
 
-def median_seconds(
-    action: Callable[[], object], runs: int, setup: Callable[[], None] = lambda: None
-) -> float:
+def median_seconds(action: Callable[[], object], runs: int, setup: Callable[[], None] = lambda: None) -> float:
     timings = []
     for _ in range(runs):
         setup()
@@ -57,9 +55,7 @@ def fresh_caches(scratch: Path) -> None:
 
 
 def add(dependencies: list[str], index: IndexConfig, installer: str) -> Lock:
-    return lock(
-        [pin(d, index, installer=installer) for d in dependencies], index, installer=installer
-    )
+    return lock([pin(d, index, installer=installer) for d in dependencies], index, installer=installer)
 
 
 def build_cold(locked: Lock, index: IndexConfig, installer: str, scratch: Path) -> None:
@@ -73,24 +69,18 @@ def files_in(path: Path) -> int:
     return sum(len(files) for _, _, files in os.walk(path))
 
 
-def measure(
-    name: str, dependencies: list[str], index: IndexConfig, runs: int, scratch: Path
-) -> dict:
+def measure(name: str, dependencies: list[str], index: IndexConfig, runs: int, scratch: Path) -> dict:
     fresh_caches(scratch)
     locked = add(dependencies, index, "uv")
     row: dict = {"name": name, "lock": locked}
     for installer in ("uv", "pip"):
-        row[f"add {installer}"] = median_seconds(
-            lambda tool=installer: add(dependencies, index, tool), runs
-        )
+        row[f"add {installer}"] = median_seconds(lambda tool=installer: add(dependencies, index, tool), runs)
     row["cold uv, empty uv cache"] = median_seconds(
         lambda: build_cold(locked, index, "uv", scratch), runs, lambda: fresh_caches(scratch)
     )
     fresh_caches(scratch)
     build_cold(locked, index, "uv", scratch)  # fill uv's wheel cache once
-    row["cold uv, warm uv cache"] = median_seconds(
-        lambda: build_cold(locked, index, "uv", scratch), runs
-    )
+    row["cold uv, warm uv cache"] = median_seconds(lambda: build_cold(locked, index, "uv", scratch), runs)
     row["cold pip"] = median_seconds(
         lambda: build_cold(locked, index, "pip", scratch), runs, lambda: fresh_caches(scratch)
     )
@@ -121,24 +111,18 @@ def report(rows: list[dict]) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--bulk", type=int, default=15, help="packages in the ja-bulk closure")
     parser.add_argument("--modules", type=int, default=40, help="modules per ja-bulk package")
-    parser.add_argument(
-        "--pypi", action="store_true", help=f"also lock {PYPI_DEPENDENCIES} from PyPI"
-    )
+    parser.add_argument("--pypi", action="store_true", help=f"also lock {PYPI_DEPENDENCIES} from PyPI")
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch_name:
         scratch = Path(scratch_name)
         sources = write_bulk_sources(scratch / "sources", options.bulk, options.modules)
         wheelhouse = build_wheelhouse(scratch / "wheelhouse", sources)
         offline = IndexConfig(find_links=[str(wheelhouse)], offline=True)
-        print(
-            f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, median of {options.runs} runs"
-        )
+        print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, median of {options.runs} runs")
         rows = [
             measure("small (ja-hello)", ["ja-hello"], offline, options.runs, scratch),
             measure("bulk (ja-bulk)", ["ja-bulk"], offline, options.runs, scratch),

@@ -107,7 +107,9 @@ def main() -> None:
         tenant.bind("post-login", ["noop-0"])
         for _ in range(50):
             tenant.run_flow("post-login", event)
-        single = report("warm single no-op action, whole path", timed(lambda: tenant.run_flow("post-login", event), runs))
+        single = report(
+            "warm single no-op action, whole path", timed(lambda: tenant.run_flow("post-login", event), runs)
+        )
         tenant.bind("post-login", [f"noop-{i}" for i in range(5)])
         for _ in range(50):
             tenant.run_flow("post-login", event)
@@ -131,7 +133,9 @@ def main() -> None:
         rate = done[0] / (time.perf_counter() - start)
         print(f"{'full pool, ' + str(threads) + ' threads, single action':<44} {rate:9.0f} executions/s")
     print(f"\nfirst test run of a fresh action (worker start included): {first:.1f} ms   (target <= 300)")
-    print(f"warm single p50 / isolation floor: {single / pipe:.1f}x   (target <= 2.5x; p50 {single:.3f} ms, target <= 0.5)")
+    print(
+        f"warm single p50 / isolation floor: {single / pipe:.1f}x   (target <= 2.5x; p50 {single:.3f} ms, target <= 0.5)"
+    )
     print(f"warm single p50 / in-process floor: {single / floor:.1f}x")
     print(f"five-action flow p50 (five workers, one per action): {five:.3f} ms   (target <= 2)")
 

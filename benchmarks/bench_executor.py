@@ -18,22 +18,33 @@ import time
 from pathlib import Path
 
 ACTIONS = {
-    "deny-blocked": '''
+    "deny-blocked": """
 async def on_execute_post_login(event, api):
     if event.user.email.endswith("@blocked.example"):
         api.access.deny("Access from this domain is not allowed.")
-''',
-    "roles-claim": '''
+""",
+    "roles-claim": """
 async def on_execute_post_login(event, api):
     api.id_token.set_custom_claim("https://example.com/roles", list(event.authorization.roles))
-''',
-    "count-logins": '''
+""",
+    "count-logins": """
 async def on_execute_post_login(event, api):
     api.user.set_app_metadata("logins", event.stats.logins_count + 1)
-''',
+""",
 }
-LOGIN_KEYS = ("transaction", "authentication", "authorization", "connection", "tenant", "client", "request",
-              "stats", "user", "organization", "secrets")
+LOGIN_KEYS = (
+    "transaction",
+    "authentication",
+    "authorization",
+    "connection",
+    "tenant",
+    "client",
+    "request",
+    "stats",
+    "user",
+    "organization",
+    "secrets",
+)
 
 
 def login_event(sample: dict, i: int) -> dict:
@@ -94,7 +105,9 @@ def main() -> None:
         run_notebook("default", "post-login", one, work / f"one-{i}.results.jsonl", work / f"one-{i}.ipynb")
         naive_times.append(time.perf_counter() - started)
     naive_rate = args.naive / sum(naive_times)
-    print(f"naive: papermill run per event   {naive_rate:10.2f} events/s   ({sum(naive_times) / args.naive:.2f} s per event)")
+    print(
+        f"naive: papermill run per event   {naive_rate:10.2f} events/s   ({sum(naive_times) / args.naive:.2f} s per event)"
+    )
 
     full = work / "full-sample.jsonl"
     with full.open("w") as handle:
@@ -102,8 +115,10 @@ def main() -> None:
             handle.write(json.dumps({**sample, "user": {**sample["user"], "email": f"user{i}@example.com"}}) + "\n")
     started = time.perf_counter()
     reference = execute_batch("default", "post-login", str(full), str(work / "full.results.jsonl"))
-    print(f"inline, full 8 KB sample events  {reference.events / (time.perf_counter() - started):10.0f} events/s   "
-          f"({reference.events} events, for reference)")
+    print(
+        f"inline, full 8 KB sample events  {reference.events / (time.perf_counter() - started):10.0f} events/s   "
+        f"({reference.events} events, for reference)"
+    )
     print(f"\npapermill batch vs naive per event: {batch_rate / naive_rate:,.0f}x   (target >= 5,000x)")
     print(f"papermill batch whole run: {batch_rate:,.0f} events/s   (target >= 5,000)")
     print(f"inline / papermill-after-kernel-start rate: {inline_rate / in_kernel_rate:.2f}   (target <= 1.5)")

@@ -28,16 +28,33 @@ SECRETS = ["sk_live_51Habcdefgh", "https://hooks.slack.com/services/T000/B000/XX
 
 def execution(claim: str) -> Execution:
     result = {
-        "action_name": "a", "action_id": "id", "version_id": "v", "version_number": 3, "binding_id": "b",
-        "started_at": "2026-01-01T00:00:00.000000Z", "ended_at": "2026-01-01T00:00:00.000100Z",
-        "response": {"logs": "hello world\n" * 3, "error": None,
-                     "stats": {"action_duration_ms": 0.1, "total_request_duration_ms": 0.2}},
-        "commands": [{"op": "id_token.set_custom_claim", "args": ["https://x/key", claim]}], "control": "next",
+        "action_name": "a",
+        "action_id": "id",
+        "version_id": "v",
+        "version_number": 3,
+        "binding_id": "b",
+        "started_at": "2026-01-01T00:00:00.000000Z",
+        "ended_at": "2026-01-01T00:00:00.000100Z",
+        "response": {
+            "logs": "hello world\n" * 3,
+            "error": None,
+            "stats": {"action_duration_ms": 0.1, "total_request_duration_ms": 0.2},
+        },
+        "commands": [{"op": "id_token.set_custom_claim", "args": ["https://x/key", claim]}],
+        "control": "next",
     }
-    return Execution(id="e", trigger_id="post-login", kind="flow", status="final",
-                     outcome={"status": "allowed", "id_token_claims": {"https://x/key": claim}, "error": None},
-                     results=(result, result, result), event=get_trigger("post-login").sample_payload(),
-                     duration_ms=1.0, created_at="x", updated_at="y")
+    return Execution(
+        id="e",
+        trigger_id="post-login",
+        kind="flow",
+        status="final",
+        outcome={"status": "allowed", "id_token_claims": {"https://x/key": claim}, "error": None},
+        results=(result, result, result),
+        event=get_trigger("post-login").sample_payload(),
+        duration_ms=1.0,
+        created_at="x",
+        updated_at="y",
+    )
 
 
 def per_call_us(fn, runs: int) -> float:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 SANDBOX_PY = Path(__file__).resolve().parent.parent / "jupyter_actions" / "runtime" / "sandbox.py"
 
-WORKER = r'''
+WORKER = r"""
 import sys, time
 clock = time.perf_counter
 spent = {}
@@ -68,7 +68,7 @@ elif stage >= 3:
 import json
 print("ready", json.dumps(spent), flush=True)
 sys.stdin.readline()
-'''
+"""
 
 VARIANTS = {
     0: "plain python -I -S",
@@ -86,7 +86,7 @@ VARIANTS = {
     99: "asyncio... + import sandbox + sandbox.boot()",
 }
 
-STEP = r'''
+STEP = r"""
 import importlib.util, json, os, sys, threading, time
 spec = importlib.util.spec_from_file_location("sandbox", sys.argv[1])
 sb = importlib.util.module_from_spec(spec)
@@ -105,7 +105,7 @@ result = {"after_step": median_us(lambda: sb.after_step(baseline)), "thread_coun
           "open_close": median_us(lambda: os.close(os.open("/dev/null", os.O_RDONLY)))}
 print(json.dumps(result), flush=True)
 sys.stdin.readline()
-'''
+"""
 
 
 def load_sandbox():
@@ -121,8 +121,13 @@ def load_sandbox():
 def start_once(stage: int, policy_json: str, tmp: str) -> tuple[float, dict[str, float]]:
     """Seconds from Popen to "ready", and the worker's own milliseconds per stage."""
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-I", "-S", "-c", WORKER, str(stage), str(SANDBOX_PY), policy_json],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=tmp, env={})
+    proc = subprocess.Popen(
+        [sys.executable, "-I", "-S", "-c", WORKER, str(stage), str(SANDBOX_PY), policy_json],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        cwd=tmp,
+        env={},
+    )
     line = proc.stdout.readline()
     elapsed = time.perf_counter() - started
     proc.stdin.close()
@@ -134,8 +139,13 @@ def start_once(stage: int, policy_json: str, tmp: str) -> tuple[float, dict[str,
 
 def per_step(policy_json: str, tmp: str) -> tuple[dict, float, int]:
     """after_step and friends in a booted worker, then the idle supervisor's CPU and memory."""
-    proc = subprocess.Popen([sys.executable, "-I", "-S", "-c", STEP, str(SANDBOX_PY), policy_json],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=tmp, env={})
+    proc = subprocess.Popen(
+        [sys.executable, "-I", "-S", "-c", STEP, str(SANDBOX_PY), policy_json],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        cwd=tmp,
+        env={},
+    )
     figures = json.loads(proc.stdout.readline())
     before, idle = supervisor_cpu(proc.pid), 5.0
     time.sleep(idle)
@@ -173,9 +183,11 @@ def main() -> None:
                         for name, ms in spent.items():
                             stages.setdefault(name, []).append(ms)
         steps, cpu, rss_kb = per_step(text, tmp)
-    print(f"Linux {os.uname().release}, Landlock ABI {sandbox.landlock_abi()}, uid {os.getuid()}, "
-          f"{len(policy.read_only)} read-only paths, {args.starts} starts per variant, "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"Linux {os.uname().release}, Landlock ABI {sandbox.landlock_abi()}, uid {os.getuid()}, "
+        f"{len(policy.read_only)} read-only paths, {args.starts} starts per variant, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     print(f"{'worker start (Popen to ready)':<48} {'median':>9} {'p90':>9} {'vs plain':>9} {'vs previous':>12}")
     plain = statistics.median(samples[0])
     previous = plain
@@ -187,12 +199,18 @@ def main() -> None:
         print(f"{label:<48} {median * 1e3:7.2f} ms {p90 * 1e3:6.2f} ms {(median - plain) * 1e3:+7.2f} ms {step:>12}")
         if stage != 99:
             previous = median
-    print("inside the worker, every layer (median ms): " +
-          ", ".join(f"{name} {statistics.median(values):.3f}" for name, values in stages.items()))
-    print(f"per step: after_step (nothing left) {steps['after_step']:.2f} us, thread_count "
-          f"{steps['thread_count']:.2f} us, open+close /dev/null {steps['open_close']:.2f} us")
-    print(f"idle supervisor: {cpu * 100:.2f} % of one core (one tick per {sandbox.IDLE_WATCH_INTERVAL_S * 1e3:g} ms), "
-          f"RSS {rss_kb / 1024:.1f} MiB")
+    print(
+        "inside the worker, every layer (median ms): "
+        + ", ".join(f"{name} {statistics.median(values):.3f}" for name, values in stages.items())
+    )
+    print(
+        f"per step: after_step (nothing left) {steps['after_step']:.2f} us, thread_count "
+        f"{steps['thread_count']:.2f} us, open+close /dev/null {steps['open_close']:.2f} us"
+    )
+    print(
+        f"idle supervisor: {cpu * 100:.2f} % of one core (one tick per {sandbox.IDLE_WATCH_INTERVAL_S * 1e3:g} ms), "
+        f"RSS {rss_kb / 1024:.1f} MiB"
+    )
 
 
 if __name__ == "__main__":

@@ -28,10 +28,10 @@ import sys
 import tempfile
 import time
 
-CODE = '''
+CODE = """
 async def on_execute_post_login(event, api):
     api.id_token.set_custom_claim("https://example.com/plan", "pro")
-'''
+"""
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -58,16 +58,22 @@ async def _client(port: int, request: bytes, deadline: float, count: int | None,
 
 async def _load(port: int, token: str, event: dict, concurrency: int, seconds: float, count: int | None) -> dict:
     body = json.dumps({"event": event}).encode()
-    request = (f"POST /api/v2/jupyter-actions/flows/post-login/executions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-               f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
-               f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+    request = (
+        f"POST /api/v2/jupyter-actions/flows/post-login/executions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
     latencies: list[float] = []
     started = time.perf_counter()
     deadline = started + seconds
     await asyncio.gather(*(_client(port, request, deadline, count, latencies) for _ in range(concurrency)))
     elapsed = time.perf_counter() - started
-    return {"requests": len(latencies), "per_second": len(latencies) / elapsed,
-            "p50_ms": statistics.median(latencies), "p99_ms": percentile(latencies, 0.99)}
+    return {
+        "requests": len(latencies),
+        "per_second": len(latencies) / elapsed,
+        "p50_ms": statistics.median(latencies),
+        "p99_ms": percentile(latencies, 0.99),
+    }
 
 
 def load_main(args: argparse.Namespace) -> None:
@@ -77,10 +83,22 @@ def load_main(args: argparse.Namespace) -> None:
 
 
 def run_load(port: int, token: str, event: dict, concurrency: int, seconds: float, count: int | None) -> dict:
-    command = [sys.executable, __file__, "--load", "--port", str(port), "--concurrency", str(concurrency), "--seconds", str(seconds)]
+    command = [
+        sys.executable,
+        __file__,
+        "--load",
+        "--port",
+        str(port),
+        "--concurrency",
+        str(concurrency),
+        "--seconds",
+        str(seconds),
+    ]
     if count is not None:
         command += ["--count", str(count)]
-    done = subprocess.run(command, input=json.dumps({"token": token, "event": event}), capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        command, input=json.dumps({"token": token, "event": event}), capture_output=True, text=True, check=True
+    )
     return json.loads(done.stdout)
 
 
@@ -113,8 +131,12 @@ def main(args: argparse.Namespace) -> None:
             tenant.run_flow("post-login", event)  # warm
         in_process = _in_process(tenant, event, args.requests, 0.0)
         paced = _in_process(tenant, event, args.requests, 0.002)
-    server = subprocess.Popen([sys.executable, "-m", "jupyter_actions", "serve", "--port", "0"],
-                              stdout=subprocess.PIPE, text=True, env=os.environ.copy())
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter_actions", "serve", "--port", "0"],
+        stdout=subprocess.PIPE,
+        text=True,
+        env=os.environ.copy(),
+    )
     try:
         port = int(re.search(r":(\d+)/api/v2/", server.stdout.readline()).group(1))
         run_load(port, token, event, 1, 60, 50)  # warm the server's workers
@@ -125,12 +147,18 @@ def main(args: argparse.Namespace) -> None:
         server.wait(60)
     baseline = statistics.median(in_process)
     print(f"in-process Tenant.run_flow, one action     p50 {baseline:.3f} ms")
-    print(f"in-process, 2 ms between calls             p50 {statistics.median(paced):.3f} ms "
-          "(the engine's own latency when calls do not come back to back)")
-    print(f"HTTP, one client, keep-alive               p50 {sequential['p50_ms']:.3f} ms "
-          f"({sequential['p50_ms'] / baseline:.1f}x in-process; targets <= 1.5 ms, <= 3x)")
-    print(f"HTTP, {args.concurrency} clients, {args.seconds:.0f} s                  {loaded['per_second']:,.0f} logins/s, "
-          f"p50 {loaded['p50_ms']:.2f} ms, p99 {loaded['p99_ms']:.2f} ms (targets >= 1,000/s, p99 <= 20 ms)")
+    print(
+        f"in-process, 2 ms between calls             p50 {statistics.median(paced):.3f} ms "
+        "(the engine's own latency when calls do not come back to back)"
+    )
+    print(
+        f"HTTP, one client, keep-alive               p50 {sequential['p50_ms']:.3f} ms "
+        f"({sequential['p50_ms'] / baseline:.1f}x in-process; targets <= 1.5 ms, <= 3x)"
+    )
+    print(
+        f"HTTP, {args.concurrency} clients, {args.seconds:.0f} s                  {loaded['per_second']:,.0f} logins/s, "
+        f"p50 {loaded['p50_ms']:.2f} ms, p99 {loaded['p99_ms']:.2f} ms (targets >= 1,000/s, p99 <= 20 ms)"
+    )
 
 
 if __name__ == "__main__":

@@ -63,16 +63,43 @@ if typing.TYPE_CHECKING:
     from .tenant.test_cases import CaseResult, TestCase
 
 _OUTCOME_NAMES = (
-    "ENGINE_KEYS", "EXECUTION_STATUS", "CacheEntry", "Control", "Deny", "ErrorClass", "ExecutionStatus",
-    "FlowError", "JobOutput", "Outcome", "Phase", "Status", "StepError", "StepResponse", "StepResult",
-    "StepStats", "WorkerResult", "changes", "error_class_of", "error_identity", "error_summary",
+    "ENGINE_KEYS",
+    "EXECUTION_STATUS",
+    "CacheEntry",
+    "Control",
+    "Deny",
+    "ErrorClass",
+    "ExecutionStatus",
+    "FlowError",
+    "JobOutput",
+    "Outcome",
+    "Phase",
+    "Status",
+    "StepError",
+    "StepResponse",
+    "StepResult",
+    "StepStats",
+    "WorkerResult",
+    "changes",
+    "error_class_of",
+    "error_identity",
+    "error_summary",
 )
 """The outcome contract (``jupyter_actions.outcome``): statuses, result shapes, ``changes``."""
 
 _LAZY = {
-    "Tenant": "tenant", "Action": "model", "ActionVersion": "model", "Binding": "model", "DeployResult": "model",
-    "Dependency": "model", "Execution": "model", "SecretInfo": "model", "TestCase": "tenant.test_cases",
-    "CaseResult": "tenant.test_cases", "ReplayReport": "engine.replay", "BatchResult": "engine.lean",
+    "Tenant": "tenant",
+    "Action": "model",
+    "ActionVersion": "model",
+    "Binding": "model",
+    "DeployResult": "model",
+    "Dependency": "model",
+    "Execution": "model",
+    "SecretInfo": "model",
+    "TestCase": "tenant.test_cases",
+    "CaseResult": "tenant.test_cases",
+    "ReplayReport": "engine.replay",
+    "BatchResult": "engine.lean",
     **dict.fromkeys(_OUTCOME_NAMES, "outcome"),
 }
 """Public names imported on first use: module (relative to this package) of each."""

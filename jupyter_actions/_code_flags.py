@@ -13,12 +13,40 @@ import sys
 from typing import TypeGuard
 
 # Names that reach attributes, frames or live objects by a computed name, or code outside the tree.
-_REACHING = frozenset({
-    "getattr", "setattr", "delattr", "vars", "globals", "locals", "eval", "exec", "compile", "__import__",
-    "attrgetter", "methodcaller", "getmembers", "getattr_static", "importlib", "gc", "inspect", "ctypes",
-    "builtins", "__builtins__", "get_field", "_getframe", "f_back", "f_locals", "f_globals", "f_builtins",
-    "tb_frame", "gi_frame", "cr_frame", "ag_frame",
-})
+_REACHING = frozenset(
+    {
+        "getattr",
+        "setattr",
+        "delattr",
+        "vars",
+        "globals",
+        "locals",
+        "eval",
+        "exec",
+        "compile",
+        "__import__",
+        "attrgetter",
+        "methodcaller",
+        "getmembers",
+        "getattr_static",
+        "importlib",
+        "gc",
+        "inspect",
+        "ctypes",
+        "builtins",
+        "__builtins__",
+        "get_field",
+        "_getframe",
+        "f_back",
+        "f_locals",
+        "f_globals",
+        "f_builtins",
+        "tb_frame",
+        "gi_frame",
+        "cr_frame",
+        "ag_frame",
+    }
+)
 _NAMED_ACCESS = frozenset({"getattr", "setattr", "delattr"})  # harmless with a constant attribute name
 _PLAIN_DUNDERS = frozenset({"__name__", "__doc__", "__qualname__", "__module__", "__init__", "__class__"})
 _RUNTIME_MODULES = frozenset({"httpx", "orjson"})  # provided by the runtime, never handed `api`
@@ -62,9 +90,14 @@ def _reaches(node: ast.AST, safe_calls: set[int]) -> bool:
 def _is_constant_named_access(node: ast.AST) -> TypeGuard[ast.Call]:
     """``getattr(obj, "name")`` and the like: the attribute is in the tree as text."""
     return (
-        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in _NAMED_ACCESS
-        and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant) and isinstance(node.args[1].value, str)
-        and not any(isinstance(arg, ast.Starred) for arg in node.args) and not node.keywords
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Name)
+        and node.func.id in _NAMED_ACCESS
+        and len(node.args) >= 2
+        and isinstance(node.args[1], ast.Constant)
+        and isinstance(node.args[1].value, str)
+        and not any(isinstance(arg, ast.Starred) for arg in node.args)
+        and not node.keywords
     )
 
 

@@ -117,8 +117,10 @@ def _as_bytes(data: bytes | str) -> bytes:
     try:
         return data.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise _Refused(f"not UTF-8 text: it holds a lone surrogate ({_escape(data[exc.start])}); "
-                       "only whole characters can be encoded") from None
+        raise _Refused(
+            f"not UTF-8 text: it holds a lone surrogate ({_escape(data[exc.start])}); "
+            "only whole characters can be encoded"
+        ) from None
 
 
 def _utf8(data: bytes) -> str:
@@ -127,8 +129,10 @@ def _utf8(data: bytes) -> str:
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise _Refused(f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} cannot start or continue "
-                       "a character; use UTF-8") from None
+        raise _Refused(
+            f"not UTF-8: byte 0x{data[exc.start]:02x} at offset {exc.start} cannot start or continue "
+            "a character; use UTF-8"
+        ) from None
 
 
 # JSON ------------------------------------------------------------------------------------
@@ -152,8 +156,12 @@ def _too_deep(value: Any) -> bool:
     only (orjson has checked all else; the whole walk would cost as much as the decoding)."""
     level = [value]
     for _ in range(MAX_DEPTH):
-        level = [child for node in level for child in (node.values() if type(node) is dict else node)
-                 if type(child) is dict or type(child) is list]
+        level = [
+            child
+            for node in level
+            for child in (node.values() if type(node) is dict else node)
+            if type(child) is dict or type(child) is list
+        ]
         if not level:
             return False
     return True
@@ -189,8 +197,9 @@ def _walk(value: Any, depth: int) -> None:
             raise _Refused(_TOO_DEEP)
         for key, item in value.items():
             if not isinstance(key, str):
-                raise _Refused(f"has the key {_clip(repr(key), 40)}, which is not a string: JSON keys are strings",
-                               located=True)
+                raise _Refused(
+                    f"has the key {_clip(repr(key), 40)}, which is not a string: JSON keys are strings", located=True
+                )
             try:
                 _string(key)
                 _walk(item, depth + 1)
@@ -219,16 +228,21 @@ def _walk(value: Any, depth: int) -> None:
         if not math.isfinite(value):
             raise _Refused(_not_a_number(repr(value)), located=True)
     else:
-        raise _Refused(f"is a {type(value).__name__}, which is not a JSON value: use a dict, list, str, int, "
-                       "float, bool or None", located=True)
+        raise _Refused(
+            f"is a {type(value).__name__}, which is not a JSON value: use a dict, list, str, int, float, bool or None",
+            located=True,
+        )
 
 
 def _string(value: str) -> None:
     if not value.isascii():
         found = _SURROGATE.search(value)
         if found:
-            raise _Refused(f"holds a lone surrogate ({_escape(found.group())}), which is not a character: "
-                           "send whole characters (a surrogate pair encodes one)", located=True)
+            raise _Refused(
+                f"holds a lone surrogate ({_escape(found.group())}), which is not a character: "
+                "send whole characters (a surrogate pair encodes one)",
+                located=True,
+            )
 
 
 def _literal_problem(literal: str) -> str:
@@ -244,8 +258,9 @@ def _not_a_number(shown: str) -> str:
 
 
 def _integer_problem(size: str) -> str:
-    return (f"is an integer of {size}: integers must fit in 64 bits ({MIN_INT} to {MAX_INT}); "
-            "send larger ones as strings")
+    return (
+        f"is an integer of {size}: integers must fit in 64 bits ({MIN_INT} to {MAX_INT}); send larger ones as strings"
+    )
 
 
 # Helpers ---------------------------------------------------------------------------------
@@ -257,8 +272,14 @@ def _object(value: Any, subject: str) -> dict[str, Any]:
     return value
 
 
-_JSON_NAMES = {list: "an array", tuple: "an array", str: "a string", int: "a number", float: "a number",
-               bool: "a boolean"}
+_JSON_NAMES = {
+    list: "an array",
+    tuple: "an array",
+    str: "a string",
+    int: "a number",
+    float: "a number",
+    bool: "a boolean",
+}
 
 
 def _error(subject: str, refused: _Refused) -> MalformedInputError:
@@ -278,4 +299,4 @@ def _escape(character: str) -> str:
 
 
 def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[:width - 3] + "..."
+    return text if len(text) <= width else text[: width - 3] + "..."

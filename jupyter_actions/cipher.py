@@ -63,9 +63,7 @@ def check_value(name: str, value: str) -> str:
             "around it; give the real value"
         )
     if len(value) > MAX_VALUE_CHARS:
-        raise InvalidInputError(
-            f"secret {name}: the value has {len(value)} characters; the limit is {MAX_VALUE_CHARS}"
-        )
+        raise InvalidInputError(f"secret {name}: the value has {len(value)} characters; the limit is {MAX_VALUE_CHARS}")
     return value
 
 
@@ -220,8 +218,10 @@ def _create_key(key_file: Path) -> bytes:
     except FileExistsError:
         return _read_key(key_file) or b""  # empty: reported as not a Fernet key
     except OSError as exc:
-        raise SecretsError(f"cannot create the master key file {key_file}: {exc.strerror or exc} (its file "
-                           "system must support hard links)") from None
+        raise SecretsError(
+            f"cannot create the master key file {key_file}: {exc.strerror or exc} (its file "
+            "system must support hard links)"
+        ) from None
     finally:
         os.unlink(name)
     directory = os.open(key_file.parent, os.O_RDONLY)
@@ -233,8 +233,9 @@ def _create_key(key_file: Path) -> bytes:
 
 
 def _wrong_key_message(source: str, key_file: Path) -> str:
-    fix = (f"set {MASTER_KEY_ENV} to the original key, or unset it to use the tenant's key file"
-           if source == MASTER_KEY_ENV else
-           f"restore the original {key_file} from a backup, or set {MASTER_KEY_ENV} to the original key")
+    fix = (
+        f"set {MASTER_KEY_ENV} to the original key, or unset it to use the tenant's key file"
+        if source == MASTER_KEY_ENV
+        else f"restore the original {key_file} from a backup, or set {MASTER_KEY_ENV} to the original key"
+    )
     return f"the master key from {source} does not match the key this tenant's data were encrypted with: {fix}"
-

@@ -44,11 +44,16 @@ class FlowResult:
 
 
 class _Base:
-    def __init__(self, base_url: str, token: str, *, timeout: float = DEFAULT_TIMEOUT_S, retries: int = RETRIES) -> None:
+    def __init__(
+        self, base_url: str, token: str, *, timeout: float = DEFAULT_TIMEOUT_S, retries: int = RETRIES
+    ) -> None:
         self.base_url = base_url.rstrip("/")
         self.retries = retries
-        self._options: dict[str, Any] = {"base_url": self.base_url + "/api/v2", "timeout": timeout,
-                                         "headers": {"Authorization": f"Bearer {token}"}}
+        self._options: dict[str, Any] = {
+            "base_url": self.base_url + "/api/v2",
+            "timeout": timeout,
+            "headers": {"Authorization": f"Bearer {token}"},
+        }
 
     @staticmethod
     def _flow_path(trigger: str) -> str:
@@ -76,7 +81,9 @@ class _Base:
 class Client(_Base):
     """``Client("http://127.0.0.1:8090", token)``; use as a context manager or call ``close()``."""
 
-    def __init__(self, base_url: str, token: str, *, timeout: float = DEFAULT_TIMEOUT_S, retries: int = RETRIES) -> None:
+    def __init__(
+        self, base_url: str, token: str, *, timeout: float = DEFAULT_TIMEOUT_S, retries: int = RETRIES
+    ) -> None:
         super().__init__(base_url, token, timeout=timeout, retries=retries)
         self._http = httpx.Client(**self._options)
 
@@ -110,7 +117,9 @@ class Client(_Base):
 class AsyncClient(_Base):
     """The async twin of ``Client``."""
 
-    def __init__(self, base_url: str, token: str, *, timeout: float = DEFAULT_TIMEOUT_S, retries: int = RETRIES) -> None:
+    def __init__(
+        self, base_url: str, token: str, *, timeout: float = DEFAULT_TIMEOUT_S, retries: int = RETRIES
+    ) -> None:
         super().__init__(base_url, token, timeout=timeout, retries=retries)
         self._http = httpx.AsyncClient(**self._options)
 

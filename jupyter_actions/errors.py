@@ -132,8 +132,10 @@ class MissingSecretValues(ConflictError):
             what = f"secret {self.secrets[0]} of {action} has no value"
         else:
             what = f"secrets {', '.join(self.secrets)} of {action} have no value"
-        super().__init__(f"{what}: set {'it' if len(self.secrets) == 1 else 'them'} before {doing}",
-                         remedy=Remedy("", "secrets set", (action, self.secrets[0])))
+        super().__init__(
+            f"{what}: set {'it' if len(self.secrets) == 1 else 'them'} before {doing}",
+            remedy=Remedy("", "secrets set", (action, self.secrets[0])),
+        )
 
 
 class SecretsError(ActionsError):

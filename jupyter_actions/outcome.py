@@ -47,7 +47,7 @@ class Status(StrEnum):
     ALLOWED = "allowed"
     DENIED = "denied"
     SUSPENDED = "suspended"  # waits for /continue (redirect, challenge, enrollment, prompt)
-    FAILED = "failed"        # an action failed: a blocking trigger fails closed
+    FAILED = "failed"  # an action failed: a blocking trigger fails closed
 
 
 class ExecutionStatus(StrEnum):
@@ -71,8 +71,8 @@ class Control(StrEnum):
     """What a flow does after a step (``StepResult["control"]``)."""
 
     CONTINUE = "continue"  # the next action runs
-    STOP = "stop"          # denied, or failed on a blocking trigger: no further action
-    SUSPEND = "suspend"    # wait for /continue, which resumes in the same action
+    STOP = "stop"  # denied, or failed on a blocking trigger: no further action
+    SUSPEND = "suspend"  # wait for /continue, which resumes in the same action
 
 
 class Phase(StrEnum):
@@ -85,7 +85,7 @@ class Phase(StrEnum):
 class ErrorClass(StrEnum):
     """Whose fault a step error is (``StepError["error_class"]``)."""
 
-    ACTION_ERROR = "action_error"      # the action raised, or broke a documented limit
+    ACTION_ERROR = "action_error"  # the action raised, or broke a documented limit
     ACTION_TIMEOUT = "action_timeout"  # the job ran out of time
     PLATFORM_ERROR = "platform_error"  # its worker died, broke the protocol, or was refused
 
@@ -151,7 +151,7 @@ class JobOutput(TypedDict):
     """What a worker pool hands back for one job (a flow execution or a test run)."""
 
     results: list[StepResult]
-    event: dict[str, Any]         # after the steps (metadata, transaction), without secrets
+    event: dict[str, Any]  # after the steps (metadata, transaction), without secrets
     cache: dict[str, CacheEntry]  # the trigger's cache after the steps
 
 
@@ -169,7 +169,7 @@ class Deny(TypedDict):
 
     reason: str | None
     command: str
-    code: NotRequired[str]          # credentials-exchange, custom-token-exchange, validation.error
+    code: NotRequired[str]  # credentials-exchange, custom-token-exchange, validation.error
     user_message: NotRequired[str]  # pre-user-registration
 
 
@@ -193,8 +193,7 @@ def changes(outcome: Mapping[str, Any]) -> dict[str, Any]:
     value the trigger gives them when no action touches them. An action that does nothing has
     no changes; ``app_metadata: {"plan": null}`` (remove a key) is one."""
     neutral = _neutral_values()
-    return {key: value for key, value in outcome.items()
-            if key not in ENGINE_KEYS and value != neutral.get(key)}
+    return {key: value for key, value in outcome.items() if key not in ENGINE_KEYS and value != neutral.get(key)}
 
 
 @functools.cache
@@ -207,8 +206,9 @@ def _neutral_values() -> dict[str, Any]:
     for trigger in all_triggers():
         for key, value in trigger.fold_outcome([], {}).items():
             if neutral.setdefault(key, value) != value:
-                raise AssertionError(f"the outcome key {key!r} has two neutral values: {neutral[key]!r} "
-                                     f"and {value!r} ({trigger.id})")
+                raise AssertionError(
+                    f"the outcome key {key!r} has two neutral values: {neutral[key]!r} and {value!r} ({trigger.id})"
+                )
     return neutral
 
 
@@ -230,5 +230,4 @@ def error_identity(error: Mapping[str, Any] | None) -> dict[str, Any] | None:
     exception), not its message: saved cases and replay compare errors by this."""
     if not error:
         return None
-    return {"action_name": error.get("action_name"), "error_class": error.get("error_class"),
-            "name": error.get("name")}
+    return {"action_name": error.get("action_name"), "error_class": error.get("error_class"), "name": error.get("name")}

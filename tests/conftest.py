@@ -12,10 +12,10 @@ from typing import NamedTuple
 
 import pytest
 
-POST_LOGIN_CODE = '''
+POST_LOGIN_CODE = """
 async def on_execute_post_login(event, api):
     api.id_token.set_custom_claim("https://example.com/email", event.user.email)
-'''
+"""
 
 
 @pytest.fixture(autouse=True)
@@ -104,7 +104,10 @@ def run_cli(actions_home):
     def run(*args: str, stdin: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
         return subprocess.run(
             [sys.executable, "-m", "jupyter_actions", *args],
-            input=stdin, capture_output=True, text=True, timeout=120,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            timeout=120,
             env={**os.environ, **(env or {})},
         )
 

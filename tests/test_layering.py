@@ -41,8 +41,11 @@ def test_the_reader_resolves_relative_imports():
 
 @pytest.mark.parametrize("path", modules("engine"), ids=lambda p: p.name)
 def test_the_engine_imports_nothing_above_it(path):
-    above = [name for name in imported(path)
-             if name.split(".")[:2] in (["jupyter_actions", layer] for layer in ABOVE_THE_ENGINE)]
+    above = [
+        name
+        for name in imported(path)
+        if name.split(".")[:2] in (["jupyter_actions", layer] for layer in ABOVE_THE_ENGINE)
+    ]
     assert above == [], f"{path.name} imports {above}"
 
 
@@ -54,7 +57,12 @@ def test_the_tenant_facade_runs_no_sql():
 @pytest.mark.parametrize("path", modules("executor"), ids=lambda p: p.name)
 def test_the_executor_goes_through_the_tenant(path):
     tree = ast.parse(path.read_text())
-    around = sorted({node.attr for node in ast.walk(tree)
-                     if isinstance(node, ast.Attribute) and node.attr in ("store", "cipher", "engine")})
+    around = sorted(
+        {
+            node.attr
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Attribute) and node.attr in ("store", "cipher", "engine")
+        }
+    )
     assert around == [], f"{path.name} reaches a tenant's {around}"
     assert not [n for n in imported(path) if n.startswith(("jupyter_actions.store", "jupyter_actions.engine.engine"))]

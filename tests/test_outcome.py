@@ -58,6 +58,7 @@ def test_removing_a_metadata_key_is_a_change(tenant, capsys):
 
 # changes ---------------------------------------------------------------------------------
 
+
 def _engine_part(status: str = "allowed") -> dict:
     return {"status": status, "deny": None, "error": None, "execution_id": "an-id"}
 
@@ -78,46 +79,72 @@ def test_a_touched_key_back_at_an_empty_value_other_than_its_neutral_one_is_a_ch
     baseline = {**_engine_part(), **_baseline("post-login")}
     assert changes({**baseline, "target_scopes": []}) == {"target_scopes": []}  # every target scope removed
     assert changes({**baseline, "app_metadata": {"plan": None}}) == {"app_metadata": {"plan": None}}
-    assert changes({**baseline, "scopes": {"add": [], "remove": ["admin"]}}) == {"scopes": {"add": [], "remove": ["admin"]}}
+    assert changes({**baseline, "scopes": {"add": [], "remove": ["admin"]}}) == {
+        "scopes": {"add": [], "remove": ["admin"]}
+    }
 
 
 def test_the_keys_the_engine_adds_are_never_changes():
-    denied = {"status": Status.DENIED, "deny": {"reason": "no", "command": "access.deny"},
-              "error": {"action_name": "a", "error_class": "action_error", "name": "E", "message": "m"},
-              "execution_id": "an-id"}
+    denied = {
+        "status": Status.DENIED,
+        "deny": {"reason": "no", "command": "access.deny"},
+        "error": {"action_name": "a", "error_class": "action_error", "name": "E", "message": "m"},
+        "execution_id": "an-id",
+    }
     assert changes(denied) == {}
     assert ENGINE_KEYS == {"status", "deny", "error", "execution_id"}
 
 
 # error_summary ---------------------------------------------------------------------------
 
+
 def test_error_summary_of_every_error_shape():
-    step_error = {"name": "ValueError", "message": "bad input", "stack": "Traceback ...\nValueError: bad input",
-                  "error_class": ErrorClass.ACTION_ERROR}
+    step_error = {
+        "name": "ValueError",
+        "message": "bad input",
+        "stack": "Traceback ...\nValueError: bad input",
+        "error_class": ErrorClass.ACTION_ERROR,
+    }
     assert error_summary(step_error) == "action_error: ValueError: bad input"
-    flow_error = {"action_name": "a", "error_class": "action_timeout", "name": "TimeoutError",
-                  "message": "the execution exceeded the 20 s limit"}
+    flow_error = {
+        "action_name": "a",
+        "error_class": "action_timeout",
+        "name": "TimeoutError",
+        "message": "the execution exceeded the 20 s limit",
+    }
     assert error_summary(flow_error) == "action_timeout: TimeoutError: the execution exceeded the 20 s limit"
     case_expectation = {"action_name": "a", "error_class": "platform_error", "name": "PlatformError"}
     assert error_summary(case_expectation) == "platform_error: PlatformError"
-    several_lines = {"name": "ValidationError", "message": "2 errors\n  field x\n    required", "error_class": "action_error"}
+    several_lines = {
+        "name": "ValidationError",
+        "message": "2 errors\n  field x\n    required",
+        "error_class": "action_error",
+    }
     assert error_summary(several_lines) == "action_error: ValidationError: 2 errors field x required"
     assert error_summary({"message": "only a message", "name": None}) == "only a message"
 
 
 def test_a_real_failure_reads_the_same_from_its_step_and_from_its_outcome(tenant):
-    tenant.save_draft("broken", "post-login", "def on_execute_post_login(event, api):\n    raise ValueError('bad input')\n")
+    tenant.save_draft(
+        "broken", "post-login", "def on_execute_post_login(event, api):\n    raise ValueError('bad input')\n"
+    )
     execution = tenant.test("broken")
     assert execution.outcome["status"] is Status.FAILED and execution.status is ExecutionStatus.PARTIAL
     step_error = execution.results[0]["response"]["error"]
-    assert error_summary(step_error) == error_summary(execution.outcome["error"]) == "action_error: ValueError: bad input"
-    assert error_identity(execution.outcome["error"]) == {"action_name": "broken", "error_class": "action_error",
-                                                          "name": "ValueError"}
+    assert (
+        error_summary(step_error) == error_summary(execution.outcome["error"]) == "action_error: ValueError: bad input"
+    )
+    assert error_identity(execution.outcome["error"]) == {
+        "action_name": "broken",
+        "error_class": "action_error",
+        "name": "ValueError",
+    }
     assert error_identity(None) is None
     assert "   error: action_error: ValueError: bad input" in execution_text(execution)
 
 
 # the enums -------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("enum", [Status, ExecutionStatus, Control, Phase, ErrorClass])
 def test_the_enums_are_their_strings_on_the_wire(enum):

@@ -17,8 +17,12 @@ from jupyter_actions import errors
 def public_names_defined() -> set[str]:
     """Every public name the package module binds itself or offers lazily (its submodules,
     bound as attributes by the imports, and the ``__future__`` feature are not API)."""
-    return {name for name in dir(jupyter_actions) if not name.startswith("_")
-            and not isinstance(getattr(jupyter_actions, name), (types.ModuleType, __future__._Feature))}
+    return {
+        name
+        for name in dir(jupyter_actions)
+        if not name.startswith("_")
+        and not isinstance(getattr(jupyter_actions, name), (types.ModuleType, __future__._Feature))
+    }
 
 
 def test_all_lists_every_public_name_and_each_resolves():

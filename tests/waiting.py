@@ -21,4 +21,3 @@ def wait_until(condition: Callable[[], T], timeout: float, what: str = "the cond
         if time.monotonic() >= deadline:
             raise AssertionError(f"{what} did not hold within {timeout} s")
         time.sleep(POLL_S)
-

@@ -33,8 +33,19 @@ from . import (
 )
 
 COMMAND_MODULES = (
-    actions_cmd, test_cmd, secrets_cmd, deps_cmd, flows_cmd, executions_cmd, replay_cmd, templates_cmd, tenants_cmd,
-    notebook_cmd, settings_cmd, doctor_cmd, serve_cmd,
+    actions_cmd,
+    test_cmd,
+    secrets_cmd,
+    deps_cmd,
+    flows_cmd,
+    executions_cmd,
+    replay_cmd,
+    templates_cmd,
+    tenants_cmd,
+    notebook_cmd,
+    settings_cmd,
+    doctor_cmd,
+    serve_cmd,
 )
 """Each holds ``HANDLERS``: the functions of its commands, by key of the command table."""
 
@@ -111,8 +122,11 @@ def open_tenant(args: argparse.Namespace):  # noqa: ANN201
     """The tenant ``--tenant`` names; only a command that creates things may create it."""
     from ..tenant import Tenant
 
-    return Tenant(getattr(args, "tenant", None), database_url=getattr(args, "database_url", None),
-                  create=commands.BY_KEY[args.command].creates_tenant)
+    return Tenant(
+        getattr(args, "tenant", None),
+        database_url=getattr(args, "database_url", None),
+        create=commands.BY_KEY[args.command].creates_tenant,
+    )
 
 
 def _version() -> str:

@@ -105,8 +105,17 @@ def _versions(args: argparse.Namespace) -> int:
         return 0
     output.table(
         ["version", "deployed", "status", "created", "dependencies", "message"],
-        [(v.number, "DEPLOYED" if v.deployed else "", v.build.status, short_time(v.created_at),
-          ", ".join(map(str, v.dependencies)), v.message or "") for v in found],
+        [
+            (
+                v.number,
+                "DEPLOYED" if v.deployed else "",
+                v.build.status,
+                short_time(v.created_at),
+                ", ".join(map(str, v.dependencies)),
+                v.message or "",
+            )
+            for v in found
+        ],
     )
     return 0
 
@@ -134,6 +143,12 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 HANDLERS = {
-    "save": _save, "actions list": _list, "actions show": _show, "actions delete": _delete, "deploy": _deploy,
-    "versions": _versions, "rollback": _rollback, "diff": _diff,
+    "save": _save,
+    "actions list": _list,
+    "actions show": _show,
+    "actions delete": _delete,
+    "deploy": _deploy,
+    "versions": _versions,
+    "rollback": _rollback,
+    "diff": _diff,
 }

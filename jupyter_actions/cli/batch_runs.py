@@ -21,8 +21,10 @@ def run_batch(args: argparse.Namespace, *, single: bool) -> int:
         if not tenant.flow(args.trigger):
             from ..errors import ExecutionError, Remedy
 
-            raise ExecutionError(f"the {args.trigger} flow has no bound actions",
-                                 remedy=Remedy("bind some", "flows bind", (args.trigger, "ACTION", "...")))
+            raise ExecutionError(
+                f"the {args.trigger} flow has no bound actions",
+                remedy=Remedy("bind some", "flows bind", (args.trigger, "ACTION", "...")),
+            )
         tenant_name = tenant.name
     events = _events_file(args) if single else check_readable(args.events)
     results = Path(args.results) if args.results else events.with_suffix(".results.jsonl")
@@ -38,8 +40,9 @@ def run_batch(args: argparse.Namespace, *, single: bool) -> int:
             from ..executor.batch import execute_batch
 
             notebook = None
-            summary = execute_batch(tenant_name, args.trigger, str(events), str(results),
-                                    on_progress=bar and bar.update_to).to_json()
+            summary = execute_batch(
+                tenant_name, args.trigger, str(events), str(results), on_progress=bar and bar.update_to
+            ).to_json()
     finally:
         if bar:
             bar.close()

@@ -28,8 +28,10 @@ def _remove(args: argparse.Namespace) -> int:
 
 def _report(action) -> None:  # noqa: ANN001
     pins = ", ".join(map(str, action.dependencies)) or "(none)"
-    print(f"{action.name}: dependencies {pins}; build {action.build.status}"
-          + (f": {action.build.error}" if action.build.error else ""))
+    print(
+        f"{action.name}: dependencies {pins}; build {action.build.status}"
+        + (f": {action.build.error}" if action.build.error else "")
+    )
 
 
 def _list(args: argparse.Namespace) -> int:
@@ -40,13 +42,17 @@ def _list(args: argparse.Namespace) -> int:
         status = tenant.dependency_status(args.action)
     locked = json.loads(action.lock)["packages"] if action.lock else []
     if args.json:
-        output.emit_json({"dependencies": [d.to_json() for d in action.dependencies], "status": status,
-                          "errors": action.to_json()["errors"],
-                          "lock": [{"name": n, "version": v} for n, v in locked]})
+        output.emit_json(
+            {
+                "dependencies": [d.to_json() for d in action.dependencies],
+                "status": status,
+                "errors": action.to_json()["errors"],
+                "lock": [{"name": n, "version": v} for n, v in locked],
+            }
+        )
         return 0
     pinned = {d.name for d in action.dependencies}
-    output.table(["package", "version", "kind"],
-                 [(n, v, "pinned" if n in pinned else "dependency") for n, v in locked])
+    output.table(["package", "version", "kind"], [(n, v, "pinned" if n in pinned else "dependency") for n, v in locked])
     print(f"build status: {status}" + (f": {action.build.error}" if action.build.error else ""))
     return 0
 

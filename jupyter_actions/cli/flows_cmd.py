@@ -19,7 +19,10 @@ def _list(args: argparse.Namespace) -> int:
         return 0
     output.table(
         ["trigger", "actions"],
-        [(tid, " -> ".join(f"{b.display_name}@v{b.version_number}" for b in bound) or "(empty)") for tid, bound in flows.items()],
+        [
+            (tid, " -> ".join(f"{b.display_name}@v{b.version_number}" for b in bound) or "(empty)")
+            for tid, bound in flows.items()
+        ],
     )
     return 0
 
@@ -46,7 +49,10 @@ def _print_flow(args: argparse.Namespace, bound: list) -> None:
     if args.json:
         output.emit_json(output.paged("bindings", [b.to_json() for b in bound]))
         return
-    output.table(["#", "action", "version", "binding"], [(b.position + 1, b.display_name, f"v{b.version_number}", b.id) for b in bound])
+    output.table(
+        ["#", "action", "version", "binding"],
+        [(b.position + 1, b.display_name, f"v{b.version_number}", b.id) for b in bound],
+    )
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -80,12 +86,20 @@ def _cases(args: argparse.Namespace) -> int:
         if args.save_case:
             event = output.read_json_file(args.event, "event") if args.event else None
             case = tenant.save_flow_test_case(args.trigger, args.save_case, event)
-            print(json.dumps(case.to_json()) if args.json else f"saved flow test case {case.name!r} expecting {json.dumps(case.expected)}")
+            print(
+                json.dumps(case.to_json())
+                if args.json
+                else f"saved flow test case {case.name!r} expecting {json.dumps(case.expected)}"
+            )
             return 0
         return output.case_results(args.json, tenant.run_flow_test_cases(args.trigger), f"the {args.trigger} flow")
 
 
 HANDLERS = {
-    "flows list": _list, "flows show": _show, "flows bind": _bind, "flows run": _run, "flows continue": _continue,
+    "flows list": _list,
+    "flows show": _show,
+    "flows bind": _bind,
+    "flows run": _run,
+    "flows continue": _continue,
     "flows test": _cases,
 }

@@ -40,8 +40,14 @@ def case_results(as_json: bool, results: list, subject: str) -> int:
     """Saved test cases' results; the exit status (1 if any failed)."""
     failed = [r for r in results if not r.passed]
     if as_json:
-        emit_json({"total": len(results), "passed": len(results) - len(failed), "failed": len(failed),
-                   "cases": [r.to_json() for r in results]})
+        emit_json(
+            {
+                "total": len(results),
+                "passed": len(results) - len(failed),
+                "failed": len(failed),
+                "cases": [r.to_json() for r in results],
+            }
+        )
     else:
         if not results:
             print(f"{subject} has no saved test cases: save one with --save-case NAME")

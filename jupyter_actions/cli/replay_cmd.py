@@ -19,12 +19,16 @@ def _replay(args: argparse.Namespace) -> int:
         for execution in report.changed:
             lines = [c.describe() for c in execution.changes] or [f"refused: {execution.refused}"]
             for number, line in enumerate(lines):
-                rows.append((execution.execution_id if number == 0 else "", execution.user or "" if number == 0 else "", line))
+                rows.append(
+                    (execution.execution_id if number == 0 else "", execution.user or "" if number == 0 else "", line)
+                )
         output.table(["execution", "user", "change"], rows)
         totals = report.totals()
         detail = ", ".join(f"{k} {v}" for k, v in totals.items() if k not in ("replayed", "changed"))
-        print(f"\nreplayed {totals['replayed']} executions with {report.candidate}: {totals['changed']} would change"
-              + (f" ({detail})" if detail else ""))
+        print(
+            f"\nreplayed {totals['replayed']} executions with {report.candidate}: {totals['changed']} would change"
+            + (f" ({detail})" if detail else "")
+        )
     return 1 if args.fail_on_change and report.changed else 0
 
 

@@ -30,7 +30,9 @@ def _set(args: argparse.Namespace) -> int:
     value = read_secret_value(args.name, args.from_env)
     with open_tenant(args) as tenant:
         info = tenant.set_secret(args.action, args.name, value)
-    print(f"secret {info.name} of {args.action} set; it takes effect in the draft now and in traffic at the next deploy")
+    print(
+        f"secret {info.name} of {args.action} set; it takes effect in the draft now and in traffic at the next deploy"
+    )
     return 0
 
 
@@ -42,7 +44,10 @@ def _list(args: argparse.Namespace) -> int:
     if args.json:
         output.emit_json([s.to_json() for s in found])
     else:
-        output.table(["name", "state", "updated"], [(s.name, "set" if s.is_set else "missing", short_time(s.updated_at)) for s in found])
+        output.table(
+            ["name", "state", "updated"],
+            [(s.name, "set" if s.is_set else "missing", short_time(s.updated_at)) for s in found],
+        )
     return 0
 
 

@@ -16,9 +16,18 @@ def _serve(args: argparse.Namespace) -> int:
     from ..server.standalone import serve
 
     with _tenant(args) as tenant:
-        serve(args.host, args.port, args.certfile, args.keyfile, tenant,
-              on_ready=lambda port: print(f"serving the REST API on {'https' if args.certfile else 'http'}://"
-                                          f"{args.host}:{port}/api/v2/ (stop with Ctrl-C or SIGTERM)", flush=True))
+        serve(
+            args.host,
+            args.port,
+            args.certfile,
+            args.keyfile,
+            tenant,
+            on_ready=lambda port: print(
+                f"serving the REST API on {'https' if args.certfile else 'http'}://"
+                f"{args.host}:{port}/api/v2/ (stop with Ctrl-C or SIGTERM)",
+                flush=True,
+            ),
+        )
     return 0
 
 
@@ -43,9 +52,19 @@ def _list(args: argparse.Namespace) -> int:
     if args.json:
         output.emit_json({"tokens": [t.to_json() for t in found]})
     else:
-        output.table(["name", "scope", "created", "expires", "state"],
-                     [(t.name, t.scope, t.created_at, t.expires_at or "never",
-                       "revoked" if t.revoked_at else "active" if t.active else "expired") for t in found])
+        output.table(
+            ["name", "scope", "created", "expires", "state"],
+            [
+                (
+                    t.name,
+                    t.scope,
+                    t.created_at,
+                    t.expires_at or "never",
+                    "revoked" if t.revoked_at else "active" if t.active else "expired",
+                )
+                for t in found
+            ],
+        )
     return 0
 
 

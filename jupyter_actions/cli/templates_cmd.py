@@ -14,8 +14,10 @@ def _list(args: argparse.Namespace) -> int:
     if args.json:
         output.emit_json([t.to_json() for t in found])
         return 0
-    output.table(["id", "trigger", "title", "secrets", "dependencies"],
-                 [(t.id, t.trigger, t.title, ", ".join(t.secrets), ", ".join(t.dependencies)) for t in found])
+    output.table(
+        ["id", "trigger", "title", "secrets", "dependencies"],
+        [(t.id, t.trigger, t.title, ", ".join(t.secrets), ", ".join(t.dependencies)) for t in found],
+    )
     return 0
 
 
@@ -32,8 +34,10 @@ def _show(args: argparse.Namespace) -> int:
         print(template.description + "\n")
         print(f"secrets       {', '.join(template.secrets) or '(none)'}")
         print(f"dependencies  {', '.join(template.dependencies) or '(none)'}")
-        print("test cases    " + "; ".join(case.name + ("" if case.for_actions else " (gallery only)")
-                                      for case in template.cases))
+        print(
+            "test cases    "
+            + "; ".join(case.name + ("" if case.for_actions else " (gallery only)") for case in template.cases)
+        )
         print(f"create it     jupyter-actions templates use {template.id} [--name NAME]")
         print(f"in a notebook %action new --template {template.id}\n")
         print(template.code, end="")
@@ -49,8 +53,10 @@ def _use(args: argparse.Namespace) -> int:
     if args.json:
         output.emit_json(action.to_json())
         return 0
-    print(f"saved draft of {action.name} ({action.trigger_id}) from template {args.id}, "
-          f"with {len(cases)} test case{'' if len(cases) == 1 else 's'}")
+    print(
+        f"saved draft of {action.name} ({action.trigger_id}) from template {args.id}, "
+        f"with {len(cases)} test case{'' if len(cases) == 1 else 's'}"
+    )
     for secret in action.secrets:
         print(f"set its secret: jupyter-actions secrets set {action.name} {secret.name}")
     print(f"run its cases:  jupyter-actions test {action.name} --cases")

@@ -15,7 +15,11 @@ def _test(args: argparse.Namespace) -> int:
     with open_tenant(args) as tenant:
         if args.save_case:
             case = tenant.save_test_case(args.name, args.save_case, payload)
-            print(json.dumps(case.to_json()) if args.json else f"saved test case {case.name!r} expecting {json.dumps(case.expected)}")
+            print(
+                json.dumps(case.to_json())
+                if args.json
+                else f"saved test case {case.name!r} expecting {json.dumps(case.expected)}"
+            )
             return 0
         if args.cases:
             return output.case_results(args.json, tenant.run_test_cases(args.name, version=args.version), args.name)

@@ -91,17 +91,13 @@ class EnvironmentCache:
                         self._install(lock, index, tool, allow_native, timeout)
                     except InstallerFailed as failure:
                         self._failed_marker(lock).write_text(failure.reason)
-                        return BuildResult(
-                            "failed", path, failure.reason, _since(started), tool.name
-                        )
+                        return BuildResult("failed", path, failure.reason, _since(started), tool.name)
         metadata = json.loads((path / METADATA).read_text())
         if metadata["native"] and not allow_native:
             raise DependencyError(_native_message(metadata["native"]))
         return BuildResult("built", path, None, _since(started), metadata["installer"])
 
-    def _install(
-        self, lock: Lock, index: IndexConfig, tool: Installer, allow_native: bool, timeout: float
-    ) -> None:
+    def _install(self, lock: Lock, index: IndexConfig, tool: Installer, allow_native: bool, timeout: float) -> None:
         """Install into a temporary folder, check it, and rename it into place."""
         for stale in self.root.glob(f".tmp-{lock.hash}-*"):  # left by a crashed build
             shutil.rmtree(stale, ignore_errors=True)

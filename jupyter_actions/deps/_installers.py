@@ -122,8 +122,7 @@ class PipInstaller(Installer):
         with tempfile.TemporaryDirectory(prefix="jupyter-actions-resolve-") as nowhere:
             report = json.loads(_run([*argv, "--target", nowhere], RESOLVE_TIMEOUT))
         return [
-            (canonicalize_name(item["metadata"]["name"]), item["metadata"]["version"])
-            for item in report["install"]
+            (canonicalize_name(item["metadata"]["name"]), item["metadata"]["version"]) for item in report["install"]
         ]
 
     def install(
@@ -152,9 +151,7 @@ def find_installer(name: str = "auto") -> Installer:
         if binary:
             return UvInstaller(binary)
         if name == "uv":
-            raise DependencyError(
-                "uv is not installed: install it with 'pip install uv', or use installer='pip'"
-            )
+            raise DependencyError("uv is not installed: install it with 'pip install uv', or use installer='pip'")
     if importlib.util.find_spec("pip") is None:
         raise DependencyError(f"neither uv nor pip is installed for {sys.executable}: install uv")
     return PipInstaller()
@@ -188,9 +185,7 @@ def _index_args(index: IndexConfig) -> list[str]:
 
 def _environment() -> dict[str, str]:
     env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PIP_", "UV_")) or key in _PASS_THROUGH
+        key: value for key, value in os.environ.items() if not key.startswith(("PIP_", "UV_")) or key in _PASS_THROUGH
     }
     env.update(
         PIP_CONFIG_FILE=os.devnull, PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_NO_INPUT="1",
@@ -201,9 +196,7 @@ def _environment() -> dict[str, str]:
 
 def _run(argv: list[str], timeout: float, stdin: str | None = None) -> str:
     try:
-        done = subprocess.run(
-            argv, input=stdin, capture_output=True, text=True, timeout=timeout, env=_environment()
-        )
+        done = subprocess.run(argv, input=stdin, capture_output=True, text=True, timeout=timeout, env=_environment())
     except subprocess.TimeoutExpired:
         raise InstallerFailed(f"{Path(argv[0]).name} did not finish within {timeout:g} s") from None
     except OSError as error:

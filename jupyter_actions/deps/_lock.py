@@ -32,9 +32,7 @@ class Lock:
         names = [name for name, _ in packages]
         twice = sorted({name for name in names if names.count(name) > 1})
         if twice:
-            raise InvalidInputError(
-                f"package {twice[0]!r} appears twice in the lock: keep one version"
-            )
+            raise InvalidInputError(f"package {twice[0]!r} appears twice in the lock: keep one version")
         object.__setattr__(self, "packages", packages)
 
     def to_json(self) -> str:
@@ -51,9 +49,7 @@ class Lock:
             if not all(isinstance(v, str) for pair in packages for v in pair):
                 raise TypeError("package names and versions must be strings")
         except (ValueError, TypeError, KeyError) as error:
-            raise InvalidInputError(
-                f"the stored lock cannot be read ({error}): lock again"
-            ) from None
+            raise InvalidInputError(f"the stored lock cannot be read ({error}): lock again") from None
         return cls(tuple(packages), python_version)
 
     @cached_property
@@ -66,6 +62,4 @@ class Lock:
 
 def check_python_version(python_version: str) -> None:
     if not isinstance(python_version, str) or not _PYTHON_VERSION.match(python_version):
-        raise InvalidInputError(
-            f"python version {python_version!r} is not MAJOR.MINOR: use for example '3.11'"
-        )
+        raise InvalidInputError(f"python version {python_version!r} is not MAJOR.MINOR: use for example '3.11'")

@@ -51,13 +51,10 @@ def parse_requirement(text: str) -> Requirement:
     try:
         parsed = _PackagingRequirement(text)
     except InvalidRequirement:
-        raise InvalidInputError(
-            f"cannot read dependency {text!r}: write NAME or NAME==VERSION, {_EXAMPLE}"
-        ) from None
+        raise InvalidInputError(f"cannot read dependency {text!r}: write NAME or NAME==VERSION, {_EXAMPLE}") from None
     if parsed.url:
         raise InvalidInputError(
-            f"dependency {text!r} is a URL: only packages from the index can be used; "
-            "write NAME or NAME==VERSION"
+            f"dependency {text!r} is a URL: only packages from the index can be used; write NAME or NAME==VERSION"
         )
     if parsed.extras:
         raise InvalidInputError(
@@ -65,9 +62,7 @@ def parse_requirement(text: str) -> Requirement:
             "add the packages an extra brings as dependencies of their own"
         )
     if parsed.marker:
-        raise InvalidInputError(
-            f"dependency {text!r} has an environment marker: remove everything after ';'"
-        )
+        raise InvalidInputError(f"dependency {text!r} has an environment marker: remove everything after ';'")
     name = canonicalize_name(parsed.name)
     specifiers = list(parsed.specifier)
     if not specifiers:

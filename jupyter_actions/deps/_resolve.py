@@ -52,9 +52,7 @@ def lock(
         packages = tool.resolve([str(p) for p in pins], index, python_version, with_deps=True)
     except InstallerFailed as failure:
         listed = ", ".join(map(str, pins))
-        raise DependencyError(
-            f"cannot lock {listed} on {index.describe()}: {one_line(failure.reason)}"
-        ) from None
+        raise DependencyError(f"cannot lock {listed} on {index.describe()}: {one_line(failure.reason)}") from None
     return Lock(tuple(packages), python_version)
 
 
@@ -80,7 +78,6 @@ def _explain(
             )
     if tool.reports_not_found(reason):
         return DependencyError(
-            f"package {requirement.name!r} was not found on the index ({index.describe()}): "
-            "check the name"
+            f"package {requirement.name!r} was not found on the index ({index.describe()}): check the name"
         )
     return DependencyError(f"cannot pin {str(requirement)!r}: {one_line(reason)}")

@@ -89,8 +89,9 @@ class Engine:
         except ExecutionError:
             pass  # nothing bound, or a draft that cannot build: the run will say so
 
-    def test(self, name: str, payload: dict | None, version: int | None, directory: dict | None,
-             record: bool = True) -> Execution:
+    def test(
+        self, name: str, payload: dict | None, version: int | None, directory: dict | None, record: bool = True
+    ) -> Execution:
         """Run an action's draft (or one version) on a payload (None: the trigger's sample), like
         Auth0's Test panel."""
         with self.store.read() as conn:
@@ -114,9 +115,16 @@ class Engine:
         with self.store.read() as conn:
             return redactor_for(plan.redaction_values(conn, self.cipher, trigger_id, ()))
 
-    def run_flow(self, trigger_id: str, event: dict, directory: dict | None = None,
-                 replace: dict[str, PlannedStep] | None = None, record: bool = True, kind: str = "flow",
-                 redacted: bool = False) -> Execution:
+    def run_flow(
+        self,
+        trigger_id: str,
+        event: dict,
+        directory: dict | None = None,
+        replace: dict[str, PlannedStep] | None = None,
+        record: bool = True,
+        kind: str = "flow",
+        redacted: bool = False,
+    ) -> Execution:
         """Run the trigger's flow on one event; ``replace`` swaps actions for candidates (replay);
         ``redacted`` for a view: the flow's secret values gone, as recorded."""
         trigger = get_trigger(trigger_id)
@@ -127,9 +135,17 @@ class Engine:
         execution = self._execute(Run(kind, trigger, event, flow, directory, record=record, cache=cache))
         return records.redacted(execution, flow.values) if redacted else execution
 
-    def run_batch(self, trigger_id: str, events: Iterable[Any], *, directory: dict | None = None,
-                  record: bool = True, replace: dict[str, PlannedStep] | None = None,
-                  kind: str = "flow", redacted: bool = False) -> Iterator[tuple[int, Execution | ActionsError]]:
+    def run_batch(
+        self,
+        trigger_id: str,
+        events: Iterable[Any],
+        *,
+        directory: dict | None = None,
+        record: bool = True,
+        replace: dict[str, PlannedStep] | None = None,
+        kind: str = "flow",
+        redacted: bool = False,
+    ) -> Iterator[tuple[int, Execution | ActionsError]]:
         """Run the flow over many events, yielding ``(index, execution)`` as each finishes.
 
         An event that is not plain JSON (docs/input.md) yields ``(index, MalformedInputError)``,
@@ -145,15 +161,23 @@ class Engine:
         if any(p.uses_cache for p in flow.planned):
             results = self._ordered_batch(trigger, events, flow, directory, record, kind)
         else:
-            results = self._parallel_batch(trigger, ((event, None) for event in events), flow, cache, directory, kind,
-                                           self._submitter(record, flow.values))
+            results = self._parallel_batch(
+                trigger,
+                ((event, None) for event in events),
+                flow,
+                cache,
+                directory,
+                kind,
+                self._submitter(record, flow.values),
+            )
         for index, result in results:
             if redacted and not isinstance(result, ActionsError):
                 result = records.redacted(result, flow.values)
             yield index, result
 
-    def run_lines(self, trigger_id: str, lines: Iterable[bytes | str], *, record: bool = True,
-                  kind: str = "flow") -> Iterator[BatchResult]:
+    def run_lines(
+        self, trigger_id: str, lines: Iterable[bytes | str], *, record: bool = True, kind: str = "flow"
+    ) -> Iterator[BatchResult]:
         """The executor's batch: each line a JSON event; yields a BatchResult per line as it
         finishes. Lines are handed to the workers as the text they are (see engine/lean.py).
 
@@ -188,8 +212,15 @@ class Engine:
         finally:
             self.writer.submit_rows(unsent)
 
-    def _ordered_batch(self, trigger: Trigger, events: Iterable[dict | ActionsError], flow: FlowPlan,
-                       directory: dict | None, record: bool, kind: str) -> Iterator[tuple[int, Execution | ActionsError]]:
+    def _ordered_batch(
+        self,
+        trigger: Trigger,
+        events: Iterable[dict | ActionsError],
+        flow: FlowPlan,
+        directory: dict | None,
+        record: bool,
+        kind: str,
+    ) -> Iterator[tuple[int, Execution | ActionsError]]:
         for index, event in enumerate(events):
             checked = _checked(trigger, event)
             if isinstance(checked, ActionsError):
@@ -197,10 +228,16 @@ class Engine:
                 continue
             yield index, self._execute(Run(kind, trigger, checked, flow, directory, record=record))
 
-    def _parallel_batch(self, trigger: Trigger, events: Iterable[tuple[dict | ActionsError, bytes | None]],
-                        flow: FlowPlan, cache: dict, directory: dict | None, kind: str,
-                        store: Callable[[Execution, bytes | None], None],
-                        ) -> Iterator[tuple[int, Execution | ActionsError]]:
+    def _parallel_batch(
+        self,
+        trigger: Trigger,
+        events: Iterable[tuple[dict | ActionsError, bytes | None]],
+        flow: FlowPlan,
+        cache: dict,
+        directory: dict | None,
+        kind: str,
+        store: Callable[[Execution, bytes | None], None],
+    ) -> Iterator[tuple[int, Execution | ActionsError]]:
         """Every event on the workers at once; ``store(execution, event_text)`` records each.
         Only for flows whose actions do not use ``api.cache``: the cache cannot change here.
         An event given as an error (refused already) yields ``(index, error)``."""
@@ -214,8 +251,16 @@ class Engine:
                     refused.append((index, checked))
                     continue
                 accepted.append((index, text, checked))
-                yield Job(trigger_id=trigger.id, event=checked, steps=flow.steps, cache=cache, directory=directory,
-                          timeout_s=flow.limits.timeout_s, event_json=text, spec=flow.limits.spec)
+                yield Job(
+                    trigger_id=trigger.id,
+                    event=checked,
+                    steps=flow.steps,
+                    cache=cache,
+                    directory=directory,
+                    timeout_s=flow.limits.timeout_s,
+                    event_json=text,
+                    spec=flow.limits.spec,
+                )
 
         for position, output in self.pool.map(jobs()):
             while refused:
@@ -232,6 +277,7 @@ class Engine:
         def submit(execution: Execution, _text: bytes | None) -> None:
             if record:
                 self.writer.submit(Pending(execution, None, secret_values))
+
         return submit
 
     def replay(self, trigger_id: str, candidate: str, since: str | None, limit: int) -> ReplayReport:
@@ -255,12 +301,14 @@ class Engine:
                 step = plan.version_step(conn, self.cipher, name, int(ref), trigger.handler)
             recorded = records.list_recent(conn, trigger_id=trigger.id, kind="flow", since=started_after, limit=limit)
         recorded.reverse()  # oldest first, as they happened
-        results = dict(self.run_batch(trigger.id, [e.event for e in recorded], record=False,
-                                      replace={name: step}, redacted=True))
+        results = dict(
+            self.run_batch(trigger.id, [e.event for e in recorded], record=False, replace={name: step}, redacted=True)
+        )
         return replay.report(trigger.id, candidate, recorded, results)
 
-    def continue_flow(self, execution_id: str, request: dict | None, directory: dict | None,
-                      redacted: bool = False) -> Execution:
+    def continue_flow(
+        self, execution_id: str, request: dict | None, directory: dict | None, redacted: bool = False
+    ) -> Execution:
         """Resume a suspended execution in the same action's continue handler, then the rest."""
         self.writer.flush()
         with self.store.read() as conn:
@@ -274,9 +322,15 @@ class Engine:
             if not trigger.continue_handler:
                 raise ConflictError(f"trigger {trigger.id} has no continue handler")
             first = state["suspended"]
-            planned = [plan.step_for_version_id(conn, self.cipher, first["version_id"], trigger.continue_handler, first.get("binding_id"))]
-            planned += [plan.step_for_version_id(conn, self.cipher, r["version_id"], trigger.handler, r.get("binding_id"))
-                        for r in state["remaining"]]
+            planned = [
+                plan.step_for_version_id(
+                    conn, self.cipher, first["version_id"], trigger.continue_handler, first.get("binding_id")
+                )
+            ]
+            planned += [
+                plan.step_for_version_id(conn, self.cipher, r["version_id"], trigger.handler, r.get("binding_id"))
+                for r in state["remaining"]
+            ]
             steps = self._run_plan(conn, trigger, planned)
         event = copy.deepcopy(state["event"])
         if request is not None:
@@ -296,16 +350,24 @@ class Engine:
                 cached = self._plans[trigger.id] = self._run_plan(conn, trigger, planned, generation)
             self.pool.prewarm(cached.steps, cached.limits.spec)
         if not cached.planned:
-            raise ExecutionError(f"the {trigger.id} flow has no bound actions",
-                                 remedy=Remedy("bind some", "flows bind", (trigger.id, "ACTION", "...")))
+            raise ExecutionError(
+                f"the {trigger.id} flow has no bound actions",
+                remedy=Remedy("bind some", "flows bind", (trigger.id, "ACTION", "...")),
+            )
         if not replace:
             return cached
         planned = [replace.get(p.step.action_name, p) for p in cached.planned]
-        return FlowPlan(planned, runnable(planned, self.env_for), cached.limits,
-                        [*cached.values, *plan.secret_values(planned)], generation)
+        return FlowPlan(
+            planned,
+            runnable(planned, self.env_for),
+            cached.limits,
+            [*cached.values, *plan.secret_values(planned)],
+            generation,
+        )
 
-    def _run_plan(self, conn: Connection, trigger: Trigger, planned: list[PlannedStep],
-                  generation: int | None = None) -> FlowPlan:
+    def _run_plan(
+        self, conn: Connection, trigger: Trigger, planned: list[PlannedStep], generation: int | None = None
+    ) -> FlowPlan:
         """The planned steps made runnable, with the tenant's limits and what their runs redact."""
         limits = limits_from(settings.load(conn))
         values = plan.redaction_values(conn, self.cipher, trigger.id, planned)
@@ -321,9 +383,16 @@ class Engine:
         """One run; recorded with its plan's ``values`` (``plan.redaction_values``) redacted."""
         trigger, flow, previous = run.trigger, run.plan, run.previous
         cache_before = self._hot_state(trigger)[1] if run.cache is None else run.cache
-        job = Job(trigger_id=trigger.id, event=run.event, steps=flow.steps, cache=cache_before,
-                  directory=run.directory, phase=Phase.CONTINUE if previous else Phase.EXECUTE,
-                  timeout_s=flow.limits.timeout_s, spec=flow.limits.spec)
+        job = Job(
+            trigger_id=trigger.id,
+            event=run.event,
+            steps=flow.steps,
+            cache=cache_before,
+            directory=run.directory,
+            phase=Phase.CONTINUE if previous else Phase.EXECUTE,
+            timeout_s=flow.limits.timeout_s,
+            spec=flow.limits.spec,
+        )
         output = self.pool.run(job)
         execution = self._assemble(run.kind, trigger, run.event, output, previous)
         if run.record:
@@ -336,8 +405,9 @@ class Engine:
                 self.writer.flush()  # a continue may come from another process
         return execution
 
-    def _assemble(self, kind: str, trigger: Trigger, event: dict, output: JobOutput,
-                  previous: Execution | None = None) -> Execution:
+    def _assemble(
+        self, kind: str, trigger: Trigger, event: dict, output: JobOutput, previous: Execution | None = None
+    ) -> Execution:
         """The one place an Execution is made from a run's output (and the run it continues)."""
         new = output["results"]
         results = (list(previous.results) if previous else []) + new
@@ -346,9 +416,13 @@ class Engine:
         duration = sum(r["response"]["stats"]["total_request_duration_ms"] for r in new)
         now = iso_from_epoch(time.time())
         return Execution(
-            id=execution_id, trigger_id=trigger.id, kind=kind,
-            status=EXECUTION_STATUS[folded["status"]], outcome={**folded, "execution_id": execution_id},
-            results=tuple(results), event=previous.event if previous else event,
+            id=execution_id,
+            trigger_id=trigger.id,
+            kind=kind,
+            status=EXECUTION_STATUS[folded["status"]],
+            outcome={**folded, "execution_id": execution_id},
+            results=tuple(results),
+            event=previous.event if previous else event,
             duration_ms=round((previous.duration_ms if previous else 0.0) + duration, 3),
             created_at=previous.created_at if previous else (new[0]["started_at"] if new else now),
             updated_at=new[-1]["ended_at"] if new else now,
@@ -433,14 +507,21 @@ def _fold(trigger: Trigger, results: list[StepResult], event: dict) -> Outcome:
         return outcome.fold(trigger, results, event)
     except Exception:  # noqa: BLE001 (any failure of the fold comes from forged commands)
         last = results[-1]
-        error = limits.error("PlatformError", "the action's worker sent commands that no api call makes",
-                             ErrorClass.PLATFORM_ERROR)
-        results[-1] = {**last, "response": {**last["response"], "error": error}, "commands": [], "control": Control.STOP}
+        error = limits.error(
+            "PlatformError", "the action's worker sent commands that no api call makes", ErrorClass.PLATFORM_ERROR
+        )
+        results[-1] = {
+            **last,
+            "response": {**last["response"], "error": error},
+            "commands": [],
+            "control": Control.STOP,
+        }
         return outcome.fold(trigger, [{**r, "commands": []} for r in results], event)
 
 
-def _suspension_state(execution: Execution, output: JobOutput, planned: Sequence[PlannedStep],
-                      secret_values: list[str]) -> dict | None:
+def _suspension_state(
+    execution: Execution, output: JobOutput, planned: Sequence[PlannedStep], secret_values: list[str]
+) -> dict | None:
     if execution.outcome["status"] != Status.SUSPENDED:
         return None
     position = len(output["results"]) - 1
@@ -448,5 +529,7 @@ def _suspension_state(execution: Execution, output: JobOutput, planned: Sequence
     return {
         "event": records.scrub_event(output["event"], secret_values),
         "suspended": {"version_id": suspended.version_id, "binding_id": suspended.binding_id},
-        "remaining": [{"version_id": p.step.version_id, "binding_id": p.step.binding_id} for p in planned[position + 1:]],
+        "remaining": [
+            {"version_id": p.step.version_id, "binding_id": p.step.binding_id} for p in planned[position + 1 :]
+        ],
     }

@@ -51,24 +51,49 @@ class RowMaker:
         """The rows, and the outcome's text (for the batch summary)."""
         outcome = self.dump(execution.outcome)
         event = _stored_event(execution.event, event_text, self._redactor)
-        row = (execution.id, execution.trigger_id, execution.kind, execution.status, execution.outcome["status"],
-               outcome, event, None, execution.duration_ms, execution.created_at, execution.updated_at)
-        results = [(execution.id, position, r["action_name"], r.get("action_id"), r.get("version_id"),
-                    r.get("version_number"), r.get("binding_id"), error_class_of(r),
-                    self.dump(r)) for position, r in enumerate(execution.results)]
+        row = (
+            execution.id,
+            execution.trigger_id,
+            execution.kind,
+            execution.status,
+            execution.outcome["status"],
+            outcome,
+            event,
+            None,
+            execution.duration_ms,
+            execution.created_at,
+            execution.updated_at,
+        )
+        results = [
+            (
+                execution.id,
+                position,
+                r["action_name"],
+                r.get("action_id"),
+                r.get("version_id"),
+                r.get("version_number"),
+                r.get("binding_id"),
+                error_class_of(r),
+                self.dump(r),
+            )
+            for position, r in enumerate(execution.results)
+        ]
         return Rows(row, None, results), outcome
 
 
 def summary(index: int, execution: Execution, outcome_json: str | None = None) -> BatchResult:
     """The BatchResult of an execution (already redacted when ``outcome_json`` is not given)."""
-    steps = tuple((r["action_name"], r["response"]["stats"].get("action_duration_ms", 0.0),
-                   error_class_of(r)) for r in execution.results)
+    steps = tuple(
+        (r["action_name"], r["response"]["stats"].get("action_duration_ms", 0.0), error_class_of(r))
+        for r in execution.results
+    )
     outcome = execution.outcome
     error = outcome["error"]
     if outcome_json is not None and error is not None:
         error = json.loads(outcome_json)["error"]
-    return BatchResult(index, execution.id, outcome["status"], outcome_json or json.dumps(outcome), error,
-                       execution.duration_ms, steps)
+    return BatchResult(
+        index, execution.id, outcome["status"], outcome_json or json.dumps(outcome), error, execution.duration_ms, steps
+    )
 
 
 def refused(index: int, error: ActionsError) -> BatchResult:

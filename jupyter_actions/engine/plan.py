@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Row
 
 from ..cipher import Cipher
 from ..errors import ExecutionError
@@ -39,8 +39,12 @@ def draft_step(conn: Connection, cipher: Cipher, name: str, handler: str) -> Pla
         raise ExecutionError(f"the draft of {name} cannot run: its dependencies are {row.build_status}{reason}")
     key = "draft:" + hashlib.sha256((row.code + "\0" + (row.lock or "")).encode()).hexdigest()
     step = Step(
-        key=key, action_name=name, code=row.code, secrets={k: cipher.decrypt(v) for k, v in secret_tokens(conn, row.id).items()},
-        handler=handler, action_id=row.id,
+        key=key,
+        action_name=name,
+        code=row.code,
+        secrets={k: cipher.decrypt(v) for k, v in secret_tokens(conn, row.id).items()},
+        handler=handler,
+        action_id=row.id,
     )
     return PlannedStep(step, row.lock, row.uses_cache)
 
@@ -62,24 +66,40 @@ def flow_steps(conn: Connection, cipher: Cipher, trigger_id: str, handler: str) 
     return [_from_version(conn, cipher, row, row.name, handler, row.binding_id) for row in conn.execute(query).all()]
 
 
-def step_for_version_id(conn: Connection, cipher: Cipher, version_id: str, handler: str, binding_id: str | None) -> PlannedStep:
+def step_for_version_id(
+    conn: Connection, cipher: Cipher, version_id: str, handler: str, binding_id: str | None
+) -> PlannedStep:
     row = conn.execute(
-        select(actions.c.name, versions).join(actions, actions.c.id == versions.c.action_id).where(versions.c.id == version_id)
+        select(actions.c.name, versions)
+        .join(actions, actions.c.id == versions.c.action_id)
+        .where(versions.c.id == version_id)
     ).first()
     if row is None:
         raise ExecutionError(f"version {version_id} no longer exists (was its action deleted?)")
     return _from_version(conn, cipher, row, row.name, handler, binding_id)
 
 
-def _from_version(conn: Connection, cipher: Cipher, row, name: str, handler: str,  # noqa: ANN001
-                  binding_id: str | None) -> PlannedStep:
+def _from_version(
+    conn: Connection,
+    cipher: Cipher,
+    row: Row,
+    name: str,
+    handler: str,
+    binding_id: str | None,
+) -> PlannedStep:
     """A deployed version; one that fails its integrity check keeps none of its stored content
     (code, lock, secrets): nothing of it may be built, decrypted or run."""
     refused = integrity.refusal(conn, cipher, row, name)
     step = Step(
-        key=row.id, action_name=name, code="" if refused else row.code,
+        key=row.id,
+        action_name=name,
+        code="" if refused else row.code,
         secrets={} if refused else cipher.decrypt_mapping(row.secrets_ciphertext),
-        handler=handler, action_id=row.action_id, version_id=row.id, version_number=row.number, binding_id=binding_id,
+        handler=handler,
+        action_id=row.action_id,
+        version_id=row.id,
+        version_number=row.number,
+        binding_id=binding_id,
     )
     return PlannedStep(step, None if refused else row.lock, row.uses_cache, refused)
 
@@ -97,8 +117,9 @@ def redaction_values(conn: Connection, cipher: Cipher, trigger_id: str, planned:
     values = secret_values(planned)
     for action_id, name in conn.execute(select(actions.c.id, actions.c.name).where(actions.c.trigger_id == trigger_id)):
         values += [cipher.decrypt(token) for token in secret_tokens(conn, action_id).values()]
-        stored = conn.execute(select(versions).where(versions.c.action_id == action_id,
-                                                     versions.c.secrets_ciphertext.is_not(None)))
+        stored = conn.execute(
+            select(versions).where(versions.c.action_id == action_id, versions.c.secrets_ciphertext.is_not(None))
+        )
         for row in stored:
             if integrity.refusal(conn, cipher, row, name) is None:
                 values += cipher.decrypt_mapping(row.secrets_ciphertext).values()

@@ -38,7 +38,9 @@ def cache_change(trigger_id: str, before: dict, after: dict, encrypt: Callable[[
     """What an execution changed in the trigger's cache, its new values encrypted (a value may
     be, or hold, a secret: ``api.cache.set("token", secret)``); None when nothing changed."""
     removed = tuple(key for key in before if key not in after)
-    written = {key: {**entry, "value": encrypt(entry["value"])} for key, entry in after.items() if before.get(key) != entry}
+    written = {
+        key: {**entry, "value": encrypt(entry["value"])} for key, entry in after.items() if before.get(key) != entry
+    }
     return CacheChange(trigger_id, removed, written) if removed or written else None
 
 
@@ -47,10 +49,14 @@ def save_cache(conn: Connection, change: CacheChange) -> None:
     trigger_id = change.trigger_id
     doomed = [*change.removed, *change.written]
     if doomed:
-        conn.execute(delete(cache_entries).where(cache_entries.c.trigger_id == trigger_id, cache_entries.c.key.in_(doomed)))
+        conn.execute(
+            delete(cache_entries).where(cache_entries.c.trigger_id == trigger_id, cache_entries.c.key.in_(doomed))
+        )
     if change.written:
-        conn.execute(cache_entries.insert(), [{"trigger_id": trigger_id, "key": key, **entry}
-                                              for key, entry in change.written.items()])
+        conn.execute(
+            cache_entries.insert(),
+            [{"trigger_id": trigger_id, "key": key, **entry} for key, entry in change.written.items()],
+        )
 
 
 def secret_names_only(event: dict[str, Any]) -> dict[str, Any]:
@@ -101,18 +107,43 @@ def rows_of(execution: Execution, state: dict | None, secret_values: list[str], 
     outcome = _dumps(execution.outcome, secret_values)
     state_json = json.dumps(state) if state is not None else None
     results = [
-        (execution.id, position, result["action_name"], result.get("action_id"), result.get("version_id"),
-         result.get("version_number"), result.get("binding_id"),
-         error_class_of(result), _dumps(result, secret_values))
+        (
+            execution.id,
+            position,
+            result["action_name"],
+            result.get("action_id"),
+            result.get("version_id"),
+            result.get("version_number"),
+            result.get("binding_id"),
+            error_class_of(result),
+            _dumps(result, secret_values),
+        )
         for position, result in enumerate(execution.results[first_position:], first_position)
     ]
     if first_position:
-        update = (execution.status, execution.outcome["status"], outcome, state_json, execution.duration_ms,
-                  execution.updated_at, execution.id)
+        update = (
+            execution.status,
+            execution.outcome["status"],
+            outcome,
+            state_json,
+            execution.duration_ms,
+            execution.updated_at,
+            execution.id,
+        )
         return Rows(None, update, results)
-    inserted = (execution.id, execution.trigger_id, execution.kind, execution.status, execution.outcome["status"],
-                outcome, _dumps(secret_names_only(execution.event), secret_values), state_json,
-                execution.duration_ms, execution.created_at, execution.updated_at)
+    inserted = (
+        execution.id,
+        execution.trigger_id,
+        execution.kind,
+        execution.status,
+        execution.outcome["status"],
+        outcome,
+        _dumps(secret_names_only(execution.event), secret_values),
+        state_json,
+        execution.duration_ms,
+        execution.created_at,
+        execution.updated_at,
+    )
     return Rows(inserted, None, results)
 
 
@@ -122,7 +153,9 @@ def redacted(execution: Execution, secret_values: list[str]) -> Execution:
     if not redactor:
         return execution
     return replace(
-        execution, outcome=redactor.value(execution.outcome), results=tuple(redactor.value(list(execution.results))),
+        execution,
+        outcome=redactor.value(execution.outcome),
+        results=tuple(redactor.value(list(execution.results))),
         event=scrub_event(execution.event, secret_values),
     )
 
@@ -160,22 +193,34 @@ def get(conn: Connection, execution_id: str) -> tuple[Execution, dict | None]:
             remedy=Remedy("list them", "executions list"),
         )
     results = conn.execute(
-        select(execution_results.c.result).where(execution_results.c.execution_id == execution_id)
+        select(execution_results.c.result)
+        .where(execution_results.c.execution_id == execution_id)
         .order_by(execution_results.c.position)
     ).scalars()
     return _model(row, [json.loads(r) for r in results]), json.loads(row.state) if row.state else None
 
 
 def list_recent(
-    conn: Connection, *, trigger_id: str | None = None, kind: str | None = None, status: str | None = None,
-    since: str | None = None, until: str | None = None, action: str | None = None, limit: int = 50, offset: int = 0,
+    conn: Connection,
+    *,
+    trigger_id: str | None = None,
+    kind: str | None = None,
+    status: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    action: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
 ) -> list[Execution]:
     query = select(executions).order_by(executions.c.created_at.desc()).limit(limit).offset(offset)
     if until:
         query = query.where(executions.c.created_at < until)
     if action:
-        query = query.where(executions.c.id.in_(
-            select(execution_results.c.execution_id).where(execution_results.c.action_name == action)))
+        query = query.where(
+            executions.c.id.in_(
+                select(execution_results.c.execution_id).where(execution_results.c.action_name == action)
+            )
+        )
     if trigger_id:
         query = query.where(executions.c.trigger_id == trigger_id)
     if kind:
@@ -211,7 +256,14 @@ def _model(row, results: list[StepResult]) -> Execution:  # noqa: ANN001
     outcome = json.loads(row.outcome)
     outcome["status"] = Status(outcome["status"])
     return Execution(
-        id=row.id, trigger_id=row.trigger_id, kind=row.kind, status=ExecutionStatus(row.status), outcome=outcome,
-        results=tuple(results), event=json.loads(row.event), duration_ms=row.duration_ms,
-        created_at=row.created_at, updated_at=row.updated_at,
+        id=row.id,
+        trigger_id=row.trigger_id,
+        kind=row.kind,
+        status=ExecutionStatus(row.status),
+        outcome=outcome,
+        results=tuple(results),
+        event=json.loads(row.event),
+        duration_ms=row.duration_ms,
+        created_at=row.created_at,
+        updated_at=row.updated_at,
     )

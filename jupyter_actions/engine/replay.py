@@ -51,9 +51,14 @@ class ReplayedExecution:
     refused: str | None = None  # the recorded event no longer fits the trigger
 
     def to_json(self) -> dict[str, Any]:
-        return {"execution_id": self.execution_id, "created_at": self.created_at, "user": self.user,
-                "changed": bool(self.changes), "changes": [c.to_json() for c in self.changes],
-                "refused": self.refused}
+        return {
+            "execution_id": self.execution_id,
+            "created_at": self.created_at,
+            "user": self.user,
+            "changed": bool(self.changes),
+            "changes": [c.to_json() for c in self.changes],
+            "refused": self.refused,
+        }
 
 
 @dataclass(frozen=True)
@@ -74,8 +79,12 @@ class ReplayReport:
         return counts
 
     def to_json(self) -> dict[str, Any]:
-        return {"trigger_id": self.trigger_id, "candidate": self.candidate, "totals": self.totals(),
-                "executions": [e.to_json() for e in self.executions]}
+        return {
+            "trigger_id": self.trigger_id,
+            "candidate": self.candidate,
+            "totals": self.totals(),
+            "executions": [e.to_json() for e in self.executions],
+        }
 
 
 def parse_candidate(text: str) -> tuple[str, int | str]:
@@ -139,8 +148,9 @@ def _reason(deny: dict | None) -> str | None:
     return deny.get("reason") if deny else None
 
 
-def report(trigger_id: str, candidate: str, recorded: list[Execution],
-           replayed: dict[int, Execution | ActionsError]) -> ReplayReport:
+def report(
+    trigger_id: str, candidate: str, recorded: list[Execution], replayed: dict[int, Execution | ActionsError]
+) -> ReplayReport:
     rows = []
     for index, original in enumerate(recorded):
         result = replayed[index]
@@ -148,6 +158,9 @@ def report(trigger_id: str, candidate: str, recorded: list[Execution],
         if isinstance(result, ActionsError):
             rows.append(ReplayedExecution(original.id, original.created_at, user, (), None, str(result)))
         else:
-            rows.append(ReplayedExecution(original.id, original.created_at, user,
-                                          compare(original.outcome, result.outcome), result))
+            rows.append(
+                ReplayedExecution(
+                    original.id, original.created_at, user, compare(original.outcome, result.outcome), result
+                )
+            )
     return ReplayReport(trigger_id, candidate, tuple(rows))

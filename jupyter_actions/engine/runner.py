@@ -21,9 +21,13 @@ EnvResolver = Callable[[str | None], tuple[str, ...]]
 
 def limits_from(values: dict[str, Any]) -> Limits:
     """The tenant settings that bound a run and its workers."""
-    spec = WorkerSpec(memory_mb=values["worker_memory_mb"], log_limit=values["log_limit_bytes"],
-                      max_processes=values["worker_max_processes"], network=values["outbound_network"],
-                      sandbox=values["sandbox"])
+    spec = WorkerSpec(
+        memory_mb=values["worker_memory_mb"],
+        log_limit=values["log_limit_bytes"],
+        max_processes=values["worker_max_processes"],
+        network=values["outbound_network"],
+        sandbox=values["sandbox"],
+    )
     return Limits(timeout_s=values["flow_timeout_s"], spec=spec)
 
 

@@ -156,8 +156,11 @@ class RecordWriter:
             pass
         self._proc = subprocess.Popen(
             [sys.executable, "-m", "jupyter_actions.engine.sink", str(child_in), str(child_out)],
-            pass_fds=(child_in, child_out), stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL, start_new_session=True,
+            pass_fds=(child_in, child_out),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         os.close(child_in)
         os.close(child_out)
@@ -169,8 +172,10 @@ class RecordWriter:
     def _died(self) -> None:
         self.dead = True
         status = self._proc.poll() if self._proc else None
-        raise ExecutionError(f"the execution record writer stopped unexpectedly (exit status {status}); "
-                             "records submitted since the last flush may be lost")
+        raise ExecutionError(
+            f"the execution record writer stopped unexpectedly (exit status {status}); "
+            "records submitted since the last flush may be lost"
+        )
 
 
 def _close_pipes(*fds: int) -> None:

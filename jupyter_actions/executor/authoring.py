@@ -20,8 +20,10 @@ from .papermill_import import import_papermill
 
 SECRET_LIKE = re.compile(r"(secret|token|password|passwd|api_?key|private|credential|webhook)", re.IGNORECASE)
 _FROM_ENV = re.compile(r"--from-env[= ]+([A-Za-z_][A-Za-z0-9_]*)")
-_INSTEAD = ("papermill writes parameters into the output notebook in plain text; export it as an environment "
-            "variable and read it with `%action secret ACTION NAME --from-env VAR` instead")
+_INSTEAD = (
+    "papermill writes parameters into the output notebook in plain text; export it as an environment "
+    "variable and read it with `%action secret ACTION NAME --from-env VAR` instead"
+)
 
 
 def check_names(parameters: Mapping[str, str]) -> None:
@@ -37,9 +39,11 @@ def check_values(parameters: Mapping[str, str], notebook: Path, tenant: str | No
     from ..tenant import Tenant
     from ..tenant.secret_store import contained
 
-    variables = {f"the environment variable {var} (the notebook reads it with --from-env)": os.environ[var]
-                 for var in sorted(set(_FROM_ENV.findall(notebook.read_text(errors="replace"))))
-                 if os.environ.get(var)}
+    variables = {
+        f"the environment variable {var} (the notebook reads it with --from-env)": os.environ[var]
+        for var in sorted(set(_FROM_ENV.findall(notebook.read_text(errors="replace"))))
+        if os.environ.get(var)
+    }
     with Tenant(tenant) as opened:
         for name, value in parameters.items():
             label = contained(value, variables) or opened.secret_in(value)
@@ -61,13 +65,20 @@ def run_authoring_notebook(notebook: Path, output: Path, tenant: str | None, par
     if tenant:
         os.environ["JUPYTER_ACTIONS_TENANT"] = tenant  # the kernel inherits it
     try:
-        papermill.execute_notebook(str(notebook), str(output), parameters=parameters, progress_bar=False,
-                                   kernel_name="python3", cwd=str(notebook.resolve().parent),
-                                   extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        papermill.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=parameters,
+            progress_bar=False,
+            kernel_name="python3",
+            cwd=str(notebook.resolve().parent),
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
     except PapermillExecutionError as exc:
         first = (exc.evalue or "").strip().splitlines()
-        raise ExecutionError(f"{notebook} failed in cell {exc.exec_count}: {exc.ename}: {first[0] if first else ''} "
-                             f"(see {output})") from None
+        raise ExecutionError(
+            f"{notebook} failed in cell {exc.exec_count}: {exc.ename}: {first[0] if first else ''} (see {output})"
+        ) from None
     finally:
         if tenant:
             if saved is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from ..errors import InvalidInputError
@@ -15,8 +15,14 @@ from .summary import INVALID, BatchSummary
 PROGRESS_EVERY_S = 0.25
 
 
-def execute_batch(tenant: str | None, trigger: str, events_path: str, results_path: str,
-                  progress_path: str | None = None, on_progress=None) -> BatchSummary:  # noqa: ANN001
+def execute_batch(
+    tenant: str | None,
+    trigger: str,
+    events_path: str,
+    results_path: str,
+    progress_path: str | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> BatchSummary:
     """Run the trigger's flow over every line of the events file and record the executions.
 
     Writes one JSON line per event to ``results_path`` in the order they finish (``index``,
@@ -32,8 +38,14 @@ def execute_batch(tenant: str | None, trigger: str, events_path: str, results_pa
         gc.unfreeze()
 
 
-def _execute(tenant: str | None, trigger: str, events_path: str, results_path: str,
-             progress_path: str | None, on_progress) -> BatchSummary:  # noqa: ANN001
+def _execute(
+    tenant: str | None,
+    trigger: str,
+    events_path: str,
+    results_path: str,
+    progress_path: str | None,
+    on_progress: Callable[[int], None] | None,
+) -> BatchSummary:
     from ..tenant import Tenant
 
     summary = BatchSummary(trigger)
@@ -74,8 +86,14 @@ def _lines(path: str, numbers: list[int]) -> Iterator[bytes]:
 
 def _result_line(result) -> str:  # noqa: ANN001
     if result.execution_id is None:
-        return json.dumps({"index": result.index, "execution_id": None, "status": INVALID,
-                           "error": result.invalid or result.malformed})
+        return json.dumps(
+            {
+                "index": result.index,
+                "execution_id": None,
+                "status": INVALID,
+                "error": result.invalid or result.malformed,
+            }
+        )
     head = json.dumps({"index": result.index, "execution_id": result.execution_id, "status": result.status})
     return f'{head[:-1]}, "outcome": {result.outcome_json}}}'
 
@@ -84,7 +102,7 @@ def summary_path(results: str | Path) -> Path:
     return Path(f"{results}.summary.json")
 
 
-def _progress(done: int, progress_path: str | None, on_progress) -> None:  # noqa: ANN001
+def _progress(done: int, progress_path: str | None, on_progress: Callable[[int], None] | None) -> None:
     if progress_path:
         Path(progress_path).write_text(str(done))
     if on_progress:

@@ -13,8 +13,7 @@ from .papermill_import import import_papermill
 NOTEBOOK = Path(__file__).with_name("flow_executor.ipynb")
 
 
-def run_notebook(tenant: str, trigger: str, events: Path, results: Path, output: Path, *,
-                 progress=None) -> dict:  # noqa: ANN001
+def run_notebook(tenant: str, trigger: str, events: Path, results: Path, output: Path, *, progress=None) -> dict:  # noqa: ANN001
     """Execute the flow over ``events`` in a papermill kernel; returns the summary JSON.
 
     Only names and paths are parameters (papermill writes them into the output notebook in
@@ -29,22 +28,35 @@ def run_notebook(tenant: str, trigger: str, events: Path, results: Path, output:
     watcher = threading.Thread(target=_watch, args=(progress_file, progress, stop), daemon=True) if progress else None
     if watcher:
         watcher.start()
-    parameters = {"tenant": tenant, "trigger": trigger, "events_path": str(events.resolve()),
-                  "results_path": str(results.resolve()), "progress_path": str(progress_file.resolve())}
+    parameters = {
+        "tenant": tenant,
+        "trigger": trigger,
+        "events_path": str(events.resolve()),
+        "results_path": str(results.resolve()),
+        "progress_path": str(progress_file.resolve()),
+    }
     try:
         # The last cell has flushed every record, so the kernel is stopped without the
         # graceful shutdown's wait (~0.2 s); its workers and record sink exit on their own.
-        papermill.execute_notebook(str(NOTEBOOK), str(output), parameters=parameters, progress_bar=False,
-                                   kernel_name="python3", cwd=str(output.resolve().parent),
-                                   extra_arguments=["--IPKernelApp.log_level=ERROR"], shutdown_kernel="immediate")
+        papermill.execute_notebook(
+            str(NOTEBOOK),
+            str(output),
+            parameters=parameters,
+            progress_bar=False,
+            kernel_name="python3",
+            cwd=str(output.resolve().parent),
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            shutdown_kernel="immediate",
+        )
     except PapermillExecutionError as exc:
         raise ExecutionError(
             f"the executor notebook failed in cell {exc.exec_count}: {exc.ename}: {_first_line(exc.evalue)} "
             f"(see {output})"
         ) from None
     except Exception as exc:  # noqa: BLE001 (a dead kernel, a kernel that cannot start ...)
-        raise ExecutionError(f"the executor notebook could not run: {type(exc).__name__}: {_first_line(str(exc))} "
-                             f"(see {output})") from None
+        raise ExecutionError(
+            f"the executor notebook could not run: {type(exc).__name__}: {_first_line(str(exc))} (see {output})"
+        ) from None
     finally:
         stop.set()
         if watcher:

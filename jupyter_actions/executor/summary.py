@@ -58,20 +58,34 @@ class BatchSummary:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "trigger_id": self.trigger_id, "events": self.events, "seconds": round(self.seconds, 3),
+            "trigger_id": self.trigger_id,
+            "events": self.events,
+            "seconds": round(self.seconds, 3),
             "events_per_second": round(self.events / self.seconds, 1) if self.seconds else None,
-            "statuses": dict(self.statuses), "failed": self.failed,
-            "latency_ms": {f"p{int(q * 100)}": round(value, 3)
-                           for q, value in zip(LATENCY_QUANTILES, percentiles(self.durations, *LATENCY_QUANTILES), strict=True)},
-            "slowest_actions": self.slowest_actions(), "failures": self.failures, "refused": self.refused,
+            "statuses": dict(self.statuses),
+            "failed": self.failed,
+            "latency_ms": {
+                f"p{int(q * 100)}": round(value, 3)
+                for q, value in zip(LATENCY_QUANTILES, percentiles(self.durations, *LATENCY_QUANTILES), strict=True)
+            },
+            "slowest_actions": self.slowest_actions(),
+            "failures": self.failures,
+            "refused": self.refused,
         }
 
     def slowest_actions(self) -> list[dict[str, Any]]:
         rows = []
         for name, values in self.action_durations.items():
             p50, p99, top = percentiles(values, 0.5, 0.99, 1.0)
-            rows.append({"action_name": name, "runs": len(values), "p50_ms": round(p50, 3),
-                         "p99_ms": round(p99, 3), "max_ms": round(top, 3)})
+            rows.append(
+                {
+                    "action_name": name,
+                    "runs": len(values),
+                    "p50_ms": round(p50, 3),
+                    "p99_ms": round(p99, 3),
+                    "max_ms": round(top, 3),
+                }
+            )
         return sorted(rows, key=lambda r: r["p99_ms"], reverse=True)
 
     def write(self, path: Path) -> None:
@@ -79,24 +93,43 @@ class BatchSummary:
 
     def markdown(self) -> str:
         data = self.to_json()
-        lines = [f"## {self.trigger_id}: {self.events} events in {data['seconds']} s"
-                 + (f" ({data['events_per_second']} events/s)" if data["events_per_second"] else ""), "",
-                 "| outcome | executions |", "|---|---|"]
+        lines = [
+            f"## {self.trigger_id}: {self.events} events in {data['seconds']} s"
+            + (f" ({data['events_per_second']} events/s)" if data["events_per_second"] else ""),
+            "",
+            "| outcome | executions |",
+            "|---|---|",
+        ]
         lines += [f"| {status} | {count} |" for status, count in sorted(self.statuses.items())]
         lines += ["", "| latency | ms |", "|---|---|"] + [f"| {k} | {v} |" for k, v in data["latency_ms"].items()]
-        lines += ["", "### Slowest actions", "", "| action | runs | p50 ms | p99 ms | max ms |", "|---|---|---|---|---|"]
-        lines += [f"| {r['action_name']} | {r['runs']} | {r['p50_ms']} | {r['p99_ms']} | {r['max_ms']} |"
-                  for r in data["slowest_actions"]]
+        lines += [
+            "",
+            "### Slowest actions",
+            "",
+            "| action | runs | p50 ms | p99 ms | max ms |",
+            "|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {r['action_name']} | {r['runs']} | {r['p50_ms']} | {r['p99_ms']} | {r['max_ms']} |"
+            for r in data["slowest_actions"]
+        ]
         lines += ["", f"### Failed executions ({self.statuses[Status.FAILED]})", ""]
         if self.failures:
             lines += ["| event | execution | action | error |", "|---|---|---|---|"]
-            lines += [f"| {f['index']} | {f['execution_id']} | {f.get('action_name')} | {_cell(error_summary(f))} |"
-                      for f in self.failures]
+            lines += [
+                f"| {f['index']} | {f['execution_id']} | {f.get('action_name')} | {_cell(error_summary(f))} |"
+                for f in self.failures
+            ]
         else:
             lines.append("None.")
         if self.refused:
-            lines += ["", f"### Events that do not fit the trigger ({self.statuses[INVALID]})", "",
-                      "| event | problem |", "|---|---|"]
+            lines += [
+                "",
+                f"### Events that do not fit the trigger ({self.statuses[INVALID]})",
+                "",
+                "| event | problem |",
+                "|---|---|",
+            ]
             lines += [f"| {r['index']} | {_cell(r['message'])} |" for r in self.refused]
         return "\n".join(lines)
 

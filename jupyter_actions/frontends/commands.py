@@ -80,9 +80,17 @@ class Command:
         return tuple(a for a in self.arguments if a.in_front_end(front_end))
 
 
-def command(key: str, help: str | Per, *arguments: Argument, cli: bool = True, line: str | None | bool = True,  # noqa: A002 - argparse's word, as in Command.help
-            cell: bool = False, description: str | Per | None = None,
-            one_of: tuple[tuple[tuple[str, ...], bool], ...] = (), creates_tenant: bool = False) -> Command:
+def command(
+    key: str,
+    help: str | Per,  # noqa: A002 - argparse's word, as in Command.help
+    *arguments: Argument,
+    cli: bool = True,
+    line: str | None | bool = True,
+    cell: bool = False,
+    description: str | Per | None = None,
+    one_of: tuple[tuple[tuple[str, ...], bool], ...] = (),
+    creates_tenant: bool = False,
+) -> Command:
     """A table row. ``line`` is True (the same words as the CLI), other words, or False."""
     names: dict[str, tuple[str, ...]] = {}
     if cli:
@@ -104,9 +112,12 @@ NOTEBOOK_VALUE = "a dict (or JSON text) variable of the notebook, or a JSON file
 
 CLI_OPTIONS = (
     arg("--tenant", default=argparse.SUPPRESS, help="tenant name (default: $JUPYTER_ACTIONS_TENANT or 'default')"),
-    arg("--database-url", default=argparse.SUPPRESS,
+    arg(
+        "--database-url",
+        default=argparse.SUPPRESS,
         help="SQLAlchemy URL of the store, e.g. postgresql+psycopg://... "
-             "(default: $JUPYTER_ACTIONS_DATABASE_URL or a SQLite file)"),
+        "(default: $JUPYTER_ACTIONS_DATABASE_URL or a SQLite file)",
+    ),
 )
 """The CLI's options of every command (the magics take these as %config ActionMagics.tenant ...)."""
 
@@ -126,188 +137,390 @@ GROUPS = {
 
 COMMANDS: tuple[Command, ...] = (
     # actions ---------------------------------------------------------------------------------
-    command("save", "save an action's draft (create or update)",
-            arg("name", help="action name: lowercase letters, digits, '-' or '_' (e.g. my-slack-action)"),
-            arg("--trigger", required=True, help="trigger id, e.g. post-login"),
-            arg("--code", required=True, metavar="FILE", help="Python file with the handler ('-' for stdin)", only=CLI),
-            arg("--dependency", action="append", default=[], metavar="PKG[==V]",
-                help="a dependency, pinned to its latest version when none is given (repeatable)"),
-            arg("--secret", action="append", default=[], metavar="NAME",
-                help=Per("declare a secret name (repeatable); set its value with `jupyter-actions secrets set ACTION NAME`",
-                         "declare a secret name (repeatable); set its value with `%action secret ACTION NAME`")),
-            arg("--template", metavar="ID", only=CELL,
-                help="the template the action is made from: the run that creates it also saves the template's test "
-                     "cases"),
-            JSON, line=False, cell=True, creates_tenant=True,
-            description=Per("Save Draft: create or update an action. No traffic is affected until you deploy.",
-                            "Save the cell as the action's draft (Auth0's Save Draft) and show the action's panel. "
-                            "The cell body is the action's Python code. Nothing that runs in a flow changes until "
-                            "you deploy; running an unchanged cell changes nothing.")),
-    command("actions list", "every action with its trigger, deployed version and status",
-            arg("--trigger", help="only actions of this trigger"), JSON, line="list"),
-    command("actions show", Per("one action: draft, deployed version, secrets, dependencies",
-                                "an action's panel: state, secrets, dependencies"), ACTION_NAME, JSON, line="show"),
-    command("actions delete", "delete an action and all its versions", ACTION_NAME,
-            arg("--force", action="store_true", help="also remove it from the flows it is bound to"), line=False),
-    command("test", Per("run an action's draft on a test payload",
-                        "run the draft (or a version) on a test payload; returns the Execution"),
-            ACTION_NAME,
-            arg("--payload", metavar=Per("FILE", "VAR_OR_FILE"),
-                help=Per("JSON event (default: the trigger's sample payload)",
-                         f"{NOTEBOOK_VALUE} (default: the trigger's sample payload)")),
-            arg("--version", type=int, metavar="N", help="run version N instead of the draft"),
-            arg("--cases", action="store_true", help="run every saved test case instead; fails if any fails"),
-            arg("--save-case", metavar="CASE",
-                help="save the payload as a test case expecting the draft's current outcome (runs nothing else)"),
-            JSON, one_of=((("cases", "save_case"), False),),
-            description=Per("Run the draft (with the draft's secrets) on the trigger's sample payload or --payload "
-                            "FILE, and show the outcome, commands, logs, stats and error. Exit status 1 when the "
-                            "action failed. --cases runs the saved test cases; --save-case saves one.", None)),
-    command("deploy", "deploy the draft as a new immutable version", ACTION_NAME,
-            arg("--message", help="a note kept with the version (e.g. a git SHA)"), JSON),
-    command("versions", Per("an action's version history",
-                            "the action's versions (a tuple), shown as the Version history panel"), ACTION_NAME, JSON),
-    command("rollback", "deploy a copy of version N as a new version", ACTION_NAME,
-            arg("number", type=int, help="the version to roll back to"),
-            arg("--update-draft", action="store_true", help="also reset the draft to that version"), JSON),
-    command("diff", "unified diff between two versions, or a version and the draft", ACTION_NAME,
-            arg("old", **VERSION), arg("new", nargs="?", default="draft", **{**VERSION, "help": "version number or "
-                                                                                          "'draft' (default: draft)"})),
+    command(
+        "save",
+        "save an action's draft (create or update)",
+        arg("name", help="action name: lowercase letters, digits, '-' or '_' (e.g. my-slack-action)"),
+        arg("--trigger", required=True, help="trigger id, e.g. post-login"),
+        arg("--code", required=True, metavar="FILE", help="Python file with the handler ('-' for stdin)", only=CLI),
+        arg(
+            "--dependency",
+            action="append",
+            default=[],
+            metavar="PKG[==V]",
+            help="a dependency, pinned to its latest version when none is given (repeatable)",
+        ),
+        arg(
+            "--secret",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help=Per(
+                "declare a secret name (repeatable); set its value with `jupyter-actions secrets set ACTION NAME`",
+                "declare a secret name (repeatable); set its value with `%action secret ACTION NAME`",
+            ),
+        ),
+        arg(
+            "--template",
+            metavar="ID",
+            only=CELL,
+            help="the template the action is made from: the run that creates it also saves the template's test cases",
+        ),
+        JSON,
+        line=False,
+        cell=True,
+        creates_tenant=True,
+        description=Per(
+            "Save Draft: create or update an action. No traffic is affected until you deploy.",
+            "Save the cell as the action's draft (Auth0's Save Draft) and show the action's panel. "
+            "The cell body is the action's Python code. Nothing that runs in a flow changes until "
+            "you deploy; running an unchanged cell changes nothing.",
+        ),
+    ),
+    command(
+        "actions list",
+        "every action with its trigger, deployed version and status",
+        arg("--trigger", help="only actions of this trigger"),
+        JSON,
+        line="list",
+    ),
+    command(
+        "actions show",
+        Per(
+            "one action: draft, deployed version, secrets, dependencies",
+            "an action's panel: state, secrets, dependencies",
+        ),
+        ACTION_NAME,
+        JSON,
+        line="show",
+    ),
+    command(
+        "actions delete",
+        "delete an action and all its versions",
+        ACTION_NAME,
+        arg("--force", action="store_true", help="also remove it from the flows it is bound to"),
+        line=False,
+    ),
+    command(
+        "test",
+        Per(
+            "run an action's draft on a test payload",
+            "run the draft (or a version) on a test payload; returns the Execution",
+        ),
+        ACTION_NAME,
+        arg(
+            "--payload",
+            metavar=Per("FILE", "VAR_OR_FILE"),
+            help=Per(
+                "JSON event (default: the trigger's sample payload)",
+                f"{NOTEBOOK_VALUE} (default: the trigger's sample payload)",
+            ),
+        ),
+        arg("--version", type=int, metavar="N", help="run version N instead of the draft"),
+        arg("--cases", action="store_true", help="run every saved test case instead; fails if any fails"),
+        arg(
+            "--save-case",
+            metavar="CASE",
+            help="save the payload as a test case expecting the draft's current outcome (runs nothing else)",
+        ),
+        JSON,
+        one_of=((("cases", "save_case"), False),),
+        description=Per(
+            "Run the draft (with the draft's secrets) on the trigger's sample payload or --payload "
+            "FILE, and show the outcome, commands, logs, stats and error. Exit status 1 when the "
+            "action failed. --cases runs the saved test cases; --save-case saves one.",
+            None,
+        ),
+    ),
+    command(
+        "deploy",
+        "deploy the draft as a new immutable version",
+        ACTION_NAME,
+        arg("--message", help="a note kept with the version (e.g. a git SHA)"),
+        JSON,
+    ),
+    command(
+        "versions",
+        Per("an action's version history", "the action's versions (a tuple), shown as the Version history panel"),
+        ACTION_NAME,
+        JSON,
+    ),
+    command(
+        "rollback",
+        "deploy a copy of version N as a new version",
+        ACTION_NAME,
+        arg("number", type=int, help="the version to roll back to"),
+        arg("--update-draft", action="store_true", help="also reset the draft to that version"),
+        JSON,
+    ),
+    command(
+        "diff",
+        "unified diff between two versions, or a version and the draft",
+        ACTION_NAME,
+        arg("old", **VERSION),
+        arg("new", nargs="?", default="draft", **{**VERSION, "help": "version number or 'draft' (default: draft)"}),
+    ),
     # secrets and dependencies ----------------------------------------------------------------
-    command("secrets set", "set a secret from a hidden prompt or --from-env VAR (never on the line)",
-            ACTION, arg("name", help="secret name, e.g. SLACK_WEBHOOK_URL"),
-            arg("--from-env", metavar="VAR", help="read the value from this environment variable"),
-            line="secret",
-            description=Per("Set a secret. The value is read from --from-env VAR, else from a hidden prompt on a "
-                            "terminal, else from stdin; it is never accepted on the command line.", None)),
-    command("secrets list", Per("secret names and when they were set (never values)",
-                                "the Secrets panel: add, rotate and delete through a masked field"),
-            ACTION, JSON, line="secrets"),
+    command(
+        "secrets set",
+        "set a secret from a hidden prompt or --from-env VAR (never on the line)",
+        ACTION,
+        arg("name", help="secret name, e.g. SLACK_WEBHOOK_URL"),
+        arg("--from-env", metavar="VAR", help="read the value from this environment variable"),
+        line="secret",
+        description=Per(
+            "Set a secret. The value is read from --from-env VAR, else from a hidden prompt on a "
+            "terminal, else from stdin; it is never accepted on the command line.",
+            None,
+        ),
+    ),
+    command(
+        "secrets list",
+        Per(
+            "secret names and when they were set (never values)",
+            "the Secrets panel: add, rotate and delete through a masked field",
+        ),
+        ACTION,
+        JSON,
+        line="secrets",
+    ),
     command("secrets delete", "delete a secret", ACTION, arg("name", help="secret name"), line=False),
     command("dependencies", "the Dependencies panel: pins, live build status, add and remove", ACTION, cli=False),
-    command("deps add", "pin a package (the latest release now, or ==VERSION) and build it", ACTION,
-            arg("requirement", metavar="PKG[==V]", help="e.g. slack-sdk or slack-sdk==3.33.1"),
-            description=Per("Add a dependency to the draft: PKG is pinned to its latest release at this moment "
-                            "(it never floats afterwards), PKG==V to that version. The whole closure is locked and "
-                            "built; packages with compiled code are refused unless the tenant allows them.", None)),
-    command("deps remove", "remove a dependency from the draft", ACTION, arg("package", metavar="PKG", help="package name")),
+    command(
+        "deps add",
+        "pin a package (the latest release now, or ==VERSION) and build it",
+        ACTION,
+        arg("requirement", metavar="PKG[==V]", help="e.g. slack-sdk or slack-sdk==3.33.1"),
+        description=Per(
+            "Add a dependency to the draft: PKG is pinned to its latest release at this moment "
+            "(it never floats afterwards), PKG==V to that version. The whole closure is locked and "
+            "built; packages with compiled code are refused unless the tenant allows them.",
+            None,
+        ),
+    ),
+    command(
+        "deps remove", "remove a dependency from the draft", ACTION, arg("package", metavar="PKG", help="package name")
+    ),
     command("deps list", "pins, the locked closure and the build status", ACTION, JSON),
     # flows -----------------------------------------------------------------------------------
     command("flows list", "every trigger with its bound actions", JSON, line=False),
-    command("flows show", "a trigger's flow: bound actions in order, with the version each runs", TRIGGER, JSON,
-            line="flow"),
-    command("flows bind", "replace a flow's bound actions (in the order given; none empties it)", TRIGGER,
-            arg("actions", nargs="*", metavar="ACTION"), JSON, line="bind"),
-    command("flows run", Per("execute a trigger's flow on an event or a batch of events",
-                             "execute a trigger's flow on an event and record it; returns the Execution"),
-            TRIGGER,
-            arg("--event", metavar=Per("FILE", "VAR_OR_FILE"),
-                help=Per("one JSON event", f"{NOTEBOOK_VALUE} (default: the trigger's sample payload)")),
-            arg("--events", metavar="FILE.jsonl", help="one JSON event per line", only=CLI),
-            arg("--executor", choices=["papermill", "inline"], default="papermill", only=CLI,
-                help="papermill (default: an executed notebook is kept as the audit) or inline"),
-            arg("--output", metavar="NB", help="the executed notebook (papermill; default: beside the events)", only=CLI),
-            arg("--results", metavar="FILE", help="results JSONL (default: beside the events)", only=CLI),
-            arg("--fail-on", choices=["deny"], help="also exit 1 when a login is denied", only=CLI),
-            JSON, line="run", one_of=((("event", "events"), True),),
-            description=Per("Execute the flow on one event (--event) or every line of a JSONL file (--events). The "
-                            "papermill executor runs the shipped executor notebook and keeps the executed notebook as "
-                            "an audit; inline runs in this process. Exit status 1 when any execution failed (denials "
-                            "are outcomes, not failures; --fail-on deny makes them fail too).", None)),
-    command("flows continue", "resume a suspended execution (after redirect, challenge or prompt)",
-            arg("execution_id"),
-            arg("--request", metavar="FILE", help="JSON of the new event.request (query with state and session_token ...)"),
-            JSON, line=False),
-    command("flows test", "run the flow's saved test cases (whole flow, in order)", TRIGGER,
-            arg("--save-case", metavar="NAME", help="save --event as a case expecting the flow's current outcome"),
-            arg("--event", metavar="FILE", help="JSON event for --save-case (default: the trigger's sample)"),
-            JSON, line=False,
-            description="Run every saved whole-flow test case of the trigger through the bound actions. Exit status 1 "
-                        "if any case fails."),
-    command("replay", "re-run recorded executions with a candidate version and report what would change", TRIGGER,
-            arg("--candidate", required=Per(True, False), metavar="ACTION[@draft|@N]",
-                help=Per("the action and which of its versions to try",
-                         "the action and which of its versions to try (without it: the Replay panel)")),
-            arg("--since", metavar="DURATION", help="only executions from the last DURATION (30m, 12h, 7d)"),
-            arg("--limit", type=int, metavar="N", help="only the N most recent executions"),
-            arg("--fail-on-change", action="store_true", help="exit 1 when anything would change (for CI gates)",
-                only=CLI),
-            JSON,
-            description="Re-run the recorded inputs of a trigger's flow with a candidate (a draft or a version of one "
-                        "bound action) in place of its deployed version. Nothing is recorded, no cache write is kept. "
-                        "Reports status changes, claims and metadata added, removed or changed, scope changes and new "
-                        "errors, per execution and in total."),
+    command(
+        "flows show", "a trigger's flow: bound actions in order, with the version each runs", TRIGGER, JSON, line="flow"
+    ),
+    command(
+        "flows bind",
+        "replace a flow's bound actions (in the order given; none empties it)",
+        TRIGGER,
+        arg("actions", nargs="*", metavar="ACTION"),
+        JSON,
+        line="bind",
+    ),
+    command(
+        "flows run",
+        Per(
+            "execute a trigger's flow on an event or a batch of events",
+            "execute a trigger's flow on an event and record it; returns the Execution",
+        ),
+        TRIGGER,
+        arg(
+            "--event",
+            metavar=Per("FILE", "VAR_OR_FILE"),
+            help=Per("one JSON event", f"{NOTEBOOK_VALUE} (default: the trigger's sample payload)"),
+        ),
+        arg("--events", metavar="FILE.jsonl", help="one JSON event per line", only=CLI),
+        arg(
+            "--executor",
+            choices=["papermill", "inline"],
+            default="papermill",
+            only=CLI,
+            help="papermill (default: an executed notebook is kept as the audit) or inline",
+        ),
+        arg("--output", metavar="NB", help="the executed notebook (papermill; default: beside the events)", only=CLI),
+        arg("--results", metavar="FILE", help="results JSONL (default: beside the events)", only=CLI),
+        arg("--fail-on", choices=["deny"], help="also exit 1 when a login is denied", only=CLI),
+        JSON,
+        line="run",
+        one_of=((("event", "events"), True),),
+        description=Per(
+            "Execute the flow on one event (--event) or every line of a JSONL file (--events). The "
+            "papermill executor runs the shipped executor notebook and keeps the executed notebook as "
+            "an audit; inline runs in this process. Exit status 1 when any execution failed (denials "
+            "are outcomes, not failures; --fail-on deny makes them fail too).",
+            None,
+        ),
+    ),
+    command(
+        "flows continue",
+        "resume a suspended execution (after redirect, challenge or prompt)",
+        arg("execution_id"),
+        arg("--request", metavar="FILE", help="JSON of the new event.request (query with state and session_token ...)"),
+        JSON,
+        line=False,
+    ),
+    command(
+        "flows test",
+        "run the flow's saved test cases (whole flow, in order)",
+        TRIGGER,
+        arg("--save-case", metavar="NAME", help="save --event as a case expecting the flow's current outcome"),
+        arg("--event", metavar="FILE", help="JSON event for --save-case (default: the trigger's sample)"),
+        JSON,
+        line=False,
+        description="Run every saved whole-flow test case of the trigger through the bound actions. Exit status 1 "
+        "if any case fails.",
+    ),
+    command(
+        "replay",
+        "re-run recorded executions with a candidate version and report what would change",
+        TRIGGER,
+        arg(
+            "--candidate",
+            required=Per(True, False),
+            metavar="ACTION[@draft|@N]",
+            help=Per(
+                "the action and which of its versions to try",
+                "the action and which of its versions to try (without it: the Replay panel)",
+            ),
+        ),
+        arg("--since", metavar="DURATION", help="only executions from the last DURATION (30m, 12h, 7d)"),
+        arg("--limit", type=int, metavar="N", help="only the N most recent executions"),
+        arg("--fail-on-change", action="store_true", help="exit 1 when anything would change (for CI gates)", only=CLI),
+        JSON,
+        description="Re-run the recorded inputs of a trigger's flow with a candidate (a draft or a version of one "
+        "bound action) in place of its deployed version. Nothing is recorded, no cache write is kept. "
+        "Reports status changes, claims and metadata added, removed or changed, scope changes and new "
+        "errors, per execution and in total.",
+    ),
     # executions ------------------------------------------------------------------------------
-    command("executions list", Per("recent executions, newest first",
-                                   "recorded executions, newest first (the Logs panel); with an id, one execution"),
-            arg("id", nargs="?", metavar="ID_OR_VAR", help="an execution id, or a variable holding an Execution",
-                only=LINE),
-            arg("--trigger", help="only this trigger"),
-            arg("--status", choices=list(Status), help="only this outcome", only=CLI),
-            arg("--kind", choices=["flow", "test"], help="only flow executions or test runs"),
-            arg("--action", help="only executions in which this action ran", only=CLI),
-            arg("--limit", type=int, default=50, help="how many (default 50)", only=CLI),
-            JSON, line="logs"),
+    command(
+        "executions list",
+        Per(
+            "recent executions, newest first",
+            "recorded executions, newest first (the Logs panel); with an id, one execution",
+        ),
+        arg(
+            "id", nargs="?", metavar="ID_OR_VAR", help="an execution id, or a variable holding an Execution", only=LINE
+        ),
+        arg("--trigger", help="only this trigger"),
+        arg("--status", choices=list(Status), help="only this outcome", only=CLI),
+        arg("--kind", choices=["flow", "test"], help="only flow executions or test runs"),
+        arg("--action", help="only executions in which this action ran", only=CLI),
+        arg("--limit", type=int, default=50, help="how many (default 50)", only=CLI),
+        JSON,
+        line="logs",
+    ),
     command("executions show", "one execution with every action's details", arg("id"), JSON, line=False),
     # templates -------------------------------------------------------------------------------
     command("templates list", "every template with its trigger, secrets and dependencies", JSON, line="templates"),
-    command("templates show", "one template: description, needs, test cases and code", arg("id"),
-            arg("--code", action="store_true", help="print only the code"), JSON, line=False,
-            description="Show a template. `--code` prints only the action code; "
-                        "`jupyter-actions templates use ID` creates the action."),
-    command("templates use", "create an action from a template, with the template's test cases",
-            arg("id"), arg("--name", help="action name (default: the template id)"), JSON, line=False,
-            creates_tenant=True,
-            description="Create an action from a template: its trigger, code, secret names and dependencies as the "
-                        "draft, and its test cases. Refuses a name that is taken."),
-    command("new", "insert a new action cell from a template below this one",
-            arg("--template", required=True, metavar="ID", help="template id (see %action templates)"),
-            arg("--name", help="action name (default: the template id)"), cli=False),
+    command(
+        "templates show",
+        "one template: description, needs, test cases and code",
+        arg("id"),
+        arg("--code", action="store_true", help="print only the code"),
+        JSON,
+        line=False,
+        description="Show a template. `--code` prints only the action code; "
+        "`jupyter-actions templates use ID` creates the action.",
+    ),
+    command(
+        "templates use",
+        "create an action from a template, with the template's test cases",
+        arg("id"),
+        arg("--name", help="action name (default: the template id)"),
+        JSON,
+        line=False,
+        creates_tenant=True,
+        description="Create an action from a template: its trigger, code, secret names and dependencies as the "
+        "draft, and its test cases. Refuses a name that is taken.",
+    ),
+    command(
+        "new",
+        "insert a new action cell from a template below this one",
+        arg("--template", required=True, metavar="ID", help="template id (see %action templates)"),
+        arg("--name", help="action name (default: the template id)"),
+        cli=False,
+    ),
     # tenants, settings, tools ----------------------------------------------------------------
     command("tenants list", "every tenant in this home", JSON, line=False),
-    command("tenants create", "create an empty tenant", arg("name", help="tenant name"), line=False,
-            creates_tenant=True),
-    command("tenants delete", "delete a tenant's folder: its store, master key and records", arg("name", help="tenant name"),
-            arg("--yes", action="store_true", help="do not ask for confirmation"), line=False,
-            description="Delete a tenant kept in its folder (its SQLite store, master key and records). A tenant "
-                        "whose store is a database of its own (PostgreSQL) is refused: drop that database with its "
-                        "own tools. Without --yes, asks on a terminal and refuses elsewhere."),
+    command(
+        "tenants create", "create an empty tenant", arg("name", help="tenant name"), line=False, creates_tenant=True
+    ),
+    command(
+        "tenants delete",
+        "delete a tenant's folder: its store, master key and records",
+        arg("name", help="tenant name"),
+        arg("--yes", action="store_true", help="do not ask for confirmation"),
+        line=False,
+        description="Delete a tenant kept in its folder (its SQLite store, master key and records). A tenant "
+        "whose store is a database of its own (PostgreSQL) is refused: drop that database with its "
+        "own tools. Without --yes, asks on a terminal and refuses elsewhere.",
+    ),
     command("settings list", "every setting with its value and meaning", JSON, line=False),
-    command("settings set", "change one setting", arg("key", help="setting name (see `settings list`)"),
-            arg("value", help="new value"), line=False,
-            description="Change one setting. `jupyter-actions settings list` shows every setting with its value, its "
-                        "meaning and the values it takes: each number has a least and a greatest value "
-                        "(docs/lifecycle.md lists them)."),
-    command("notebook run", "execute an authoring notebook with papermill against a tenant",
-            arg("notebook"),
-            arg("--output", metavar="NB", help="the executed notebook (default: NOTEBOOK.executed.ipynb)"),
-            arg("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-                help="a papermill parameter (never a secret)"),
-            line=False,
-            description="Execute NOTEBOOK with papermill; its magics work on --tenant (e.g. prod). Secrets come from "
-                        "environment variables read with `%action secret ACTION NAME --from-env VAR`, never from "
-                        "parameters. Exit status 1 when a cell fails."),
+    command(
+        "settings set",
+        "change one setting",
+        arg("key", help="setting name (see `settings list`)"),
+        arg("value", help="new value"),
+        line=False,
+        description="Change one setting. `jupyter-actions settings list` shows every setting with its value, its "
+        "meaning and the values it takes: each number has a least and a greatest value "
+        "(docs/lifecycle.md lists them).",
+    ),
+    command(
+        "notebook run",
+        "execute an authoring notebook with papermill against a tenant",
+        arg("notebook"),
+        arg("--output", metavar="NB", help="the executed notebook (default: NOTEBOOK.executed.ipynb)"),
+        arg(
+            "-p",
+            "--parameter",
+            nargs=2,
+            action="append",
+            default=[],
+            metavar=("NAME", "VALUE"),
+            help="a papermill parameter (never a secret)",
+        ),
+        line=False,
+        description="Execute NOTEBOOK with papermill; its magics work on --tenant (e.g. prod). Secrets come from "
+        "environment variables read with `%action secret ACTION NAME --from-env VAR`, never from "
+        "parameters. Exit status 1 when a cell fails.",
+    ),
     # the REST API (docs/serving.md) ---------------------------------------------------------
-    command("serve", "serve the REST API (Auth0's Management API for Actions, flow execution) over HTTP",
-            arg("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"),
-            arg("--port", type=int, default=8090, help="port (default: 8090; 0 picks a free one)"),
-            arg("--certfile", metavar="FILE", help="TLS certificate (PEM) to serve HTTPS; needs --keyfile"),
-            arg("--keyfile", metavar="FILE", help="TLS private key (PEM) of --certfile"),
-            line=False,
-            description="Serve the tenant's REST API under /api/v2/ (not a Jupyter server: no kernels, files or "
-                        "terminals). Requests need a bearer token from `jupyter-actions tokens create`. Stops "
-                        "gracefully on SIGTERM: requests under way finish. docs/serving.md."),
-    command("tokens create", "create a bearer token for `serve`; printed once, stored hashed",
-            arg("name", help="token name, e.g. login-app"),
-            arg("--scope", required=True, choices=("execute", "read", "manage"),
-                help="execute: run and continue flows; read: every GET; manage: everything"),
-            arg("--expires", metavar="DURATION", help="lifetime such as 12h, 30d or 2w (default: no expiry)"),
-            JSON, line=False),
+    command(
+        "serve",
+        "serve the REST API (Auth0's Management API for Actions, flow execution) over HTTP",
+        arg("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)"),
+        arg("--port", type=int, default=8090, help="port (default: 8090; 0 picks a free one)"),
+        arg("--certfile", metavar="FILE", help="TLS certificate (PEM) to serve HTTPS; needs --keyfile"),
+        arg("--keyfile", metavar="FILE", help="TLS private key (PEM) of --certfile"),
+        line=False,
+        description="Serve the tenant's REST API under /api/v2/ (not a Jupyter server: no kernels, files or "
+        "terminals). Requests need a bearer token from `jupyter-actions tokens create`. Stops "
+        "gracefully on SIGTERM: requests under way finish. docs/serving.md.",
+    ),
+    command(
+        "tokens create",
+        "create a bearer token for `serve`; printed once, stored hashed",
+        arg("name", help="token name, e.g. login-app"),
+        arg(
+            "--scope",
+            required=True,
+            choices=("execute", "read", "manage"),
+            help="execute: run and continue flows; read: every GET; manage: everything",
+        ),
+        arg("--expires", metavar="DURATION", help="lifetime such as 12h, 30d or 2w (default: no expiry)"),
+        JSON,
+        line=False,
+    ),
     command("tokens list", "every token: name, scope, created, expiry, revoked (never the token)", JSON, line=False),
     command("tokens revoke", "revoke a token by name", arg("name", help="token name"), line=False),
-    command("doctor", "show which sandbox layers work on this machine", JSON, line=False,
-            description="Boot a throwaway sandboxed worker and report each layer (active, or why it is missing), the "
-                        "Landlock ABI, and the tenant's sandbox and outbound_network settings."),
+    command(
+        "doctor",
+        "show which sandbox layers work on this machine",
+        JSON,
+        line=False,
+        description="Boot a throwaway sandboxed worker and report each layer (active, or why it is missing), the "
+        "Landlock ABI, and the tenant's sandbox and outbound_network settings.",
+    ),
 )
 
 BY_KEY = {c.key: c for c in COMMANDS}
@@ -323,8 +536,14 @@ def find(front_end: str, words: tuple[str, ...]) -> Command | None:
 
 
 # Building the parsers --------------------------------------------------------------------------
-def add_commands(parser: argparse.ArgumentParser, front_end: str, handlers: Mapping[str, Callable[..., Any]],
-                 *, parser_class: type[argparse.ArgumentParser], **parser_options: Any) -> None:
+def add_commands(
+    parser: argparse.ArgumentParser,
+    front_end: str,
+    handlers: Mapping[str, Callable[..., Any]],
+    *,
+    parser_class: type[argparse.ArgumentParser],
+    **parser_options: Any,
+) -> None:
     """Add ``front_end``'s commands to ``parser`` as (nested) subcommands. Each gets the defaults
     ``handler`` (from ``handlers``, by key) and ``command`` (its key); ``parser_options`` go to
     every subparser (the CLI's ``parents``)."""
@@ -335,11 +554,18 @@ def add_commands(parser: argparse.ArgumentParser, front_end: str, handlers: Mapp
     _add_level(parser, (), rows, front_end, handlers, parser_class, parser_options)
 
 
-def _add_level(parser: argparse.ArgumentParser, prefix: tuple[str, ...], rows: list[tuple[tuple[str, ...], Command]],
-               front_end: str, handlers: Mapping[str, Callable[..., Any]], parser_class: type[argparse.ArgumentParser],
-               parser_options: Mapping[str, Any]) -> None:
-    sub = parser.add_subparsers(metavar="SUBCOMMAND" if prefix or front_end != CLI else "COMMAND", required=True,
-                                parser_class=parser_class)
+def _add_level(
+    parser: argparse.ArgumentParser,
+    prefix: tuple[str, ...],
+    rows: list[tuple[tuple[str, ...], Command]],
+    front_end: str,
+    handlers: Mapping[str, Callable[..., Any]],
+    parser_class: type[argparse.ArgumentParser],
+    parser_options: Mapping[str, Any],
+) -> None:
+    sub = parser.add_subparsers(
+        metavar="SUBCOMMAND" if prefix or front_end != CLI else "COMMAND", required=True, parser_class=parser_class
+    )
     done: set[str] = set()
     for words, row in rows:
         word = words[len(prefix)]
@@ -347,16 +573,26 @@ def _add_level(parser: argparse.ArgumentParser, prefix: tuple[str, ...], rows: l
             continue
         done.add(word)
         if len(words) == len(prefix) + 1:
-            child = sub.add_parser(word, help=_escaped(worded(row.help, front_end)),
-                                   description=worded(row.description, front_end) or worded(row.help, front_end),
-                                   **parser_options)
+            child = sub.add_parser(
+                word,
+                help=_escaped(worded(row.help, front_end)),
+                description=worded(row.description, front_end) or worded(row.help, front_end),
+                **parser_options,
+            )
             add_arguments(child, row, front_end)
             child.set_defaults(handler=handlers[row.key], command=row.key)
         else:
             group = GROUPS[word]
             child = sub.add_parser(word, help=_escaped(group), description=group, **parser_options)
-            _add_level(child, (*prefix, word), [r for r in rows if r[0][: len(prefix) + 1] == (*prefix, word)],
-                       front_end, handlers, parser_class, parser_options)
+            _add_level(
+                child,
+                (*prefix, word),
+                [r for r in rows if r[0][: len(prefix) + 1] == (*prefix, word)],
+                front_end,
+                handlers,
+                parser_class,
+                parser_options,
+            )
 
 
 def add_arguments(parser: argparse.ArgumentParser, row: Command, front_end: str) -> None:

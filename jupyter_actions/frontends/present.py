@@ -48,8 +48,9 @@ def execution_text(execution: Any) -> str:
         response = result["response"]
         version = f"v{result['version_number']}" if result.get("version_number") else "draft"
         mark = "error" if response.get("error") else "ok"
-        lines.append(f"{position}. {result['action_name']} ({version}) [{mark}] "
-                     f"{response['stats'].get('action_duration_ms')} ms")
+        lines.append(
+            f"{position}. {result['action_name']} ({version}) [{mark}] {response['stats'].get('action_duration_ms')} ms"
+        )
         for command in result.get("commands", ()):
             arguments = ", ".join(f"{k}={json.dumps(v)}" for k, v in command.items() if k != "type")
             lines.append(f"   api.{command['type']}({arguments})")
@@ -66,8 +67,12 @@ def batch_summary_text(summary: Mapping[str, Any]) -> str:
     """A batch run's summary (`flows run --events`): counts, latency percentiles, failures."""
     statuses = ", ".join(f"{k} {v}" for k, v in sorted(summary["statuses"].items())) or "no executions"
     latency = ", ".join(f"{k} {v} ms" for k, v in summary["latency_ms"].items()) or "none"
-    lines = [f"{summary['events']} events in {summary['seconds']} s ({summary['events_per_second']} events/s): {statuses}",
-             f"latency {latency}"]
-    lines += [f"failed: event {f['index']} in {f.get('action_name')}: {error_summary(f)}" for f in summary["failures"][:10]]
+    lines = [
+        f"{summary['events']} events in {summary['seconds']} s ({summary['events_per_second']} events/s): {statuses}",
+        f"latency {latency}",
+    ]
+    lines += [
+        f"failed: event {f['index']} in {f.get('action_name')}: {error_summary(f)}" for f in summary["failures"][:10]
+    ]
     lines += [f"invalid: event {r['index']}: {r['message']}" for r in summary["refused"][:10]]
     return "\n".join(lines)

@@ -203,11 +203,26 @@ def _new(ctx: Context, args: argparse.Namespace) -> Any:
 
 # The parser -----------------------------------------------------------------------------------
 HANDLERS: dict[str, Callable[[Context, argparse.Namespace], Any]] = {
-    "actions list": _list, "actions show": _show, "test": _test, "deploy": _deploy, "versions": _versions,
-    "rollback": _rollback, "diff": _diff, "secrets set": _secret, "secrets list": _secrets,
-    "dependencies": _dependencies, "deps list": _deps_list, "deps add": _deps_add, "deps remove": _deps_remove,
-    "flows show": _flow, "flows bind": _bind, "flows run": _run, "executions list": _logs, "replay": _replay,
-    "templates list": _templates, "new": _new,
+    "actions list": _list,
+    "actions show": _show,
+    "test": _test,
+    "deploy": _deploy,
+    "versions": _versions,
+    "rollback": _rollback,
+    "diff": _diff,
+    "secrets set": _secret,
+    "secrets list": _secrets,
+    "dependencies": _dependencies,
+    "deps list": _deps_list,
+    "deps add": _deps_add,
+    "deps remove": _deps_remove,
+    "flows show": _flow,
+    "flows bind": _bind,
+    "flows run": _run,
+    "executions list": _logs,
+    "replay": _replay,
+    "templates list": _templates,
+    "new": _new,
 }
 """The line magic's function of each command, by key of the command table."""
 
@@ -223,7 +238,9 @@ class Parser(MagicArgumentParser):
 
 
 def build_parser() -> Parser:
-    parser = Parser(prog="action", description="Auth0 Actions from a notebook: the subcommands mirror `jupyter-actions`.")
+    parser = Parser(
+        prog="action", description="Auth0 Actions from a notebook: the subcommands mirror `jupyter-actions`."
+    )
     commands.add_commands(parser, commands.LINE, HANDLERS, parser_class=Parser)
     return parser
 

@@ -24,8 +24,9 @@ class Listing(tuple):
     headers: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
 
-    def __new__(cls, items: Iterable[Any], *, title: str, headers: Sequence[str],
-                row: Callable[[Any], Sequence[Any]]) -> Self:
+    def __new__(
+        cls, items: Iterable[Any], *, title: str, headers: Sequence[str], row: Callable[[Any], Sequence[Any]]
+    ) -> Self:
         listing = super().__new__(cls, items)
         listing.title = title
         listing.headers = tuple(headers)
@@ -45,9 +46,12 @@ class Listing(tuple):
             return f"<p><b>{html.escape(self.title)}</b>: (none)</p>"
         head = "".join(f"<th style='text-align:left'>{html.escape(h)}</th>" for h in self.headers)
         body = "".join(
-            "<tr>" + "".join(f"<td style='text-align:left'>{html.escape(c)}</td>" for c in row) + "</tr>" for row in self.rows
+            "<tr>" + "".join(f"<td style='text-align:left'>{html.escape(c)}</td>" for c in row) + "</tr>"
+            for row in self.rows
         )
-        return f"<p><b>{html.escape(self.title)}</b></p><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        return (
+            f"<p><b>{html.escape(self.title)}</b></p><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+        )
 
 
 class PanelExecution:
@@ -90,9 +94,12 @@ class PanelListing(Listing):
 
 def versions_listing(versions: Sequence[Any], panel: Any) -> PanelListing:
     name = versions[0].action_name if versions else "the action"
-    listing = PanelListing(versions, title=f"versions of {name}", headers=["version", "deployed", "created", "message"],
-                           row=lambda v: (v.number, "DEPLOYED" if v.deployed else "", short_time(v.created_at),
-                                          v.message or ""))
+    listing = PanelListing(
+        versions,
+        title=f"versions of {name}",
+        headers=["version", "deployed", "created", "message"],
+        row=lambda v: (v.number, "DEPLOYED" if v.deployed else "", short_time(v.created_at), v.message or ""),
+    )
     listing.panel = panel
     return listing
 
@@ -108,7 +115,9 @@ def deploy_text(result: Any) -> str:
     version = result.version
     if not result.created:
         return f"{version.action_name}: the draft equals deployed version {version.number}; no new version created"
-    return f"deployed {version.action_name} version {version.number}" + (f" ({version.message})" if version.message else "")
+    return f"deployed {version.action_name} version {version.number}" + (
+        f" ({version.message})" if version.message else ""
+    )
 
 
 def version_text(version: Any) -> str:
@@ -130,7 +139,9 @@ def template_text(template: Any) -> str:
     needs = [f"secrets: {', '.join(template.secrets)}"] if template.secrets else []
     needs += [f"dependencies: {', '.join(template.dependencies)}"] if template.dependencies else []
     lines = [f"template {template.id} ({template.trigger}): {template.title}", template.description]
-    return "\n".join(lines + needs + [f"{len(template.cases)} test case(s): " + "; ".join(c.name for c in template.cases)])
+    return "\n".join(
+        lines + needs + [f"{len(template.cases)} test case(s): " + "; ".join(c.name for c in template.cases)]
+    )
 
 
 _TEXT = {
@@ -158,31 +169,46 @@ def _pretty(render: Callable[[Any], str]) -> Callable[[Any, Any, bool], None]:
 
 
 def flow_listing(trigger: str, bindings: Sequence[Any]) -> Listing:
-    return Listing(bindings, title=f"{trigger} flow", headers=["#", "action", "runs version"],
-                   row=lambda b: (b.position + 1, b.display_name, f"v{b.version_number}"))
+    return Listing(
+        bindings,
+        title=f"{trigger} flow",
+        headers=["#", "action", "runs version"],
+        row=lambda b: (b.position + 1, b.display_name, f"v{b.version_number}"),
+    )
 
 
 def actions_listing(actions: Sequence[Any]) -> Listing:
-    return Listing(actions, title="actions", headers=["name", "trigger", "deployed", "build"],
-                   row=lambda a: (a.name, a.trigger_id, deployed_label(a), a.build.status))
+    return Listing(
+        actions,
+        title="actions",
+        headers=["name", "trigger", "deployed", "build"],
+        row=lambda a: (a.name, a.trigger_id, deployed_label(a), a.build.status),
+    )
 
 
 def dependencies_listing(name: str, dependencies: Sequence[Any]) -> Listing:
-    return Listing(dependencies, title=f"dependencies of {name}", headers=["package", "version"],
-                   row=lambda d: (d.name, d.version))
+    return Listing(
+        dependencies, title=f"dependencies of {name}", headers=["package", "version"], row=lambda d: (d.name, d.version)
+    )
 
 
 def case_results_listing(name: str, results: Sequence[Any]) -> Listing:
     passed = sum(1 for r in results if r.passed)
-    return Listing(results, title=f"test cases of {name}: {passed} passed, {len(results) - passed} failed",
-                   headers=["result", "case", "differences"],
-                   row=lambda r: ("PASS" if r.passed else "FAIL", r.case.name, "; ".join(r.differences)))
+    return Listing(
+        results,
+        title=f"test cases of {name}: {passed} passed, {len(results) - passed} failed",
+        headers=["result", "case", "differences"],
+        row=lambda r: ("PASS" if r.passed else "FAIL", r.case.name, "; ".join(r.differences)),
+    )
 
 
 def templates_listing(templates: Sequence[Any]) -> Listing:
-    return Listing(templates, title="templates (`%action new --template ID` inserts one as a new cell)",
-                   headers=["id", "trigger", "title", "secrets", "dependencies"],
-                   row=lambda t: (t.id, t.trigger, t.title, ", ".join(t.secrets), ", ".join(t.dependencies)))
+    return Listing(
+        templates,
+        title="templates (`%action new --template ID` inserts one as a new cell)",
+        headers=["id", "trigger", "title", "secrets", "dependencies"],
+        row=lambda t: (t.id, t.trigger, t.title, ", ".join(t.secrets), ", ".join(t.dependencies)),
+    )
 
 
 class ReplayListing(Listing):
@@ -193,13 +219,14 @@ class ReplayListing(Listing):
 
 def replay_listing(report: Any) -> ReplayListing:
     """The executions a candidate would change, one row per change (the report is ``.report``)."""
-    rows = [(execution, change) for execution in report.changed
-            for change in (execution.changes or [None])]
+    rows = [(execution, change) for execution in report.changed for change in (execution.changes or [None])]
     totals = report.totals()
-    listing = ReplayListing(rows, title=f"replay of {totals['replayed']} {report.trigger_id} executions with "
-                                  f"{report.candidate}: {totals['changed']} would change",
-                      headers=["execution", "user", "change"],
-                      row=lambda r: (r[0].execution_id, r[0].user,
-                                     r[1].describe() if r[1] else f"refused: {r[0].refused}"))
+    listing = ReplayListing(
+        rows,
+        title=f"replay of {totals['replayed']} {report.trigger_id} executions with "
+        f"{report.candidate}: {totals['changed']} would change",
+        headers=["execution", "user", "change"],
+        row=lambda r: (r[0].execution_id, r[0].user, r[1].describe() if r[1] else f"refused: {r[0].refused}"),
+    )
     listing.report = report
     return listing

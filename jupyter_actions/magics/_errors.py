@@ -28,7 +28,9 @@ def usage_errors(cell_line_offset: int | None = None) -> Iterator[None]:
     except ActionsError as exc:
         message = hints.message(exc, commands.LINE)
         if isinstance(exc, TenantNotFound):
-            message += ": choose one with `%config ActionMagics.tenant = NAME`, or create it by saving an action (`%%action`)"
+            message += (
+                ": choose one with `%config ActionMagics.tenant = NAME`, or create it by saving an action (`%%action`)"
+            )
         if cell_line_offset is not None:
             message += _syntax_error_hint(exc, cell_line_offset)
         raise UsageError(message) from None

@@ -25,12 +25,21 @@ _CELL_PARSER = _commands.build_cell_parser()
 
 @magics_class
 class ActionMagics(Magics):
-    tenant = Unicode(None, allow_none=True, config=True,
-                     help="Tenant name (default: $JUPYTER_ACTIONS_TENANT, else 'default').")
-    home = Unicode(None, allow_none=True, config=True,
-                   help="Folder that holds the tenants (default: $JUPYTER_ACTIONS_HOME, else actions/ in Jupyter's data dir).")
-    database_url = Unicode(None, allow_none=True, config=True,
-                           help="SQLAlchemy URL of the store (default: $JUPYTER_ACTIONS_DATABASE_URL, else a SQLite file).")
+    tenant = Unicode(
+        None, allow_none=True, config=True, help="Tenant name (default: $JUPYTER_ACTIONS_TENANT, else 'default')."
+    )
+    home = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="Folder that holds the tenants (default: $JUPYTER_ACTIONS_HOME, else actions/ in Jupyter's data dir).",
+    )
+    database_url = Unicode(
+        None,
+        allow_none=True,
+        config=True,
+        help="SQLAlchemy URL of the store (default: $JUPYTER_ACTIONS_DATABASE_URL, else a SQLite file).",
+    )
 
     def __init__(self, shell: Any) -> None:
         super().__init__(shell=shell)  # also makes it configurable with %config
@@ -80,7 +89,11 @@ class ActionMagics(Magics):
         tenant = self.open_tenant(create=True)
         with usage_errors(cell_line_offset=1):
             action, changed = tenant.save_draft(
-                args.name, args.trigger, cell, secrets=args.secret, dependencies=args.dependency or None,
+                args.name,
+                args.trigger,
+                cell,
+                secrets=args.secret,
+                dependencies=args.dependency or None,
                 template=args.template,
             )
         return ActionPanel(action, self.run, changed)

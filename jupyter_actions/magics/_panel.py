@@ -16,8 +16,13 @@ from IPython.core.error import UsageError
 
 from ..frontends.present import deployed_label
 
-BUTTONS = (("Test", "test"), ("Deploy", "deploy"), ("History", "versions"), ("Secrets", "secrets"),
-           ("Dependencies", "dependencies"))
+BUTTONS = (
+    ("Test", "test"),
+    ("Deploy", "deploy"),
+    ("History", "versions"),
+    ("Secrets", "secrets"),
+    ("Dependencies", "dependencies"),
+)
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
 Runner = Callable[[str], Any]  # runs an ``%action`` line and returns its result
@@ -55,8 +60,10 @@ class ActionPanel:
         return "\n".join(lines)
 
     def as_html(self) -> str:
-        rows = "".join(f"<tr><th style='text-align:left'>{k}</th><td style='text-align:left'>{html.escape(v)}</td></tr>"
-                       for k, v in self.facts())
+        rows = "".join(
+            f"<tr><th style='text-align:left'>{k}</th><td style='text-align:left'>{html.escape(v)}</td></tr>"
+            for k, v in self.facts()
+        )
         return f"<b>{html.escape(self.headline())}</b><table>{rows}</table>"
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict[str, Any]:

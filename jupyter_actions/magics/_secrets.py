@@ -24,7 +24,9 @@ INLINE_VALUE_REFUSED = (
 def value_from_env(variable: str) -> str:
     value = os.environ.get(variable)
     if value is None:
-        raise UsageError(f"environment variable {variable} is not set in the kernel: set it before starting Jupyter, or drop --from-env")
+        raise UsageError(
+            f"environment variable {variable} is not set in the kernel: set it before starting Jupyter, or drop --from-env"
+        )
     return value
 
 

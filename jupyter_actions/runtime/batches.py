@@ -54,7 +54,7 @@ class _Lane:
         """Write what the pipe takes now; True when nothing is left to write."""
         while self.out:
             try:
-                self.out = self.out[os.write(self.wfd, self.out):]
+                self.out = self.out[os.write(self.wfd, self.out) :]
             except BlockingIOError:
                 return False
         return True

@@ -54,9 +54,11 @@ class _PatchingLoader(importlib.abc.Loader):
 def _patch(httpx: Any) -> None:
     timeout = httpx.Timeout(DEFAULT_TIMEOUT_S)
     functions = [httpx.Client.__init__, httpx.AsyncClient.__init__]
-    functions += [getattr(httpx, name) for name in
-                  ("request", "stream", "get", "options", "head", "post", "put", "patch", "delete")
-                  if hasattr(httpx, name)]
+    functions += [
+        getattr(httpx, name)
+        for name in ("request", "stream", "get", "options", "head", "post", "put", "patch", "delete")
+        if hasattr(httpx, name)
+    ]
     for function in functions:
         defaults = getattr(function, "__kwdefaults__", None)
         if defaults and "timeout" in defaults:

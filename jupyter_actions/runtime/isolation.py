@@ -32,16 +32,39 @@ BUILTIN_DISTRIBUTIONS = ("httpx", "orjson")
 """Packages every action may import without declaring them: httpx is Auth0's built-in
 ``fetch``; orjson is what the worker decodes events with (docs/runtime.md)."""
 
-WORKER_MODULES = ("errors.py", "_json_numbers.py", "outcome.py", "triggers", "runtime/worker.py", "runtime/fetch.py",
-                  "runtime/limits.py", "runtime/capture.py", "runtime/redaction.py", "runtime/protocol.py",
-                  "runtime/tracebacks.py", "runtime/sandbox.py")
+WORKER_MODULES = (
+    "errors.py",
+    "_json_numbers.py",
+    "outcome.py",
+    "triggers",
+    "runtime/worker.py",
+    "runtime/fetch.py",
+    "runtime/limits.py",
+    "runtime/capture.py",
+    "runtime/redaction.py",
+    "runtime/protocol.py",
+    "runtime/tracebacks.py",
+    "runtime/sandbox.py",
+)
 """The package's files a worker imports, relative to the package folder."""
 
 PASSED_ENVIRONMENT = (
-    "PATH", "LANG", "LANGUAGE", "LC_ALL", "LC_CTYPE", "TZ",
-    "SSL_CERT_FILE", "SSL_CERT_DIR",
-    "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY",
-    "http_proxy", "https_proxy", "all_proxy", "no_proxy",
+    "PATH",
+    "LANG",
+    "LANGUAGE",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TZ",
+    "SSL_CERT_FILE",
+    "SSL_CERT_DIR",
+    "HTTP_PROXY",
+    "HTTPS_PROXY",
+    "ALL_PROXY",
+    "NO_PROXY",
+    "http_proxy",
+    "https_proxy",
+    "all_proxy",
+    "no_proxy",
 )
 
 # Runs with only the standard library importable. It installs empty stand-ins for the two
@@ -57,11 +80,23 @@ main(sys.argv[2:])
 """
 
 
-def worker_command(overlay: Path, fd_in: int, fd_out: int, policy: sandbox.Policy, log_limit: int,
-                   sys_path: tuple[str, ...]) -> list[str]:
+def worker_command(
+    overlay: Path, fd_in: int, fd_out: int, policy: sandbox.Policy, log_limit: int, sys_path: tuple[str, ...]
+) -> list[str]:
     """The worker's argv: paths and numbers only, never a secret."""
-    return [sys.executable, "-I", "-S", "-c", BOOTSTRAP, str(overlay), str(fd_in), str(fd_out),
-            policy.to_json(), str(log_limit), *sys_path]
+    return [
+        sys.executable,
+        "-I",
+        "-S",
+        "-c",
+        BOOTSTRAP,
+        str(overlay),
+        str(fd_in),
+        str(fd_out),
+        policy.to_json(),
+        str(log_limit),
+        *sys_path,
+    ]
 
 
 def worker_environment(tmp: str) -> dict[str, str]:
@@ -180,8 +215,8 @@ def _closure(roots: tuple[str, ...]) -> list[metadata.Distribution]:
             dist = metadata.distribution(name)
         except metadata.PackageNotFoundError:
             raise ExecutionError(
-                f"the action runtime needs the package {name!r}, which is not installed: "
-                f"reinstall jupyter-actions") from None
+                f"the action runtime needs the package {name!r}, which is not installed: reinstall jupyter-actions"
+            ) from None
         found[name] = dist
         for text in dist.requires or ():
             requirement = Requirement(text)
@@ -196,5 +231,4 @@ def _top_level(dist: metadata.Distribution) -> dict[str, str]:
     names = {f.parts[0] for f in dist.files or () if f.parts}
     names.discard("..")
     names.discard("__pycache__")
-    return {name: str(base / name) for name in sorted(names)
-            if not name.endswith(".pth") and (base / name).exists()}
+    return {name: str(base / name) for name in sorted(names) if not name.endswith(".pth") and (base / name).exists()}

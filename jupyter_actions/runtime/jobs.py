@@ -12,22 +12,22 @@ from ..outcome import Phase
 class WorkerSpec:
     """How a worker is started and bounded; part of its identity (docs/security.md)."""
 
-    memory_mb: int = 512            # one limit for the worker and all its descendants
-    log_limit: int = 256 * 1024     # captured output kept per step
-    max_processes: int = 32         # processes and threads in the worker's tree
-    network: str = "open"           # "open", "deny" or a comma list of TCP ports
-    sandbox: str = "strict"         # "strict" refuses to run without a layer; "best-effort" warns
+    memory_mb: int = 512  # one limit for the worker and all its descendants
+    log_limit: int = 256 * 1024  # captured output kept per step
+    max_processes: int = 32  # processes and threads in the worker's tree
+    network: str = "open"  # "open", "deny" or a comma list of TCP ports
+    sandbox: str = "strict"  # "strict" refuses to run without a layer; "best-effort" warns
 
 
 @dataclass(frozen=True)
 class Step:
     """One action of a flow (or the single action of a test run)."""
 
-    key: str                    # identity of the code: version id, or "draft:<sha256>"
+    key: str  # identity of the code: version id, or "draft:<sha256>"
     action_name: str
     code: str
     secrets: Mapping[str, str]  # plain values: sent through the pipe, never argv or env
-    handler: str                # the handler to call ("on_execute_post_login" ...)
+    handler: str  # the handler to call ("on_execute_post_login" ...)
     action_id: str | None = None
     version_id: str | None = None
     version_number: int | None = None
@@ -45,11 +45,11 @@ class Job:
     """
 
     trigger_id: str
-    event: dict                 # without secrets: the worker sets event.secrets per step
+    event: dict  # without secrets: the worker sets event.secrets per step
     steps: tuple[Step, ...]
-    cache: dict                 # snapshot of the trigger's cache
+    cache: dict  # snapshot of the trigger's cache
     directory: dict | None = None
     phase: Phase = Phase.EXECUTE  # CONTINUE for the first step of a resumed flow
-    timeout_s: float = 20.0     # wall clock for the whole job (the time its steps run)
+    timeout_s: float = 20.0  # wall clock for the whole job (the time its steps run)
     event_json: bytes | None = None
     spec: WorkerSpec | None = None  # None: the pool's

@@ -54,13 +54,14 @@ def memory_message(memory_mb: int) -> str:
 
 
 def tree_memory_message(memory_mb: int) -> str:
-    return (f"the action exceeded the memory limit of {memory_mb} MiB for its worker and the processes it "
-            "started")
+    return f"the action exceeded the memory limit of {memory_mb} MiB for its worker and the processes it started"
 
 
 def processes_message(max_processes: int) -> str:
-    return (f"the action exceeded the limit of {max_processes} processes and threads for its worker and the "
-            "processes it started")
+    return (
+        f"the action exceeded the limit of {max_processes} processes and threads for its worker and the "
+        "processes it started"
+    )
 
 
 def death_message(returncode: int | None) -> str:
@@ -77,8 +78,9 @@ def death_message(returncode: int | None) -> str:
     crash = _CRASHES.get(-returncode)
     if crash:
         return f"the worker crashed with {name} ({crash})"
-    culprits = "another process or the system's out-of-memory killer" if -returncode == signal.SIGKILL \
-        else "another process"
+    culprits = (
+        "another process or the system's out-of-memory killer" if -returncode == signal.SIGKILL else "another process"
+    )
     return f"the worker was ended by signal {name} from outside jupyter-actions ({culprits})"
 
 

@@ -33,8 +33,8 @@ from .jobs import Job, Step, WorkerSpec
 from .process import WorkerProcess
 from .protocol import Closed, Timeout, pack, unpack
 
-SPIN_S = 0.002        # how long ``run`` waits for a step's answer without sleeping
-MAX_IDLE = 32         # idle workers kept per pool, least recently used ones stopped first
+SPIN_S = 0.002  # how long ``run`` waits for a step's answer without sleeping
+MAX_IDLE = 32  # idle workers kept per pool, least recently used ones stopped first
 IDLE_SECONDS = 600.0  # an idle worker unused this long is stopped
 _log = logging.getLogger("jupyter_actions")
 _warned: set[str] = set()
@@ -64,11 +64,16 @@ class WorkerPool:
     action (a batch runs that many of its events at once); ``max_idle`` the idle ones in all.
     """
 
-    def __init__(self, sys_path: Iterable[str | os.PathLike[str]] = (),
-                 max_workers: int | None = None, memory_mb: int = 512,
-                 log_limit: int = 256 * 1024,
-                 overlay_dir: str | os.PathLike[str] | None = None,
-                 spec: WorkerSpec | None = None, max_idle: int = MAX_IDLE) -> None:
+    def __init__(
+        self,
+        sys_path: Iterable[str | os.PathLike[str]] = (),
+        max_workers: int | None = None,
+        memory_mb: int = 512,
+        log_limit: int = 256 * 1024,
+        overlay_dir: str | os.PathLike[str] | None = None,
+        spec: WorkerSpec | None = None,
+        max_idle: int = MAX_IDLE,
+    ) -> None:
         from . import isolation
 
         sandbox.protect_host()
@@ -172,8 +177,9 @@ class WorkerPool:
         if known is not None and known[0] is step:
             key = known[1]
         else:
-            digest = hashlib.blake2b(json.dumps(sorted(step.secrets.items())).encode(), key=self._digest_key,
-                                     digest_size=16).digest()
+            digest = hashlib.blake2b(
+                json.dumps(sorted(step.secrets.items())).encode(), key=self._digest_key, digest_size=16
+            ).digest()
             key = (step.key, step.action_id, step.action_name, digest)
             if len(self._keys) > 4096:
                 self._keys.clear()
@@ -345,9 +351,13 @@ class WorkerPool:
 def _same_but_event(flow: steps.FlowRun, other: steps.FlowRun) -> bool:
     """True when two jobs at the same step differ only in their events and earlier commands."""
     job, first = flow.job, other.job
-    return (flow.cache is other.cache and job.directory is first.directory and job.trigger_id == first.trigger_id
-            and flow.phase == other.phase
-            and (job.event_json is None) == (first.event_json is None))
+    return (
+        flow.cache is other.cache
+        and job.directory is first.directory
+        and job.trigger_id == first.trigger_id
+        and flow.phase == other.phase
+        and (job.event_json is None) == (first.event_json is None)
+    )
 
 
 def _kill_all(live: set[WorkerProcess]) -> None:

@@ -21,8 +21,8 @@ from . import isolation, limits, sandbox
 from .jobs import WorkerSpec
 from .protocol import Closed, FrameReader, FrameWriter, ProtocolError, Timeout, decode
 
-BOOT_TIMEOUT_S = 30.0    # from the start of the process to its hello
-REAP_TIMEOUT_S = 5.0     # for a process that closed its pipe to finish exiting
+BOOT_TIMEOUT_S = 30.0  # from the start of the process to its hello
+REAP_TIMEOUT_S = 5.0  # for a process that closed its pipe to finish exiting
 PIPE_BYTES = 1 << 20
 MAX_RESULT_FRAME = 16 * 1024 * 1024  # a worker's answers are logs and commands, never this large
 
@@ -33,9 +33,14 @@ class WorkerProcess:
     def __init__(self, overlay: Path, sys_path: tuple[str, ...], spec: WorkerSpec) -> None:
         self.spec = spec
         self.tmp = tempfile.mkdtemp(prefix="jupyter-actions-worker-")
-        policy = sandbox.Policy(read_only=isolation.readable(overlay, sys_path), tmp=self.tmp,
-                                memory_mb=spec.memory_mb, max_processes=spec.max_processes,
-                                network=spec.network, mode=spec.sandbox)
+        policy = sandbox.Policy(
+            read_only=isolation.readable(overlay, sys_path),
+            tmp=self.tmp,
+            memory_mb=spec.memory_mb,
+            max_processes=spec.max_processes,
+            network=spec.network,
+            mode=spec.sandbox,
+        )
         child_in, self_out = os.pipe()
         self_in, child_out = os.pipe()
         for fd in (self_out, self_in):
@@ -46,9 +51,15 @@ class WorkerProcess:
         try:
             self.proc = subprocess.Popen(
                 isolation.worker_command(overlay, child_in, child_out, policy, spec.log_limit, sys_path),
-                pass_fds=(child_in, child_out), env=isolation.worker_environment(self.tmp), cwd=self.tmp,
-                start_new_session=True, umask=0o077,
-                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                pass_fds=(child_in, child_out),
+                env=isolation.worker_environment(self.tmp),
+                cwd=self.tmp,
+                start_new_session=True,
+                umask=0o077,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
         except BaseException:
             os.close(self_in)
             os.close(self_out)
@@ -86,8 +97,7 @@ class WorkerProcess:
             data = decode(self.reader.read_until(self.boot_deadline))
         except Timeout:
             self.kill()
-            raise ExecutionError(
-                f"the action worker did not start within {BOOT_TIMEOUT_S:g} s") from None
+            raise ExecutionError(f"the action worker did not start within {BOOT_TIMEOUT_S:g} s") from None
         except (Closed, ProtocolError, ValueError):
             self.boot_failed()
         self.hello(data)

@@ -79,7 +79,7 @@ def unpack(frame: bytes) -> dict:
     if mark:
         blobs, start = [], 0
         for size in data["blobs"]:
-            blobs.append(rest[start:start + size])
+            blobs.append(rest[start : start + size])
             start += size
         data["blob_data"] = blobs
     return data
@@ -88,7 +88,7 @@ def unpack(frame: bytes) -> dict:
 def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        view = view[os.write(fd, view):]
+        view = view[os.write(fd, view) :]
 
 
 class FrameReader:
@@ -176,7 +176,7 @@ class FrameWriter:
         view = memoryview(data)
         while True:
             try:
-                view = view[os.write(self.fd, view):]
+                view = view[os.write(self.fd, view) :]
             except BlockingIOError:
                 pass
             if not view:

@@ -112,8 +112,9 @@ class Redactor:
         """False guarantees that no pattern occurs in ``text``: one that did would begin at
         some position with one of the heads."""
         heads, width = self._heads, HEAD_CHARS
-        return (any(pattern in text for pattern in self._short)
-                or any(text[start:start + width] in heads for start in range(len(text) - width + 1)))
+        return any(pattern in text for pattern in self._short) or any(
+            text[start : start + width] in heads for start in range(len(text) - width + 1)
+        )
 
     def value(self, item: Any) -> Any:
         """A copy of a JSON value with every string (keys included) redacted; a number whose
@@ -148,8 +149,11 @@ def _anchors(patterns: Iterable[str]) -> tuple[bytes, ...]:
     found = set()
     for pattern in patterns:
         runs = _PLAIN_RUN.findall(pattern)
-        found.add(max(runs, key=len).encode() if runs else
-                  json.dumps(pattern, ensure_ascii=False)[1:-1].encode("utf-8", "surrogatepass"))
+        found.add(
+            max(runs, key=len).encode()
+            if runs
+            else json.dumps(pattern, ensure_ascii=False)[1:-1].encode("utf-8", "surrogatepass")
+        )
     kept: list[bytes] = []
     for anchor in sorted(found, key=len):
         if not any(shorter in anchor for shorter in kept):

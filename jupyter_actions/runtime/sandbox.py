@@ -29,13 +29,24 @@ EXIT_PROCESSES = 122
 kernel's RLIMIT_NPROC does not bind uid 0, so the supervisor counts too)."""
 
 MODES = ("strict", "best-effort")
-LAYERS = ("namespaces", "proc", "tmpfs", "rlimits", "capabilities", "no_new_privs", "seccomp",
-          "landlock", "network", "dumpable", "supervisor")
+LAYERS = (
+    "namespaces",
+    "proc",
+    "tmpfs",
+    "rlimits",
+    "capabilities",
+    "no_new_privs",
+    "seccomp",
+    "landlock",
+    "network",
+    "dumpable",
+    "supervisor",
+)
 REQUIRED = ("rlimits", "capabilities", "no_new_privs", "landlock", "dumpable")
 """Layers strict mode refuses to run without (plus ``network`` when the policy is not "open")."""
 ACTIVE = "active"
-WATCH_INTERVAL_S = 0.02       # while the worker has processes of its own
-IDLE_WATCH_INTERVAL_S = 0.1   # while it is alone
+WATCH_INTERVAL_S = 0.02  # while the worker has processes of its own
+IDLE_WATCH_INTERVAL_S = 0.1  # while it is alone
 OPEN_FILES = 1024
 
 _LINUX = sys.platform.startswith("linux")
@@ -64,8 +75,11 @@ _LL_READ_ONLY = LL_EXECUTE | LL_READ_FILE | LL_READ_DIR
 
 
 class _RulesetAttr(ctypes.Structure):
-    _fields_ = [("handled_access_fs", ctypes.c_uint64), ("handled_access_net", ctypes.c_uint64),
-                ("scoped", ctypes.c_uint64)]
+    _fields_ = [
+        ("handled_access_fs", ctypes.c_uint64),
+        ("handled_access_net", ctypes.c_uint64),
+        ("scoped", ctypes.c_uint64),
+    ]
 
 
 class _PathBeneathAttr(ctypes.Structure):
@@ -82,13 +96,11 @@ class _CapHeader(ctypes.Structure):
 
 
 class _CapData(ctypes.Structure):
-    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32),
-                ("inheritable", ctypes.c_uint32)]
+    _fields_ = [("effective", ctypes.c_uint32), ("permitted", ctypes.c_uint32), ("inheritable", ctypes.c_uint32)]
 
 
 class _SockFilter(ctypes.Structure):
-    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8),
-                ("k", ctypes.c_uint32)]
+    _fields_ = [("code", ctypes.c_uint16), ("jt", ctypes.c_uint8), ("jf", ctypes.c_uint8), ("k", ctypes.c_uint32)]
 
 
 class _SockFprog(ctypes.Structure):
@@ -145,7 +157,7 @@ class Policy:
 
 
 def parse_network(value: str) -> str:
-    """"open", "deny", or a comma list of TCP ports, normalised; ValueError saying what it
+    """ "open", "deny", or a comma list of TCP ports, normalised; ValueError saying what it
     must be otherwise."""
     text = str(value).strip().lower()
     if text in ("open", "deny"):
@@ -162,6 +174,7 @@ def _ports(network: str) -> tuple[int, ...]:
 
 # --- system calls -------------------------------------------------------------------------------
 
+
 def _check(result: int, what: str) -> int:
     """A libc or syscall(2) result: -1 means failure, and only then is errno meaningful."""
     if result == -1:
@@ -171,8 +184,12 @@ def _check(result: int, what: str) -> int:
 
 
 def _prctl(option: int, arg: int = 0, arg3: int = 0, what: str = "prctl") -> int:
-    return _check(_libc.prctl(ctypes.c_int(option), ctypes.c_ulong(arg), ctypes.c_ulong(arg3),
-                              ctypes.c_ulong(0), ctypes.c_ulong(0)), what)
+    return _check(
+        _libc.prctl(
+            ctypes.c_int(option), ctypes.c_ulong(arg), ctypes.c_ulong(arg3), ctypes.c_ulong(0), ctypes.c_ulong(0)
+        ),
+        what,
+    )
 
 
 def _unshare(flags: int) -> None:
@@ -180,8 +197,16 @@ def _unshare(flags: int) -> None:
 
 
 def _mount(source: str, target: str, fstype: str | None, flags: int, data: str | None = None) -> None:
-    _check(_libc.mount(source.encode(), os.fsencode(target), fstype.encode() if fstype else None,
-                       ctypes.c_ulong(flags), data.encode() if data else None), f"mount {target}")
+    _check(
+        _libc.mount(
+            source.encode(),
+            os.fsencode(target),
+            fstype.encode() if fstype else None,
+            ctypes.c_ulong(flags),
+            data.encode() if data else None,
+        ),
+        f"mount {target}",
+    )
 
 
 def _reason(exc: BaseException) -> str:
@@ -194,11 +219,28 @@ def _reason(exc: BaseException) -> str:
 # --- paths ---------------------------------------------------------------------------------------
 
 _SYSTEM_FILES = (
-    "/etc/ssl/certs", "/etc/ssl/openssl.cnf", "/etc/ca-certificates", "/usr/share/ca-certificates",
-    "/etc/pki/tls/certs", "/etc/resolv.conf", "/etc/hosts", "/etc/nsswitch.conf", "/etc/gai.conf",
-    "/etc/host.conf", "/etc/services", "/etc/protocols", "/etc/localtime", "/usr/share/zoneinfo",
-    "/etc/ld.so.cache", "/etc/passwd", "/etc/group", "/sys/devices/system/cpu",
-    "/dev/null", "/dev/urandom", "/dev/random", "/dev/zero",
+    "/etc/ssl/certs",
+    "/etc/ssl/openssl.cnf",
+    "/etc/ca-certificates",
+    "/usr/share/ca-certificates",
+    "/etc/pki/tls/certs",
+    "/etc/resolv.conf",
+    "/etc/hosts",
+    "/etc/nsswitch.conf",
+    "/etc/gai.conf",
+    "/etc/host.conf",
+    "/etc/services",
+    "/etc/protocols",
+    "/etc/localtime",
+    "/usr/share/zoneinfo",
+    "/etc/ld.so.cache",
+    "/etc/passwd",
+    "/etc/group",
+    "/sys/devices/system/cpu",
+    "/dev/null",
+    "/dev/urandom",
+    "/dev/random",
+    "/dev/zero",
 )
 _LIBRARY_DIRS = ("/lib", "/lib64", "/usr/lib", "/usr/lib64")
 
@@ -223,8 +265,11 @@ def _base_paths() -> tuple[str, ...]:
     libdir = sysconfig.get_config_var("LIBDIR") or ""
     library = sysconfig.get_config_var("LDLIBRARY") or ""
     if sysconfig.get_config_var("Py_ENABLE_SHARED") and os.path.isdir(libdir):
-        paths += [os.path.join(libdir, name) for name in sorted(os.listdir(libdir))
-                  if name.startswith(library.split(".so")[0]) and ".so" in name]
+        paths += [
+            os.path.join(libdir, name)
+            for name in sorted(os.listdir(libdir))
+            if name.startswith(library.split(".so")[0]) and ".so" in name
+        ]
     multiarch = sysconfig.get_config_var("MULTIARCH") or ""
     for directory in dict.fromkeys(os.path.realpath(path) for path in _LIBRARY_DIRS):
         arch = os.path.join(directory, multiarch)
@@ -244,11 +289,15 @@ def _entries(directory: str) -> list[str]:
     except OSError:
         return []
     skip = ("site-packages", "dist-packages")
-    return [os.path.join(directory, name) for name in names
-            if name not in skip and not (directory.endswith("lib") and name.startswith("python"))]
+    return [
+        os.path.join(directory, name)
+        for name in names
+        if name not in skip and not (directory.endswith("lib") and name.startswith("python"))
+    ]
 
 
 # --- boot ------------------------------------------------------------------------------------------
+
 
 def boot(policy: Policy, keep_fds: tuple[int, ...] = ()) -> Report:
     """Enter the sandbox; first thing in a fresh, single-threaded worker process.
@@ -306,12 +355,18 @@ def _split(policy: Policy, keep_fds: tuple[int, ...], pid_namespace: bool, repor
 
 def _enclose(policy: Policy, report: Report, userns: bool) -> None:
     """The worker's layers, in order; each records itself in the report."""
-    mount_ns = userns and _layer(report, "namespaces", lambda: _unshare(
-        CLONE_NEWNS | CLONE_NEWIPC | (CLONE_NEWNET if policy.network == "deny" else 0)))
+    mount_ns = userns and _layer(
+        report,
+        "namespaces",
+        lambda: _unshare(CLONE_NEWNS | CLONE_NEWIPC | (CLONE_NEWNET if policy.network == "deny" else 0)),
+    )
     if mount_ns:
         _layer(report, "proc", _fresh_proc)
-        _layer(report, "tmpfs", lambda: _mount("tmpfs", policy.tmp, "tmpfs", MS_NOSUID | MS_NODEV,
-                                               f"size={policy.memory_mb}m,mode=0700"))
+        _layer(
+            report,
+            "tmpfs",
+            lambda: _mount("tmpfs", policy.tmp, "tmpfs", MS_NOSUID | MS_NODEV, f"size={policy.memory_mb}m,mode=0700"),
+        )
     else:
         reason = "no mount namespace" if userns else "no user namespace"
         report["proc"] = f"{reason}: /proc of the host, hidden by Landlock"
@@ -349,7 +404,8 @@ def _enforce(policy: Policy, report: Report) -> None:
         first = missing[0]
         raise SandboxUnavailable(
             f"sandbox layer {first} is missing ({report.get(first, 'not available')}): set the tenant "
-            f"setting sandbox to best-effort to run without it")
+            f"setting sandbox to best-effort to run without it"
+        )
 
 
 def _fresh_proc() -> None:
@@ -361,8 +417,12 @@ def _set_rlimits(policy: Policy, userns: bool) -> None:
     """soft = hard, so the action cannot raise them. RLIMIT_NPROC counts every process of the
     uid, except in a fresh user namespace: without one it would count the user's whole session."""
     size = policy.memory_mb << 20
-    limits = {resource.RLIMIT_AS: size, resource.RLIMIT_FSIZE: size, resource.RLIMIT_CORE: 0,
-              resource.RLIMIT_NOFILE: OPEN_FILES}
+    limits = {
+        resource.RLIMIT_AS: size,
+        resource.RLIMIT_FSIZE: size,
+        resource.RLIMIT_CORE: 0,
+        resource.RLIMIT_NOFILE: OPEN_FILES,
+    }
     if userns:
         limits[resource.RLIMIT_NPROC] = policy.max_processes + 1  # + the supervisor
     for kind, value in limits.items():
@@ -430,6 +490,7 @@ def _network_state(network: str, netns: bool, landlock: bool) -> str:
 
 # --- Landlock --------------------------------------------------------------------------------------
 
+
 def _landlock_syscall(nr: int, *args: object) -> int:
     return _check(_libc.syscall(ctypes.c_long(nr), *args), f"landlock syscall {nr}")
 
@@ -477,8 +538,9 @@ def _landlock(policy: Policy, fresh_proc: bool, netns: bool) -> None:
         attr.handled_access_net = LL_BIND_TCP | (LL_CONNECT_TCP if connect else 0)
     if abi >= 6:
         attr.scoped = LL_SCOPE_ABSTRACT_UNIX | LL_SCOPE_SIGNAL
-    ruleset = _landlock_syscall(_NR_LANDLOCK_CREATE, ctypes.byref(attr), ctypes.c_size_t(ctypes.sizeof(attr)),
-                                ctypes.c_uint32(0))
+    ruleset = _landlock_syscall(
+        _NR_LANDLOCK_CREATE, ctypes.byref(attr), ctypes.c_size_t(ctypes.sizeof(attr)), ctypes.c_uint32(0)
+    )
     try:
         for path in policy.read_only:
             rights = LL_READ_FILE | LL_WRITE_FILE if path == "/dev/null" else _LL_READ_ONLY
@@ -494,8 +556,13 @@ def _landlock(policy: Policy, fresh_proc: bool, netns: bool) -> None:
             _allow_fd(ruleset, _proc_pin, LL_READ_FILE | LL_READ_DIR)
         for port in ports if abi >= 4 else ():
             rule = _NetPortAttr(LL_CONNECT_TCP, port)
-            _landlock_syscall(_NR_LANDLOCK_ADD, ctypes.c_int(ruleset), ctypes.c_int(_RULE_NET_PORT),
-                              ctypes.byref(rule), ctypes.c_uint32(0))
+            _landlock_syscall(
+                _NR_LANDLOCK_ADD,
+                ctypes.c_int(ruleset),
+                ctypes.c_int(_RULE_NET_PORT),
+                ctypes.byref(rule),
+                ctypes.c_uint32(0),
+            )
         _landlock_syscall(_NR_LANDLOCK_RESTRICT, ctypes.c_int(ruleset), ctypes.c_uint32(0))
     finally:
         os.close(ruleset)
@@ -518,34 +585,121 @@ def _allow_fd(ruleset: int, fd: int, rights: int) -> None:
     if not stat.S_ISDIR(os.fstat(fd).st_mode):
         rights &= _LL_FILE_ONLY
     rule = _PathBeneathAttr(rights, fd)
-    _landlock_syscall(_NR_LANDLOCK_ADD, ctypes.c_int(ruleset), ctypes.c_int(_RULE_PATH_BENEATH),
-                      ctypes.byref(rule), ctypes.c_uint32(0))
+    _landlock_syscall(
+        _NR_LANDLOCK_ADD,
+        ctypes.c_int(ruleset),
+        ctypes.c_int(_RULE_PATH_BENEATH),
+        ctypes.byref(rule),
+        ctypes.c_uint32(0),
+    )
 
 
 # --- seccomp ----------------------------------------------------------------------------------------
 
 _DENIED_SYSCALLS = (
-    "keyctl", "add_key", "request_key", "unshare", "setns", "io_uring_setup", "io_uring_enter",
-    "io_uring_register", "bpf", "perf_event_open", "userfaultfd", "mount", "umount2", "pivot_root",
-    "fsopen", "fsconfig", "fsmount", "fspick", "open_tree", "move_mount", "mount_setattr", "ptrace",
-    "process_vm_readv", "process_vm_writev", "kexec_load", "kexec_file_load", "init_module",
-    "finit_module", "delete_module",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "unshare",
+    "setns",
+    "io_uring_setup",
+    "io_uring_enter",
+    "io_uring_register",
+    "bpf",
+    "perf_event_open",
+    "userfaultfd",
+    "mount",
+    "umount2",
+    "pivot_root",
+    "fsopen",
+    "fsconfig",
+    "fsmount",
+    "fspick",
+    "open_tree",
+    "move_mount",
+    "mount_setattr",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "kexec_load",
+    "kexec_file_load",
+    "init_module",
+    "finit_module",
+    "delete_module",
 )
 _SYSCALLS = {  # machine -> (AUDIT_ARCH_*, numbers), from asm/unistd_64.h and asm-generic/unistd.h
-    "x86_64": (0xC000003E, dict(
-        keyctl=250, add_key=248, request_key=249, unshare=272, setns=308, clone=56, clone3=435,
-        io_uring_setup=425, io_uring_enter=426, io_uring_register=427, bpf=321, perf_event_open=298,
-        userfaultfd=323, mount=165, umount2=166, pivot_root=155, fsopen=430, fsconfig=431, fsmount=432,
-        fspick=433, open_tree=428, move_mount=429, mount_setattr=442, ptrace=101, process_vm_readv=310,
-        process_vm_writev=311, kexec_load=246, kexec_file_load=320, init_module=175, finit_module=313,
-        delete_module=176)),
-    "aarch64": (0xC00000B7, dict(
-        keyctl=219, add_key=217, request_key=218, unshare=97, setns=268, clone=220, clone3=435,
-        io_uring_setup=425, io_uring_enter=426, io_uring_register=427, bpf=280, perf_event_open=241,
-        userfaultfd=282, mount=40, umount2=39, pivot_root=41, fsopen=430, fsconfig=431, fsmount=432,
-        fspick=433, open_tree=428, move_mount=429, mount_setattr=442, ptrace=117, process_vm_readv=270,
-        process_vm_writev=271, kexec_load=104, kexec_file_load=294, init_module=105, finit_module=273,
-        delete_module=106)),
+    "x86_64": (
+        0xC000003E,
+        dict(
+            keyctl=250,
+            add_key=248,
+            request_key=249,
+            unshare=272,
+            setns=308,
+            clone=56,
+            clone3=435,
+            io_uring_setup=425,
+            io_uring_enter=426,
+            io_uring_register=427,
+            bpf=321,
+            perf_event_open=298,
+            userfaultfd=323,
+            mount=165,
+            umount2=166,
+            pivot_root=155,
+            fsopen=430,
+            fsconfig=431,
+            fsmount=432,
+            fspick=433,
+            open_tree=428,
+            move_mount=429,
+            mount_setattr=442,
+            ptrace=101,
+            process_vm_readv=310,
+            process_vm_writev=311,
+            kexec_load=246,
+            kexec_file_load=320,
+            init_module=175,
+            finit_module=313,
+            delete_module=176,
+        ),
+    ),
+    "aarch64": (
+        0xC00000B7,
+        dict(
+            keyctl=219,
+            add_key=217,
+            request_key=218,
+            unshare=97,
+            setns=268,
+            clone=220,
+            clone3=435,
+            io_uring_setup=425,
+            io_uring_enter=426,
+            io_uring_register=427,
+            bpf=280,
+            perf_event_open=241,
+            userfaultfd=282,
+            mount=40,
+            umount2=39,
+            pivot_root=41,
+            fsopen=430,
+            fsconfig=431,
+            fsmount=432,
+            fspick=433,
+            open_tree=428,
+            move_mount=429,
+            mount_setattr=442,
+            ptrace=117,
+            process_vm_readv=270,
+            process_vm_writev=271,
+            kexec_load=104,
+            kexec_file_load=294,
+            init_module=105,
+            finit_module=273,
+            delete_module=106,
+        ),
+    ),
 }
 _BPF_LD_ABS, _BPF_JEQ, _BPF_JGE, _BPF_JSET, _BPF_RET = 0x20, 0x15, 0x35, 0x45, 0x06
 _RET_ALLOW, _RET_ERRNO = 0x7FFF0000, 0x00050000
@@ -567,14 +721,23 @@ def _install_seccomp() -> None:
 def _program(arch: int, denied: dict[int, int], clone: int, x32: bool) -> list[tuple[int, int, int, int]]:
     """Classic BPF: foreign architectures and x32 refused, ``denied`` syscalls answer their errno,
     clone with any CLONE_NEW* flag answers EPERM, everything else is allowed."""
-    program = [(_BPF_LD_ABS, 0, 0, 4), (_BPF_JEQ, 1, 0, arch), (_BPF_RET, 0, 0, _RET_ERRNO | errno.EPERM),
-               (_BPF_LD_ABS, 0, 0, 0)]
+    program = [
+        (_BPF_LD_ABS, 0, 0, 4),
+        (_BPF_JEQ, 1, 0, arch),
+        (_BPF_RET, 0, 0, _RET_ERRNO | errno.EPERM),
+        (_BPF_LD_ABS, 0, 0, 0),
+    ]
     if x32:
         program += [(_BPF_JGE, 0, 1, _X32_BIT), (_BPF_RET, 0, 0, _RET_ERRNO | errno.EPERM)]
     for number, code in denied.items():
         program += [(_BPF_JEQ, 0, 1, number), (_BPF_RET, 0, 0, _RET_ERRNO | code)]
-    program += [(_BPF_JEQ, 0, 3, clone), (_BPF_LD_ABS, 0, 0, 16), (_BPF_JSET, 0, 1, CLONE_NEW_ANY),
-                (_BPF_RET, 0, 0, _RET_ERRNO | errno.EPERM), (_BPF_RET, 0, 0, _RET_ALLOW)]
+    program += [
+        (_BPF_JEQ, 0, 3, clone),
+        (_BPF_LD_ABS, 0, 0, 16),
+        (_BPF_JSET, 0, 1, CLONE_NEW_ANY),
+        (_BPF_RET, 0, 0, _RET_ERRNO | errno.EPERM),
+        (_BPF_RET, 0, 0, _RET_ALLOW),
+    ]
     return program
 
 
@@ -583,8 +746,12 @@ def _load_filter(program: list[tuple[int, int, int, int]]) -> None:
     filters = (_SockFilter * len(program))(*(_SockFilter(*insn) for insn in program))
     fprog = _SockFprog(len(program), filters)
     _prctl(PR_SET_NO_NEW_PRIVS, 1, what="prctl(PR_SET_NO_NEW_PRIVS)")
-    _check(_libc.prctl(ctypes.c_int(PR_SET_SECCOMP), ctypes.c_ulong(2), ctypes.byref(fprog),
-                       ctypes.c_ulong(0), ctypes.c_ulong(0)), "prctl(PR_SET_SECCOMP)")
+    _check(
+        _libc.prctl(
+            ctypes.c_int(PR_SET_SECCOMP), ctypes.c_ulong(2), ctypes.byref(fprog), ctypes.c_ulong(0), ctypes.c_ulong(0)
+        ),
+        "prctl(PR_SET_SECCOMP)",
+    )
 
 
 def _deny_syscalls(names: dict[str, int]) -> None:
@@ -597,6 +764,7 @@ def _deny_syscalls(names: dict[str, int]) -> None:
 
 
 # --- the supervisor ------------------------------------------------------------------------------
+
 
 def _supervise(child: int, host: int, policy: Policy, keep_fds: tuple[int, ...], pid_namespace: bool) -> NoReturn:
     """Relay the child's end, hold the tree to one memory limit, end it when the host dies.
@@ -736,6 +904,7 @@ def _log(message: str) -> None:
 
 # --- after each step -------------------------------------------------------------------------------
 
+
 def after_step(baseline_threads: int) -> tuple[int, int]:
     """End every descendant the step left; (processes ended, threads beyond the baseline).
 
@@ -822,6 +991,7 @@ def _threading_count() -> int:
 
 # --- host side ---------------------------------------------------------------------------------------
 
+
 def worker_pid(supervisor_pid: int) -> int | None:
     """The worker (PID 1 of its namespace) as the host sees it; None without a PID namespace
     or before the supervisor has forked. SIGKILL on it ends every process of the worker."""
@@ -870,8 +1040,14 @@ def probe() -> dict[str, str]:
     tmp = tempfile.mkdtemp(prefix="jupyter-actions-probe-")
     policy = Policy(read_only=default_read_only(), tmp=tmp, memory_mb=256, network="deny", mode="best-effort")
     try:
-        done = subprocess.run([sys.executable, "-I", "-S", "-c", _PROBE, os.path.abspath(__file__), policy.to_json()],
-                              stdin=subprocess.DEVNULL, capture_output=True, cwd=tmp, env={}, timeout=30)
+        done = subprocess.run(
+            [sys.executable, "-I", "-S", "-c", _PROBE, os.path.abspath(__file__), policy.to_json()],
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            cwd=tmp,
+            env={},
+            timeout=30,
+        )
         result = json.loads(done.stdout)
     except (OSError, ValueError, subprocess.SubprocessError) as exc:
         return {"probe": f"the probe worker failed: {_reason(exc)}", "landlock_abi": str(landlock_abi())}
@@ -888,10 +1064,16 @@ def diagnose(layers: dict[str, str], mode: str, network: str) -> dict[str, objec
     required = REQUIRED + (("network",) if network != "open" else ())
     missing = [name for name in required if states[name] != ACTIVE]
     system = os.uname()
-    return {"platform": f"{system.sysname} {system.release} {system.machine}", "uid": os.getuid(),
-            "landlock_abi": int(layers.get("landlock_abi", "0")), "layers": states, "sandbox": mode,
-            "outbound_network": network, "missing_required": missing,
-            "runs_action_code": mode != "strict" or not missing}
+    return {
+        "platform": f"{system.sysname} {system.release} {system.machine}",
+        "uid": os.getuid(),
+        "landlock_abi": int(layers.get("landlock_abi", "0")),
+        "layers": states,
+        "sandbox": mode,
+        "outbound_network": network,
+        "missing_required": missing,
+        "runs_action_code": mode != "strict" or not missing,
+    }
 
 
 def diagnosis_text(info: dict) -> str:
@@ -906,6 +1088,8 @@ def diagnosis_text(info: dict) -> str:
     elif info["runs_action_code"]:
         lines.append(f"best-effort mode: action code runs without {missing}")
     else:
-        lines.append(f"strict mode: action code is refused, {missing} missing "
-                     "(jupyter-actions settings set sandbox best-effort runs it anyway)")
+        lines.append(
+            f"strict mode: action code is refused, {missing} missing "
+            "(jupyter-actions settings set sandbox best-effort runs it anyway)"
+        )
     return "\n".join(lines)

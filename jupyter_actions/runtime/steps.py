@@ -26,8 +26,13 @@ from . import limits
 from .jobs import Job, Step
 from .protocol import ProtocolError
 
-_STAT_KEYS = ("action_duration_ms", "boot_duration_ms", "network_duration_ms",
-              "runtime_processing_duration_ms", "total_runtime_execution_duration_ms")
+_STAT_KEYS = (
+    "action_duration_ms",
+    "boot_duration_ms",
+    "network_duration_ms",
+    "runtime_processing_duration_ms",
+    "total_runtime_execution_duration_ms",
+)
 _ERROR_CLASSES = frozenset(ErrorClass)
 LOG_SLACK = 1024  # past log_limit: the truncation marker and the sandbox's notes
 _TIME_CHARS = 64
@@ -37,8 +42,25 @@ _job_ids = iter(range(1, 1 << 62))
 class FlowRun:
     """One job on its way through its steps (``position`` is the step it is at)."""
 
-    __slots__ = ("index", "job", "trigger", "log_limit", "position", "results", "event", "cache", "prior",
-                 "sizes", "spent", "started", "started_wall", "deadline", "wire_id", "nonce", "ended")
+    __slots__ = (
+        "index",
+        "job",
+        "trigger",
+        "log_limit",
+        "position",
+        "results",
+        "event",
+        "cache",
+        "prior",
+        "sizes",
+        "spent",
+        "started",
+        "started_wall",
+        "deadline",
+        "wire_id",
+        "nonce",
+        "ended",
+    )
 
     def __init__(self, index: int, job: Job, trigger: Any, log_limit: int) -> None:
         self.index = index
@@ -49,9 +71,9 @@ class FlowRun:
         self.results: list[StepResult] = []
         self.event: dict | None = None  # the parent's copy, made when a step changes it
         self.cache = job.cache
-        self.prior: list[dict] = []     # commands of the finished steps, in order
-        self.sizes = CommandSizes()     # of every step's commands, applied or not (all are recorded)
-        self.spent = 0.0                # seconds the finished steps ran
+        self.prior: list[dict] = []  # commands of the finished steps, in order
+        self.sizes = CommandSizes()  # of every step's commands, applied or not (all are recorded)
+        self.spent = 0.0  # seconds the finished steps ran
         self.started = self.started_wall = 0.0
         self.deadline = math.inf
         self.wire_id = 0
@@ -74,9 +96,16 @@ class FlowRun:
         self.wire_id = next(_job_ids)
         self.nonce = secrets.token_hex(8)
         job = self.job
-        return {"id": self.wire_id, "n": self.nonce, "t": job.trigger_id, "h": self.step.handler,
-                "p": self.phase, "v": self.prior, "c": self.cache,
-                "d": job.directory}
+        return {
+            "id": self.wire_id,
+            "n": self.nonce,
+            "t": job.trigger_id,
+            "h": self.step.handler,
+            "p": self.phase,
+            "v": self.prior,
+            "c": self.cache,
+            "d": job.directory,
+        }
 
     def start(self) -> None:
         """Its worker begins this step now: the rest of the job's time starts running."""
@@ -107,13 +136,16 @@ class FlowRun:
         response = result["response"]
         stats = response["stats"]
         response["stats"] = {
-            "action_duration_ms": stats["action_duration_ms"], "boot_duration_ms": stats["boot_duration_ms"],
+            "action_duration_ms": stats["action_duration_ms"],
+            "boot_duration_ms": stats["boot_duration_ms"],
             "network_duration_ms": stats["network_duration_ms"],
             "runtime_processing_duration_ms": stats["runtime_processing_duration_ms"],
             "runtime_external_call_duration_ms": round(
-                max(elapsed * 1000.0 - stats["total_runtime_execution_duration_ms"], 0.0), 3),
+                max(elapsed * 1000.0 - stats["total_runtime_execution_duration_ms"], 0.0), 3
+            ),
             "total_runtime_execution_duration_ms": stats["total_runtime_execution_duration_ms"],
-            "total_request_duration_ms": round(elapsed * 1000.0, 3)}
+            "total_request_duration_ms": round(elapsed * 1000.0, 3),
+        }
         over = self._count(commands)
         if over is not None:
             result["commands"] = commands = []
@@ -153,13 +185,22 @@ class FlowRun:
         elapsed_ms = round(max(time.monotonic() - self.started, 0.0) * 1000.0, 3) if self.started else 0.0
         self.spent += elapsed_ms / 1000.0
         now = iso_from_epoch(time.time())
-        self.results.append(_step_result(self.step, {
-            "started_at": iso_from_epoch(self.started_wall) if self.started_wall else now,
-            "ended_at": now,
-            "response": {"logs": "", "stats": _failed_stats(elapsed_ms),
-                         "error": limits.error(name, message, error_class)},
-            "commands": [],
-        }, Control.STOP))
+        self.results.append(
+            _step_result(
+                self.step,
+                {
+                    "started_at": iso_from_epoch(self.started_wall) if self.started_wall else now,
+                    "ended_at": now,
+                    "response": {
+                        "logs": "",
+                        "stats": _failed_stats(elapsed_ms),
+                        "error": limits.error(name, message, error_class),
+                    },
+                    "commands": [],
+                },
+                Control.STOP,
+            )
+        )
         self.ended = True
 
     def _advance(self, control: Control) -> None:
@@ -221,8 +262,11 @@ def _check_cache(cache: dict) -> None:
     moment, so it never counts fewer than this)."""
     now = int(time.time() * 1000)
     live = [(key.encode(), entry["value"].encode()) for key, entry in cache.items() if entry["expires_at"] > now]
-    if (len(live) > _cache.MAX_ENTRIES or sum(len(k) + len(v) for k, v in live) > _cache.MAX_TOTAL_BYTES
-            or any(len(k) > _cache.MAX_KEY_BYTES or len(v) > _cache.MAX_VALUE_BYTES for k, v in live)):
+    if (
+        len(live) > _cache.MAX_ENTRIES
+        or sum(len(k) + len(v) for k, v in live) > _cache.MAX_TOTAL_BYTES
+        or any(len(k) > _cache.MAX_KEY_BYTES or len(v) > _cache.MAX_VALUE_BYTES for k, v in live)
+    ):
         raise TypeError("cache over its limits")
 
 
@@ -234,11 +278,16 @@ def _checked_result(result: Any, log_limit: int) -> WorkerResult:
         stats = response["stats"]
         error = response["error"]
         commands = result["commands"]
-        fits = (isinstance(result["started_at"], str) and isinstance(result["ended_at"], str)
-                and len(result["started_at"]) <= _TIME_CHARS and len(result["ended_at"]) <= _TIME_CHARS
-                and isinstance(response["logs"], str) and isinstance(commands, list)
-                and all(type(c) is dict and isinstance(c.get("type"), str) for c in commands)
-                and (error is None or _is_error(error)))
+        fits = (
+            isinstance(result["started_at"], str)
+            and isinstance(result["ended_at"], str)
+            and len(result["started_at"]) <= _TIME_CHARS
+            and len(result["ended_at"]) <= _TIME_CHARS
+            and isinstance(response["logs"], str)
+            and isinstance(commands, list)
+            and all(type(c) is dict and isinstance(c.get("type"), str) for c in commands)
+            and (error is None or _is_error(error))
+        )
         numbers = {key: stats[key] for key in _STAT_KEYS}
     except (KeyError, TypeError):
         fits = False
@@ -249,28 +298,46 @@ def _checked_result(result: Any, log_limit: int) -> WorkerResult:
         raise ProtocolError(f"the worker sent {human(len(logs))} of logs, over the limit of {human(log_limit)}")
     for field, cap in limits.ERROR_CHARS.items() if error is not None else ():
         if len(error[field]) > cap + limits.MARK_CHARS:
-            raise ProtocolError(f"the worker sent an error {field} of {human(len(error[field]))}, over the limit "
-                                f"of {human(cap)}")
-    return {"started_at": result["started_at"], "ended_at": result["ended_at"],
-            # the worker's five stats: finish_step adds the two the parent measures
-            "response": {"logs": logs, "stats": cast(StepStats, numbers), "error": error}, "commands": commands}
+            raise ProtocolError(
+                f"the worker sent an error {field} of {human(len(error[field]))}, over the limit of {human(cap)}"
+            )
+    return {
+        "started_at": result["started_at"],
+        "ended_at": result["ended_at"],
+        # the worker's five stats: finish_step adds the two the parent measures
+        "response": {"logs": logs, "stats": cast(StepStats, numbers), "error": error},
+        "commands": commands,
+    }
 
 
 def _is_error(error: Any) -> bool:
-    return (type(error) is dict and all(isinstance(error.get(k), str) for k in ("name", "message", "stack"))
-            and error.get("error_class") in _ERROR_CLASSES)
+    return (
+        type(error) is dict
+        and all(isinstance(error.get(k), str) for k in ("name", "message", "stack"))
+        and error.get("error_class") in _ERROR_CLASSES
+    )
 
 
 def _step_result(step: Step, result: WorkerResult, control: Control) -> StepResult:
     """``result`` with the action the step ran and what the flow did next."""
-    return {"action_name": step.action_name, "action_id": step.action_id,
-            "version_id": step.version_id, "version_number": step.version_number,
-            "binding_id": step.binding_id, **result, "control": control}
+    return {
+        "action_name": step.action_name,
+        "action_id": step.action_id,
+        "version_id": step.version_id,
+        "version_number": step.version_number,
+        "binding_id": step.binding_id,
+        **result,
+        "control": control,
+    }
 
 
 def _failed_stats(elapsed_ms: float) -> StepStats:
-    return {"action_duration_ms": elapsed_ms, "boot_duration_ms": 0.0,
-            "network_duration_ms": 0.0, "runtime_processing_duration_ms": 0.0,
-            "runtime_external_call_duration_ms": 0.0,
-            "total_runtime_execution_duration_ms": elapsed_ms,
-            "total_request_duration_ms": elapsed_ms}
+    return {
+        "action_duration_ms": elapsed_ms,
+        "boot_duration_ms": 0.0,
+        "network_duration_ms": 0.0,
+        "runtime_processing_duration_ms": 0.0,
+        "runtime_external_call_duration_ms": 0.0,
+        "total_runtime_execution_duration_ms": elapsed_ms,
+        "total_request_duration_ms": elapsed_ms,
+    }

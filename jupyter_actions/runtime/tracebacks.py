@@ -42,6 +42,7 @@ def _keep_frames(te: traceback.TracebackException, filename: str) -> None:
             continue
         seen.add(id(current))
         current.stack = traceback.StackSummary.from_list(
-            [frame for frame in current.stack if frame.filename == filename])
+            [frame for frame in current.stack if frame.filename == filename]
+        )
         todo += [t for t in (current.__cause__, current.__context__) if t is not None]
         todo += getattr(current, "exceptions", None) or ()

@@ -121,14 +121,22 @@ class Action:
         if checked is not None and checked[0] is handler:
             return checked
         if handler is None:
-            raise _Failure(limits.error(
-                "TypeError", f"the action {self.name!r} does not define the handler {name}: "
-                f"add 'async def {name}(event, api):'", ErrorClass.ACTION_ERROR))
+            raise _Failure(
+                limits.error(
+                    "TypeError",
+                    f"the action {self.name!r} does not define the handler {name}: add 'async def {name}(event, api):'",
+                    ErrorClass.ACTION_ERROR,
+                )
+            )
         if not callable(handler):
-            raise _Failure(limits.error(
-                "TypeError", f"{name} in the action {self.name!r} is not a function (it is "
-                f"{type(handler).__name__}): define 'async def {name}(event, api):'",
-                ErrorClass.ACTION_ERROR))
+            raise _Failure(
+                limits.error(
+                    "TypeError",
+                    f"{name} in the action {self.name!r} is not a function (it is "
+                    f"{type(handler).__name__}): define 'async def {name}(event, api):'",
+                    ErrorClass.ACTION_ERROR,
+                )
+            )
         checked = self.checked[name] = (handler, inspect.iscoroutinefunction(handler))
         return checked
 
@@ -190,13 +198,36 @@ class Worker:
         from ..triggers import _api, _event
 
         redaction, protocol = sys.modules[Redactor.__module__], sys.modules[FrameReader.__module__]
-        functions = [(sandbox, "after_step"), (sandbox, "thread_count"), (redaction, "forms"), (redaction, "_escaped"),
-                     (protocol, "pack"), (protocol, "write_all"), (fetch, "clock"), (limits, "error"),
-                     (sys.modules[describe.__module__], "describe")]
-        core = [Worker, Action, _Seal, Capture, CaptureHandler, Redactor, _api.Api, _api.ApiSession, _api.Namespace,
-                _event.EventView, _event.EventList]
-        classes = {cls for namespace in trigger.api_namespaces.values() for cls in getattr(namespace, "__mro__", ())
-                   if cls.__module__.startswith("jupyter_actions.")}
+        functions = [
+            (sandbox, "after_step"),
+            (sandbox, "thread_count"),
+            (redaction, "forms"),
+            (redaction, "_escaped"),
+            (protocol, "pack"),
+            (protocol, "write_all"),
+            (fetch, "clock"),
+            (limits, "error"),
+            (sys.modules[describe.__module__], "describe"),
+        ]
+        core = [
+            Worker,
+            Action,
+            _Seal,
+            Capture,
+            CaptureHandler,
+            Redactor,
+            _api.Api,
+            _api.ApiSession,
+            _api.Namespace,
+            _event.EventView,
+            _event.EventList,
+        ]
+        classes = {
+            cls
+            for namespace in trigger.api_namespaces.values()
+            for cls in getattr(namespace, "__mro__", ())
+            if cls.__module__.startswith("jupyter_actions.")
+        }
         return _Seal(functions, core, sorted(classes, key=lambda cls: cls.__qualname__))
 
     def _configure_logging(self) -> None:
@@ -250,8 +281,11 @@ class Worker:
                 result = await self.run_job(job, blobs)
             except Exception as exc:  # noqa: BLE001 - our fault, not the action's: say so, then go
                 self.reserve = None
-                why = (limits.memory_message(self.memory_mb) if isinstance(exc, MemoryError)
-                       else limits.clip(f"{type(exc).__name__}: {exc}", limits.ERROR_CHARS["message"]))
+                why = (
+                    limits.memory_message(self.memory_mb)
+                    if isinstance(exc, MemoryError)
+                    else limits.clip(f"{type(exc).__name__}: {exc}", limits.ERROR_CHARS["message"])
+                )
                 self.send({"fatal": why})
                 os._exit(70)
             frame: dict[str, Any] = {"id": job["id"], "n": job["n"], "r": result}
@@ -278,7 +312,9 @@ class Worker:
         prior = job.get("v") or []
         if prior:  # what the earlier actions of the flow made visible (metadata ...)
             trigger.after_action(event, prior)
-        result = await self.run_step(trigger, job["h"], event, job["c"], job.get("d"), job.get("p", Phase.EXECUTE), prior)
+        result = await self.run_step(
+            trigger, job["h"], event, job["c"], job.get("d"), job.get("p", Phase.EXECUTE), prior
+        )
         self._hygiene(result)
         return result
 
@@ -290,12 +326,15 @@ class Worker:
         if ended:
             notes.append(f"[sandbox] ended {ended} process{'es' if ended != 1 else ''} that the action left running")
         if extra_threads > 0:
-            notes.append(f"[sandbox] the action left {extra_threads} thread{'s' if extra_threads != 1 else ''} "
-                         "running: its worker is replaced")
+            notes.append(
+                f"[sandbox] the action left {extra_threads} thread{'s' if extra_threads != 1 else ''} "
+                "running: its worker is replaced"
+            )
             self.retire = True
         if self.seal is not None and not self.seal.intact(self.api):
-            notes.append("[sandbox] the action changed the runtime (an api class or a runtime module): "
-                         "its worker is replaced")
+            notes.append(
+                "[sandbox] the action changed the runtime (an api class or a runtime module): its worker is replaced"
+            )
             self.retire = True
         if ended or result["response"]["error"] is not None:
             self.retire = True
@@ -304,8 +343,9 @@ class Worker:
             logs = response["logs"]
             response["logs"] = logs + ("" if not logs or logs.endswith("\n") else "\n") + "\n".join(notes) + "\n"
 
-    async def run_step(self, trigger: Any, handler_name: str, event: dict, cache: dict, directory: Any,
-                       phase: Phase, prior: list[dict]) -> WorkerResult:
+    async def run_step(
+        self, trigger: Any, handler_name: str, event: dict, cache: dict, directory: Any, phase: Phase, prior: list[dict]
+    ) -> WorkerResult:
         action = self.action
         if action is None:
             raise RuntimeError("no action was loaded into this worker")
@@ -330,8 +370,9 @@ class Worker:
                 boot = perf_counter() - started
             handler, is_async = action.handler(handler_name)
             event["secrets"] = action.secrets
-            session = self.ApiSession(event=event, commands=commands, cache=cache,
-                                      directory=directory, phase=phase, prior_commands=prior)
+            session = self.ApiSession(
+                event=event, commands=commands, cache=cache, directory=directory, phase=phase, prior_commands=prior
+            )
             api = self.api = trigger.new_api(session)
             view = self.EventView(event)
             begun = perf_counter()
@@ -379,10 +420,14 @@ class Worker:
         returned = handler(event, api)
         if inspect.iscoroutine(returned):
             returned.close()
-            raise _Failure(limits.error(
-                "TypeError", f"{name} is a plain def that returned a coroutine it never awaited: "
-                f"declare it 'async def {name}(event, api):' or await the coroutine inside it",
-                ErrorClass.ACTION_ERROR))
+            raise _Failure(
+                limits.error(
+                    "TypeError",
+                    f"{name} is a plain def that returned a coroutine it never awaited: "
+                    f"declare it 'async def {name}(event, api):' or await the coroutine inside it",
+                    ErrorClass.ACTION_ERROR,
+                )
+            )
 
     async def _cancel_leftovers(self) -> None:
         """Cancel the tasks an action started and left running: they must not outlive its step
@@ -402,9 +447,14 @@ class Worker:
         if isinstance(exc, MemoryError):
             return self._memory_error(exc)
         if isinstance(exc, SystemExit):
-            return describe(exc, action.filename, message=(
-                f"the action called sys.exit({exc.code!r}): return from the handler instead, "
-                f"and use api.access.deny(reason) to refuse the login"))
+            return describe(
+                exc,
+                action.filename,
+                message=(
+                    f"the action called sys.exit({exc.code!r}): return from the handler instead, "
+                    f"and use api.access.deny(reason) to refuse the login"
+                ),
+            )
         return describe(exc, action.filename)
 
     def _memory_error(self, exc: MemoryError) -> StepError:

@@ -120,8 +120,12 @@ class Router:
                     return route, found.groupdict()
                 allowed.append(route.method)
         if allowed:
-            raise ApiError(405, f"Method not allowed: {path} takes {', '.join(allowed)}", "method_not_allowed",
-                           {"Allow": ", ".join(allowed)})
+            raise ApiError(
+                405,
+                f"Method not allowed: {path} takes {', '.join(allowed)}",
+                "method_not_allowed",
+                {"Allow": ", ".join(allowed)},
+            )
         raise ApiError(404, f"Not found: no endpoint {path}; see /openapi.json", "inexistent_endpoint")
 
 
@@ -131,8 +135,12 @@ def page(items: Sequence[Any], request: Request, key: str) -> dict[str, Any]:
     per_page = request.integer("per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE)
     request.flag("include_totals")  # checked; the totals are always sent (the SDK needs the wrapper)
     start = number * per_page
-    return {key: [item.to_json() if hasattr(item, "to_json") else item for item in items[start:start + per_page]],
-            "total": len(items), "page": number, "per_page": per_page}
+    return {
+        key: [item.to_json() if hasattr(item, "to_json") else item for item in items[start : start + per_page]],
+        "total": len(items),
+        "page": number,
+        "per_page": per_page,
+    }
 
 
 def _query_error(problem: str) -> ApiError:

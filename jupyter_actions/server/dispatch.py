@@ -24,12 +24,16 @@ def resolve(method: str, path: str) -> tuple[Route, dict[str, str]]:
 
 
 def too_large(size: int) -> ApiError:
-    return ApiError(413, f"Request entity too large: the body has {size:,} bytes and may have "
-                         f"{MAX_BODY_BYTES:,} at most", "payload_too_large")
+    return ApiError(
+        413,
+        f"Request entity too large: the body has {size:,} bytes and may have {MAX_BODY_BYTES:,} at most",
+        "payload_too_large",
+    )
 
 
-def call(tenant: Tenant, route: Route, params: Mapping[str, str], query: Mapping[str, Sequence[str]],
-         body: bytes) -> Response:
+def call(
+    tenant: Tenant, route: Route, params: Mapping[str, str], query: Mapping[str, Sequence[str]], body: bytes
+) -> Response:
     """Run the route's handler; any failure is an Auth0-shaped error response."""
     try:
         if len(body) > MAX_BODY_BYTES:

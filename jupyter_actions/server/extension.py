@@ -73,8 +73,13 @@ class ActionsHandler(ExtensionHandlerMixin, APIHandler):
         query = {k: [v.decode("utf-8", "replace") for v in vs] for k, vs in self.request.query_arguments.items()}
         try:
             response = await self.settings["jupyter_actions_pool"].run(
-                dispatch.call, self.settings["jupyter_actions_tenant"], self.route, self.params, query,
-                self.request.body)
+                dispatch.call,
+                self.settings["jupyter_actions_tenant"],
+                self.route,
+                self.params,
+                query,
+                self.request.body,
+            )
         except Overloaded:
             response = overloaded()
         self.send(response)

@@ -39,16 +39,27 @@ def continue_flow(tenant: Tenant, request: Request) -> Response:
 
 
 def _outcome(execution: Execution) -> dict[str, Any]:
-    return {"id": execution.id, "trigger_id": execution.trigger_id, "status": execution.status,
-            "outcome": execution.outcome}
+    return {
+        "id": execution.id,
+        "trigger_id": execution.trigger_id,
+        "status": execution.status,
+        "outcome": execution.outcome,
+    }
 
 
 def list_executions(tenant: Tenant, request: Request) -> Response:
     per_page = request.integer("per_page", 20, 1, 100)
     number = request.integer("page", 0, 0, 1_000_000)
-    found = tenant.executions(trigger=request.arg("triggerId"), kind=request.arg("kind"),
-                              status=request.arg("status"), since=request.arg("since"), until=request.arg("until"),
-                              action=request.arg("actionName"), limit=per_page, offset=number * per_page)
+    found = tenant.executions(
+        trigger=request.arg("triggerId"),
+        kind=request.arg("kind"),
+        status=request.arg("status"),
+        since=request.arg("since"),
+        until=request.arg("until"),
+        action=request.arg("actionName"),
+        limit=per_page,
+        offset=number * per_page,
+    )
     return Response(200, {"executions": [e.to_json() for e in found], "page": number, "per_page": per_page})
 
 
@@ -75,8 +86,10 @@ def delete_secret(tenant: Tenant, request: Request) -> Response:
 
 def dependency_status(tenant: Tenant, request: Request) -> Response:
     action = action_of(tenant, request)
-    return Response(200, {"status": tenant.dependency_status(action.name),
-                          "dependencies": [d.to_json() for d in action.dependencies]})
+    return Response(
+        200,
+        {"status": tenant.dependency_status(action.name), "dependencies": [d.to_json() for d in action.dependencies]},
+    )
 
 
 def list_test_cases(tenant: Tenant, request: Request) -> Response:

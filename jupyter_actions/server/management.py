@@ -33,10 +33,13 @@ def list_actions(tenant: Tenant, request: Request) -> Response:
     name = request.arg("actionName")
     deployed = request.flag("deployed", None)
     installed = request.flag("installed", None)
-    found = [a for a in tenant.list_actions(trigger)
-             if (name is None or a.name == name)
-             and (deployed is None or (a.deployed_version is not None) == deployed)
-             and installed is not True]  # no marketplace actions here
+    found = [
+        a
+        for a in tenant.list_actions(trigger)
+        if (name is None or a.name == name)
+        and (deployed is None or (a.deployed_version is not None) == deployed)
+        and installed is not True
+    ]  # no marketplace actions here
     return Response(200, page(found, request, "actions"))
 
 
@@ -49,8 +52,14 @@ def create_action(tenant: Tenant, request: Request) -> Response:
     spec = _draft_spec(body)
     if _exists(tenant, name):
         raise ApiError(409, f"An action named {name} exists: update it with PATCH /actions/actions/{{id}}", "conflict")
-    tenant.save_draft(name, trigger, code, secrets=list(spec.secret_values) + spec.declared,
-                                  dependencies=spec.dependencies, deploy=False)
+    tenant.save_draft(
+        name,
+        trigger,
+        code,
+        secrets=list(spec.secret_values) + spec.declared,
+        dependencies=spec.dependencies,
+        deploy=False,
+    )
     _set_secret_values(tenant, name, spec.secret_values)
     if deploy:
         tenant.deploy(name)
@@ -65,13 +74,15 @@ def update_action(tenant: Tenant, request: Request) -> Response:
     action = action_of(tenant, request)
     body = only_fields(request.json(), _UPDATE_KEYS, "update")
     if "name" in body and _string(body, "name") != action.name:
-        raise ApiError(400, "Payload validation error: renaming an action is not supported; create a new one",
-                       "invalid_body")
+        raise ApiError(
+            400, "Payload validation error: renaming an action is not supported; create a new one", "invalid_body"
+        )
     trigger = _trigger_of(body) if "supported_triggers" in body else action.trigger_id
     code = _string(body, "code") if "code" in body else action.code
     spec = _draft_spec(body)
-    tenant.save_draft(action.name, trigger, code, secrets=list(spec.secret_values) + spec.declared,
-                      dependencies=spec.dependencies)
+    tenant.save_draft(
+        action.name, trigger, code, secrets=list(spec.secret_values) + spec.declared, dependencies=spec.dependencies
+    )
     _set_secret_values(tenant, action.name, spec.secret_values)
     return Response(200, tenant.get_action(action.name).to_json())
 
@@ -119,11 +130,23 @@ def deploy_version(tenant: Tenant, request: Request) -> Response:
 
 # triggers and bindings -------------------------------------------------------------------
 def list_triggers(tenant: Tenant, request: Request) -> Response:
-    return Response(200, {"triggers": [
-        {"id": t.id, "version": t.version, "status": "CURRENT", "runtimes": [RUNTIME], "default_runtime": RUNTIME,
-         "compatible_triggers": [], "binding_policy": "trigger-bound"}
-        for t in all_triggers()
-    ]})
+    return Response(
+        200,
+        {
+            "triggers": [
+                {
+                    "id": t.id,
+                    "version": t.version,
+                    "status": "CURRENT",
+                    "runtimes": [RUNTIME],
+                    "default_runtime": RUNTIME,
+                    "compatible_triggers": [],
+                    "binding_policy": "trigger-bound",
+                }
+                for t in all_triggers()
+            ]
+        },
+    )
 
 
 def list_bindings(tenant: Tenant, request: Request) -> Response:
@@ -200,8 +223,9 @@ def _bound_name(tenant: Tenant, current: dict[str, str], item: Any, index: int) 
         return tenant.get_action_by_id(value).name
     if kind == "binding_id":
         if value not in current:
-            raise ApiError(404, f"That binding does not exist: {value!r} is not bound to this trigger",
-                           "inexistent_binding")
+            raise ApiError(
+                404, f"That binding does not exist: {value!r} is not bound to this trigger", "inexistent_binding"
+            )
         return current[value]
     raise invalid(f"bindings[{index}].ref.type must be action_id, action_name or binding_id, not {kind!r:.40}")
 

@@ -48,5 +48,11 @@ class Pool:
 
 def overloaded() -> Response:
     """503 with Retry-After: what a request gets when the pool is full."""
-    return error_response(ApiError(503, "Service unavailable: the server is at capacity; retry after the time "
-                                        "in Retry-After", "overloaded", {"Retry-After": "1"}))
+    return error_response(
+        ApiError(
+            503,
+            "Service unavailable: the server is at capacity; retry after the time in Retry-After",
+            "overloaded",
+            {"Retry-After": "1"},
+        )
+    )

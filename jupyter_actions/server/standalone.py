@@ -76,13 +76,19 @@ class ApiHandler(_Base):
         try:
             token = self.verifier.verify(self.request.headers.get("Authorization"))
         except TokenError as exc:
-            self.refused = ApiError(401, str(exc), "invalid_token", {"WWW-Authenticate": 'Bearer realm="jupyter-actions"'})
+            self.refused = ApiError(
+                401, str(exc), "invalid_token", {"WWW-Authenticate": 'Bearer realm="jupyter-actions"'}
+            )
             return
         try:
             self.route, self.params = dispatch.resolve(self.request.method, self.path_args[0])
             if self.route.scope not in GRANTS[token.scope]:
-                raise ApiError(403, f"Insufficient scope: this endpoint needs a {self.route.scope} token (or manage); "
-                                    f"token {token.name} has {token.scope}", "insufficient_scope")
+                raise ApiError(
+                    403,
+                    f"Insufficient scope: this endpoint needs a {self.route.scope} token (or manage); "
+                    f"token {token.name} has {token.scope}",
+                    "insufficient_scope",
+                )
             declared = int(self.request.headers.get("Content-Length") or 0)
             if declared > MAX_BODY_BYTES:
                 raise dispatch.too_large(declared)
@@ -105,8 +111,9 @@ class ApiHandler(_Base):
             return self.send(dispatch.error_response(self.refused))
         query = {k: [v.decode("utf-8", "replace") for v in vs] for k, vs in self.request.query_arguments.items()}
         try:
-            response = await self.pool.run(dispatch.call, self.tenant, self.route, self.params, query,
-                                           b"".join(self.chunks))
+            response = await self.pool.run(
+                dispatch.call, self.tenant, self.route, self.params, query, b"".join(self.chunks)
+            )
         except Overloaded:
             response = overloaded()
         self.send(response)
@@ -126,22 +133,42 @@ class OpenApiHandler(_Base):
 
 class NotFoundHandler(_Base):
     def prepare(self) -> None:
-        self.send(dispatch.error_response(ApiError(404, f"Not found: {self.request.path[:200]}; the API is under "
-                                                        f"{API_ROOT}/ (see /openapi.json)", "inexistent_endpoint")))
+        self.send(
+            dispatch.error_response(
+                ApiError(
+                    404,
+                    f"Not found: {self.request.path[:200]}; the API is under {API_ROOT}/ (see /openapi.json)",
+                    "inexistent_endpoint",
+                )
+            )
+        )
 
 
 def make_app(tenant: Tenant, pool: Pool) -> Application:
     verifier = Verifier(tenant)
-    return Application([
-        (API_ROOT + r"(/.*)", ApiHandler, {"tenant": tenant, "verifier": verifier, "pool": pool}),
-        (r"/healthz", HealthHandler),
-        (r"/openapi\.json", OpenApiHandler),
-    ], default_handler_class=NotFoundHandler, xheaders=False, compress_response=False)
+    return Application(
+        [
+            (API_ROOT + r"(/.*)", ApiHandler, {"tenant": tenant, "verifier": verifier, "pool": pool}),
+            (r"/healthz", HealthHandler),
+            (r"/openapi\.json", OpenApiHandler),
+        ],
+        default_handler_class=NotFoundHandler,
+        xheaders=False,
+        compress_response=False,
+    )
 
 
-def serve(host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, certfile: str | None = None, keyfile: str | None = None,
-          tenant: Tenant | None = None, *, threads: int | None = None, backlog: int | None = None,
-          on_ready: Callable[[int], None] | None = None) -> None:
+def serve(
+    host: str = DEFAULT_HOST,
+    port: int = DEFAULT_PORT,
+    certfile: str | None = None,
+    keyfile: str | None = None,
+    tenant: Tenant | None = None,
+    *,
+    threads: int | None = None,
+    backlog: int | None = None,
+    on_ready: Callable[[int], None] | None = None,
+) -> None:
     """Serve until SIGTERM or SIGINT; ``on_ready(port)`` is called once listening (port 0 picks one)."""
     from ..tenant import Tenant
 
@@ -166,8 +193,14 @@ def _tls(certfile: str | None, keyfile: str | None) -> ssl.SSLContext | None:
     return context
 
 
-async def _serve(app: Application, host: str, port: int, tls: ssl.SSLContext | None, pool: Pool,
-                 on_ready: Callable[[int], None] | None) -> None:
+async def _serve(
+    app: Application,
+    host: str,
+    port: int,
+    tls: ssl.SSLContext | None,
+    pool: Pool,
+    on_ready: Callable[[int], None] | None,
+) -> None:
     server = HTTPServer(app, ssl_options=tls, max_body_size=MAX_BODY_BYTES * 16, idle_connection_timeout=60)
     sockets = bind_sockets(port, host)
     server.add_sockets(sockets)

@@ -60,15 +60,24 @@ class TokenInfo:
         return self.revoked_at is None and (self.expires_at is None or epoch_from_iso(self.expires_at) > time.time())
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "scope": self.scope, "created_at": self.created_at,
-                "expires_at": self.expires_at, "revoked_at": self.revoked_at, "active": self.active}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "scope": self.scope,
+            "created_at": self.created_at,
+            "expires_at": self.expires_at,
+            "revoked_at": self.revoked_at,
+            "active": self.active,
+        }
 
 
 def create(tenant: Tenant, name: str, scope: str, expires: str | None = None) -> tuple[TokenInfo, str]:
     """A new token named ``name``; returns its info and the token, which is shown only now."""
     if not isinstance(name, str) or not _NAME.match(name):
-        raise InvalidInputError(f"invalid token name {name!r}: use 1 to 100 letters, digits, '.', '_' or '-', "
-                                "starting with a letter or digit (for example login-app)")
+        raise InvalidInputError(
+            f"invalid token name {name!r}: use 1 to 100 letters, digits, '.', '_' or '-', "
+            "starting with a letter or digit (for example login-app)"
+        )
     if scope not in SCOPES:
         raise InvalidInputError(f"invalid scope {scope!r}: use one of {', '.join(SCOPES)}")
     expires_at = iso_from_epoch(time.time() + duration_seconds(expires)) if expires is not None else None
@@ -79,10 +88,20 @@ def create(tenant: Tenant, name: str, scope: str, expires: str | None = None) ->
         if existing is not None and existing.revoked_at is not None:
             conn.execute(api_tokens.delete().where(api_tokens.c.id == existing.id))  # a revoked name is free again
         elif existing is not None:
-            raise ConflictError(f"a token named {name} exists: revoke it with `jupyter-actions tokens revoke {name}` "
-                                "or choose another name")
-        conn.execute(api_tokens.insert().values(id=token_id, name=name, scope=scope, digest=_digest(secret),
-                                                created_at=info.created_at, expires_at=expires_at))
+            raise ConflictError(
+                f"a token named {name} exists: revoke it with `jupyter-actions tokens revoke {name}` "
+                "or choose another name"
+            )
+        conn.execute(
+            api_tokens.insert().values(
+                id=token_id,
+                name=name,
+                scope=scope,
+                digest=_digest(secret),
+                created_at=info.created_at,
+                expires_at=expires_at,
+            )
+        )
     return info, f"{PREFIX}{token_id}_{secret}"
 
 
@@ -108,7 +127,9 @@ def duration_seconds(text: str) -> float:
     """``30m``, ``12h``, ``90d``, ``2w`` -> seconds."""
     match = _DURATION.match(text.strip()) if isinstance(text, str) else None
     if not match or float(match.group(1)) <= 0:
-        raise InvalidInputError(f"invalid duration {text!r}: write a positive number and a unit, such as 12h, 30d or 2w")
+        raise InvalidInputError(
+            f"invalid duration {text!r}: write a positive number and a unit, such as 12h, 30d or 2w"
+        )
     return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
 
 
@@ -124,8 +145,10 @@ class Verifier:
     def verify(self, authorization: str | None) -> TokenInfo:
         """The token's info, or TokenError saying what is wrong with it."""
         if not authorization:
-            raise TokenError("Missing authentication: send 'Authorization: Bearer <token>' "
-                             "(create one with `jupyter-actions tokens create NAME --scope SCOPE`)")
+            raise TokenError(
+                "Missing authentication: send 'Authorization: Bearer <token>' "
+                "(create one with `jupyter-actions tokens create NAME --scope SCOPE`)"
+            )
         scheme, _, token = authorization.partition(" ")
         match = _TOKEN.match(token.strip()) if scheme.lower() == "bearer" else None
         if match is None:

@@ -78,8 +78,10 @@ class Store:
         execution records and cache entries pass ``lifecycle=False``.
         """
         if self.read_only:
-            raise StoreError(f"the tenant store {self.path} is read-only ({self.read_only}): reading works; to "
-                             "change anything make the file and its directory writable")
+            raise StoreError(
+                f"the tenant store {self.path} is read-only ({self.read_only}): reading works; to "
+                "change anything make the file and its directory writable"
+            )
         conn, transaction = self._begin_write()
         try:
             yield conn

@@ -60,8 +60,10 @@ def private_directory(path: Path) -> None:
     except FileExistsError:
         tighten(path)
     except OSError as exc:
-        raise StoreError(f"cannot create the tenant directory {path}: {exc.strerror}: set JUPYTER_ACTIONS_HOME "
-                         "to a folder you can write") from None
+        raise StoreError(
+            f"cannot create the tenant directory {path}: {exc.strerror}: set JUPYTER_ACTIONS_HOME "
+            "to a folder you can write"
+        ) from None
 
 
 def tighten(path: Path) -> None:
@@ -82,8 +84,14 @@ def tighten(path: Path) -> None:
             raise PermissionError("read-only here")
         os.chmod(path, private)
     except OSError as exc:
-        _log.warning("%s has mode %03o, so other users may read it, and it is not changed here (%s): run "
-                     "chmod %03o %s", path, mode, getattr(exc, "strerror", None) or exc, private, path)
+        _log.warning(
+            "%s has mode %03o, so other users may read it, and it is not changed here (%s): run chmod %03o %s",
+            path,
+            mode,
+            getattr(exc, "strerror", None) or exc,
+            private,
+            path,
+        )
         return
     _log.warning("%s had mode %03o; changed it to %03o so that only its owner can use it", path, mode, private)
 
@@ -101,8 +109,9 @@ def create(path: Path, initialise: Callable[[Path], None]) -> None:
     try:
         handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".new", dir=path.parent)
     except OSError as exc:
-        raise StoreError(f"cannot create the tenant store {path}: {exc.strerror}: check that its directory "
-                         "exists and is writable") from None
+        raise StoreError(
+            f"cannot create the tenant store {path}: {exc.strerror}: check that its directory exists and is writable"
+        ) from None
     os.close(handle)
     building = Path(name)
     try:
@@ -113,8 +122,9 @@ def create(path: Path, initialise: Callable[[Path], None]) -> None:
         except FileExistsError:
             pass  # another process made it first: use that one
         except OSError as exc:
-            raise StoreError(f"cannot create the tenant store {path}: {exc.strerror} (its file system must "
-                             "support hard links)") from None
+            raise StoreError(
+                f"cannot create the tenant store {path}: {exc.strerror} (its file system must support hard links)"
+            ) from None
         _fsync(path.parent)
     finally:
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -152,8 +162,10 @@ def check(path: Path, how: Access) -> None:
     except OSError as exc:
         raise StoreError(f"cannot read the tenant store {path}: {exc.strerror}: check its permissions") from None
     if not size:
-        raise StoreError(f"the tenant store {path} is empty (0 bytes), not a jupyter-actions store: restore it "
-                         "from a backup, or delete it to start an empty tenant")
+        raise StoreError(
+            f"the tenant store {path} is empty (0 bytes), not a jupyter-actions store: restore it "
+            "from a backup, or delete it to start an empty tenant"
+        )
     if not os.access(path, os.R_OK):
         raise StoreError(f"cannot read the tenant store {path}: permission denied: check its permissions")
     try:
@@ -167,8 +179,10 @@ def check(path: Path, how: Access) -> None:
             raise StoreError(f"{path} is not a jupyter-actions store (not a SQLite database): {_FIX}") from None
         raise damage(path, exc) or StoreError(f"cannot open the tenant store {path}: {exc}") from None
     if tables and "meta" not in tables:
-        raise StoreError(f"{path} is a SQLite database but not a jupyter-actions store (it has no meta table): "
-                         "point --database-url at a store, or move the file away")
+        raise StoreError(
+            f"{path} is a SQLite database but not a jupyter-actions store (it has no meta table): "
+            "point --database-url at a store, or move the file away"
+        )
 
 
 def damage(path: Path | None, exc: BaseException | None) -> StoreError | None:

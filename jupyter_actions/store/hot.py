@@ -40,8 +40,9 @@ class HotReader:
         if not self._raw:
             with self._store.read() as conn:
                 rows = conn.execute(
-                    select(schema.cache_entries.c.key, schema.cache_entries.c.value, schema.cache_entries.c.expires_at)
-                    .where(schema.cache_entries.c.trigger_id == trigger_id, schema.cache_entries.c.expires_at > now_ms)
+                    select(
+                        schema.cache_entries.c.key, schema.cache_entries.c.value, schema.cache_entries.c.expires_at
+                    ).where(schema.cache_entries.c.trigger_id == trigger_id, schema.cache_entries.c.expires_at > now_ms)
                 ).all()
                 return self._store.generation(conn), self._cache(rows)
         conn = self._connection()  # autocommit: each SELECT reads the latest committed state

@@ -22,8 +22,17 @@ from .schema import meta, versions
 if TYPE_CHECKING:
     from .database import Store
 
-MAC_COLUMNS = ("id", "action_id", "number", "trigger_id", "code", "lock", "dependencies", "secrets_ciphertext",
-               "uses_cache")
+MAC_COLUMNS = (
+    "id",
+    "action_id",
+    "number",
+    "trigger_id",
+    "code",
+    "lock",
+    "dependencies",
+    "secrets_ciphertext",
+    "uses_cache",
+)
 SEALED_KEY = "versions_sealed"
 
 

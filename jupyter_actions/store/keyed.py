@@ -20,8 +20,12 @@ if TYPE_CHECKING:
 
 def holds_keyed_data(store: Store) -> bool:
     with store.read() as conn:
-        return bool(conn.execute(select(
-            exists().where(meta.c.key == "key_check")
-            | exists().where(secrets.c.ciphertext.is_not(None))
-            | exists().where(or_(versions.c.secrets_ciphertext.is_not(None), versions.c.mac.is_not(None)))
-        )).scalar())
+        return bool(
+            conn.execute(
+                select(
+                    exists().where(meta.c.key == "key_check")
+                    | exists().where(secrets.c.ciphertext.is_not(None))
+                    | exists().where(or_(versions.c.secrets_ciphertext.is_not(None), versions.c.mac.is_not(None)))
+                )
+            ).scalar()
+        )

@@ -22,8 +22,18 @@ if TYPE_CHECKING:
     from .database import Store
 
 
-V1_TABLES = ("meta", "settings", "actions", "dependencies", "secrets", "versions", "bindings", "executions",
-             "execution_results", "cache_entries")
+V1_TABLES = (
+    "meta",
+    "settings",
+    "actions",
+    "dependencies",
+    "secrets",
+    "versions",
+    "bindings",
+    "executions",
+    "execution_results",
+    "cache_entries",
+)
 
 
 def _create_v1(conn: Connection) -> None:

@@ -26,9 +26,7 @@ def tenant_name(name: str | None = None) -> str:
     """The tenant to use: the given name, ``JUPYTER_ACTIONS_TENANT``, or ``default``."""
     chosen = name or os.environ.get("JUPYTER_ACTIONS_TENANT") or DEFAULT_TENANT
     if not _TENANT_NAME.match(chosen):
-        raise InvalidInputError(
-            f"invalid tenant name {chosen!r}: use 1 to 63 lowercase letters, digits, '-' or '_'"
-        )
+        raise InvalidInputError(f"invalid tenant name {chosen!r}: use 1 to 63 lowercase letters, digits, '-' or '_'")
     return chosen
 
 

@@ -82,15 +82,15 @@ def version_model(row: Row, action_name: str, deployed_id: str | None) -> Action
 def find_version(conn: Connection, action: Row, number: int) -> Row:
     """The action's version ``number``; a number no version can have is not found either."""
     if not 1 <= number <= MAX_NUMBER:
-        raise VersionNotFound(f"action {action.name} has no version {number}: version numbers run from 1 to "
-                              f"{MAX_NUMBER}", remedy=Remedy("list them", "versions", (action.name,)))
+        raise VersionNotFound(
+            f"action {action.name} has no version {number}: version numbers run from 1 to {MAX_NUMBER}",
+            remedy=Remedy("list them", "versions", (action.name,)),
+        )
     return version_row(conn, action, number)
 
 
 def version_row(conn: Connection, action: Row, number: int) -> Row:
-    row = conn.execute(
-        select(versions).where(versions.c.action_id == action.id, versions.c.number == number)
-    ).first()
+    row = conn.execute(select(versions).where(versions.c.action_id == action.id, versions.c.number == number)).first()
     if row is None:
         raise VersionNotFound(
             f"action {action.name} has no version {number}", remedy=Remedy("list them", "versions", (action.name,))
@@ -148,7 +148,14 @@ def loads(text: str | None) -> Any:
 def require_values(conn: Connection, action: Row, doing: str) -> None:
     """Refuse, before anything runs or is deployed, a draft that declares a secret without a
     value (its code would read None). ``doing`` ends the message: ``testing``, ``deploying``."""
-    missing = conn.execute(select(secrets.c.name).where(secrets.c.action_id == action.id, secrets.c.ciphertext.is_(None))
-                           .order_by(secrets.c.name)).scalars().all()
+    missing = (
+        conn.execute(
+            select(secrets.c.name)
+            .where(secrets.c.action_id == action.id, secrets.c.ciphertext.is_(None))
+            .order_by(secrets.c.name)
+        )
+        .scalars()
+        .all()
+    )
     if missing:
         raise MissingSecretValues(action.name, missing, doing)

@@ -45,25 +45,37 @@ def _outbound_network(value: str) -> str:
 
 
 SETTINGS: dict[str, Setting] = {
-    "max_versions": Setting(50, int, "versions kept per action; the oldest non-deployed ones are dropped",
-                            bounds=(1, 1_000_000)),
+    "max_versions": Setting(
+        50, int, "versions kept per action; the oldest non-deployed ones are dropped", bounds=(1, 1_000_000)
+    ),
     "max_secrets": Setting(30, int, "secrets per action", bounds=(1, 1_000)),
     "max_bindings": Setting(20, int, "actions bound to one flow", bounds=(1, 100)),
     "max_dependencies": Setting(10, int, "dependencies per action", bounds=(1, 1_000)),
     "flow_timeout_s": Setting(20.0, float, "wall clock limit of one flow execution, in seconds", bounds=(0, 3_600)),
-    "worker_memory_mb": Setting(512, int, "memory limit of one action worker and the processes it starts, in MiB",
-                                bounds=(32, 1_048_576)),
-    "worker_max_processes": Setting(32, int, "processes and threads one action worker may hold, itself included",
-                                    bounds=(1, 4_096)),
-    "sandbox": Setting("strict", str, "strict: refuse to run action code when a sandbox layer is missing "
-                       "(the default where the kernel has Landlock); best-effort: run with the layers "
-                       "this machine has (the default elsewhere)", choices=("strict", "best-effort")),
-    "outbound_network": Setting("open", str, "network of action workers: open, deny, or a comma list of "
-                                "the TCP ports they may connect to", check=_outbound_network),
-    "log_limit_bytes": Setting(256 * 1024, int, "captured output kept per action execution, in bytes",
-                               bounds=(1, 8 * 1024 * 1024)),
-    "execution_retention_days": Setting(30.0, float, "days executions are kept before pruning",
-                                        bounds=(0, 36_500)),
+    "worker_memory_mb": Setting(
+        512, int, "memory limit of one action worker and the processes it starts, in MiB", bounds=(32, 1_048_576)
+    ),
+    "worker_max_processes": Setting(
+        32, int, "processes and threads one action worker may hold, itself included", bounds=(1, 4_096)
+    ),
+    "sandbox": Setting(
+        "strict",
+        str,
+        "strict: refuse to run action code when a sandbox layer is missing "
+        "(the default where the kernel has Landlock); best-effort: run with the layers "
+        "this machine has (the default elsewhere)",
+        choices=("strict", "best-effort"),
+    ),
+    "outbound_network": Setting(
+        "open",
+        str,
+        "network of action workers: open, deny, or a comma list of the TCP ports they may connect to",
+        check=_outbound_network,
+    ),
+    "log_limit_bytes": Setting(
+        256 * 1024, int, "captured output kept per action execution, in bytes", bounds=(1, 8 * 1024 * 1024)
+    ),
+    "execution_retention_days": Setting(30.0, float, "days executions are kept before pruning", bounds=(0, 36_500)),
     "allow_native_dependencies": Setting(False, bool, "allow dependencies with compiled code"),
     "index_url": Setting("", str, "package index URL for dependencies (empty: the installer's default)"),
     "extra_index_urls": Setting("", str, "extra package index URLs, space separated"),

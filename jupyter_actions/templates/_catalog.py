@@ -47,8 +47,7 @@ class TemplateCase:
         """Whether an action made from the template gets this case as a saved test case: one
         run, the provider's usual answer (the user's own service answers there), the whole
         outcome stated (a saved case compares it exactly)."""
-        return (self.runs == 1 and (self.provider_status, self.provider_body) == (200, "ok")
-                and not self.partial)
+        return self.runs == 1 and (self.provider_status, self.provider_body) == (200, "ok") and not self.partial
 
     def expected(self) -> dict[str, Any]:
         """The expectation as a saved test case states it: ``expect.outcome``, with each nested
@@ -86,7 +85,7 @@ class Template:
     def cell(self, name: str | None = None) -> str:
         """The ``%%action`` cell that creates an action from this template; ``--template`` makes
         the first run save the template's test cases with the new action."""
-        words = ['%%action', name or self.id, *self.options(), "--template", self.id]
+        words = ["%%action", name or self.id, *self.options(), "--template", self.id]
         return f"{shlex.join(words)}\n{self.code}"
 
     def action_cases(self) -> tuple[TemplateCase, ...]:
@@ -101,8 +100,13 @@ class Template:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "id": self.id, "title": self.title, "description": self.description, "trigger": self.trigger,
-            "secrets": list(self.secrets), "dependencies": list(self.dependencies), "code": self.code,
+            "id": self.id,
+            "title": self.title,
+            "description": self.description,
+            "trigger": self.trigger,
+            "secrets": list(self.secrets),
+            "dependencies": list(self.dependencies),
+            "code": self.code,
             "cases": [{**dataclasses.asdict(case), "for_actions": case.for_actions} for case in self.cases],
         }
 
@@ -122,7 +126,9 @@ def get_template(template_id: str) -> Template:
 
 @functools.cache
 def _template_ids() -> tuple[str, ...]:
-    return tuple(sorted(entry.name for entry in _gallery().iterdir() if entry.is_dir() and not entry.name.startswith(("_", "."))))
+    return tuple(
+        sorted(entry.name for entry in _gallery().iterdir() if entry.is_dir() and not entry.name.startswith(("_", ".")))
+    )
 
 
 @functools.cache

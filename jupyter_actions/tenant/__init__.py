@@ -37,8 +37,14 @@ class Tenant:
     another database such as PostgreSQL.
     """
 
-    def __init__(self, name: str | None = None, *, home: str | Path | None = None, database_url: str | None = None,
-                 create: bool = True) -> None:
+    def __init__(
+        self,
+        name: str | None = None,
+        *,
+        home: str | Path | None = None,
+        database_url: str | None = None,
+        create: bool = True,
+    ) -> None:
         """``create=False``: a tenant that does not exist raises TenantNotFound (tenant/registry.py)."""
         self.name = tenant_name(name)
         self.home = Path(home) if home else actions_home()
@@ -52,8 +58,9 @@ class Tenant:
             check_exists(self.name, self.home)
         files.private_directory(self.directory)
         self.store = Store(url or sqlite_url(self.directory / "tenant.db"))
-        self.cipher = Cipher(self.directory / "master.key",
-                             holds_keyed_data=functools.partial(keyed.holds_keyed_data, self.store))
+        self.cipher = Cipher(
+            self.directory / "master.key", holds_keyed_data=functools.partial(keyed.holds_keyed_data, self.store)
+        )
         integrity.seal_existing(self.store, self.cipher)
         self._engine: Engine | None = None
         self.environments = Environments(self.home / "envs")
@@ -149,8 +156,14 @@ class Tenant:
         name = template.id if name is None else name
         with self.store.read() as conn:
             from_template.refuse_taken(conn, name)  # before any package work
-        return self.save_draft(name, template.trigger, template.code, secrets=template.secrets,
-                               dependencies=list(template.dependencies) or None, template=template.id)[0]
+        return self.save_draft(
+            name,
+            template.trigger,
+            template.code,
+            secrets=template.secrets,
+            dependencies=list(template.dependencies) or None,
+            template=template.id,
+        )[0]
 
     # dependencies ------------------------------------------------------------------------
     def dependencies(self, action: str) -> tuple[Dependency, ...]:
@@ -173,20 +186,25 @@ class Tenant:
         normalised = deps.parse_requirement(name).name
         current = self.dependencies(action)
         if normalised not in {d.name for d in current}:
-            raise NotFoundError(f"{action} has no dependency {name!r}", remedy=Remedy("list them", "deps list", (action,)))
+            raise NotFoundError(
+                f"{action} has no dependency {name!r}", remedy=Remedy("list them", "deps list", (action,))
+            )
         remaining = [d for d in current if d.name != normalised]
         prepared = self.environments.prepare(remaining, self.settings)
         return self._write_prepared(action, prepared)
 
     @overload
-    def _prepare(self, action: str, requested: Sequence[str], limits: dict[str, Any], *,
-                 keep_others: Literal[True]) -> Prepared: ...
+    def _prepare(
+        self, action: str, requested: Sequence[str], limits: dict[str, Any], *, keep_others: Literal[True]
+    ) -> Prepared: ...
     @overload
-    def _prepare(self, action: str, requested: Sequence[str], limits: dict[str, Any], *,
-                 keep_others: bool) -> Prepared | None: ...
+    def _prepare(
+        self, action: str, requested: Sequence[str], limits: dict[str, Any], *, keep_others: bool
+    ) -> Prepared | None: ...
 
-    def _prepare(self, action: str, requested: Sequence[str], limits: dict[str, Any], *,
-                 keep_others: bool) -> Prepared | None:
+    def _prepare(
+        self, action: str, requested: Sequence[str], limits: dict[str, Any], *, keep_others: bool
+    ) -> Prepared | None:
         with self.store.read() as conn:
             row, current = drafts.build_state(conn, action)
         if not keep_others and not requested and not current:
@@ -301,8 +319,9 @@ class Tenant:
             return bindings.flow(conn, trigger)
 
     # running -----------------------------------------------------------------------------
-    def test(self, action: str, payload: dict | None = None, *, version: int | None = None,
-             directory: dict | None = None) -> Execution:
+    def test(
+        self, action: str, payload: dict | None = None, *, version: int | None = None, directory: dict | None = None
+    ) -> Execution:
         """Run the draft (or ``version``) on ``payload`` (default: the trigger's sample); the
         execution as recorded, the action's secret values redacted. A draft with a declared
         secret that has no value raises `MissingSecretValues` before it runs."""
@@ -315,30 +334,41 @@ class Tenant:
         with self.store.read() as conn:
             require_values(conn, action_row(conn, action), doing)
 
-    def run_flow(self, trigger: str, event: dict, *, directory: dict | None = None,
-                 redacted: bool = False) -> Execution:
+    def run_flow(
+        self, trigger: str, event: dict, *, directory: dict | None = None, redacted: bool = False
+    ) -> Execution:
         """Execute the trigger's flow on one event and record it; ``.outcome`` is what to apply.
 
         The outcome is the one place a secret value may appear (a claim set from a secret must
         reach the token); pass ``redacted=True`` for an execution to show, as it is recorded."""
         return self.engine.run_flow(trigger, event, directory, redacted=redacted)
 
-    def run_flow_batch(self, trigger: str, events: Iterable[dict], *, directory: dict | None = None,
-                       record: bool = True, redacted: bool = False) -> Iterator[tuple[int, Execution | ActionsError]]:
+    def run_flow_batch(
+        self,
+        trigger: str,
+        events: Iterable[dict],
+        *,
+        directory: dict | None = None,
+        record: bool = True,
+        redacted: bool = False,
+    ) -> Iterator[tuple[int, Execution | ActionsError]]:
         """Run the flow over many events (all workers busy); yields ``(index, execution)`` in
         the order they finish, ``(index, MalformedInputError)`` for an event that is not plain
         JSON (docs/input.md), ``(index, PayloadError)`` for one that does not fit the trigger.
         ``redacted`` as for :meth:`run_flow`."""
         return self.engine.run_batch(trigger, events, directory=directory, record=record, redacted=redacted)
 
-    def run_flow_lines(self, trigger: str, lines: Iterable[bytes | str], *, record: bool = True) -> Iterator[BatchResult]:
+    def run_flow_lines(
+        self, trigger: str, lines: Iterable[bytes | str], *, record: bool = True
+    ) -> Iterator[BatchResult]:
         """The headless executor's batch: each line a JSON event, handed to the workers as the
         text it is; yields a small ``BatchResult`` per line as it finishes (malformed, invalid
         or run), its outcome redacted."""
         return self.engine.run_lines(trigger, lines, record=record)
 
-    def replay(self, trigger: str, candidate: str, *, since: str | None = None,
-               limit: int | None = None) -> ReplayReport:
+    def replay(
+        self, trigger: str, candidate: str, *, since: str | None = None, limit: int | None = None
+    ) -> ReplayReport:
         """Re-run recorded executions of the flow with ``candidate`` (``ACTION``, ``ACTION@draft``
         or ``ACTION@N``) in place of that action's deployed version; nothing is recorded.
         ``since`` is a duration such as ``12h`` or ``7d``. Returns a ``ReplayReport``."""
@@ -346,14 +376,17 @@ class Tenant:
             _check_count("limit", limit, 1)
         return self.engine.replay(trigger, candidate, since, limit or 1_000_000)
 
-    def continue_flow(self, execution_id: str, request: dict | None = None, *, directory: dict | None = None,
-                      redacted: bool = False) -> Execution:
+    def continue_flow(
+        self, execution_id: str, request: dict | None = None, *, directory: dict | None = None, redacted: bool = False
+    ) -> Execution:
         """Resume a suspended execution (after a redirect, challenge or prompt); ``redacted`` as
         for :meth:`run_flow`."""
         return self.engine.continue_flow(execution_id, request, directory, redacted=redacted)
 
     # saved test cases ----------------------------------------------------------------------
-    def save_test_case(self, action: str, name: str, payload: dict | None = None, expected: dict | None = None) -> TestCase:
+    def save_test_case(
+        self, action: str, name: str, payload: dict | None = None, expected: dict | None = None
+    ) -> TestCase:
         """Store a payload with the outcome it must produce; without ``expected``, the draft's
         current outcome on that payload becomes the expectation. Both are stored with the
         action's secret values redacted, and later runs are compared redacted too."""
@@ -366,8 +399,9 @@ class Tenant:
             expected = test_cases.expected_from(self.engine.test(action, payload, None, None, record=False).outcome)
         redactor = self.engine.redactor(self.get_action(action).trigger_id)
         with self.store.write() as conn:
-            return test_cases.save(conn, "action", action_row(conn, action).id, name, redactor.value(payload),
-                                   redactor.value(expected))
+            return test_cases.save(
+                conn, "action", action_row(conn, action).id, name, redactor.value(payload), redactor.value(expected)
+            )
 
     def test_cases(self, action: str) -> list[TestCase]:
         with self.store.read() as conn:
@@ -388,14 +422,18 @@ class Tenant:
             results.append(CaseResult(case, not differences, differences, execution))
         return results
 
-    def save_flow_test_case(self, trigger: str, name: str, payload: dict | None = None, expected: dict | None = None) -> TestCase:
+    def save_flow_test_case(
+        self, trigger: str, name: str, payload: dict | None = None, expected: dict | None = None
+    ) -> TestCase:
         """A whole-flow case: the payload through every bound action in order."""
         test_cases.check_case_name(name)
         if payload is None:
             payload = get_trigger(trigger).sample_payload()
         json_input.check_object(payload, "the test case's payload")
         if expected is None:
-            expected = test_cases.expected_from(self.engine.run_flow(trigger, payload, record=False, redacted=True).outcome)
+            expected = test_cases.expected_from(
+                self.engine.run_flow(trigger, payload, record=False, redacted=True).outcome
+            )
         redactor = self.engine.redactor(trigger)
         with self.store.write() as conn:
             return test_cases.save(conn, "flow", trigger, name, redactor.value(payload), redactor.value(expected))
@@ -417,9 +455,18 @@ class Tenant:
             results.append(CaseResult(case, not differences, differences, execution))
         return results
 
-    def executions(self, *, trigger: str | None = None, kind: str | None = None, status: str | None = None,
-                   since: str | None = None, until: str | None = None, action: str | None = None,
-                   limit: int = 50, offset: int = 0) -> list[Execution]:
+    def executions(
+        self,
+        *,
+        trigger: str | None = None,
+        kind: str | None = None,
+        status: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+        action: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+    ) -> list[Execution]:
         """Recorded executions, newest first; ``since``/``until`` are ISO times, ``action`` keeps
         the executions in which that action ran."""
         _check_count("limit", limit, 1)
@@ -428,8 +475,17 @@ class Tenant:
         from ..engine import records
 
         with self.store.read() as conn:
-            return records.list_recent(conn, trigger_id=trigger, kind=kind, status=status, since=since,
-                                       until=until, action=action, limit=limit, offset=offset)
+            return records.list_recent(
+                conn,
+                trigger_id=trigger,
+                kind=kind,
+                status=status,
+                since=since,
+                until=until,
+                action=action,
+                limit=limit,
+                offset=offset,
+            )
 
     def execution(self, execution_id: str) -> Execution:
         self.flush()

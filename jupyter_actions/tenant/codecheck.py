@@ -34,9 +34,7 @@ def check_code(name: str, code: str, handler: str) -> None:
         where = f"line {exc.lineno}, column {exc.offset}" if exc.lineno else "unknown position"
         raise CodeError(f"syntax error in {name} at {where}: {exc.msg}") from None
     if handler not in _top_level_names(tree):
-        raise CodeError(
-            f"{name} does not define {handler}: add `async def {handler}(event, api):` at the top level"
-        )
+        raise CodeError(f"{name} does not define {handler}: add `async def {handler}(event, api):` at the top level")
 
 
 def _top_level_names(tree: ast.Module) -> set[str]:

@@ -21,14 +21,19 @@ def check(url: str) -> str:
     shown = parsed.render_as_string(hide_password=True)
     backend = parsed.get_backend_name()
     if backend not in SUPPORTED:
-        raise InvalidInputError(f"the database URL {shown} names {backend!r}, which jupyter-actions does not support: "
-                                f"give {EXAMPLES}")
+        raise InvalidInputError(
+            f"the database URL {shown} names {backend!r}, which jupyter-actions does not support: give {EXAMPLES}"
+        )
     try:
         parsed.get_dialect().import_dbapi()
     except NoSuchModuleError:
-        raise InvalidInputError(f"the database URL {shown} names the driver {parsed.get_driver_name()!r}, which "
-                                f"SQLAlchemy does not know: give {EXAMPLES}") from None
+        raise InvalidInputError(
+            f"the database URL {shown} names the driver {parsed.get_driver_name()!r}, which "
+            f"SQLAlchemy does not know: give {EXAMPLES}"
+        ) from None
     except ImportError as exc:
-        raise InvalidInputError(f"the driver of the database URL {shown} is not installed (no module {exc.name!r}): "
-                                "install it, e.g. pip install 'jupyter-actions[postgres]' for postgresql+psycopg") from None
+        raise InvalidInputError(
+            f"the driver of the database URL {shown} is not installed (no module {exc.name!r}): "
+            "install it, e.g. pip install 'jupyter-actions[postgres]' for postgresql+psycopg"
+        ) from None
     return url

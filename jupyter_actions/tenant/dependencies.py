@@ -35,8 +35,9 @@ class Environments:
         self.cache_root = cache_root
         self._paths: dict[str, tuple[str, ...]] = {}
 
-    def resolve(self, current: Sequence[Dependency], requested: Sequence[str], settings: dict[str, Any],
-                *, keep_others: bool) -> tuple[Dependency, ...]:
+    def resolve(
+        self, current: Sequence[Dependency], requested: Sequence[str], settings: dict[str, Any], *, keep_others: bool
+    ) -> tuple[Dependency, ...]:
         """Pins for ``requested``.
 
         Saving a draft (``keep_others=False``) declares the whole set: a name already pinned
@@ -51,7 +52,9 @@ class Environments:
         result = dict(pinned) if keep_others else {}
         for requirement in wanted:
             previous = pinned.get(requirement.name)
-            if previous and (requirement.version == previous.version or (requirement.version is None and not keep_others)):
+            if previous and (
+                requirement.version == previous.version or (requirement.version is None and not keep_others)
+            ):
                 result[requirement.name] = previous
             else:
                 found = deps.pin(requirement, index)

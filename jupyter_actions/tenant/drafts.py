@@ -50,9 +50,18 @@ def save(
         action_id = str(uuid.uuid4())
         conn.execute(
             actions.insert().values(
-                id=action_id, name=name, trigger_id=trigger_id, trigger_version=trigger_version,
-                runtime=RUNTIME, code=code, lock=None, build_status="built", built_at=now,
-                created_at=now, updated_at=now, uses_cache=may_use_cache(code),
+                id=action_id,
+                name=name,
+                trigger_id=trigger_id,
+                trigger_version=trigger_version,
+                runtime=RUNTIME,
+                code=code,
+                lock=None,
+                build_status="built",
+                built_at=now,
+                created_at=now,
+                updated_at=now,
+                uses_cache=may_use_cache(code),
             )
         )
         changed = True
@@ -65,9 +74,15 @@ def save(
             )
         changed = row.code != code
         if changed:
-            conn.execute(actions.update().where(actions.c.id == action_id).values(
-                code=code, updated_at=now, uses_cache=may_use_cache(code),
-            ))
+            conn.execute(
+                actions.update()
+                .where(actions.c.id == action_id)
+                .values(
+                    code=code,
+                    updated_at=now,
+                    uses_cache=may_use_cache(code),
+                )
+            )
     if prepared is not None:
         changed |= store_dependencies(conn, action_id, prepared, now)
     changed |= declare_secrets(conn, action_id, secret_names, max_secrets, now)
@@ -77,19 +92,29 @@ def save(
 def store_dependencies(conn: Connection, action_id: str, prepared: Prepared, now: str) -> bool:
     """Write pins, lock and build status unless they are what is stored already."""
     row = conn.execute(select(actions.c.lock, actions.c.build_status).where(actions.c.id == action_id)).one()
-    if (prepared.pins == draft_dependencies(conn, action_id) and prepared.lock == row.lock
-            and prepared.status == row.build_status):
+    if (
+        prepared.pins == draft_dependencies(conn, action_id)
+        and prepared.lock == row.lock
+        and prepared.status == row.build_status
+    ):
         return False
     conn.execute(dependencies.delete().where(dependencies.c.action_id == action_id))
     if prepared.pins:
         conn.execute(
             dependencies.insert(),
-            [{"action_id": action_id, "name": p.name, "version": p.version, "position": i}
-             for i, p in enumerate(prepared.pins)],
+            [
+                {"action_id": action_id, "name": p.name, "version": p.version, "position": i}
+                for i, p in enumerate(prepared.pins)
+            ],
         )
     conn.execute(
-        actions.update().where(actions.c.id == action_id).values(
-            lock=prepared.lock, updated_at=now, build_status=prepared.status, build_error=prepared.reason,
+        actions.update()
+        .where(actions.c.id == action_id)
+        .values(
+            lock=prepared.lock,
+            updated_at=now,
+            build_status=prepared.status,
+            build_error=prepared.reason,
             built_at=now if prepared.status == "built" else None,
         )
     )
@@ -103,14 +128,17 @@ def declare_secrets(conn: Connection, action_id: str, names: Sequence[str], limi
         return False
     if len(existing) + len(new) > limit:
         raise LimitExceeded(f"an action can have at most {limit} secrets; this would make {len(existing) + len(new)}")
-    conn.execute(secrets.insert(), [{"action_id": action_id, "name": n, "ciphertext": None, "updated_at": now} for n in new])
+    conn.execute(
+        secrets.insert(), [{"action_id": action_id, "name": n, "ciphertext": None, "updated_at": now} for n in new]
+    )
     return True
 
 
 def build_state(conn: Connection, name: str) -> tuple[Row | None, tuple[Dependency, ...]]:
     """The draft's id, lock and build status (None for an action not saved yet) and its pins."""
-    row = conn.execute(select(actions.c.id, actions.c.lock, actions.c.build_status)
-                       .where(actions.c.name == name)).first()
+    row = conn.execute(
+        select(actions.c.id, actions.c.lock, actions.c.build_status).where(actions.c.name == name)
+    ).first()
     return row, draft_dependencies(conn, row.id) if row else ()
 
 

@@ -15,8 +15,10 @@ def template_for(template_id: str, trigger: str) -> Template:
     """The template a draft is made from; it must be for the draft's trigger."""
     template = get_template(template_id)
     if template.trigger != trigger:
-        raise InvalidInputError(f"template {template_id} is for trigger {template.trigger}, not {trigger}: "
-                                f"make the action for {template.trigger}")
+        raise InvalidInputError(
+            f"template {template_id} is for trigger {template.trigger}, not {trigger}: "
+            f"make the action for {template.trigger}"
+        )
     return template
 
 
@@ -26,8 +28,10 @@ def exists(conn: Connection, name: str) -> bool:
 
 def refuse_taken(conn: Connection, name: str) -> None:
     if exists(conn, name):
-        raise ConflictError(f"an action named {name} exists already: give the action made from the template "
-                            "another name, or delete the existing one first")
+        raise ConflictError(
+            f"an action named {name} exists already: give the action made from the template "
+            "another name, or delete the existing one first"
+        )
 
 
 def save_cases(conn: Connection, template: Template, action_id: str) -> None:

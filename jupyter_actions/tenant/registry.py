@@ -39,8 +39,9 @@ def check_exists(name: str, home: Path | None = None) -> None:
 def not_found(name: str, home: Path | None = None) -> TenantNotFound:
     existing = tuple(names(home))
     there = f"the tenants are {', '.join(existing)}" if existing else "there are no tenants yet"
-    return TenantNotFound(f"tenant {name!r} does not exist ({there})", existing,
-                          remedy=Remedy("create it", "tenants create", (name,)))
+    return TenantNotFound(
+        f"tenant {name!r} does not exist ({there})", existing, remedy=Remedy("create it", "tenants create", (name,))
+    )
 
 
 def create(name: str, home: Path | None = None, *, database_url: str | None = None) -> bool:
@@ -61,9 +62,11 @@ def delete(name: str, home: Path | None = None, *, database_url: str | None = No
         raise not_found(name, home)
     folder = tenant_dir(tenant_name(name), home)
     if database_url or not (folder / STORE_FILE).is_file():
-        raise ConflictError(f"tenant {name!r} keeps its store in a database of its own, not in {folder}: drop that "
-                            f"database with its own tools, then remove the folder (deleting only the folder would "
-                            f"lose the master key and leave the database unreadable)")
+        raise ConflictError(
+            f"tenant {name!r} keeps its store in a database of its own, not in {folder}: drop that "
+            f"database with its own tools, then remove the folder (deleting only the folder would "
+            f"lose the master key and leave the database unreadable)"
+        )
     shutil.rmtree(folder)
     return folder
 

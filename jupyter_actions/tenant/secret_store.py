@@ -39,10 +39,14 @@ def set_secret(conn: Connection, cipher: Cipher, action: str, name: str, value: 
     token = cipher.encrypt(value)
     forget_cached(conn, cipher, row, name, keep=value)
     updated = conn.execute(
-        secrets.update().where(secrets.c.action_id == row.id, secrets.c.name == name).values(ciphertext=token, updated_at=now)
+        secrets.update()
+        .where(secrets.c.action_id == row.id, secrets.c.name == name)
+        .values(ciphertext=token, updated_at=now)
     ).rowcount
     if not updated:
-        count = conn.execute(select(func.count()).select_from(secrets).where(secrets.c.action_id == row.id)).scalar_one()
+        count = conn.execute(
+            select(func.count()).select_from(secrets).where(secrets.c.action_id == row.id)
+        ).scalar_one()
         if count >= limit:
             raise LimitExceeded(f"action {action} already has {count} secrets; the limit is {limit}")
         conn.execute(secrets.insert().values(action_id=row.id, name=name, ciphertext=token, updated_at=now))
@@ -58,19 +62,27 @@ def delete_secret(conn: Connection, cipher: Cipher, action: str, name: str) -> N
     forget_cached(conn, cipher, row, name)
     deleted = conn.execute(secrets.delete().where(secrets.c.action_id == row.id, secrets.c.name == name)).rowcount
     if not deleted:
-        raise NotFoundError(f"action {action} has no secret {name}", remedy=Remedy("list them", "secrets list", (action,)))
+        raise NotFoundError(
+            f"action {action} has no secret {name}", remedy=Remedy("list them", "secrets list", (action,))
+        )
 
 
 def labelled_values(conn: Connection, cipher: Cipher) -> dict[str, str]:
     """Every secret value the tenant holds (drafts' and deployed versions'), by a label that
     names the secret and never shows its value."""
     values = {}
-    drafts = select(actions.c.name, secrets.c.name, secrets.c.ciphertext).join(
-        secrets, secrets.c.action_id == actions.c.id).where(secrets.c.ciphertext.is_not(None))
+    drafts = (
+        select(actions.c.name, secrets.c.name, secrets.c.ciphertext)
+        .join(secrets, secrets.c.action_id == actions.c.id)
+        .where(secrets.c.ciphertext.is_not(None))
+    )
     for action, name, token in conn.execute(drafts).all():
         values[f"secret {name} of action {action}"] = cipher.decrypt(token)
-    deployed = select(actions.c.name, versions.c.number, versions.c.secrets_ciphertext).join(
-        versions, versions.c.action_id == actions.c.id).where(versions.c.secrets_ciphertext.is_not(None))
+    deployed = (
+        select(actions.c.name, versions.c.number, versions.c.secrets_ciphertext)
+        .join(versions, versions.c.action_id == actions.c.id)
+        .where(versions.c.secrets_ciphertext.is_not(None))
+    )
     for action, number, token in conn.execute(deployed).all():
         for name, value in cipher.decrypt_mapping(token).items():
             values[f"secret {name} of action {action} (version {number})"] = value
@@ -88,16 +100,24 @@ def contained(text: str, labelled: Mapping[str, str]) -> str | None:
 def forget_cached(conn: Connection, cipher: Cipher, action: Row, name: str, keep: str | None = None) -> None:
     """Delete the trigger's cache entries that hold the secret's current value, unless that
     value is ``keep`` (set again unchanged)."""
-    token = conn.execute(select(secrets.c.ciphertext).where(secrets.c.action_id == action.id,
-                                                            secrets.c.name == name)).scalar()
+    token = conn.execute(
+        select(secrets.c.ciphertext).where(secrets.c.action_id == action.id, secrets.c.name == name)
+    ).scalar()
     old = cipher.decrypt(token) if token is not None else None
     if old is None or old == keep:
         return
     redactor = Redactor([old])
-    entries = conn.execute(select(cache_entries.c.key, cache_entries.c.value)
-                           .where(cache_entries.c.trigger_id == action.trigger_id)).all()
-    holding = [key for key, stored in entries
-               if (plain := cipher.decrypt_or_none(stored)) is not None and redactor.text(plain) != plain]
+    entries = conn.execute(
+        select(cache_entries.c.key, cache_entries.c.value).where(cache_entries.c.trigger_id == action.trigger_id)
+    ).all()
+    holding = [
+        key
+        for key, stored in entries
+        if (plain := cipher.decrypt_or_none(stored)) is not None and redactor.text(plain) != plain
+    ]
     if holding:
-        conn.execute(cache_entries.delete().where(cache_entries.c.trigger_id == action.trigger_id,
-                                                  cache_entries.c.key.in_(holding)))
+        conn.execute(
+            cache_entries.delete().where(
+                cache_entries.c.trigger_id == action.trigger_id, cache_entries.c.key.in_(holding)
+            )
+        )

@@ -34,8 +34,13 @@ class TestCase:
     updated_at: str
 
     def to_json(self) -> dict[str, Any]:
-        return {"id": self.id, "name": self.name, "payload": self.payload, "expected": self.expected,
-                "updated_at": self.updated_at}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "payload": self.payload,
+            "expected": self.expected,
+            "updated_at": self.updated_at,
+        }
 
 
 @dataclass(frozen=True)
@@ -46,9 +51,14 @@ class CaseResult:
     execution: Execution = field(repr=False)
 
     def to_json(self) -> dict[str, Any]:
-        return {"name": self.case.name, "passed": self.passed, "differences": list(self.differences),
-                "expected": self.case.expected, "actual": expected_from(self.execution.outcome),
-                "execution": self.execution.to_json()}
+        return {
+            "name": self.case.name,
+            "passed": self.passed,
+            "differences": list(self.differences),
+            "expected": self.case.expected,
+            "actual": expected_from(self.execution.outcome),
+            "execution": self.execution.to_json(),
+        }
 
 
 def expected_from(outcome: Mapping[str, Any]) -> dict[str, Any]:
@@ -69,7 +79,9 @@ def compare(expected: Mapping[str, Any], outcome: Mapping[str, Any]) -> tuple[st
     for key in sorted(set(expected) | set(actual), key=lambda k: (k != "status", k)):
         want, got = expected.get(key), actual.get(key)
         if want != got:
-            differences.append(f"{key}: expected {json.dumps(want, sort_keys=True)}, got {json.dumps(got, sort_keys=True)}")
+            differences.append(
+                f"{key}: expected {json.dumps(want, sort_keys=True)}, got {json.dumps(got, sort_keys=True)}"
+            )
     return tuple(differences)
 
 
@@ -82,33 +94,42 @@ def check_case_name(name: str) -> str:
 def save(conn: Connection, scope: str, target: str, name: str, payload: dict, expected: dict) -> TestCase:
     check_case_name(name)
     if "status" not in expected:
-        raise InvalidInputError("the expected outcome of a test case needs at least a status "
-                                f"({', '.join(Status)})")
+        raise InvalidInputError(f"the expected outcome of a test case needs at least a status ({', '.join(Status)})")
     stored = dict(payload)
     if isinstance(stored.get("secrets"), dict):
         stored["secrets"] = {}  # the action's own secrets are used when the case runs
     now = now_iso()
-    existing = conn.execute(select(test_cases.c.id).where(
-        test_cases.c.scope == scope, test_cases.c.target == target, test_cases.c.name == name)).scalar()
+    existing = conn.execute(
+        select(test_cases.c.id).where(
+            test_cases.c.scope == scope, test_cases.c.target == target, test_cases.c.name == name
+        )
+    ).scalar()
     values = {"payload": json.dumps(stored), "expected": json.dumps(expected), "updated_at": now}
     if existing:
         conn.execute(test_cases.update().where(test_cases.c.id == existing).values(**values))
         case_id = existing
     else:
         case_id = str(uuid.uuid4())
-        conn.execute(test_cases.insert().values(id=case_id, scope=scope, target=target, name=name, created_at=now, **values))
+        conn.execute(
+            test_cases.insert().values(id=case_id, scope=scope, target=target, name=name, created_at=now, **values)
+        )
     return TestCase(case_id, scope, target, name, stored, expected, now)
 
 
 def list_cases(conn: Connection, scope: str, target: str) -> list[TestCase]:
-    rows = conn.execute(select(test_cases).where(test_cases.c.scope == scope, test_cases.c.target == target)
-                        .order_by(test_cases.c.name))
-    return [TestCase(r.id, r.scope, r.target, r.name, json.loads(r.payload), json.loads(r.expected), r.updated_at) for r in rows]
+    rows = conn.execute(
+        select(test_cases).where(test_cases.c.scope == scope, test_cases.c.target == target).order_by(test_cases.c.name)
+    )
+    return [
+        TestCase(r.id, r.scope, r.target, r.name, json.loads(r.payload), json.loads(r.expected), r.updated_at)
+        for r in rows
+    ]
 
 
 def delete(conn: Connection, scope: str, target: str, name: str) -> None:
-    deleted = conn.execute(test_cases.delete().where(
-        test_cases.c.scope == scope, test_cases.c.target == target, test_cases.c.name == name)).rowcount
+    deleted = conn.execute(
+        test_cases.delete().where(test_cases.c.scope == scope, test_cases.c.target == target, test_cases.c.name == name)
+    ).rowcount
     if not deleted:
         remedy = Remedy("run the saved ones", "flows test", (target,)) if scope == "flow" else None
         raise TestCaseNotFound(f"there is no test case named {name!r}", remedy=remedy)

@@ -38,8 +38,7 @@ def deploy(conn: Connection, cipher: Cipher, name: str, message: str | None, max
     if row.build_status != "built":
         reason = f": {row.build_error}" if row.build_error else ""
         raise ConflictError(
-            f"A draft must be in the 'built' state before it can be deployed. {name} is "
-            f"{row.build_status}{reason}"
+            f"A draft must be in the 'built' state before it can be deployed. {name} is {row.build_status}{reason}"
         )
     require_values(conn, row, "deploying")
     secret_rows = conn.execute(select(secrets).where(secrets.c.action_id == row.id).order_by(secrets.c.name)).all()
@@ -48,21 +47,33 @@ def deploy(conn: Connection, cipher: Cipher, name: str, message: str | None, max
     digest = content_digest(row.code, row.trigger_id, deps, row.lock)
     if row.deployed_version_id:
         current = conn.execute(select(versions).where(versions.c.id == row.deployed_version_id)).one()
-        if (current.content_digest == digest and integrity.intact(cipher, current)
-                and cipher.decrypt_mapping(current.secrets_ciphertext) == values):
+        if (
+            current.content_digest == digest
+            and integrity.intact(cipher, current)
+            and cipher.decrypt_mapping(current.secrets_ciphertext) == values
+        ):
             return DeployResult(version_model(current, name, row.deployed_version_id), created=False)
     new = {
-        "code": row.code, "trigger_id": row.trigger_id, "trigger_version": row.trigger_version,
-        "runtime": row.runtime, "dependencies": json.dumps(deps), "lock": row.lock,
+        "code": row.code,
+        "trigger_id": row.trigger_id,
+        "trigger_version": row.trigger_version,
+        "runtime": row.runtime,
+        "dependencies": json.dumps(deps),
+        "lock": row.lock,
         "secret_names": json.dumps([{"name": s.name, "updated_at": s.updated_at} for s in secret_rows]),
         "secrets_ciphertext": cipher.encrypt_mapping(values) if values else None,
-        "content_digest": digest, "build_status": row.build_status, "build_error": None, "built_at": row.built_at,
+        "content_digest": digest,
+        "build_status": row.build_status,
+        "build_error": None,
+        "built_at": row.built_at,
         "uses_cache": row.uses_cache,
     }
     return DeployResult(_insert_version(conn, cipher, row, new, message, max_versions), created=True)
 
 
-def rollback(conn: Connection, cipher: Cipher, name: str, number: int, update_draft: bool, max_versions: int) -> ActionVersion:
+def rollback(
+    conn: Connection, cipher: Cipher, name: str, number: int, update_draft: bool, max_versions: int
+) -> ActionVersion:
     """Auth0's rollback: a new deployed version identical to version ``number``, which must
     pass its integrity check (a copy would otherwise carry tampered content under a new MAC)."""
     row = action_row(conn, name, for_update=True)
@@ -72,8 +83,21 @@ def rollback(conn: Connection, cipher: Cipher, name: str, number: int, update_dr
         raise ConflictError(refused)
     copied = {
         key: getattr(source, key)
-        for key in ("code", "trigger_id", "trigger_version", "runtime", "dependencies", "lock", "secret_names",
-                    "secrets_ciphertext", "content_digest", "build_status", "build_error", "built_at", "uses_cache")
+        for key in (
+            "code",
+            "trigger_id",
+            "trigger_version",
+            "runtime",
+            "dependencies",
+            "lock",
+            "secret_names",
+            "secrets_ciphertext",
+            "content_digest",
+            "build_status",
+            "build_error",
+            "built_at",
+            "uses_cache",
+        )
     }
     version = _insert_version(conn, cipher, row, copied, f"Rollback to version {number}", max_versions)
     if update_draft:
@@ -81,9 +105,12 @@ def rollback(conn: Connection, cipher: Cipher, name: str, number: int, update_dr
     return version
 
 
-def _insert_version(conn: Connection, cipher: Cipher, action: Row, content: dict, message: str | None,
-                    max_versions: int) -> ActionVersion:
-    number = (conn.execute(select(func.max(versions.c.number)).where(versions.c.action_id == action.id)).scalar() or 0) + 1
+def _insert_version(
+    conn: Connection, cipher: Cipher, action: Row, content: dict, message: str | None, max_versions: int
+) -> ActionVersion:
+    number = (
+        conn.execute(select(func.max(versions.c.number)).where(versions.c.action_id == action.id)).scalar() or 0
+    ) + 1
     version_id = str(uuid.uuid4())
     now = now_iso()
     identity = {"id": version_id, "action_id": action.id, "number": number}
@@ -98,9 +125,11 @@ def _insert_version(conn: Connection, cipher: Cipher, action: Row, content: dict
 
 def _prune(conn: Connection, action_id: str, deployed_id: str, max_versions: int) -> None:
     """Keep at most ``max_versions``: drop the oldest versions that are not deployed."""
-    ids = conn.execute(
-        select(versions.c.id).where(versions.c.action_id == action_id).order_by(versions.c.number)
-    ).scalars().all()
+    ids = (
+        conn.execute(select(versions.c.id).where(versions.c.action_id == action_id).order_by(versions.c.number))
+        .scalars()
+        .all()
+    )
     excess = len(ids) - max_versions
     doomed = [v for v in ids if v != deployed_id][: max(excess, 0)]
     if doomed:
@@ -109,26 +138,42 @@ def _prune(conn: Connection, action_id: str, deployed_id: str, max_versions: int
 
 def _reset_draft(conn: Connection, cipher: Cipher, action: Row, source: Row) -> None:
     now = now_iso()
-    conn.execute(actions.update().where(actions.c.id == action.id).values(
-        code=source.code, lock=source.lock, build_status=source.build_status, build_error=source.build_error,
-        built_at=source.built_at, updated_at=now, uses_cache=source.uses_cache,
-    ))
+    conn.execute(
+        actions.update()
+        .where(actions.c.id == action.id)
+        .values(
+            code=source.code,
+            lock=source.lock,
+            build_status=source.build_status,
+            build_error=source.build_error,
+            built_at=source.built_at,
+            updated_at=now,
+            uses_cache=source.uses_cache,
+        )
+    )
     conn.execute(dependencies.delete().where(dependencies.c.action_id == action.id))
     deps = json.loads(source.dependencies)
     if deps:
-        conn.execute(dependencies.insert(), [
-            {"action_id": action.id, "name": d["name"], "version": d["version"], "position": i} for i, d in enumerate(deps)
-        ])
+        conn.execute(
+            dependencies.insert(),
+            [
+                {"action_id": action.id, "name": d["name"], "version": d["version"], "position": i}
+                for i, d in enumerate(deps)
+            ],
+        )
     values = cipher.decrypt_mapping(source.secrets_ciphertext)
     for (name,) in conn.execute(select(secrets.c.name).where(secrets.c.action_id == action.id)).all():
         forget_cached(conn, cipher, action, name, keep=values.get(name))  # as `secrets set` does
     conn.execute(secrets.delete().where(secrets.c.action_id == action.id))
     if values:
         stamps = {s["name"]: s["updated_at"] for s in json.loads(source.secret_names)}
-        conn.execute(secrets.insert(), [
-            {"action_id": action.id, "name": k, "ciphertext": cipher.encrypt(v), "updated_at": stamps.get(k, now)}
-            for k, v in values.items()
-        ])
+        conn.execute(
+            secrets.insert(),
+            [
+                {"action_id": action.id, "name": k, "ciphertext": cipher.encrypt(v), "updated_at": stamps.get(k, now)}
+                for k, v in values.items()
+            ],
+        )
 
 
 def list_versions(conn: Connection, name: str) -> list[ActionVersion]:
@@ -152,9 +197,13 @@ def diff(conn: Connection, name: str, old: int | str, new: int | str) -> str:
     )
     text = "".join(_ensure_newlines(parts))
     if old_deps != new_deps:
-        text += "".join(_ensure_newlines(difflib.unified_diff(
-            old_deps, new_deps, f"{old_label} dependencies", f"{new_label} dependencies", lineterm="\n"
-        )))
+        text += "".join(
+            _ensure_newlines(
+                difflib.unified_diff(
+                    old_deps, new_deps, f"{old_label} dependencies", f"{new_label} dependencies", lineterm="\n"
+                )
+            )
+        )
     return text
 
 

@@ -28,8 +28,16 @@ TRIGGER_IDS: tuple[str, ...] = (
     "event-stream",
 )
 
-__all__ = ["TRIGGER_IDS", "ApiSession", "EventList", "EventView", "ReadOnlyEventError", "Trigger",
-           "all_triggers", "get_trigger"]
+__all__ = [
+    "TRIGGER_IDS",
+    "ApiSession",
+    "EventList",
+    "EventView",
+    "ReadOnlyEventError",
+    "Trigger",
+    "all_triggers",
+    "get_trigger",
+]
 
 
 def get_trigger(trigger_id: str) -> Trigger:

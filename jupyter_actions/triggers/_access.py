@@ -61,14 +61,20 @@ class TokenExchangeAccessApi(Namespace):
     namespace = "access"
 
     def deny(self, code: str, reason: str) -> None:
-        check(O({"code": S(1, 1024), "reason": S(1, 4096)}, required=("code", "reason")),
-              {"code": code, "reason": reason}, "Invalid deny arguments")
+        check(
+            O({"code": S(1, 1024), "reason": S(1, 4096)}, required=("code", "reason")),
+            {"code": code, "reason": reason},
+            "Invalid deny arguments",
+        )
         self._record("deny", code=code, reason=reason)
 
     def reject_invalid_subject_token(self, reason: str) -> None:
         """Reject with ``invalid_request`` and count a failed attempt for Attack Protection."""
-        check(O({"reason": S(1, 4096)}, required=("reason",)), {"reason": reason},
-              "Invalid reject_invalid_subject_token arguments")
+        check(
+            O({"reason": S(1, 4096)}, required=("reason",)),
+            {"reason": reason},
+            "Invalid reject_invalid_subject_token arguments",
+        )
         self._record("reject_invalid_subject_token", reason=reason)
 
 
@@ -79,8 +85,14 @@ class ValidationApi(Namespace):
     prefix: str | None = None
 
     def error(self, error_code: str, error_message: str) -> Any:
-        check(O({"error_code": S(max_len=100), "error_message": S(max_len=100)}, required=("error_code", "error_message")),
-              {"error_code": error_code, "error_message": error_message}, self.prefix)
+        check(
+            O(
+                {"error_code": S(max_len=100), "error_message": S(max_len=100)},
+                required=("error_code", "error_message"),
+            ),
+            {"error_code": error_code, "error_message": error_message},
+            self.prefix,
+        )
         self._record("error", error_code=error_code, error_message=error_message)
         return self._api
 

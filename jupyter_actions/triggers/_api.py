@@ -32,8 +32,17 @@ class ApiSession:
     ``sizes``: the running sizes of the execution's commands, held to ``_sizes``' caps.
     """
 
-    __slots__ = ("event", "commands", "cache", "directory", "phase", "now_ms", "prior_commands", "feature_flags",
-                 "_sizes")
+    __slots__ = (
+        "event",
+        "commands",
+        "cache",
+        "directory",
+        "phase",
+        "now_ms",
+        "prior_commands",
+        "feature_flags",
+        "_sizes",
+    )
 
     def __init__(
         self,

@@ -10,9 +10,26 @@ from urllib.parse import urlsplit
 from ..outcome import Phase
 from ._api import Namespace, option, to_json
 
-CHALLENGE_FACTORS = ("otp", "email", "webauthn-platform", "webauthn-roaming", "recovery-code", "phone", "push", "push-notification")
+CHALLENGE_FACTORS = (
+    "otp",
+    "email",
+    "webauthn-platform",
+    "webauthn-roaming",
+    "recovery-code",
+    "phone",
+    "push",
+    "push-notification",
+)
 RESET_CHALLENGE_FACTORS = ("otp", "email", "webauthn-platform", "webauthn-roaming", "recovery-code")
-ENROLLMENT_FACTORS = ("otp", "webauthn-platform", "webauthn-roaming", "push", "push-notification", "recovery-code", "phone")
+ENROLLMENT_FACTORS = (
+    "otp",
+    "webauthn-platform",
+    "webauthn-roaming",
+    "push",
+    "push-notification",
+    "recovery-code",
+    "phone",
+)
 MFA_PROVIDERS = ("none", "guardian", "google-authenticator", "duo", "any")
 MAX_USER_ID_LENGTH = 128
 
@@ -38,11 +55,16 @@ class ChallengeApi(Namespace):
     namespace = "authentication"
     challenge_factors: tuple[str, ...] = RESET_CHALLENGE_FACTORS
 
-    def challenge_with(self, factor: Any, options: Mapping | None = None, *, additional_factors: list | None = None) -> None:
+    def challenge_with(
+        self, factor: Any, options: Mapping | None = None, *, additional_factors: list | None = None
+    ) -> None:
         """Challenge with ``factor``; the user may pick one of ``additional_factors`` instead."""
         extra = option(options, "additional_factors", additional_factors)
-        self._record("challenge_with", factor=factor_selector(factor, self.challenge_factors),
-                     additional_factors=factor_list(extra or [], self.challenge_factors, "additional_factors"))
+        self._record(
+            "challenge_with",
+            factor=factor_selector(factor, self.challenge_factors),
+            additional_factors=factor_list(extra or [], self.challenge_factors, "additional_factors"),
+        )
 
     def challenge_with_any(self, factors: list) -> None:
         """Show the factor selector first (skipped when only one factor applies)."""
@@ -54,10 +76,15 @@ class LoginAuthenticationApi(ChallengeApi):
 
     challenge_factors = CHALLENGE_FACTORS
 
-    def enroll_with(self, factor: Any, options: Mapping | None = None, *, additional_factors: list | None = None) -> None:
+    def enroll_with(
+        self, factor: Any, options: Mapping | None = None, *, additional_factors: list | None = None
+    ) -> None:
         extra = option(options, "additional_factors", additional_factors)
-        self._record("enroll_with", factor=factor_selector(factor, ENROLLMENT_FACTORS),
-                     additional_factors=factor_list(extra or [], ENROLLMENT_FACTORS, "additional_factors"))
+        self._record(
+            "enroll_with",
+            factor=factor_selector(factor, ENROLLMENT_FACTORS),
+            additional_factors=factor_list(extra or [], ENROLLMENT_FACTORS, "additional_factors"),
+        )
 
     def enroll_with_any(self, factors: list) -> None:
         self._record("enroll_with_any", factors=factor_list(factors, ENROLLMENT_FACTORS, "factors"))
@@ -91,8 +118,14 @@ class LoginAuthenticationApi(ChallengeApi):
 class MultifactorApi(Namespace):
     namespace = "multifactor"
 
-    def enable(self, provider: str, options: Mapping | None = None, *,
-               allow_remember_browser: bool | None = None, provider_options: Mapping | None = None) -> Any:
+    def enable(
+        self,
+        provider: str,
+        options: Mapping | None = None,
+        *,
+        allow_remember_browser: bool | None = None,
+        provider_options: Mapping | None = None,
+    ) -> Any:
         """Require MFA at the end of the flow (not a suspension)."""
         if provider not in MFA_PROVIDERS:
             raise ValueError(f"The provider must be one of {', '.join(MFA_PROVIDERS)}; got {provider!r}.")
@@ -102,6 +135,10 @@ class MultifactorApi(Namespace):
             raise TypeError("allow_remember_browser must be a boolean.")
         if extra is not None and not isinstance(extra, Mapping):
             raise TypeError("provider_options must be a dict.")
-        self._record("enable", provider=provider, allow_remember_browser=bool(remember),
-                     provider_options=None if extra is None else to_json(dict(extra), "provider_options"))
+        self._record(
+            "enable",
+            provider=provider,
+            allow_remember_browser=bool(remember),
+            provider_options=None if extra is None else to_json(dict(extra), "provider_options"),
+        )
         return self._api

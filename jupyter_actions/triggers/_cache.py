@@ -46,7 +46,9 @@ class CacheApi(Namespace):
         record = self._live().get(key)
         return dict(record) if record is not None else None
 
-    def set(self, key: str, value: str, options: Mapping | None = None, *, ttl: Any = None, expires_at: Any = None) -> dict:
+    def set(
+        self, key: str, value: str, options: Mapping | None = None, *, ttl: Any = None, expires_at: Any = None
+    ) -> dict:
         """Store ``value``; returns ``{"type": "success", "record": {...}}`` or ``{"type": "error", "code": ...}``."""
         if not isinstance(key, str):
             raise TypeError("The cache key must be a string.")

@@ -33,7 +33,7 @@ def _page(items: list[Mapping], options: Mapping | None, take: Any, from_: Any) 
         raise ValueError('The "take" parameter must be a positive integer if provided.')
     size = min(take or DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE)
     offset = int(start) if start and start.isdigit() else 0
-    chunk = items[offset:offset + size]
+    chunk = items[offset : offset + size]
     following = offset + size
     return copy.deepcopy(chunk), (str(following) if following < len(items) else None)
 
@@ -58,7 +58,9 @@ class GroupsApi(_DirectoryNamespace):
     namespace = "groups"
     key = "groups"
 
-    async def get_user_groups(self, options: Mapping | None = None, *, take: int | None = None, from_: str | None = None) -> dict:
+    async def get_user_groups(
+        self, options: Mapping | None = None, *, take: int | None = None, from_: str | None = None
+    ) -> dict:
         """``{"groups": [...], "next"?: str}``; pass ``next`` back as ``from_`` for the next page."""
         groups, following = _page(self._listed() or [], options, take, from_)
         result: dict[str, Any] = {"groups": groups}
@@ -74,8 +76,11 @@ class GroupsApi(_DirectoryNamespace):
             return {"memberships": {}}
         memberships = {}
         for id_or_name in wanted:
-            matches = [{"id": g.get("id"), "name": g.get("name"), "group_type": g.get("group_type")}
-                       for g in listed if id_or_name in (g.get("id"), g.get("name"))]
+            matches = [
+                {"id": g.get("id"), "name": g.get("name"), "group_type": g.get("group_type")}
+                for g in listed
+                if id_or_name in (g.get("id"), g.get("name"))
+            ]
             memberships[id_or_name] = {"is_member": bool(matches), "matches": matches}
         return {"memberships": memberships}
 
@@ -92,7 +97,9 @@ class RolesApi(_DirectoryNamespace):
         names = authorization.get("roles") if isinstance(authorization, dict) else None
         return [{"id": None, "name": n, "type": None} for n in names or [] if isinstance(n, str)]
 
-    async def get_user_effective_roles(self, options: Mapping | None = None, *, take: int | None = None, from_: str | None = None) -> dict:
+    async def get_user_effective_roles(
+        self, options: Mapping | None = None, *, take: int | None = None, from_: str | None = None
+    ) -> dict:
         """``{"roles": [{"id", "name", "type"}], "next"?: str}``."""
         roles, following = _page(self._roles(), options, take, from_)
         result: dict[str, Any] = {"roles": roles}

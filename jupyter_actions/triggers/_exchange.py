@@ -15,16 +15,33 @@ ACTOR_MAX_KEY_LENGTH = 64
 ACTOR_MAX_STRING_LENGTH = 64
 
 _USER_ATTRIBUTES = O(
-    {"email": T("string"), "email_verified": T("boolean"), "family_name": S(1, 150), "given_name": S(1, 150),
-     "name": S(1, 300), "nickname": S(1, 300), "phone_number": T("string"), "phone_verified": T("boolean"),
-     "picture": T("string"), "user_id": S(1, 255), "username": S(1, 128), "verify_email": T("boolean")},
-    required=("user_id",), extra=True, max_props=24,
+    {
+        "email": T("string"),
+        "email_verified": T("boolean"),
+        "family_name": S(1, 150),
+        "given_name": S(1, 150),
+        "name": S(1, 300),
+        "nickname": S(1, 300),
+        "phone_number": T("string"),
+        "phone_verified": T("boolean"),
+        "picture": T("string"),
+        "user_id": S(1, 255),
+        "username": S(1, 128),
+        "verify_email": T("boolean"),
+    },
+    required=("user_id",),
+    extra=True,
+    max_props=24,
 )
 _BY_CONNECTION = O(
-    {"connection_name": S(1, 512),
-     "options": O({"creation_behavior": E("create_if_not_exists", "none"), "update_behavior": E("replace", "none")},
-                  required=("creation_behavior", "update_behavior")),
-     "user_attributes": _USER_ATTRIBUTES},
+    {
+        "connection_name": S(1, 512),
+        "options": O(
+            {"creation_behavior": E("create_if_not_exists", "none"), "update_behavior": E("replace", "none")},
+            required=("creation_behavior", "update_behavior"),
+        ),
+        "user_attributes": _USER_ATTRIBUTES,
+    },
     required=("connection_name", "user_attributes", "options"),
 )
 _ONE_USER = "Exactly one of set_user_by_id and set_user_by_connection must be called."
@@ -38,14 +55,20 @@ def _validate_actor_level(level: Mapping) -> None:
         raise ValueError(f"Invalid set_actor arguments: sub must NOT have more than {ACTOR_MAX_SUB_LENGTH} characters")
     custom = {k: v for k, v in level.items() if k not in ("sub", "act", "type")}
     if len(custom) > ACTOR_MAX_CUSTOM_PROPERTIES:
-        raise ValueError(f"No more than {ACTOR_MAX_CUSTOM_PROPERTIES} custom properties are allowed in the actor object.")
+        raise ValueError(
+            f"No more than {ACTOR_MAX_CUSTOM_PROPERTIES} custom properties are allowed in the actor object."
+        )
     for key, value in custom.items():
         if not isinstance(value, (str, int, float, bool)):
             raise ValueError("Custom property in an actor object must be a string, number, or boolean.")
         if len(key) > ACTOR_MAX_KEY_LENGTH:
-            raise ValueError(f"Custom property key in an actor object must NOT have more than {ACTOR_MAX_KEY_LENGTH} characters.")
+            raise ValueError(
+                f"Custom property key in an actor object must NOT have more than {ACTOR_MAX_KEY_LENGTH} characters."
+            )
         if isinstance(value, str) and len(value) > ACTOR_MAX_STRING_LENGTH:
-            raise ValueError(f"Custom string property value in an actor object must NOT have more than {ACTOR_MAX_STRING_LENGTH} characters.")
+            raise ValueError(
+                f"Custom string property value in an actor object must NOT have more than {ACTOR_MAX_STRING_LENGTH} characters."
+            )
 
 
 def validate_actor(actor: Any) -> None:
@@ -74,26 +97,47 @@ class TokenExchangeAuthenticationApi(Namespace):
 
     def set_user_by_id(self, user_id: str) -> None:
         """Issue tokens for an existing user."""
-        check(O({"user_id": S(1, 512)}, required=("user_id",)), {"user_id": user_id}, "Invalid set_user_by_id arguments")
+        check(
+            O({"user_id": S(1, 512)}, required=("user_id",)), {"user_id": user_id}, "Invalid set_user_by_id arguments"
+        )
         self._user_selected()
         self._record("set_user_by_id", user_id=user_id)
 
-    def set_user_by_connection(self, connection_name: str, user_attributes: Mapping, options: Mapping | None = None, *,
-                               creation_behavior: str | None = None, update_behavior: str | None = None) -> None:
+    def set_user_by_connection(
+        self,
+        connection_name: str,
+        user_attributes: Mapping,
+        options: Mapping | None = None,
+        *,
+        creation_behavior: str | None = None,
+        update_behavior: str | None = None,
+    ) -> None:
         """Find (and maybe create or update) the user ``user_attributes["user_id"]`` in a connection."""
-        behaviour = {"creation_behavior": option(options, "creation_behavior", creation_behavior),
-                     "update_behavior": option(options, "update_behavior", update_behavior)}
+        behaviour = {
+            "creation_behavior": option(options, "creation_behavior", creation_behavior),
+            "update_behavior": option(options, "update_behavior", update_behavior),
+        }
         if options is None and creation_behavior is None and update_behavior is None:
             behaviour = None  # type: ignore[assignment]
-        check(_BY_CONNECTION, {"connection_name": connection_name, "user_attributes": user_attributes, "options": behaviour},
-              "Invalid set_user_by_connection arguments")
+        check(
+            _BY_CONNECTION,
+            {"connection_name": connection_name, "user_attributes": user_attributes, "options": behaviour},
+            "Invalid set_user_by_connection arguments",
+        )
         self._user_selected()
-        self._record("set_user_by_connection", connection_name=connection_name,
-                     user_attributes=to_json(dict(user_attributes), "user_attributes"), **behaviour)
+        self._record(
+            "set_user_by_connection",
+            connection_name=connection_name,
+            user_attributes=to_json(dict(user_attributes), "user_attributes"),
+            **behaviour,
+        )
 
     def set_organization(self, organization_id_or_name: str) -> None:
-        check(O({"organization_id_or_name": S(1, 50)}, required=("organization_id_or_name",)),
-              {"organization_id_or_name": organization_id_or_name}, "Invalid set_organization arguments")
+        check(
+            O({"organization_id_or_name": S(1, 50)}, required=("organization_id_or_name",)),
+            {"organization_id_or_name": organization_id_or_name},
+            "Invalid set_organization arguments",
+        )
         self._record("set_organization", organization_id_or_name=organization_id_or_name)
 
     def set_actor(self, actor: Mapping) -> None:

@@ -19,9 +19,11 @@ Reducer = Callable[[list, dict], Any]
 def reads(*prefixes: str, suffixes: tuple[str, ...] = ()) -> Callable[[Reducer], Reducer]:
     """Mark a reducer as reading only the command types that start with one of ``prefixes``
     or end with one of ``suffixes`` (a reducer left unmarked runs for every flow)."""
+
     def mark(reducer: Reducer) -> Reducer:
         reducer.reads = lambda kind: kind.startswith(prefixes) or kind.endswith(suffixes)  # type: ignore[attr-defined]
         return reducer
+
     return mark
 
 
@@ -56,16 +58,20 @@ def _fields(command: dict, with_method: bool) -> dict:
 
 def merged(command_type: str) -> Reducer:
     """``{key: value}`` of every ``command_type`` call; later calls win (None = remove)."""
+
     def reduce(commands: list, event: dict) -> dict:
         return {c["key"]: copy.deepcopy(c["value"]) for c in _of(commands, command_type)}
+
     return reads(command_type)(reduce)
 
 
 def last(*types: str) -> Reducer:
     """The arguments of the last call among ``types`` (with ``method`` when several), else None."""
+
     def reduce(commands: list, event: dict) -> dict | None:
         found = _of(commands, *types)
         return _fields(found[-1], len(types) > 1) if found else None
+
     return reads(*types)(reduce)
 
 
@@ -73,6 +79,7 @@ def last_field(command_type: str, field: str) -> Reducer:
     def reduce(commands: list, event: dict) -> Any:
         found = _of(commands, command_type)
         return copy.deepcopy(found[-1][field]) if found else None
+
     return reads(command_type)(reduce)
 
 
@@ -80,12 +87,14 @@ def first_field(command_type: str, field: str) -> Reducer:
     def reduce(commands: list, event: dict) -> Any:
         found = _of(commands, command_type)
         return copy.deepcopy(found[0][field]) if found else None
+
     return reads(command_type)(reduce)
 
 
 def collected(command_type: str, field: str) -> Reducer:
     def reduce(commands: list, event: dict) -> list:
         return [copy.deepcopy(c[field]) for c in _of(commands, command_type)]
+
     return reads(command_type)(reduce)
 
 
@@ -96,12 +105,15 @@ def scopes(commands: list, event: dict) -> dict:
     for command in _of(commands, "access_token.add_scope", "access_token.remove_scope"):
         final.pop(command["scope"], None)
         final[command["scope"]] = "add" if command["type"].endswith("add_scope") else "remove"
-    return {"add": [s for s, op in final.items() if op == "add"],
-            "remove": [s for s, op in final.items() if op == "remove"]}
+    return {
+        "add": [s for s, op in final.items() if op == "add"],
+        "remove": [s for s, op in final.items() if op == "remove"],
+    }
 
 
 def expiring(namespace: str, cookie: bool = False) -> Reducer:
     """Session / refresh-token changes, or None when untouched."""
+
     def reduce(commands: list, event: dict) -> dict | None:
         mine = [c for c in commands if c.get("type", "").startswith(namespace + ".")]
         if not mine:
@@ -120,6 +132,7 @@ def expiring(namespace: str, cookie: bool = False) -> Reducer:
             modes = _of(mine, f"{namespace}.set_cookie_mode")
             result["cookie_mode"] = modes[-1]["mode"] if modes else None
         return result
+
     return reads(namespace + ".")(reduce)
 
 
@@ -133,7 +146,7 @@ def saml_response(commands: list, event: dict) -> dict:
         if kind == "saml_response.set_attribute":
             attributes[command["attribute"]] = copy.deepcopy(command["value"])
         elif kind.startswith("saml_response.set_"):
-            name = kind[len("saml_response.set_"):]
+            name = kind[len("saml_response.set_") :]
             settings[name] = copy.deepcopy(command[name])
     return {"attributes": attributes, "settings": settings}
 
@@ -141,8 +154,9 @@ def saml_response(commands: list, event: dict) -> dict:
 @reads(suffixes=("_target_scope", "_target_scopes"))
 def target_scopes(commands: list, event: dict) -> list | None:
     """The final live target scope set (``event.transaction.target_scopes``), if touched."""
-    if not any(c.get("type", "").endswith("_target_scope") or c.get("type", "").endswith("_target_scopes")
-               for c in commands):
+    if not any(
+        c.get("type", "").endswith("_target_scope") or c.get("type", "").endswith("_target_scopes") for c in commands
+    ):
         return None
     transaction = event.get("transaction") if isinstance(event, dict) else None
     scopes = transaction.get("target_scopes") if isinstance(transaction, dict) else None
@@ -188,8 +202,10 @@ class Plan:
         keys = self._keys_for.get(kind)
         if keys is None:
             keys = self._keys_for[kind] = tuple(
-                key for key, reduce in self.reducers.items()
-                if not isinstance(kind, str) or not hasattr(reduce, "reads") or reduce.reads(kind))
+                key
+                for key, reduce in self.reducers.items()
+                if not isinstance(kind, str) or not hasattr(reduce, "reads") or reduce.reads(kind)
+            )
         return keys
 
     def fold(self, commands: Commands, event: dict) -> dict:

@@ -12,9 +12,15 @@ from ._redirect import RENDER_AND_REDIRECT
 
 MAX_RENDER_PROMPT_OPTIONS_BYTES = 24 * 1024
 _RENDER_INPUT = O(
-    {"prompt_id": S(max_len=48),
-     "options": O({"fields": O(max_props=24, key_pattern=r"^[a-zA-Z_][a-zA-Z0-9_]{0,49}$"),
-                   "vars": O(max_props=24, key_pattern=r".*")})},
+    {
+        "prompt_id": S(max_len=48),
+        "options": O(
+            {
+                "fields": O(max_props=24, key_pattern=r"^[a-zA-Z_][a-zA-Z0-9_]{0,49}$"),
+                "vars": O(max_props=24, key_pattern=r".*"),
+            }
+        ),
+    },
     required=("prompt_id",),
 )
 
@@ -22,8 +28,14 @@ _RENDER_INPUT = O(
 class PromptApi(Namespace):
     namespace = "prompt"
 
-    def render(self, prompt_id: str, options: Mapping | None = None, *,
-               fields: Mapping | None = None, vars: Mapping | None = None) -> None:  # noqa: A002 - Auth0's option name
+    def render(
+        self,
+        prompt_id: str,
+        options: Mapping | None = None,
+        *,
+        fields: Mapping | None = None,
+        vars: Mapping | None = None,  # noqa: A002 - Auth0's option name
+    ) -> None:
         """Render ``prompt_id``; collected data arrives in ``event.prompt`` on continue."""
         done = {c.get("type") for c in self._session.commands}
         if "redirect.send_user_to" in done:
@@ -37,5 +49,7 @@ class PromptApi(Namespace):
         check(_RENDER_INPUT, {"prompt_id": prompt_id, "options": resolved})
         resolved = to_json(resolved, "The prompt options")
         if len(json.dumps(resolved, separators=(",", ":")).encode("utf-8")) > MAX_RENDER_PROMPT_OPTIONS_BYTES:
-            raise ValueError(f"The total size of the prompt options exceeds the limit of {MAX_RENDER_PROMPT_OPTIONS_BYTES} bytes.")
+            raise ValueError(
+                f"The total size of the prompt options exceeds the limit of {MAX_RENDER_PROMPT_OPTIONS_BYTES} bytes."
+            )
         self._record("render", prompt_id=prompt_id, options=resolved)

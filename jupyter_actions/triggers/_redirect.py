@@ -68,8 +68,14 @@ class RedirectApi(Namespace):
         user = self._event.get("user")
         return user.get("user_id") if isinstance(user, dict) else None
 
-    def encode_token(self, options: Mapping | None = None, *, secret: str | None = None,
-                     payload: Mapping | None = None, expires_in_seconds: float | None = None) -> str:
+    def encode_token(
+        self,
+        options: Mapping | None = None,
+        *,
+        secret: str | None = None,
+        payload: Mapping | None = None,
+        expires_in_seconds: float | None = None,
+    ) -> str:
         """An HS256 session token: ``{iat, iss, sub, exp, ip, **payload}``, 15 minutes by default."""
         secret = option(options, "secret", secret)
         payload = option(options, "payload", payload) or {}
@@ -81,14 +87,20 @@ class RedirectApi(Namespace):
         if not is_number(lifetime):
             raise TypeError("expires_in_seconds must be a number.")
         issued_at = self._session.now_ms() // 1000
-        claims = {"iat": issued_at, "iss": self._request().get("hostname"), "sub": self._user_id(),
-                  "exp": issued_at + lifetime, "ip": self._request().get("ip")}
+        claims = {
+            "iat": issued_at,
+            "iss": self._request().get("hostname"),
+            "sub": self._user_id(),
+            "exp": issued_at + lifetime,
+            "ip": self._request().get("ip"),
+        }
         claims = {k: v for k, v in claims.items() if v is not None}  # JSON.stringify drops undefined
         claims.update(to_json(dict(payload), "The payload"))
         return encode_hs256(claims, secret)
 
-    def validate_token(self, options: Mapping | None = None, *, secret: str | None = None,
-                       token_parameter_name: str | None = None) -> dict:
+    def validate_token(
+        self, options: Mapping | None = None, *, secret: str | None = None, token_parameter_name: str | None = None
+    ) -> dict:
         """Verify the token sent back to /continue; returns its claims."""
         secret = option(options, "secret", secret)
         name = option(options, "token_parameter_name", token_parameter_name) or DEFAULT_SESSION_TOKEN_PARAM
@@ -99,7 +111,9 @@ class RedirectApi(Namespace):
                 params.update(source)
         token = params.get(name)
         if not token:
-            raise ValueError(f"There is no parameter called '{name}' available in either the POST body or query string.")
+            raise ValueError(
+                f"There is no parameter called '{name}' available in either the POST body or query string."
+            )
         try:
             claims = decode_hs256(token, secret, self._session.now_ms() / 1000)
             self._expect(claims, "iss", request.get("hostname"), "issuer")

@@ -43,9 +43,18 @@ SETTINGS: dict[str, Spec] = {
     "encryption_algorithm": E("aes256-gcm", "aes256-cbc"),
 }
 _ATTRIBUTE_INPUT = O(
-    {"attribute": S(max_len=1024),
-     "value": T("string", "number", "boolean", "null", "array", max_len=2048,
-                items=T("string", "number", "boolean", max_len=2048))},
+    {
+        "attribute": S(max_len=1024),
+        "value": T(
+            "string",
+            "number",
+            "boolean",
+            "null",
+            "array",
+            max_len=2048,
+            items=T("string", "number", "boolean", max_len=2048),
+        ),
+    },
     required=("attribute",),
 )
 
@@ -117,7 +126,9 @@ class SamlResponseApi(Namespace):
     def set_sign_response(self, sign_response: bool) -> Any:
         return self._setting("sign_response", sign_response)
 
-    def set_name_identifier_format(self, name_identifier_format: str = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified") -> Any:
+    def set_name_identifier_format(
+        self, name_identifier_format: str = "urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified"
+    ) -> Any:
         return self._setting("name_identifier_format", name_identifier_format)
 
     def set_name_identifier_probes(self, name_identifier_probes: list) -> Any:

@@ -188,7 +188,9 @@ class Obj(Node):
         for name, node in fields.items():
             optional = name.endswith("?")
             self.fields[name.rstrip("?")] = (node, not optional)
-        self._checks = tuple((name, node.check, required, type(node) is Any) for name, (node, required) in self.fields.items())
+        self._checks = tuple(
+            (name, node.check, required, type(node) is Any) for name, (node, required) in self.fields.items()
+        )
 
     def extend(self, fields: Mapping[str, Node]) -> Obj:
         """A new Obj with more (or replaced) fields."""
@@ -281,7 +283,9 @@ class _Compiler:
         elif type(node) is Bool:
             self.lines.append(f"{pad}if type({var}) is not bool: return False")
         elif type(node) is Num:
-            self.lines.append(f"{pad}if type({var}) is not int and not (type({var}) is float and isfinite({var})): return False")
+            self.lines.append(
+                f"{pad}if type({var}) is not int and not (type({var}) is float and isfinite({var})): return False"
+            )
         elif type(node) is Enum:
             values = self.name("values")
             self.constants[values] = tuple(node.values)  # unhashable values must answer False, not raise

@@ -135,11 +135,15 @@ class SessionApi(_ExpiringEntity):
             return None  # unlike refresh tokens, session metadata needs a session
         return super()._metadata()
 
-    def revoke(self, reason: str, options: Mapping | None = None, *, preserve_refresh_tokens: bool | None = None) -> None:
+    def revoke(
+        self, reason: str, options: Mapping | None = None, *, preserve_refresh_tokens: bool | None = None
+    ) -> None:
         """Revoke the session and deny the login; no further actions run."""
         preserve = option(options, "preserve_refresh_tokens", preserve_refresh_tokens)
-        check(O({"reason": S(), "preserve_refresh_tokens": T("boolean")}),
-              {"reason": reason, "preserve_refresh_tokens": preserve})
+        check(
+            O({"reason": S(), "preserve_refresh_tokens": T("boolean")}),
+            {"reason": reason, "preserve_refresh_tokens": preserve},
+        )
         self._record("revoke", reason=reason, preserve_refresh_tokens=bool(preserve))
 
     def set_cookie_mode(self, mode: str) -> None:

@@ -21,8 +21,7 @@ MAX_COMMANDS_BYTES = 1024 * 1024
 
 _KEYED = {
     "id_token.set_custom_claim": ("the ID token's custom claims", MAX_CLAIMS_BYTES, " per token, as on Auth0"),
-    "access_token.set_custom_claim": ("the access token's custom claims", MAX_CLAIMS_BYTES,
-                                      " per token, as on Auth0"),
+    "access_token.set_custom_claim": ("the access token's custom claims", MAX_CLAIMS_BYTES, " per token, as on Auth0"),
     "user.set_user_metadata": ("the user_metadata updates", MAX_METADATA_BYTES, " per execution, as on Auth0"),
     "user.set_app_metadata": ("the app_metadata updates", MAX_METADATA_BYTES, " per execution, as on Auth0"),
 }
@@ -69,8 +68,10 @@ class CommandSizes:
                 return f"{what} would take {human(used)}, over the limit of {human(cap)}{where}: set smaller values"
         total = self.total + size
         if total > MAX_COMMANDS_BYTES:
-            return (f"the api calls of this execution would take {human(total)} together, over the limit of "
-                    f"{human(MAX_COMMANDS_BYTES)}: keep claims, metadata and other values small")
+            return (
+                f"the api calls of this execution would take {human(total)} together, over the limit of "
+                f"{human(MAX_COMMANDS_BYTES)}: keep claims, metadata and other values small"
+            )
         if capped is not None:
             self.kind_totals[kind] = used
             self.keyed[slot] = size

@@ -55,8 +55,10 @@ class _MetadataMixin(_TransactionBase):
         if len(key) > MAX_KEY_LENGTH:
             raise ValueError(f"The transaction metadata key exceeds the maximum length of {MAX_KEY_LENGTH} characters.")
         if value is not None and not isinstance(value, (str, bool)) and not is_number(value):
-            raise TypeError("The transaction metadata value must be a string, number or boolean "
-                            "(serialise objects with json.dumps), or None to remove the key.")
+            raise TypeError(
+                "The transaction metadata value must be a string, number or boolean "
+                "(serialise objects with json.dumps), or None to remove the key."
+            )
         if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_SAFE_INTEGER:
             raise ValueError("The transaction metadata value must be a safe integer (at most 2**53 - 1).")
         if value is not None and _size(value) > MAX_VALUE_BYTES:
@@ -133,8 +135,15 @@ class ResetTransactionApi(_TransactionBase):
         self._record("set_result_url", url=url_with_query(url, option(options, "query", query)))
 
 
-MIRRORED_COMMANDS = frozenset({"transaction.set_metadata", "transaction.add_target_scope", "transaction.remove_target_scope",
-                               "transaction.set_target_scopes", "transaction.clear_target_scopes"})
+MIRRORED_COMMANDS = frozenset(
+    {
+        "transaction.set_metadata",
+        "transaction.add_target_scope",
+        "transaction.remove_target_scope",
+        "transaction.set_target_scopes",
+        "transaction.clear_target_scopes",
+    }
+)
 
 
 def mirror(event: dict, command: dict) -> None:

@@ -16,14 +16,26 @@ from ._transaction import MIRRORED_COMMANDS
 from ._transaction import mirror as mirror_transaction
 
 # Commands after which no further action runs (the flow is denied).
-STOP_COMMANDS = frozenset({
-    "access.deny", "access.reject_invalid_subject_token", "validation.error", "session.revoke", "refresh_token.revoke",
-})
+STOP_COMMANDS = frozenset(
+    {
+        "access.deny",
+        "access.reject_invalid_subject_token",
+        "validation.error",
+        "session.revoke",
+        "refresh_token.revoke",
+    }
+)
 # Commands that suspend the flow until the user comes back to /continue.
-SUSPEND_COMMANDS = frozenset({
-    "redirect.send_user_to", "authentication.challenge_with", "authentication.challenge_with_any",
-    "authentication.enroll_with", "authentication.enroll_with_any", "prompt.render",
-})
+SUSPEND_COMMANDS = frozenset(
+    {
+        "redirect.send_user_to",
+        "authentication.challenge_with",
+        "authentication.challenge_with_any",
+        "authentication.enroll_with",
+        "authentication.enroll_with_any",
+        "prompt.render",
+    }
+)
 _METADATA_COMMANDS = {"user.set_app_metadata": "app_metadata", "user.set_user_metadata": "user_metadata"}
 
 NamespaceFactory = type[Namespace]  # called as factory(api, session)
@@ -37,9 +49,23 @@ def live_commands(commands: list[dict]) -> list[dict]:
 class Trigger:
     """One trigger (immutable): ids and handler names, sample payload, schema, api and outcome rules."""
 
-    __slots__ = ("id", "version", "handler", "continue_handler", "blocking", "title", "description",
-                 "sample", "schema", "namespaces", "outcome", "can_suspend", "user_metadata_in_event",
-                 "api_namespaces", "_fold_plan")
+    __slots__ = (
+        "id",
+        "version",
+        "handler",
+        "continue_handler",
+        "blocking",
+        "title",
+        "description",
+        "sample",
+        "schema",
+        "namespaces",
+        "outcome",
+        "can_suspend",
+        "user_metadata_in_event",
+        "api_namespaces",
+        "_fold_plan",
+    )
 
     # Set once in __init__ through object.__setattr__ (the class refuses assignment).
     id: str
@@ -74,11 +100,21 @@ class Trigger:
         can_suspend: bool = False,
         user_metadata_in_event: bool = False,
     ) -> None:
-        values = dict(id=id, version=version, handler=handler, continue_handler=continue_handler, blocking=blocking,
-                      title=title, description=description, sample=sample or {}, schema=schema,
-                      namespaces=MappingProxyType(dict(namespaces or {})),
-                      outcome=MappingProxyType(dict(outcome or {})), can_suspend=can_suspend,
-                      user_metadata_in_event=user_metadata_in_event)
+        values = dict(
+            id=id,
+            version=version,
+            handler=handler,
+            continue_handler=continue_handler,
+            blocking=blocking,
+            title=title,
+            description=description,
+            sample=sample or {},
+            schema=schema,
+            namespaces=MappingProxyType(dict(namespaces or {})),
+            outcome=MappingProxyType(dict(outcome or {})),
+            can_suspend=can_suspend,
+            user_metadata_in_event=user_metadata_in_event,
+        )
         for name, value in values.items():
             object.__setattr__(self, name, value)
         object.__setattr__(self, "_fold_plan", fold.Plan(self.outcome))
@@ -88,8 +124,10 @@ class Trigger:
         raise AttributeError(f"Trigger is immutable: cannot set {name!r}")
 
     def __repr__(self) -> str:
-        return (f"Trigger(id={self.id!r}, version={self.version!r}, handler={self.handler!r}, "
-                f"continue_handler={self.continue_handler!r}, blocking={self.blocking!r})")
+        return (
+            f"Trigger(id={self.id!r}, version={self.version!r}, handler={self.handler!r}, "
+            f"continue_handler={self.continue_handler!r}, blocking={self.blocking!r})"
+        )
 
     def sample_payload(self) -> dict:
         """A fresh deep copy of the trigger's sample event, with Auth0's field names."""

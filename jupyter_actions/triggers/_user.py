@@ -55,8 +55,11 @@ class RegistrationUserApi(_MetadataApi):
 
     def set_user_id(self, user_id: str) -> Any:
         """The id part of the new user's ``user_id`` (Auth0 adds the connection prefix)."""
-        check(O({"user_id": S(1, 255, r"^[a-zA-Z0-9@._+-]{1,255}$")}, required=("user_id",)),
-              {"user_id": user_id}, "Invalid set_user_id arguments")
+        check(
+            O({"user_id": S(1, 255, r"^[a-zA-Z0-9@._+-]{1,255}$")}, required=("user_id",)),
+            {"user_id": user_id},
+            "Invalid set_user_id arguments",
+        )
         self._record("set_user_id", user_id=user_id)
         return self._api
 

@@ -13,18 +13,20 @@ from ._schema import DICT, STR, STRINGS, Obj
 from ._transaction import ExchangeTransactionApi
 from ._trigger import Trigger
 
-SCHEMA = Obj({
-    "accessToken": Obj({"customClaims": DICT, "scope": STRINGS}),
-    "agent?": f.AGENT,
-    "client": f.CLIENT,
-    "custom_domain?": f.CUSTOM_DOMAIN,
-    "organization?": f.ORGANIZATION,
-    "request": f.REQUEST_WITH_BODY,
-    "resource_server": f.RESOURCE_SERVER,
-    "secrets?": f.SECRETS,
-    "tenant": f.TENANT,
-    "transaction": Obj({"correlation_id?": STR, "requested_scopes": STRINGS, "target_scopes?": STRINGS}),
-})
+SCHEMA = Obj(
+    {
+        "accessToken": Obj({"customClaims": DICT, "scope": STRINGS}),
+        "agent?": f.AGENT,
+        "client": f.CLIENT,
+        "custom_domain?": f.CUSTOM_DOMAIN,
+        "organization?": f.ORGANIZATION,
+        "request": f.REQUEST_WITH_BODY,
+        "resource_server": f.RESOURCE_SERVER,
+        "secrets?": f.SECRETS,
+        "tenant": f.TENANT,
+        "transaction": Obj({"correlation_id?": STR, "requested_scopes": STRINGS, "target_scopes?": STRINGS}),
+    }
+)
 
 SAMPLE = {
     "accessToken": {"scope": ["read:entity"], "customClaims": {}},
@@ -37,10 +39,18 @@ SAMPLE = {
     "client": {"client_id": "xh7nVqIw3d2oPpb1GCVnmUHjIMsLJd0E", "name": "A Client Application", "metadata": {}},
     "custom_domain": copy.deepcopy(CUSTOM_DOMAIN),
     "request": {
-        "ip": "10.12.13.1", "method": "POST",
-        "body": {"client_id": "xh7nVqIw3d2oPpb1GCVnmUHjIMsLJd0E", "client_secret": "client-secret",
-                 "audience": API_IDENTIFIER, "grant_type": "client_credentials"},
-        "geoip": GEOIP, "hostname": HOSTNAME, "language": "en", "user_agent": "curl/7.64.1",
+        "ip": "10.12.13.1",
+        "method": "POST",
+        "body": {
+            "client_id": "xh7nVqIw3d2oPpb1GCVnmUHjIMsLJd0E",
+            "client_secret": "client-secret",
+            "audience": API_IDENTIFIER,
+            "grant_type": "client_credentials",
+        },
+        "geoip": GEOIP,
+        "hostname": HOSTNAME,
+        "language": "en",
+        "user_agent": "curl/7.64.1",
     },
     "organization": dict(ORGANIZATION, metadata={"key": "value"}),
 }
@@ -53,10 +63,14 @@ TRIGGER = Trigger(
     blocking=True,
     title="Machine to Machine",
     description="Runs in the Client Credentials flow before the access token is returned: deny the exchange, "
-                "add custom claims, change the target scopes.",
+    "add custom claims, change the target scopes.",
     sample=SAMPLE,
     schema=SCHEMA,
-    namespaces={"access": ExchangeDenyApi, "access_token": ExchangeAccessTokenApi, "transaction": ExchangeTransactionApi},
+    namespaces={
+        "access": ExchangeDenyApi,
+        "access_token": ExchangeAccessTokenApi,
+        "transaction": ExchangeTransactionApi,
+    },
     outcome={
         "access_token_claims": fold.merged("access_token.set_custom_claim"),
         "target_scopes": fold.target_scopes,

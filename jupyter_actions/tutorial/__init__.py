@@ -61,13 +61,22 @@ def run_tutorial(home: Path, output: Path, notebook: Path = NOTEBOOK) -> Tutoria
         with _environment(environment), _captured("papermill", log):
             # nbclient keeps the kernel's history in memory by default; write it to disk like an
             # interactive kernel does, so that the secret check covers it.
-            papermill.execute_notebook(str(notebook), str(output), cwd=str(notebook.parent), kernel_name="python3",
-                                       log_output=True, progress_bar=False, ipython_hist_file=str(home / "ipython" / "history.sqlite"))
+            papermill.execute_notebook(
+                str(notebook),
+                str(output),
+                cwd=str(notebook.parent),
+                kernel_name="python3",
+                log_output=True,
+                progress_bar=False,
+                ipython_hist_file=str(home / "ipython" / "history.sqlite"),
+            )
     finally:
         if receiver is not None:
             receiver.stop()
     run = TutorialRun(home, output, log.getvalue(), receiver.messages if receiver else None)
-    run.leaks = _files_containing(secret.encode(), written_files(run)) + (["papermill log"] if secret in run.papermill_log else [])
+    run.leaks = _files_containing(secret.encode(), written_files(run)) + (
+        ["papermill log"] if secret in run.papermill_log else []
+    )
     return run
 
 
@@ -118,14 +127,22 @@ def summary(run: TutorialRun) -> str:
         lines = [f"executed notebook: {run.output}", f"tenant home:       {run.home}", "", "actions:"]
         for action in tenant.list_actions():
             deployed = f"version {action.deployed_version.number}" if action.deployed_version else "draft only"
-            draft = " (the draft has undeployed changes)" if action.deployed_version and not action.all_changes_deployed else ""
-            lines.append(f"  {action.name:<16} {action.trigger_id:<11} {deployed}{draft}; "
-                         f"{len(tenant.versions(action.name))} version(s)")
+            draft = (
+                " (the draft has undeployed changes)"
+                if action.deployed_version and not action.all_changes_deployed
+                else ""
+            )
+            lines.append(
+                f"  {action.name:<16} {action.trigger_id:<11} {deployed}{draft}; "
+                f"{len(tenant.versions(action.name))} version(s)"
+            )
         flow = " -> ".join(f"{b.display_name}@v{b.version_number}" for b in tenant.flow("post-login"))
         lines += ["", f"post-login flow:   {flow or '(empty)'}", "", "executions (newest first):"]
         for execution in tenant.executions(limit=10):
-            actions = ", ".join(f"{r['action_name']}@{'v' + str(r['version_number']) if r.get('version_number') else 'draft'}"
-                                for r in execution.results)
+            actions = ", ".join(
+                f"{r['action_name']}@{'v' + str(r['version_number']) if r.get('version_number') else 'draft'}"
+                for r in execution.results
+            )
             lines.append(f"  {execution.kind:<5} {execution.trigger_id:<11} {execution.outcome['status']:<9} {actions}")
     if run.messages is None:
         lines += ["", f"Slack messages went to the webhook in ${SECRET_VARIABLE}"]
@@ -133,14 +150,19 @@ def summary(run: TutorialRun) -> str:
         lines += ["", f"Slack messages received by the local receiver ({len(run.messages)}):"]
         lines += [f"  {message}" for message in run.messages]
     where = ", ".join(run.leaks) if run.leaks else "found in none of them"
-    lines += ["", f"secret check: the webhook URL was searched in the executed notebook, papermill's log, "
-                  f"IPython's history and the tenant store: {where}"]
+    lines += [
+        "",
+        f"secret check: the webhook URL was searched in the executed notebook, papermill's log, "
+        f"IPython's history and the tenant store: {where}",
+    ]
     return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m jupyter_actions.tutorial", description=__doc__.splitlines()[0])
-    parser.add_argument("--output", type=Path, help="where to write the executed notebook (default: in the temporary tenant home)")
+    parser.add_argument(
+        "--output", type=Path, help="where to write the executed notebook (default: in the temporary tenant home)"
+    )
     args = parser.parse_args(argv)
     home = Path(tempfile.mkdtemp(prefix="jupyter-actions-tutorial-"))
     output = (args.output or home / "first_action.executed.ipynb").resolve()
@@ -152,4 +174,3 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     print(summary(run))
     return 1 if run.leaks else 0
-

@@ -19,8 +19,15 @@ if TYPE_CHECKING:
     from ._secrets import SecretsPanel
     from ._test_panel import TestPanel
 
-__all__ = ["dependencies_panel", "flow_editor", "history_panel", "logs_panel", "replay_report", "secrets_panel",
-           "test_panel"]
+__all__ = [
+    "dependencies_panel",
+    "flow_editor",
+    "history_panel",
+    "logs_panel",
+    "replay_report",
+    "secrets_panel",
+    "test_panel",
+]
 
 
 def test_panel(tenant: Tenant, action: str) -> TestPanel:

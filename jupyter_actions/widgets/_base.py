@@ -56,8 +56,9 @@ def set_options(dropdown: widgets.Dropdown, options: Sequence[Any], default: Any
     previous = dropdown.value
     dropdown.options = options
     values = [option[1] if isinstance(option, tuple) else option for option in options]
-    dropdown.value = next((v for v in (previous, default) if v is not None and v in values),
-                          values[0] if values else None)
+    dropdown.value = next(
+        (v for v in (previous, default) if v is not None and v in values), values[0] if values else None
+    )
 
 
 def button(description: str, on_click: Callable[[], Any], **kwargs: Any) -> widgets.Button:
@@ -76,8 +77,9 @@ class Confirmation(widgets.HBox):
         self.question = widgets.HTML()
         self.confirm_button = button("Confirm", self.confirm, button_style="danger")
         self.cancel_button = button("Cancel", self.cancel)
-        super().__init__([self.question, self.confirm_button, self.cancel_button],
-                         layout=widgets.Layout(display="none"))
+        super().__init__(
+            [self.question, self.confirm_button, self.cancel_button], layout=widgets.Layout(display="none")
+        )
         self._pending: Callable[[], Any] | None = None
 
     @property

@@ -30,15 +30,23 @@ class CaseSource:
 
 
 def action_cases(tenant: Tenant, action: str) -> CaseSource:
-    return CaseSource(f"Saved test cases of {action}", partial(tenant.test_cases, action),
-                      partial(tenant.save_test_case, action), partial(tenant.run_test_cases, action),
-                      partial(tenant.delete_test_case, action))
+    return CaseSource(
+        f"Saved test cases of {action}",
+        partial(tenant.test_cases, action),
+        partial(tenant.save_test_case, action),
+        partial(tenant.run_test_cases, action),
+        partial(tenant.delete_test_case, action),
+    )
 
 
 def flow_cases(tenant: Tenant, trigger: str) -> CaseSource:
-    return CaseSource(f"Whole-flow test cases of {trigger}", partial(tenant.flow_test_cases, trigger),
-                      partial(tenant.save_flow_test_case, trigger), partial(tenant.run_flow_test_cases, trigger),
-                      partial(tenant.delete_flow_test_case, trigger))
+    return CaseSource(
+        f"Whole-flow test cases of {trigger}",
+        partial(tenant.flow_test_cases, trigger),
+        partial(tenant.save_flow_test_case, trigger),
+        partial(tenant.run_flow_test_cases, trigger),
+        partial(tenant.delete_flow_test_case, trigger),
+    )
 
 
 def expected_text(expected: dict[str, Any]) -> str:
@@ -78,9 +86,11 @@ class CasesView(Panel):
         if cases is FAILED:
             return
         set_options(self.chosen, [case.name for case in cases])
-        self.listing.value = table(("case", "expected", "last run"),
-                                   [(c.name, expected_text(c.expected), self._verdict(c.name)) for c in cases],
-                                   empty="no saved test cases")
+        self.listing.value = table(
+            ("case", "expected", "last run"),
+            [(c.name, expected_text(c.expected), self._verdict(c.name)) for c in cases],
+            empty="no saved test cases",
+        )
 
     def _verdict(self, name: str) -> Html | str:
         result = self.results.get(name)

@@ -13,8 +13,12 @@ from ..model import Execution
 from ..outcome import Status
 from ._html import TONES, Html, esc
 
-OUTCOMES = ((Status.ALLOWED, TONES["good"]), (Status.DENIED, TONES["bad"]), (Status.SUSPENDED, TONES["warn"]),
-            (Status.FAILED, "#6a1b9a"))
+OUTCOMES = (
+    (Status.ALLOWED, TONES["good"]),
+    (Status.DENIED, TONES["bad"]),
+    (Status.SUSPENDED, TONES["warn"]),
+    (Status.FAILED, "#6a1b9a"),
+)
 PERCENTILES = ((50, "#1565c0", ""), (95, "#000000", "4 3"))
 WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 640, 220, 40, 56, 24, 28
 
@@ -70,9 +74,11 @@ def outcome_latency_svg(executions: Sequence[Execution], count: int = 12) -> Htm
     top_count = max(sum(b.counts.values()) for b in slices) or 1
     lines = {p: [percentile(b.durations, p) for b in slices] for p, _, _ in PERCENTILES}
     top_ms = max((v for values in lines.values() for v in values if v is not None), default=0) or 1
-    parts = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{WIDTH}' height='{HEIGHT}' font-size='10' "
-             "font-family='sans-serif' role='img' aria-label='outcomes and latency over time'>",
-             f"<rect x='{LEFT}' y='{TOP}' width='{plot_w}' height='{plot_h}' fill='none' stroke='#ccc'/>"]
+    parts = [
+        f"<svg xmlns='http://www.w3.org/2000/svg' width='{WIDTH}' height='{HEIGHT}' font-size='10' "
+        "font-family='sans-serif' role='img' aria-label='outcomes and latency over time'>",
+        f"<rect x='{LEFT}' y='{TOP}' width='{plot_w}' height='{plot_h}' fill='none' stroke='#ccc'/>",
+    ]
     for i, bucket in enumerate(slices):
         y: float = TOP + plot_h
         for status, colour in OUTCOMES:
@@ -80,14 +86,18 @@ def outcome_latency_svg(executions: Sequence[Execution], count: int = 12) -> Htm
             if n:
                 h = plot_h * n / top_count
                 y -= h
-                parts.append(f"<rect x='{LEFT + i * bar_w + 1:.1f}' y='{y:.1f}' width='{bar_w - 2:.1f}' "
-                             f"height='{h:.1f}' fill='{colour}' opacity='0.75'><title>{esc(status)}: {n}</title></rect>")
+                parts.append(
+                    f"<rect x='{LEFT + i * bar_w + 1:.1f}' y='{y:.1f}' width='{bar_w - 2:.1f}' "
+                    f"height='{h:.1f}' fill='{colour}' opacity='0.75'><title>{esc(status)}: {n}</title></rect>"
+                )
     for p, colour, dash in PERCENTILES:
         for run in runs(lines[p]):  # a slice without executions breaks the line
             points = [(LEFT + (i + 0.5) * bar_w, TOP + plot_h * (1 - v / top_ms)) for i, v in run]
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
-            parts.append(f"<polyline points='{path}' fill='none' stroke='{colour}' stroke-width='2' "
-                         f"stroke-dasharray='{dash}' stroke-linecap='round'><title>p{p} latency</title></polyline>")
+            parts.append(
+                f"<polyline points='{path}' fill='none' stroke='{colour}' stroke-width='2' "
+                f"stroke-dasharray='{dash}' stroke-linecap='round'><title>p{p} latency</title></polyline>"
+            )
     parts += [
         f"<text x='{LEFT - 4}' y='{TOP + 4}' text-anchor='end'>{top_count}</text>",
         f"<text x='{LEFT - 4}' y='{TOP + plot_h}' text-anchor='end'>0</text>",
@@ -99,7 +109,9 @@ def outcome_latency_svg(executions: Sequence[Execution], count: int = 12) -> Htm
     legend = [(status, colour, "") for status, colour in OUTCOMES] + [(f"p{p} ms", c, d) for p, c, d in PERCENTILES]
     for i, (label, colour, dash) in enumerate(legend):
         x = LEFT + i * 84
-        parts.append(f"<line x1='{x}' y1='12' x2='{x + 14}' y2='12' stroke='{colour}' stroke-width='6' "
-                     f"stroke-dasharray='{dash}'/><text x='{x + 18}' y='15'>{esc(label)}</text>")
+        parts.append(
+            f"<line x1='{x}' y1='12' x2='{x + 14}' y2='12' stroke='{colour}' stroke-width='6' "
+            f"stroke-dasharray='{dash}'/><text x='{x + 18}' y='15'>{esc(label)}</text>"
+        )
     parts.append("</svg>")
     return Html("".join(parts))

@@ -48,8 +48,9 @@ class DependenciesPanel(Panel):
     def refresh(self) -> None:
         self.pins = self.tenant.dependencies(self.action)
         set_options(self.chosen, [d.name for d in self.pins])
-        self.listing.value = table(("package", "pinned version"), [(d.name, d.version) for d in self.pins],
-                                   empty="no dependencies")
+        self.listing.value = table(
+            ("package", "pinned version"), [(d.name, d.version) for d in self.pins], empty="no dependencies"
+        )
         self.status = self.tenant.dependency_status(self.action)
         error = self.tenant.get_action(self.action).build.error if self.status == "failed" else None
         self.build.value = Html(f"build: {badge(self.status)}" + (f" {esc(error)}" if error else ""))
@@ -72,8 +73,15 @@ class DependenciesPanel(Panel):
 
     def add(self) -> None:
         requirement = self.requirement.value
-        if self.call(self.tenant.add_dependency, self.action, requirement,
-                     busy=f"adding {requirement}: pinning, locking and building…") is FAILED:
+        if (
+            self.call(
+                self.tenant.add_dependency,
+                self.action,
+                requirement,
+                busy=f"adding {requirement}: pinning, locking and building…",
+            )
+            is FAILED
+        ):
             return
         self.requirement.value = ""
         self.refresh()

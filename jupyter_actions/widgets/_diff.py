@@ -18,5 +18,6 @@ def side_by_side(old: str, new: str, old_label: str, new_label: str) -> Html:
     if old == new:
         return Html(f"<i>{esc(old_label)} and {esc(new_label)} are identical</i>")
     body = difflib.HtmlDiff(tabsize=4, wrapcolumn=90).make_table(
-        old.splitlines(), new.splitlines(), esc(old_label), esc(new_label))
+        old.splitlines(), new.splitlines(), esc(old_label), esc(new_label)
+    )
     return Html(f"{STYLE}<div class='ja-diff'>{body}</div>")

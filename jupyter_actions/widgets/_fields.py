@@ -37,7 +37,7 @@ def write(payload: dict[str, Any], path: Path, value: Any) -> None:
     for i, key in enumerate(path[:-1]):
         child = node.setdefault(key, {})
         if not isinstance(child, dict):
-            raise ValueError(f"{'.'.join(path[:i + 1])} is not an object in the payload")
+            raise ValueError(f"{'.'.join(path[: i + 1])} is not an object in the payload")
         node = child
     node[path[-1]] = value
 
@@ -99,9 +99,18 @@ class Preset:
         return changed
 
 
-BRAZIL = {"cityName": "São Paulo", "continentCode": "SA", "countryCode": "BR", "countryCode3": "BRA",
-          "countryName": "Brazil", "latitude": -23.5475, "longitude": -46.63611, "subdivisionCode": "SP",
-          "subdivisionName": "São Paulo", "timeZone": "America/Sao_Paulo"}
+BRAZIL = {
+    "cityName": "São Paulo",
+    "continentCode": "SA",
+    "countryCode": "BR",
+    "countryCode3": "BRA",
+    "countryName": "Brazil",
+    "latitude": -23.5475,
+    "longitude": -46.63611,
+    "subdivisionCode": "SP",
+    "subdivisionName": "São Paulo",
+    "timeZone": "America/Sao_Paulo",
+}
 
 PRESETS = (
     Preset("admin user", ((("authorization", "roles"), ["admin"]),)),

@@ -78,8 +78,10 @@ class FlowEditor(Panel):
         self.changes.value = info_line(self.describe_changes())
         self.bound.options = list(self.pending)
         self.bound.value = selected if selected in self.pending else None
-        set_options(self.available, [(f"{name} ({self._version(name)})", name)
-                                     for name in self.actions if name not in self.pending])
+        set_options(
+            self.available,
+            [(f"{name} ({self._version(name)})", name) for name in self.actions if name not in self.pending],
+        )
         dirty = self.pending != self.applied
         self.apply_button.disabled = self.discard_button.disabled = not dirty
 

@@ -34,8 +34,7 @@ class HistoryPanel(Panel):
         self.view_button = button("View code", self.view)
         self.rollback_button = button("Roll back…", self.ask_rollback, button_style="warning")
         self.restore_button = button("Restore into draft…", self.ask_restore)
-        self.reset_draft = widgets.Checkbox(value=True, description="roll back also resets the draft",
-                                            indent=False)
+        self.reset_draft = widgets.Checkbox(value=True, description="roll back also resets the draft", indent=False)
         self.confirmation = Confirmation()
         self.old = widgets.Dropdown(description="compare")
         self.new = widgets.Dropdown(description="with")
@@ -70,16 +69,27 @@ class HistoryPanel(Panel):
 
     def _table(self) -> Html:
         draft_state = "all changes deployed" if self.action.all_changes_deployed else "not deployed"
-        rows: list[tuple[Any, ...]] = [(
-            DRAFT, "", badge(self.action.build.status), short_time(self.action.updated_at), draft_state,
-            ", ".join(map(str, self.action.dependencies)),
-        )]
+        rows: list[tuple[Any, ...]] = [
+            (
+                DRAFT,
+                "",
+                badge(self.action.build.status),
+                short_time(self.action.updated_at),
+                draft_state,
+                ", ".join(map(str, self.action.dependencies)),
+            )
+        ]
         for version in self.versions:
-            rows.append((
-                f"v{version.number}", badge("deployed", "info") if version.deployed else "",
-                Html(badge(version.build.status) + (f" {esc(version.build.error)}" if version.build.error else "")),
-                short_time(version.created_at), version.message or "", ", ".join(map(str, version.dependencies)),
-            ))
+            rows.append(
+                (
+                    f"v{version.number}",
+                    badge("deployed", "info") if version.deployed else "",
+                    Html(badge(version.build.status) + (f" {esc(version.build.error)}" if version.build.error else "")),
+                    short_time(version.created_at),
+                    version.message or "",
+                    ", ".join(map(str, version.dependencies)),
+                )
+            )
         return table(("version", "", "build", "date", "message", "dependencies"), rows)
 
     def _source(self, which: int | str) -> tuple[str, str, str]:
@@ -108,8 +118,10 @@ class HistoryPanel(Panel):
         if number is None:
             return
         draft = " and reset the draft to it" if self.reset_draft.value else " (the draft stays as it is)"
-        self.confirmation.ask(f"Deploy a copy of v{number} as a new version{draft}?",
-                              lambda: self.rollback(number, update_draft=self.reset_draft.value))
+        self.confirmation.ask(
+            f"Deploy a copy of v{number} as a new version{draft}?",
+            lambda: self.rollback(number, update_draft=self.reset_draft.value),
+        )
 
     def rollback(self, number: int, *, update_draft: bool) -> None:
         version = self.call(self.tenant.rollback, self.name, number, update_draft=update_draft)
@@ -122,23 +134,35 @@ class HistoryPanel(Panel):
         number = self.chosen.value
         if number is None:
             return
-        self.confirmation.ask(f"Replace the draft's code and dependencies with those of v{number}? "
-                              "Nothing runs differently until you deploy.", lambda: self.restore(number))
+        self.confirmation.ask(
+            f"Replace the draft's code and dependencies with those of v{number}? "
+            "Nothing runs differently until you deploy.",
+            lambda: self.restore(number),
+        )
 
     def restore(self, number: int) -> None:
         version = self.call(self.tenant.get_version, self.name, number)
         if version is FAILED:
             return
-        saved = self.call(self.tenant.save_draft, self.name, self.action.trigger_id, version.code,
-                          dependencies=[str(d) for d in version.dependencies])
+        saved = self.call(
+            self.tenant.save_draft,
+            self.name,
+            self.action.trigger_id,
+            version.code,
+            dependencies=[str(d) for d in version.dependencies],
+        )
         if saved is FAILED:
             return
         self.refresh()
-        self.show_info(f"the draft now has the code of v{number}: deploy it to make it live "
-                       "(your %%action cell still holds the code you wrote)")
+        self.show_info(
+            f"the draft now has the code of v{number}: deploy it to make it live "
+            "(your %%action cell still holds the code you wrote)"
+        )
 
     def summary(self) -> str:
         lines = [f"Version history of {self.name}"]
-        lines += [f"  v{v.number}{' (deployed)' if v.deployed else ''}  {short_time(v.created_at)}  {v.message or ''}"
-                  for v in self.versions]
+        lines += [
+            f"  v{v.number}{' (deployed)' if v.deployed else ''}  {short_time(v.created_at)}  {v.message or ''}"
+            for v in self.versions
+        ]
         return "\n".join(lines)

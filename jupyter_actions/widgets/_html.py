@@ -13,12 +13,25 @@ from typing import Any
 from ..outcome import ExecutionStatus, Status
 
 TONES = {
-    "good": "#2e7d32", "bad": "#c62828", "warn": "#ef6c00", "info": "#1565c0", "muted": "#616161",
+    "good": "#2e7d32",
+    "bad": "#c62828",
+    "warn": "#ef6c00",
+    "info": "#1565c0",
+    "muted": "#616161",
 }
 STATUS_TONES: dict[str, str] = {
-    Status.ALLOWED: "good", Status.DENIED: "bad", Status.SUSPENDED: "warn", Status.FAILED: "bad",
-    ExecutionStatus.FINAL: "good", ExecutionStatus.PARTIAL: "warn",
-    "passed": "good", "built": "good", "set": "good", "missing": "warn", "error": "bad", "pending": "warn",
+    Status.ALLOWED: "good",
+    Status.DENIED: "bad",
+    Status.SUSPENDED: "warn",
+    Status.FAILED: "bad",
+    ExecutionStatus.FINAL: "good",
+    ExecutionStatus.PARTIAL: "warn",
+    "passed": "good",
+    "built": "good",
+    "set": "good",
+    "missing": "warn",
+    "error": "bad",
+    "pending": "warn",
     "building": "warn",
 }
 """Tones of the outcome and execution statuses, and of the words for cases, builds and secrets."""
@@ -40,8 +53,10 @@ def cell(value: Any) -> str:
 def badge(text: str, tone: str | None = None) -> Html:
     """A coloured label; the tone defaults to the one for a known status (allowed, failed ...)."""
     colour = TONES[tone or STATUS_TONES.get(text, "muted")]
-    return Html(f"<span style='background:{colour};color:white;border-radius:4px;padding:1px 6px;"
-                f"font-size:90%;white-space:nowrap'>{esc(text)}</span>")
+    return Html(
+        f"<span style='background:{colour};color:white;border-radius:4px;padding:1px 6px;"
+        f"font-size:90%;white-space:nowrap'>{esc(text)}</span>"
+    )
 
 
 def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, empty: str = "(none)") -> Html:
@@ -54,8 +69,10 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[Any]], *, empty: str =
 
 
 def pre(text: str) -> Html:
-    return Html("<pre style='white-space:pre-wrap;margin:2px 0;padding:4px;background:#f6f6f6;max-height:24em;"
-                f"overflow:auto'>{esc(text)}</pre>")
+    return Html(
+        "<pre style='white-space:pre-wrap;margin:2px 0;padding:4px;background:#f6f6f6;max-height:24em;"
+        f"overflow:auto'>{esc(text)}</pre>"
+    )
 
 
 def json_pre(value: Any) -> Html:

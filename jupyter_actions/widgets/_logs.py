@@ -21,8 +21,13 @@ from ._render import actions_summary, execution_html, outcome_badge
 ANY = "any"
 PAGE_SIZE = 20
 CHART_LIMIT = 500
-RANGES = (("any time", None), ("last 15 minutes", 900), ("last hour", 3600), ("last 24 hours", 86400),
-          ("last 7 days", 7 * 86400))
+RANGES = (
+    ("any time", None),
+    ("last 15 minutes", 900),
+    ("last hour", 3600),
+    ("last 24 hours", 86400),
+    ("last 7 days", 7 * 86400),
+)
 STATUSES = (ANY, *Status)
 
 
@@ -34,11 +39,15 @@ class LogsPanel(Panel):
         self.executions: list[Execution] = []
         self.has_more = False
         self.trigger = widgets.Dropdown(description="trigger", options=[ANY, *TRIGGER_IDS], value=trigger or ANY)
-        self.action = widgets.Dropdown(description="action",
-                                       options=[ANY, *(action.name for action in tenant.list_actions())])
+        self.action = widgets.Dropdown(
+            description="action", options=[ANY, *(action.name for action in tenant.list_actions())]
+        )
         self.status = widgets.Dropdown(description="outcome", options=STATUSES)
-        self.kind = widgets.Dropdown(description="kind", options=[(ANY, ANY), ("flow executions", "flow"),
-                                                                  ("test runs", "test")], value=kind or ANY)
+        self.kind = widgets.Dropdown(
+            description="kind",
+            options=[(ANY, ANY), ("flow executions", "flow"), ("test runs", "test")],
+            value=kind or ANY,
+        )
         self.range = widgets.Dropdown(description="time", options=RANGES)
         self.refresh_button = button("Refresh", self.first_page, icon="refresh")
         self.previous_button = button("Newer", lambda: self.turn(-1))
@@ -66,8 +75,12 @@ class LogsPanel(Panel):
 
     def filters(self) -> dict[str, Any]:
         """The Tenant.executions arguments for the chosen filters."""
-        chosen = {"trigger": self.trigger.value, "action": self.action.value, "status": self.status.value,
-                  "kind": self.kind.value}
+        chosen = {
+            "trigger": self.trigger.value,
+            "action": self.action.value,
+            "status": self.status.value,
+            "kind": self.kind.value,
+        }
         found = {key: value for key, value in chosen.items() if value not in (ANY, None)}
         if self.range.value:
             found["since"] = iso_from_epoch(time.time() - self.range.value)
@@ -93,11 +106,27 @@ class LogsPanel(Panel):
         self.page_label.value = esc(f"{first + 1}–{first + len(self.executions)}" if self.executions else "none")
         self.listing.value = table(
             ("time (UTC)", "trigger", "kind", "status", "outcome", "duration", "actions"),
-            [(short_time(e.created_at), e.trigger_id, e.kind, e.status, outcome_badge(e.outcome),
-              f"{e.duration_ms:.0f} ms", actions_summary(e)) for e in self.executions],
-            empty="no executions match")
-        set_options(self.chosen, [(f"{short_time(e.created_at)} {e.trigger_id} {e.outcome.get('status')} {e.id[:8]}", e.id)
-                                  for e in self.executions])
+            [
+                (
+                    short_time(e.created_at),
+                    e.trigger_id,
+                    e.kind,
+                    e.status,
+                    outcome_badge(e.outcome),
+                    f"{e.duration_ms:.0f} ms",
+                    actions_summary(e),
+                )
+                for e in self.executions
+            ],
+            empty="no executions match",
+        )
+        set_options(
+            self.chosen,
+            [
+                (f"{short_time(e.created_at)} {e.trigger_id} {e.outcome.get('status')} {e.id[:8]}", e.id)
+                for e in self.executions
+            ],
+        )
         self.show_details()
         if self.page == 0:
             self.chart.value = outcome_latency_svg(self.tenant.executions(**filters, limit=CHART_LIMIT))
@@ -107,6 +136,8 @@ class LogsPanel(Panel):
         self.details.value = execution_html(chosen, with_event=True) if chosen else ""
 
     def summary(self) -> str:
-        rows = [f"  {short_time(e.created_at)}  {e.trigger_id}  {e.outcome.get('status')}  {actions_summary(e)}"
-                for e in self.executions]
+        rows = [
+            f"  {short_time(e.created_at)}  {e.trigger_id}  {e.outcome.get('status')}  {actions_summary(e)}"
+            for e in self.executions
+        ]
         return "\n".join(["Execution logs", *rows])

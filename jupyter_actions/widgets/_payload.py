@@ -33,8 +33,7 @@ class PayloadEditor(widgets.VBox):
         self._quick = {field.label: field for field in fields_for(sample)}
         self.fields: dict[str, widgets.Text] = {}
         for field in self._quick.values():
-            text = widgets.Text(description=field.label, continuous_update=False,
-                                style={"description_width": "9em"})
+            text = widgets.Text(description=field.label, continuous_update=False, style={"description_width": "9em"})
             text.observe(lambda change, field=field: self._field_changed(field, change.new), names="value")
             self.fields[field.label] = text
         self.json = widgets.Textarea(value=dumps(sample), rows=18, layout=widgets.Layout(width="100%"))
@@ -42,13 +41,16 @@ class PayloadEditor(widgets.VBox):
         self.error = widgets.HTML()
         self._syncing = False
         self._show_fields(sample)
-        super().__init__([
-            widgets.HBox([self.preset, self.apply_preset_button]),
-            widgets.GridBox(list(self.fields.values()),
-                            layout=widgets.Layout(grid_template_columns="repeat(2, 50%)")),
-            self.json,
-            self.error,
-        ])
+        super().__init__(
+            [
+                widgets.HBox([self.preset, self.apply_preset_button]),
+                widgets.GridBox(
+                    list(self.fields.values()), layout=widgets.Layout(grid_template_columns="repeat(2, 50%)")
+                ),
+                self.json,
+                self.error,
+            ]
+        )
 
     def parsed(self) -> Any:
         """The payload as JSON data; ValueError with the line and column when it does not parse."""

@@ -32,8 +32,10 @@ def actions_summary(execution: Execution) -> str:
 
 
 def commands_table(commands: list[dict[str, Any]]) -> Html:
-    rows = [(i, command.get("type", ""), json.dumps({k: v for k, v in command.items() if k != "type"}, sort_keys=True))
-            for i, command in enumerate(commands, 1)]
+    rows = [
+        (i, command.get("type", ""), json.dumps({k: v for k, v in command.items() if k != "type"}, sort_keys=True))
+        for i, command in enumerate(commands, 1)
+    ]
     return table(("#", "command", "arguments"), rows, empty="no api commands")
 
 
@@ -42,8 +44,11 @@ def result_html(result: StepResult) -> Html:
     response = result.get("response") or {}
     version = result.get("version_number")
     title = f"{result['action_name']} ({f'v{version}' if version else 'draft'})"
-    parts = [f"<h4 style='margin:6px 0 2px'>{esc(title)}</h4>", "<div><b>Commands</b></div>",
-             commands_table(result.get("commands") or [])]
+    parts = [
+        f"<h4 style='margin:6px 0 2px'>{esc(title)}</h4>",
+        "<div><b>Commands</b></div>",
+        commands_table(result.get("commands") or []),
+    ]
     parts += ["<div><b>Logs</b></div>", pre(response.get("logs") or "(no output)")]
     stats = response.get("stats") or {}
     parts += ["<div><b>Stats</b></div>", table(("stat", "ms"), sorted(stats.items()), empty="no stats")]
@@ -57,8 +62,10 @@ def result_html(result: StepResult) -> Html:
 
 def execution_html(execution: Execution, *, with_event: bool = False) -> Html:
     """The whole execution; ``with_event`` adds the (secret-free) input event at the end."""
-    header = (f"<div>{outcome_badge(execution.outcome)} <span style='color:#616161'>execution {esc(execution.id)}"
-              f" &middot; {execution.duration_ms:.0f} ms</span></div>")
+    header = (
+        f"<div>{outcome_badge(execution.outcome)} <span style='color:#616161'>execution {esc(execution.id)}"
+        f" &middot; {execution.duration_ms:.0f} ms</span></div>"
+    )
     parts = [header, *map(result_html, execution.results)]
     parts.append(details("outcome", json_pre(execution.outcome)))
     if with_event:

@@ -52,19 +52,34 @@ class ReplayPanel(Panel):
         return found
 
     def replay(self) -> None:
-        report = self.call(self.tenant.replay, self.trigger, self.candidate.value, since=self.since.value,
-                           limit=self.limit.value, busy="replaying the recorded executions…")
+        report = self.call(
+            self.tenant.replay,
+            self.trigger,
+            self.candidate.value,
+            since=self.since.value,
+            limit=self.limit.value,
+            busy="replaying the recorded executions…",
+        )
         if report is FAILED:
             return
         self.report = report
         totals = report.totals()
-        self.totals.value = Html(f"{badge(str(totals['changed']) + ' changed', 'warn' if report.changed else 'good')} "
-                                 + esc(", ".join(f"{key}: {value}" for key, value in totals.items())))
-        self.listing.value = table(("recorded (UTC)", "user", "what would change"),
-                                   [(short_time(e.created_at), e.user or "", self._changes(e)) for e in report.changed],
-                                   empty="no recorded execution would change")
-        set_options(self.chosen, [(f"{short_time(e.created_at)} {e.user or ''} {e.execution_id[:8]}", e.execution_id)
-                                  for e in report.changed])
+        self.totals.value = Html(
+            f"{badge(str(totals['changed']) + ' changed', 'warn' if report.changed else 'good')} "
+            + esc(", ".join(f"{key}: {value}" for key, value in totals.items()))
+        )
+        self.listing.value = table(
+            ("recorded (UTC)", "user", "what would change"),
+            [(short_time(e.created_at), e.user or "", self._changes(e)) for e in report.changed],
+            empty="no recorded execution would change",
+        )
+        set_options(
+            self.chosen,
+            [
+                (f"{short_time(e.created_at)} {e.user or ''} {e.execution_id[:8]}", e.execution_id)
+                for e in report.changed
+            ],
+        )
         self.show_details()
 
     @staticmethod
@@ -74,7 +89,9 @@ class ReplayPanel(Panel):
         return Html("<br>".join(f"{badge(c.kind, 'info')} {esc(c.describe())}" for c in replayed.changes))
 
     def show_details(self) -> None:
-        chosen = next((e for e in self.report.changed if e.execution_id == self.chosen.value), None) if self.report else None
+        chosen = (
+            next((e for e in self.report.changed if e.execution_id == self.chosen.value), None) if self.report else None
+        )
         self.details.value = execution_html(chosen.replayed, with_event=True) if chosen and chosen.replayed else ""
 
     def summary(self) -> str:

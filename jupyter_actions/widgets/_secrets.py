@@ -40,8 +40,10 @@ class SecretsPanel(Panel):
     def refresh(self) -> None:
         self.secrets = self.tenant.list_secrets(self.action)
         self.name.options = tuple(secret.name for secret in self.secrets)
-        rows = [(s.name, badge("set" if s.is_set else "missing"), short_time(s.updated_at) if s.is_set else "")
-                for s in self.secrets]
+        rows = [
+            (s.name, badge("set" if s.is_set else "missing"), short_time(s.updated_at) if s.is_set else "")
+            for s in self.secrets
+        ]
         self.listing.value = table(("secret", "value", "updated"), rows, empty="no secrets")
 
     def save(self) -> None:

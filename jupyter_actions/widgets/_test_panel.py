@@ -31,8 +31,9 @@ class TestPanel(Panel):
         self.run_button = button("Run", self.run, button_style="primary", icon="play")
         self.editor.observe(lambda change: setattr(self.run_button, "disabled", not change.new), names="valid")
         self.result = widgets.HTML()
-        cases = replace(action_cases(tenant, action),
-                        run=lambda: tenant.run_test_cases(action, version=self.chosen_version()))
+        cases = replace(
+            action_cases(tenant, action), run=lambda: tenant.run_test_cases(action, version=self.chosen_version())
+        )
         self.cases = CasesView(cases, self.editor)
         self.children = [
             widgets.HTML(heading(f"Test {action} ({self.action.trigger_id})")),
@@ -44,8 +45,10 @@ class TestPanel(Panel):
         ]
 
     def _version_options(self) -> list[tuple[str, int | str]]:
-        versions = [(f"v{v.number}" + (" (deployed)" if v.deployed else ""), v.number)
-                    for v in self.tenant.versions(self.action.name)]
+        versions = [
+            (f"v{v.number}" + (" (deployed)" if v.deployed else ""), v.number)
+            for v in self.tenant.versions(self.action.name)
+        ]
         return [(DRAFT, DRAFT), *versions]
 
     def chosen_version(self) -> int | None:
@@ -58,8 +61,9 @@ class TestPanel(Panel):
         except ValueError as exc:
             self.show_error(str(exc))
             return
-        execution = self.call(self.tenant.test, self.action.name, payload, version=self.chosen_version(),
-                              busy="running…")
+        execution = self.call(
+            self.tenant.test, self.action.name, payload, version=self.chosen_version(), busy="running…"
+        )
         if execution is FAILED:
             return
         self.show_run(execution)

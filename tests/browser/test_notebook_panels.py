@@ -17,17 +17,17 @@ from .conftest import ARTIFACTS
 
 pytestmark = pytest.mark.browser
 
-GEO = '''%%action geo-block --trigger post-login
+GEO = """%%action geo-block --trigger post-login
 async def on_execute_post_login(event, api):
     country = event.request.geoip.countryCode
     print("login from", country)
     if country != "US":
         api.access.deny(f"logins from {country} are blocked")
-'''
-AUDIT = '''%%action audit --trigger post-login
+"""
+AUDIT = """%%action audit --trigger post-login
 async def on_execute_post_login(event, api):
     api.id_token.set_custom_claim("https://example.com/audited", True)
-'''
+"""
 CELLS = [
     "%load_ext jupyter_actions",
     GEO,

@@ -10,14 +10,20 @@ from jupyter_actions.triggers import get_trigger
 
 
 def test_the_batch_summary_is_text(tenant, tmp_path, capsys) -> None:
-    tenant.save_draft("gate", "post-login", 'async def on_execute_post_login(event, api):\n'
-                                            '    if event.user.email.startswith("deny"):\n'
-                                            '        api.access.deny("no")\n', deploy=True)
+    tenant.save_draft(
+        "gate",
+        "post-login",
+        "async def on_execute_post_login(event, api):\n"
+        '    if event.user.email.startswith("deny"):\n'
+        '        api.access.deny("no")\n',
+        deploy=True,
+    )
     tenant.bind("post-login", ["gate"])
     login = get_trigger("post-login").sample_payload()
     events = tmp_path / "e.jsonl"
-    events.write_text("\n".join(json.dumps({**login, "user": {**login["user"], "email": e}})
-                                for e in ("a@x", "deny@x")) + "\n")
+    events.write_text(
+        "\n".join(json.dumps({**login, "user": {**login["user"], "email": e}}) for e in ("a@x", "deny@x")) + "\n"
+    )
     assert main(["flows", "run", "post-login", "--events", str(events), "--executor", "inline"]) == 0
     out = capsys.readouterr().out
     assert "{" not in out  # no dict printed as it is

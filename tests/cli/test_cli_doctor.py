@@ -29,9 +29,11 @@ def test_doctor_json_follows_the_tenant_settings(cli):
 
 
 def test_settings_refuse_nan_and_unknown_modes_in_one_line(cli):
-    for args, message in ((("flow_timeout_s", "nan"), "takes a finite number"),
-                          (("sandbox", "lax"), "takes strict or best-effort"),
-                          (("outbound_network", "http"), "must be open, deny or a comma list of TCP ports")):
+    for args, message in (
+        (("flow_timeout_s", "nan"), "takes a finite number"),
+        (("sandbox", "lax"), "takes strict or best-effort"),
+        (("outbound_network", "http"), "must be open, deny or a comma list of TCP ports"),
+    ):
         result = cli("settings", "set", *args)
         assert result.status == 1 and result.err.count("\n") == 1, result.err
         assert message in result.err

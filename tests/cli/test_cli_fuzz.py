@@ -36,18 +36,66 @@ def _leaves(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
                     yield from _leaves(child, (*path, name))
             return
     positionals = tuple(a for a in parser._actions if not a.option_strings)
-    options = tuple((a.option_strings[-1], a.nargs != 0, tuple(a.choices or ()))
-                    for a in parser._actions if a.option_strings and a.dest not in GLOBAL)
+    options = tuple(
+        (a.option_strings[-1], a.nargs != 0, tuple(a.choices or ()))
+        for a in parser._actions
+        if a.option_strings and a.dest not in GLOBAL
+    )
     yield path, positionals, options
 
 
 COMMANDS = tuple(_leaves(build_parser()))
 HUGE = "99999999999999999999"
-WORDS = ["", "-", "--", "a", "ghost", "Bad Name", "x" * 300, "0", "-1", "1", "2147483648", HUGE, "-" + HUGE, "1e309",
-         "nan", "inf", "-inf", "1.5", "draft", "v1", "ghost@draft", "ghost@" + HUGE, "@", "7d", "-5m", "1e999d",
-         "caf\udce9", "\udcff", "é", "null", "{}", "[]", "--json", "-h", "deny", "papermill", "inline",
-         "garbage", "foo://x", "mysql://u@h/db", "postgresql+nosuch://h/db", "sqlite:///:memory:",
-         *TRIGGER_IDS[:3], *list(SETTINGS)[:8], "true", "strict", "443,80", "block-disposable-email"]
+WORDS = [
+    "",
+    "-",
+    "--",
+    "a",
+    "ghost",
+    "Bad Name",
+    "x" * 300,
+    "0",
+    "-1",
+    "1",
+    "2147483648",
+    HUGE,
+    "-" + HUGE,
+    "1e309",
+    "nan",
+    "inf",
+    "-inf",
+    "1.5",
+    "draft",
+    "v1",
+    "ghost@draft",
+    "ghost@" + HUGE,
+    "@",
+    "7d",
+    "-5m",
+    "1e999d",
+    "caf\udce9",
+    "\udcff",
+    "é",
+    "null",
+    "{}",
+    "[]",
+    "--json",
+    "-h",
+    "deny",
+    "papermill",
+    "inline",
+    "garbage",
+    "foo://x",
+    "mysql://u@h/db",
+    "postgresql+nosuch://h/db",
+    "sqlite:///:memory:",
+    *TRIGGER_IDS[:3],
+    *list(SETTINGS)[:8],
+    "true",
+    "strict",
+    "443,80",
+    "block-disposable-email",
+]
 
 
 @pytest.fixture
@@ -70,8 +118,11 @@ def files(tmp_path):
     }
     for name, data in contents.items():
         (tmp_path / name).write_bytes(data)
-    return [str(tmp_path / name) for name in contents] + [str(tmp_path), str(tmp_path / "missing.json"),
-                                                          f"sqlite:///{tmp_path}/other.db"]
+    return [str(tmp_path / name) for name in contents] + [
+        str(tmp_path),
+        str(tmp_path / "missing.json"),
+        f"sqlite:///{tmp_path}/other.db",
+    ]
 
 
 def argv_strategy(paths: list[str]):
@@ -116,8 +167,12 @@ VECTORS_PER_EXAMPLE = 10
 
 
 @pytest.mark.slow
-@settings(max_examples=200, derandomize=True, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
+@settings(
+    max_examples=200,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+)
 @given(data=st.data())
 def test_generated_argument_vectors_end_in_one_line_at_most(files, data):
     for _ in range(VECTORS_PER_EXAMPLE):

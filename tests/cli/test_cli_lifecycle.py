@@ -50,7 +50,9 @@ def test_whole_lifecycle(cli, code_file, tmp_path, actions_home):
     flows = json.loads(ok("flows", "list", "--json").out)
     assert len(flows) == 11 and [b["display_name"] for b in flows["post-login"]] == ["hello"]
     action = json.loads(ok("actions", "show", "hello", "--json").out)
-    assert action["deployed_version"]["number"] == 3 and action["supported_triggers"] == [{"id": "post-login", "version": "v3"}]
+    assert action["deployed_version"]["number"] == 3 and action["supported_triggers"] == [
+        {"id": "post-login", "version": "v3"}
+    ]
     listing = json.loads(ok("actions", "list", "--json").out)
     assert listing["total"] == 1 and listing["actions"][0]["name"] == "hello"
     ok("actions", "show", "hello")
@@ -88,8 +90,16 @@ def test_usage_errors_exit_2_and_help_everywhere(cli):
     assert cli("frobnicate").status == 2
     refused = cli("diff", "ghost", "x")  # the version-reference parser, as in %action diff
     assert refused.status == 2 and "argument old: 'x' is not a version" in refused.err
-    for command in (["--help"], ["save", "--help"], ["actions", "list", "--help"], ["secrets", "set", "--help"],
-                    ["flows", "bind", "--help"], ["versions", "--help"], ["rollback", "--help"], ["diff", "--help"]):
+    for command in (
+        ["--help"],
+        ["save", "--help"],
+        ["actions", "list", "--help"],
+        ["secrets", "set", "--help"],
+        ["flows", "bind", "--help"],
+        ["versions", "--help"],
+        ["rollback", "--help"],
+        ["diff", "--help"],
+    ):
         result = cli(*command)
         assert result.status == 0 and "usage:" in result.out, command
 

@@ -22,8 +22,10 @@ def test_a_reading_command_on_a_missing_tenant_names_the_existing_ones(capsys, a
     assert _run(capsys, "tenants", "create", "dev")[0] == 0
     status, out, err = _run(capsys, "--tenant", "typo", "actions", "list")
     assert status == 1 and out == ""
-    assert err == ("error: tenant 'typo' does not exist (the tenants are dev): "
-                   "create it with `jupyter-actions tenants create typo`\n")
+    assert err == (
+        "error: tenant 'typo' does not exist (the tenants are dev): "
+        "create it with `jupyter-actions tenants create typo`\n"
+    )
     assert not (actions_home / "tenants" / "typo").exists()
     for argv in (("versions", "x"), ("executions", "list"), ("settings", "list"), ("deploy", "x")):
         assert _run(capsys, "--tenant", "typo", *argv)[0] == 1

@@ -52,8 +52,9 @@ def test_each_front_end_shows_the_commands_and_flags_the_table_gives_it(row: com
                 if argument.in_front_end(front_end):
                     assert shown in text, f"{front_end} {row.key}: {shown} missing"
                 elif argument.flags[0].startswith("-"):
-                    assert f"{shown} " not in text and not text.rstrip().endswith(shown), \
+                    assert f"{shown} " not in text and not text.rstrip().endswith(shown), (
                         f"{front_end} {row.key}: {shown} belongs to {argument.only} only"
+                    )
 
 
 def test_every_command_of_a_front_end_is_in_its_overview() -> None:

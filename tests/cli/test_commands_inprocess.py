@@ -17,13 +17,13 @@ from tests.cli.stored import stored
 from tests.conftest import POST_LOGIN_CODE
 
 SECRET = "inprocess-Secret-Value-7c1e"
-REDIRECT_CODE = '''
+REDIRECT_CODE = """
 async def on_execute_post_login(event, api):
     api.redirect.send_user_to("https://example.com/consent")
 
 async def on_continue_post_login(event, api):
     api.id_token.set_custom_claim("https://example.com/consented", True)
-'''
+"""
 
 
 @pytest.fixture
@@ -59,11 +59,35 @@ def ok(cli, *args: str, **options) -> str:
 
 # Help --------------------------------------------------------------------------------------------
 COMMANDS = [
-    ["save"], ["actions", "list"], ["actions", "show"], ["actions", "delete"], ["deploy"], ["versions"],
-    ["rollback"], ["diff"], ["secrets", "set"], ["secrets", "list"], ["secrets", "delete"], ["deps", "add"],
-    ["deps", "remove"], ["deps", "list"], ["test"], ["executions", "list"], ["executions", "show"], ["flows", "list"],
-    ["flows", "show"], ["flows", "bind"], ["flows", "run"], ["flows", "continue"], ["flows", "test"], ["replay"],
-    ["templates", "list"], ["templates", "show"], ["notebook", "run"], ["settings", "list"], ["settings", "set"],
+    ["save"],
+    ["actions", "list"],
+    ["actions", "show"],
+    ["actions", "delete"],
+    ["deploy"],
+    ["versions"],
+    ["rollback"],
+    ["diff"],
+    ["secrets", "set"],
+    ["secrets", "list"],
+    ["secrets", "delete"],
+    ["deps", "add"],
+    ["deps", "remove"],
+    ["deps", "list"],
+    ["test"],
+    ["executions", "list"],
+    ["executions", "show"],
+    ["flows", "list"],
+    ["flows", "show"],
+    ["flows", "bind"],
+    ["flows", "run"],
+    ["flows", "continue"],
+    ["flows", "test"],
+    ["replay"],
+    ["templates", "list"],
+    ["templates", "show"],
+    ["notebook", "run"],
+    ["settings", "list"],
+    ["settings", "set"],
     ["doctor"],
 ]
 
@@ -87,8 +111,21 @@ def test_version(cli):
 
 # save, actions, deploy, versions, rollback, diff ----------------------------------------------------
 def test_save_prints_the_action_and_declares_secrets_and_dependencies(cli, code_file):
-    saved = json.loads(ok(cli, "save", "hello", "--trigger", "post-login", "--code", "-", "--secret", "API_KEY",
-                          "--json", stdin=POST_LOGIN_CODE))
+    saved = json.loads(
+        ok(
+            cli,
+            "save",
+            "hello",
+            "--trigger",
+            "post-login",
+            "--code",
+            "-",
+            "--secret",
+            "API_KEY",
+            "--json",
+            stdin=POST_LOGIN_CODE,
+        )
+    )
     assert saved["name"] == "hello" and saved["code"] == POST_LOGIN_CODE
     assert [s["name"] for s in saved["secrets"]] == ["API_KEY"]
     assert ok(cli, "save", "hello", "--trigger", "post-login", "--code", str(code_file)) == "hello: draft unchanged\n"
@@ -232,8 +269,9 @@ def test_flows_run_then_continue_a_suspended_execution(cli, tmp_path, event_file
     ok(cli, "save", "consent", "--trigger", "post-login", "--code", str(code))
     ok(cli, "deploy", "consent")
     ok(cli, "flows", "bind", "post-login", "consent")
-    suspended = json.loads(ok(cli, "flows", "run", "post-login", "--event", str(event_file), "--executor", "inline",
-                              "--json"))
+    suspended = json.loads(
+        ok(cli, "flows", "run", "post-login", "--event", str(event_file), "--executor", "inline", "--json")
+    )
     assert suspended["outcome"]["status"] == "suspended"
     resumed = json.loads(ok(cli, "flows", "continue", suspended["id"], "--json"))
     assert resumed["outcome"]["status"] == "allowed"
@@ -249,7 +287,8 @@ def test_flows_continue_refuses_an_execution_that_is_not_suspended(cli, refused,
 def test_flows_test_with_no_saved_case(cli, hello):
     ok(cli, "flows", "bind", "post-login", "hello")
     assert ok(cli, "flows", "test", "post-login") == (
-        "the post-login flow has no saved test cases: save one with --save-case NAME\n0 passed, 0 failed\n")
+        "the post-login flow has no saved test cases: save one with --save-case NAME\n0 passed, 0 failed\n"
+    )
     ok(cli, "flows", "test", "post-login", "--save-case", "sample through the flow")
     assert json.loads(ok(cli, "flows", "test", "post-login", "--json"))["passed"] == 1
 

@@ -30,8 +30,9 @@ def entry(request, actions_home) -> list[str]:
 
 def run(entry: list[str], *args: str) -> subprocess.CompletedProcess:
     path = f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"  # `jupyter` finds `jupyter-actions` on PATH
-    return subprocess.run([*entry, *args], capture_output=True, text=True, timeout=120, check=False,
-                          env={**os.environ, "PATH": path})
+    return subprocess.run(
+        [*entry, *args], capture_output=True, text=True, timeout=120, check=False, env={**os.environ, "PATH": path}
+    )
 
 
 def test_each_entry_point_runs_the_command(entry):

@@ -23,9 +23,7 @@ MISSING = Lock((("ja-hello", "9.9"),), CURRENT_PYTHON)
 def import_from(env: Path, code: str) -> str:
     """Run `code` in a clean interpreter that sees only the standard library and `env`."""
     script = f"import sys; sys.path.insert(0, {str(env)!r}); {code}"
-    done = subprocess.run(
-        [sys.executable, "-I", "-S", "-c", script], capture_output=True, text=True, check=True
-    )
+    done = subprocess.run([sys.executable, "-I", "-S", "-c", script], capture_output=True, text=True, check=True)
     return done.stdout.strip()
 
 
@@ -34,9 +32,7 @@ def entries(cache: EnvironmentCache) -> list[str]:
 
 
 @pytest.mark.parametrize("installer", ["uv", "pip"])
-def test_build_installs_the_lock_importably(
-    cache: EnvironmentCache, index: IndexConfig, installer: str
-) -> None:
+def test_build_installs_the_lock_importably(cache: EnvironmentCache, index: IndexConfig, installer: str) -> None:
     assert cache.status(HELLO) == "pending"
     result = cache.build(HELLO, index, installer=installer)
     assert (result.status, result.reason, result.installer) == ("built", None, installer)
@@ -59,9 +55,7 @@ def test_rebuild_is_a_fast_no_op(cache: EnvironmentCache, index: IndexConfig) ->
     assert marker.stat().st_mtime_ns == written
 
 
-def test_empty_lock_builds_an_empty_environment(
-    cache: EnvironmentCache, index: IndexConfig
-) -> None:
+def test_empty_lock_builds_an_empty_environment(cache: EnvironmentCache, index: IndexConfig) -> None:
     result = cache.build(Lock((), CURRENT_PYTHON), index)
     assert result.status == "built"
     assert [p.name for p in result.path.iterdir()] == [METADATA]
@@ -97,9 +91,7 @@ def test_native_code_is_refused_unless_allowed(
 
 
 @pytest.mark.parametrize("installer", ["uv", "pip"])
-def test_failed_build_records_the_installer_reason(
-    cache: EnvironmentCache, index: IndexConfig, installer: str
-) -> None:
+def test_failed_build_records_the_installer_reason(cache: EnvironmentCache, index: IndexConfig, installer: str) -> None:
     result = cache.build(MISSING, index, installer=installer)
     assert (result.status, result.installer) == ("failed", installer)
     assert "ja-hello" in result.reason and "9.9" in result.reason
@@ -127,9 +119,7 @@ def test_pip_is_used_when_uv_is_missing(
     assert cache.build(HELLO, index).installer == "pip"
 
 
-def test_status_is_building_while_the_build_lock_is_held(
-    cache: EnvironmentCache, index: IndexConfig
-) -> None:
+def test_status_is_building_while_the_build_lock_is_held(cache: EnvironmentCache, index: IndexConfig) -> None:
     cache.root.mkdir()
     with open(cache.root / f"{HELLO.hash}.lock", "a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
@@ -137,9 +127,7 @@ def test_status_is_building_while_the_build_lock_is_held(
     assert cache.status(HELLO) == "pending"
 
 
-def test_a_crashed_build_leaves_nothing_that_counts(
-    cache: EnvironmentCache, index: IndexConfig
-) -> None:
+def test_a_crashed_build_leaves_nothing_that_counts(cache: EnvironmentCache, index: IndexConfig) -> None:
     stale = cache.root / f".tmp-{HELLO.hash}-crashed"
     (stale / "ja_hello").mkdir(parents=True)
     assert cache.status(HELLO) == "pending"
@@ -166,8 +154,7 @@ def test_concurrent_builds_of_one_lock_leave_one_complete_environment(
     argv = [sys.executable, "-c", BUILDER, HELLO.to_json(), str(cache.root), str(wheelhouse)]
     env = {**os.environ, "PYTHONPATH": SOURCE_ROOT}
     builders = [
-        subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
-        for _ in range(2)
+        subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env) for _ in range(2)
     ]
     for builder in builders:
         assert builder.stdout.readline() == "ready\n"
@@ -178,6 +165,4 @@ def test_concurrent_builds_of_one_lock_leave_one_complete_environment(
     assert [b.returncode for b in builders] == [0, 0]
     assert outputs == [f"built {cache.path_for(HELLO)}\n"] * 2
     assert entries(cache) == [HELLO.hash, f"{HELLO.hash}.lock"]
-    assert (
-        import_from(cache.path_for(HELLO), "import ja_hello; print(ja_hello.__version__)") == "2.0"
-    )
+    assert import_from(cache.path_for(HELLO), "import ja_hello; print(ja_hello.__version__)") == "2.0"

@@ -56,10 +56,7 @@ def test_environment_overrides_tenant_settings() -> None:
 def test_empty_variable_leaves_the_tenant_setting() -> None:
     index = IndexConfig.from_env({"offline": True}, environ={"JUPYTER_ACTIONS_OFFLINE": ""})
     assert index.offline is True
-    assert (
-        IndexConfig.from_env({"offline": True}, environ={"JUPYTER_ACTIONS_OFFLINE": "0"}).offline
-        is False
-    )
+    assert IndexConfig.from_env({"offline": True}, environ={"JUPYTER_ACTIONS_OFFLINE": "0"}).offline is False
 
 
 def test_from_env_reads_os_environ(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,9 +19,7 @@ def test_pin_without_version_takes_the_latest(index: IndexConfig, installer: str
 
 @pytest.mark.parametrize("installer", INSTALLERS)
 def test_pin_with_version_keeps_it(index: IndexConfig, installer: str) -> None:
-    assert pin(parse_requirement("ja-hello==1.0"), index, installer=installer) == Pin(
-        "ja-hello", "1.0"
-    )
+    assert pin(parse_requirement("ja-hello==1.0"), index, installer=installer) == Pin("ja-hello", "1.0")
 
 
 @pytest.mark.parametrize("installer", INSTALLERS)
@@ -29,9 +27,7 @@ def test_pin_unknown_package(index: IndexConfig, installer: str, wheelhouse: Pat
     with pytest.raises(DependencyError) as raised:
         pin("nopkg", index, installer=installer)
     where = f"find-links {wheelhouse}, offline"
-    assert (
-        str(raised.value) == f"package 'nopkg' was not found on the index ({where}): check the name"
-    )
+    assert str(raised.value) == f"package 'nopkg' was not found on the index ({where}): check the name"
 
 
 @pytest.mark.parametrize("installer", INSTALLERS_PIP_SLOW)
@@ -84,9 +80,7 @@ def test_lock_round_trips_through_json() -> None:
     assert restored.hash == locked.hash
 
 
-@pytest.mark.parametrize(
-    "text", ["", "[]", '{"packages": [["a"]], "python_version": "3.11"}', '{"packages": []}']
-)
+@pytest.mark.parametrize("text", ["", "[]", '{"packages": [["a"]], "python_version": "3.11"}', '{"packages": []}'])
 def test_lock_from_broken_json(text: str) -> None:
     with pytest.raises(InvalidInputError, match="the stored lock cannot be read"):
         Lock.from_json(text)
@@ -131,9 +125,7 @@ def test_installer_configuration_does_not_leak_in(
         monkeypatch.setenv(f"{tool}_CONSTRAINT", str(constraints))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
     (tmp_path / "pip").mkdir()
-    (tmp_path / "pip" / "pip.conf").write_text(
-        f"[global]\nfind-links = {wheelhouse}\nconstraint = {constraints}\n"
-    )
+    (tmp_path / "pip" / "pip.conf").write_text(f"[global]\nfind-links = {wheelhouse}\nconstraint = {constraints}\n")
     (tmp_path / "uv").mkdir()
     (tmp_path / "uv" / "uv.toml").write_text(
         f'find-links = ["{wheelhouse}"]\nconstraint-dependencies = ["ja-hello==1.0"]\n'

@@ -45,10 +45,7 @@ def build_wheel(source: Path, directory: Path) -> Path:
     project, options = pyproject["project"], pyproject.get("tool", {}).get("ja-wheel", {})
     stem = f"{project['name'].replace('-', '_')}-{project['version']}"
     tag = str(next(iter(sys_tags()))) if options.get("native") else "py3-none-any"
-    files = {
-        path.relative_to(source).as_posix(): path.read_bytes()
-        for path in sorted(source.rglob("*.py"))
-    }
+    files = {path.relative_to(source).as_posix(): path.read_bytes() for path in sorted(source.rglob("*.py"))}
     files.update({name: text.encode() for name, text in options.get("generated-files", {}).items()})
     metadata = [f"Metadata-Version: 2.1\nName: {project['name']}\nVersion: {project['version']}\n"]
     metadata += [f"Requires-Dist: {requirement}\n" for requirement in project["dependencies"]]

@@ -6,13 +6,19 @@ from jupyter_actions import PayloadError
 
 
 def test_batch_runs_every_event_and_records_it(tenant, deploy, login):
-    deploy("gate", 'if event.user.email.endswith("@blocked.example"):\n    api.access.deny("blocked")\n'
-                   'api.id_token.set_custom_claim("https://x/email", event.user.email)')
+    deploy(
+        "gate",
+        'if event.user.email.endswith("@blocked.example"):\n    api.access.deny("blocked")\n'
+        'api.id_token.set_custom_claim("https://x/email", event.user.email)',
+    )
     deploy("tag", 'api.access_token.set_custom_claim("https://x/tag", 1)')
     tenant.bind("post-login", ["gate", "tag"])
     events = []
     for i in range(60):
-        event = {**login, "user": {**login["user"], "email": f"user{i}@{'blocked.example' if i % 3 == 0 else 'ok.example'}"}}
+        event = {
+            **login,
+            "user": {**login["user"], "email": f"user{i}@{'blocked.example' if i % 3 == 0 else 'ok.example'}"},
+        }
         events.append(event)
     events.insert(10, {**login, "user": {**login["user"], "email": 5}})
     results = dict(tenant.run_flow_batch("post-login", events))
@@ -32,8 +38,11 @@ def test_batch_runs_every_event_and_records_it(tenant, deploy, login):
 
 
 def test_batch_with_cache_runs_in_order(tenant, deploy, login):
-    deploy("counter", 'hit = api.cache.get("n")\nn = int(hit["value"]) + 1 if hit else 1\n'
-                      'api.cache.set("n", str(n))\napi.id_token.set_custom_claim("https://x/n", n)')
+    deploy(
+        "counter",
+        'hit = api.cache.get("n")\nn = int(hit["value"]) + 1 if hit else 1\n'
+        'api.cache.set("n", str(n))\napi.id_token.set_custom_claim("https://x/n", n)',
+    )
     tenant.bind("post-login", ["counter"])
     results = list(tenant.run_flow_batch("post-login", [login] * 5))
     assert [i for i, _ in results] == [0, 1, 2, 3, 4]
@@ -43,13 +52,14 @@ def test_batch_with_cache_runs_in_order(tenant, deploy, login):
 def test_lean_batch_blames_the_action_that_was_running(tenant, deploy, login):
     import json
 
-    deploy("first", 'pass')
+    deploy("first", "pass")
     deploy("sleeper", 'import time\nif event.user.email.startswith("slow"):\n    time.sleep(30)')
     deploy("third", 'api.id_token.set_custom_claim("https://x/t", 1)')
     tenant.bind("post-login", ["first", "sleeper", "third"])
     tenant.configure("flow_timeout_s", 1.0)
-    lines = [json.dumps({**login, "user": {**login["user"], "email": email}}) + "\n"
-             for email in ("ok@x", "slow@x", "ok2@x")]
+    lines = [
+        json.dumps({**login, "user": {**login["user"], "email": email}}) + "\n" for email in ("ok@x", "slow@x", "ok2@x")
+    ]
     lines.append("{not json\n")
     results = {r.index: r for r in tenant.engine.run_lines("post-login", lines)}
     assert results[0].status == "allowed" and results[2].status == "allowed"
@@ -67,19 +77,23 @@ def test_lean_batch_redacts_non_ascii_secrets_and_keeps_wide_integers(tenant, de
     import json
 
     secret = "pässwörd-Ω-\u2028-42"
-    body = ('print("token", event.secrets.KEY)\n'
-            'api.id_token.set_custom_claim("https://x/key", event.secrets.KEY)\n'
-            'if event.user.email.startswith("wide"):\n'
-            '    api.user.set_app_metadata("big", 2 ** 70)\n')
+    body = (
+        'print("token", event.secrets.KEY)\n'
+        'api.id_token.set_custom_claim("https://x/key", event.secrets.KEY)\n'
+        'if event.user.email.startswith("wide"):\n'
+        '    api.user.set_app_metadata("big", 2 ** 70)\n'
+    )
     deploy("leaky", body, secrets={"KEY": secret})
     tenant.bind("post-login", ["leaky"])
-    lines = [json.dumps({**login, "user": {**login["user"], "email": email}}) + "\n" for email in ("narrow@x", "wide@x")]
+    lines = [
+        json.dumps({**login, "user": {**login["user"], "email": email}}) + "\n" for email in ("narrow@x", "wide@x")
+    ]
     results = {r.index: r for r in tenant.engine.run_lines("post-login", lines)}
     assert [results[i].status for i in (0, 1)] == ["allowed", "allowed"]
     for result in results.values():
         assert secret not in result.outcome_json
         assert json.loads(result.outcome_json)["id_token_claims"] == {"https://x/key": "[REDACTED]"}
-    assert json.loads(results[1].outcome_json)["app_metadata"] == {"big": 2 ** 70}
+    assert json.loads(results[1].outcome_json)["app_metadata"] == {"big": 2**70}
     stored = {e.id: e for e in tenant.executions()}
     for result in results.values():
         execution = stored[result.execution_id]
@@ -94,14 +108,18 @@ def test_a_forged_result_fails_its_job_not_the_batch(tenant, deploy, login):
     frame the parent did not ask for ends that worker and fails that job; the others run."""
     import json
 
-    forge = ('import os, sys, json\n'
-             'if event.user.email.startswith("forge"):\n'
-             '    body = json.dumps({"j": 0, "done": 1, "lean": {"id": "x", "status": "approved"}}).encode()\n'
-             '    os.write(int(sys.argv[3]), len(body).to_bytes(4, "big") + body)\n')
+    forge = (
+        "import os, sys, json\n"
+        'if event.user.email.startswith("forge"):\n'
+        '    body = json.dumps({"j": 0, "done": 1, "lean": {"id": "x", "status": "approved"}}).encode()\n'
+        '    os.write(int(sys.argv[3]), len(body).to_bytes(4, "big") + body)\n'
+    )
     deploy("forger", forge)
     tenant.bind("post-login", ["forger"])
-    lines = [json.dumps({**login, "user": {**login["user"], "email": email}}) + "\n"
-             for email in ("ok@x", "forge@x", "ok2@x")]
+    lines = [
+        json.dumps({**login, "user": {**login["user"], "email": email}}) + "\n"
+        for email in ("ok@x", "forge@x", "ok2@x")
+    ]
     results = {r.index: r for r in tenant.engine.run_lines("post-login", lines)}
     assert (results[0].status, results[2].status) == ("allowed", "allowed")
     assert results[1].status == "failed"

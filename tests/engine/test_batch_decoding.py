@@ -14,14 +14,14 @@ from jupyter_actions import Tenant
 from jupyter_actions._code_flags import may_use_cache
 from jupyter_actions.triggers import get_trigger
 
-BODY = '''
+BODY = """
     user = event.user
     if user.email.endswith("@deny.example"):
         api.access.deny("denied")
     elif "boom" in user.user_metadata:
         raise ValueError("boom")
     api.id_token.set_custom_claim("https://x/metadata", user.user_metadata)
-'''
+"""
 LEAN = f"async def on_execute_post_login(event, api):{BODY}"
 ORDERED = f'NOTE = "this mentions the cache, so its batches run in order"\n\nasync def on_execute_post_login(event, api):{BODY}'
 SAMPLE = get_trigger("post-login").sample_payload()
@@ -103,26 +103,59 @@ def _spliced(raw: bytes, at: int, junk: bytes) -> bytes:
 
 
 JSON_TEXT = st.recursive(
-    st.sampled_from(["null", "true", "1", "-0", "1.5e3", "9223372036854775807", "9223372036854775808", "-9223372036854775809",
-                     "1e999", "NaN", "Infinity", '"ok"', '"\\ud800"', '"\\udc00\\ud800"', '"\\ud83d\\ude00"', '"é"',
-                     '"boom"', "12345678901234567890123", "0.1", '"\\u0000"']),
-    lambda inner: (st.lists(inner, max_size=3).map(lambda items: "[" + ",".join(items) + "]")
-                   | st.lists(st.tuples(st.sampled_from(['"a"', '"b"', '"boom"', '"\\ud800"']), inner), max_size=3)
-                   .map(lambda pairs: "{" + ",".join(f"{k}:{v}" for k, v in pairs) + "}")),
-    max_leaves=8)
+    st.sampled_from(
+        [
+            "null",
+            "true",
+            "1",
+            "-0",
+            "1.5e3",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-9223372036854775809",
+            "1e999",
+            "NaN",
+            "Infinity",
+            '"ok"',
+            '"\\ud800"',
+            '"\\udc00\\ud800"',
+            '"\\ud83d\\ude00"',
+            '"é"',
+            '"boom"',
+            "12345678901234567890123",
+            "0.1",
+            '"\\u0000"',
+        ]
+    ),
+    lambda inner: (
+        st.lists(inner, max_size=3).map(lambda items: "[" + ",".join(items) + "]")
+        | st.lists(st.tuples(st.sampled_from(['"a"', '"b"', '"boom"', '"\\ud800"']), inner), max_size=3).map(
+            lambda pairs: "{" + ",".join(f"{k}:{v}" for k, v in pairs) + "}"
+        )
+    ),
+    max_leaves=8,
+)
 LINES = st.one_of(
     JSON_TEXT.map(lambda text: line("{" + f'"v":{text}' + "}")),
     JSON_TEXT.map(lambda text: line("{" + f'"v":{text}' + "}", email="a@deny.example")),
     st.integers(min_value=60, max_value=2100).map(lambda depth: line("[" * depth + "]" * depth)),
-    st.builds(lambda text, at, junk: _spliced(line("{" + f'"v":{text}' + "}"), at, junk),
-              JSON_TEXT, st.integers(0, 8000), st.binary(min_size=1, max_size=3)),
+    st.builds(
+        lambda text, at, junk: _spliced(line("{" + f'"v":{text}' + "}"), at, junk),
+        JSON_TEXT,
+        st.integers(0, 8000),
+        st.binary(min_size=1, max_size=3),
+    ),
     JSON_TEXT.map(lambda text: text.encode() + b"\n"),
 )
 
 
 @pytest.mark.slow
-@settings(max_examples=60, derandomize=True, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
+@settings(
+    max_examples=60,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+)
 @given(lines=st.lists(LINES, min_size=40, max_size=40))
 def test_fuzzed_lines_get_the_same_verdict_and_status_from_both_paths(tenants, lines):
     lean, ordered = (classified(tenant, lines) for tenant in tenants)

@@ -35,7 +35,10 @@ def names(execution) -> list[str]:
 
 def test_bindings_run_in_order_and_claims_fold(tenant, deploy, login):
     deploy("first", 'print("one")\napi.id_token.set_custom_claim("https://x/order", ["first"])')
-    deploy("second", 'print("two")\napi.id_token.set_custom_claim("https://x/order", ["second"])\napi.access_token.add_scope("read:x")')
+    deploy(
+        "second",
+        'print("two")\napi.id_token.set_custom_claim("https://x/order", ["second"])\napi.access_token.add_scope("read:x")',
+    )
     tenant.bind("post-login", ["second", "first"])
     execution = tenant.run_flow("post-login", login)
     assert names(execution) == ["second", "first"]
@@ -48,8 +51,11 @@ def test_bindings_run_in_order_and_claims_fold(tenant, deploy, login):
 
 def test_metadata_is_visible_to_the_next_action_and_folded_once(tenant, deploy, login):
     deploy("writer", 'api.user.set_app_metadata("plan", "gold")\napi.transaction.set_metadata("seen", True)')
-    deploy("reader", 'api.id_token.set_custom_claim("https://x/plan", event.user.app_metadata.plan)\n'
-                     'api.id_token.set_custom_claim("https://x/seen", event.transaction.metadata.seen)')
+    deploy(
+        "reader",
+        'api.id_token.set_custom_claim("https://x/plan", event.user.app_metadata.plan)\n'
+        'api.id_token.set_custom_claim("https://x/seen", event.transaction.metadata.seen)',
+    )
     tenant.bind("post-login", ["writer", "reader"])
     outcome = tenant.run_flow("post-login", login).outcome
     assert outcome["id_token_claims"] == {"https://x/plan": "gold", "https://x/seen": True}
@@ -86,7 +92,10 @@ def test_exception_fails_closed_and_skips_the_rest(tenant, deploy, login):
 @pytest.mark.slow
 def test_redirect_suspends_and_continue_resumes_in_the_same_action(tenant, deploy, login):
     deploy("before", 'api.user.set_app_metadata("step", "before")')
-    tenant.save_draft("terms", "post-login", '''
+    tenant.save_draft(
+        "terms",
+        "post-login",
+        """
 async def on_execute_post_login(event, api):
     token = api.redirect.encode_token(secret=event.secrets.SIGNING, payload={"terms": "v1"})
     api.redirect.send_user_to("https://example.com/terms", query={"session_token": token})
@@ -94,7 +103,9 @@ async def on_execute_post_login(event, api):
 async def on_continue_post_login(event, api):
     payload = api.redirect.validate_token(secret=event.secrets.SIGNING)
     api.user.set_app_metadata("accepted_terms", payload["terms"])
-''', secrets=["SIGNING"])
+""",
+        secrets=["SIGNING"],
+    )
     tenant.set_secret("terms", "SIGNING", "signing-key-for-terms-0123456789")
     tenant.deploy("terms")
     deploy("after", 'api.id_token.set_custom_claim("https://x/terms", event.user.app_metadata.accepted_terms)')
@@ -110,8 +121,16 @@ async def on_continue_post_login(event, api):
 
     # the terms site answers with its own token, carrying Auth0's state (reference 3.6)
     state = login["transaction"]["state"]
-    answer = hs256({"sub": login["user"]["user_id"], "iss": login["request"]["hostname"], "state": state,
-                    "terms": "v1", "exp": int(time.time()) + 60}, "signing-key-for-terms-0123456789")
+    answer = hs256(
+        {
+            "sub": login["user"]["user_id"],
+            "iss": login["request"]["hostname"],
+            "state": state,
+            "terms": "v1",
+            "exp": int(time.time()) + 60,
+        },
+        "signing-key-for-terms-0123456789",
+    )
     request = dict(login["request"], query={"state": state, "session_token": answer})
     resumed = tenant.continue_flow(suspended.id, request)
     assert resumed.id == suspended.id
@@ -152,7 +171,7 @@ def test_empty_flow_and_invalid_payload_are_clear_errors(tenant, deploy, login):
 
     with pytest.raises(ExecutionError, match="has no bound actions"):
         tenant.run_flow("post-login", login)
-    deploy("claim", 'pass')
+    deploy("claim", "pass")
     tenant.bind("post-login", ["claim"])
     login["user"]["email"] = 42
     with pytest.raises(PayloadError, match=r"\$\.user\.email"):

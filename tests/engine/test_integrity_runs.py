@@ -7,8 +7,10 @@ import sqlite3
 
 from tests.conftest import POST_LOGIN_CODE
 
-MESSAGE = ("version 1 of hello failed its integrity check: its stored code or dependencies changed outside "
-           "jupyter-actions; deploy it again from a trusted draft")
+MESSAGE = (
+    "version 1 of hello failed its integrity check: its stored code or dependencies changed outside "
+    "jupyter-actions; deploy it again from a trusted draft"
+)
 
 
 def tamper(tenant, marker) -> None:

@@ -8,8 +8,10 @@ import sqlite3
 from jupyter_actions.triggers import get_trigger
 
 CLAIMS = "for i in range(3):\n    api.id_token.set_custom_claim(f'https://x/{i}', 'x' * (30 * 2 ** 20))"
-MESSAGE = ("the ID token's custom claims would take 30 MiB, over the limit of 100 KiB per token, as on Auth0: set "
-           "smaller values")
+MESSAGE = (
+    "the ID token's custom claims would take 30 MiB, over the limit of 100 KiB per token, as on Auth0: set "
+    "smaller values"
+)
 
 
 def stored_bytes(tenant) -> int:

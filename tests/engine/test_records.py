@@ -11,7 +11,9 @@ SECRET = "Redact-Me-Value-91b2c7"
 
 
 def test_secret_values_leave_no_trace(tenant, deploy, login, cli, actions_home):
-    deploy("leaky", '''
+    deploy(
+        "leaky",
+        """
 import logging
 print(event.secrets.TOKEN)
 print(event.secrets.TOKEN[:6], end="")
@@ -19,7 +21,9 @@ print(event.secrets.TOKEN[6:])
 logging.warning("token %s", event.secrets.TOKEN)
 api.id_token.set_custom_claim("https://x/t", event.secrets.TOKEN)
 raise RuntimeError("failed with " + event.secrets.TOKEN)
-''', secrets={"TOKEN": SECRET})
+""",
+        secrets={"TOKEN": SECRET},
+    )
     tenant.bind("post-login", ["leaky"])
     login["secrets"] = {"TOKEN": SECRET}
     execution = tenant.run_flow("post-login", login)
@@ -29,8 +33,11 @@ raise RuntimeError("failed with " + event.secrets.TOKEN)
     stored = tenant.execution(execution.id)
     assert SECRET not in json.dumps(stored.to_json())
     assert stored.event["secrets"] == {"TOKEN": "[REDACTED]"}
-    for args in (("executions", "show", execution.id), ("executions", "show", execution.id, "--json"),
-                 ("executions", "list", "--json")):
+    for args in (
+        ("executions", "show", execution.id),
+        ("executions", "show", execution.id, "--json"),
+        ("executions", "list", "--json"),
+    ):
         result = cli(*args)
         assert result.status == 0 and SECRET not in result.out + result.err
     tenant.close()
@@ -47,19 +54,26 @@ def test_record_shape_mirrors_auth0(tenant, deploy, login):
     assert {"id", "trigger_id", "status", "results", "created_at", "updated_at", "outcome", "event"} <= shape.keys()
     result = shape["results"][0]
     assert {"action_name", "binding_id", "version_id", "started_at", "ended_at", "response"} <= result.keys()
-    assert set(result["response"]["stats"]) >= {"action_duration_ms", "boot_duration_ms", "network_duration_ms",
-                                                "total_request_duration_ms"}
+    assert set(result["response"]["stats"]) >= {
+        "action_duration_ms",
+        "boot_duration_ms",
+        "network_duration_ms",
+        "total_request_duration_ms",
+    }
     assert [e.id for e in tenant.executions(trigger="post-login")] == [execution.id]
     assert tenant.executions(trigger="credentials-exchange") == []
 
 
 def test_cache_holds_across_executions_and_processes(tenant, deploy, login):
-    deploy("counter", '''
+    deploy(
+        "counter",
+        """
 hit = api.cache.get("count")
 count = int(hit["value"]) + 1 if hit else 1
 api.cache.set("count", str(count))
 api.id_token.set_custom_claim("https://x/count", count)
-''')
+""",
+    )
     tenant.bind("post-login", ["counter"])
     counts = [tenant.run_flow("post-login", login).outcome["id_token_claims"]["https://x/count"] for _ in range(3)]
     with Tenant() as other:
@@ -67,11 +81,11 @@ api.id_token.set_custom_claim("https://x/count", count)
     assert counts == [1, 2, 3, 4]
 
 
-CACHER = '''
+CACHER = """
 hit = api.cache.get("token")
 api.id_token.set_custom_claim("https://x/seen", hit["value"] if hit else None)
 api.cache.set("token", event.secrets["API_KEY"])
-'''
+"""
 
 
 def test_cache_values_are_encrypted_at_rest(tenant, deploy, login):
@@ -92,7 +106,7 @@ def test_cache_values_are_encrypted_at_rest(tenant, deploy, login):
 
 
 def test_retention_prunes_old_executions(tenant, deploy, login):
-    deploy("hello", 'pass')
+    deploy("hello", "pass")
     tenant.bind("post-login", ["hello"])
     tenant.run_flow("post-login", login)
     assert tenant.prune_executions() == 0  # younger than the default retention
@@ -102,7 +116,7 @@ def test_retention_prunes_old_executions(tenant, deploy, login):
 
 
 def test_execution_filters(tenant, deploy, login, cli):
-    deploy("first", 'pass')
+    deploy("first", "pass")
     deploy("second", 'api.access.deny("no")')
     tenant.bind("post-login", ["first"])
     only_first = tenant.run_flow("post-login", login)
@@ -121,14 +135,23 @@ def test_a_value_cached_by_another_action_or_version_is_redacted(tenant, deploy,
     """``api.cache`` is the trigger's: a step can show a value that another action, or another
     version of its own, cached. Views and records redact every value the trigger's actions hold."""
     deploy("stash", 'api.cache.set("token", event.secrets.TOKEN)', secrets={"TOKEN": SECRET})
-    deploy("show", 'api.id_token.set_custom_claim("https://x/t", api.cache.get("token")["value"])\n'
-                   'print(api.cache.get("token")["value"])')
+    deploy(
+        "show",
+        'api.id_token.set_custom_claim("https://x/t", api.cache.get("token")["value"])\n'
+        'print(api.cache.get("token")["value"])',
+    )
     tenant.bind("post-login", ["stash", "show"])
     claims = tenant.run_flow("post-login", login).outcome["id_token_claims"]
     assert claims == {"https://x/t": SECRET}  # what the application receives
-    for shown in (tenant.test("show"), tenant.run_flow("post-login", login, redacted=True),
-                  tenant.executions(kind="flow")[0], tenant.executions(kind="test")[0]):
-        assert SECRET not in json.dumps(shown.to_json()) and shown.outcome["id_token_claims"] == {"https://x/t": "[REDACTED]"}
+    for shown in (
+        tenant.test("show"),
+        tenant.run_flow("post-login", login, redacted=True),
+        tenant.executions(kind="flow")[0],
+        tenant.executions(kind="test")[0],
+    ):
+        assert SECRET not in json.dumps(shown.to_json()) and shown.outcome["id_token_claims"] == {
+            "https://x/t": "[REDACTED]"
+        }
 
     tenant.set_secret("stash", "TOKEN", "the-rotated-token-value")  # the draft; version 1 still holds SECRET
     tenant.bind("post-login", ["stash", "show"])

@@ -8,24 +8,28 @@ import pytest
 
 from jupyter_actions import ConflictError, InvalidInputError
 
-V1 = '''
+V1 = """
 async def on_execute_post_login(event, api):
     api.id_token.set_custom_claim("https://x/email", event.user.email)
-'''
-V2 = '''
+"""
+V2 = """
 async def on_execute_post_login(event, api):
     api.id_token.set_custom_claim("https://x/email", event.user.email)
     api.id_token.set_custom_claim("https://x/tier", "gold")
     if event.user.email == "bob@example.com":
         api.access.deny("bob is suspended")
-'''
+"""
 
 
 @pytest.fixture
 def recorded(tenant, login):
     tenant.save_draft("claims", "post-login", V1, deploy=True)
-    tenant.save_draft("other", "post-login", 'async def on_execute_post_login(event, api):\n'
-                                             '    api.access_token.set_custom_claim("https://x/o", 1)\n', deploy=True)
+    tenant.save_draft(
+        "other",
+        "post-login",
+        'async def on_execute_post_login(event, api):\n    api.access_token.set_custom_claim("https://x/o", 1)\n',
+        deploy=True,
+    )
     tenant.bind("post-login", ["claims", "other"])
     for email in ("ann@example.com", "bob@example.com", "cat@example.com"):
         tenant.run_flow("post-login", {**login, "user": {**login["user"], "email": email}})
@@ -39,7 +43,8 @@ def test_candidate_reports_exactly_its_changes(recorded, cli):
     assert report.totals() == {"replayed": 3, "changed": 3, "claim": 4, "status": 1}
     by_user = {e.user: e for e in report.executions}
     assert [c.to_json() for c in by_user["ann@example.com"].changes] == [
-        {"kind": "claim", "key": "id_token_claims.https://x/tier", "before": None, "after": "gold"}]
+        {"kind": "claim", "key": "id_token_claims.https://x/tier", "before": None, "after": "gold"}
+    ]
     bob = {c.key: c for c in by_user["bob@example.com"].changes}
     assert (bob["status"].before, bob["status"].after) == ("allowed", "denied")
     assert bob["id_token_claims.https://x/tier"].after == "gold"

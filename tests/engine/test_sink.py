@@ -21,10 +21,16 @@ NOW = "2026-01-02T03:04:05.000000Z"
 
 def execution(execution_id: str | None = None) -> Execution:
     return Execution(
-        id=execution_id or str(uuid.uuid4()), trigger_id="post-login", kind="flow", status="final",
+        id=execution_id or str(uuid.uuid4()),
+        trigger_id="post-login",
+        kind="flow",
+        status="final",
         outcome={"status": "allowed", "note": CONTENT},
         results=({"action_name": "a", "response": {"logs": CONTENT, "error": None}, "commands": []},),
-        event={"user": {"email": CONTENT}}, duration_ms=1.0, created_at=NOW, updated_at=NOW,
+        event={"user": {"email": CONTENT}},
+        duration_ms=1.0,
+        created_at=NOW,
+        updated_at=NOW,
     )
 
 
@@ -64,8 +70,12 @@ def test_records_and_caches_of_a_failed_batch_are_kept_one_by_one(store, capfd):
     good, twin = execution(), execution()
     bad = execution(forged or twin.id)
     cache = CacheChange("post-login", (), {"k": {"value": "v", "expires_at": 2**40}})
-    items = [("record", Pending(good, None, []), cache), ("record", Pending(twin, None, []), None),
-             ("record", Pending(bad, None, []), None), ("flush", 1)]
+    items = [
+        ("record", Pending(good, None, []), cache),
+        ("record", Pending(twin, None, []), None),
+        ("record", Pending(bad, None, []), None),
+        ("flush", 1),
+    ]
     errors = sink.commit(store, items)
     assert {good.id, twin.id} <= stored_ids(store) and forged not in stored_ids(store)
     assert len(errors) == 1 and CONTENT not in errors[0]
@@ -79,7 +89,9 @@ def test_records_and_caches_of_a_failed_batch_are_kept_one_by_one(store, capfd):
 def test_a_record_that_cannot_be_serialised_is_dropped_alone(store):
     good, broken = execution(), execution()
     broken = Execution(**{**broken.__dict__, "outcome": {"status": "allowed", "x": object()}})
-    errors = sink.commit(store, [("record", Pending(broken, None, []), None), ("record", Pending(good, None, []), None)])
+    errors = sink.commit(
+        store, [("record", Pending(broken, None, []), None), ("record", Pending(good, None, []), None)]
+    )
     assert errors == [f"execution {broken.id} was not recorded (TypeError)"]
     assert stored_ids(store) >= {good.id} and broken.id not in stored_ids(store)
 
@@ -95,8 +107,9 @@ def test_the_writer_reports_a_duplicate_by_id_and_keeps_the_rest(tmp_path, capfd
     writer.submit_rows([rows(first.execution[0]), good])
     with pytest.raises(ExecutionError) as raised:
         writer.flush()
-    assert str(raised.value) == (f"recording executions failed: execution {first.execution[0]} was not recorded "
-                                 "(IntegrityError)")
+    assert str(raised.value) == (
+        f"recording executions failed: execution {first.execution[0]} was not recorded (IntegrityError)"
+    )
     writer.flush()  # reported once
     writer.close()
     assert {first.execution[0], good.execution[0]} <= stored_ids(Store(url))

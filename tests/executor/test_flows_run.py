@@ -10,7 +10,7 @@ import pytest
 from jupyter_actions.triggers import get_trigger
 
 SECRET = "Executor-Secret-Value-5c1d"
-ACTION = '''
+ACTION = """
 import time
 
 async def on_execute_post_login(event, api):
@@ -23,7 +23,7 @@ async def on_execute_post_login(event, api):
     elif email.startswith("slow"):
         time.sleep(30)
     api.id_token.set_custom_claim("https://x/token", event.secrets.TOKEN)
-'''
+"""
 
 
 @pytest.fixture
@@ -58,10 +58,21 @@ def test_papermill_batch_results_exit_status_and_audit(batch, cli, tmp_path, act
     audit = notebook.cells[-1].outputs[0]["data"]["text/markdown"]
     assert "| allowed | 2 |" in audit and "| denied | 2 |" in audit and "| failed | 2 |" in audit
     assert "action_timeout" in audit and "ValueError" in audit and "### Slowest actions" in audit
-    assert set(notebook.metadata.papermill.parameters) == {"tenant", "trigger", "events_path", "results_path", "progress_path"}
+    assert set(notebook.metadata.papermill.parameters) == {
+        "tenant",
+        "trigger",
+        "events_path",
+        "results_path",
+        "progress_path",
+    }
 
-    for text in (output.read_text(), results.read_text(), run.out, run.err,
-                 (tmp_path / "results.jsonl.summary.json").read_text()):
+    for text in (
+        output.read_text(),
+        results.read_text(),
+        run.out,
+        run.err,
+        (tmp_path / "results.jsonl.summary.json").read_text(),
+    ):
         assert SECRET not in text
     ids = {r["execution_id"] for r in lines}
     listed = cli("executions", "list", "--json", "--limit", "100")
@@ -69,13 +80,20 @@ def test_papermill_batch_results_exit_status_and_audit(batch, cli, tmp_path, act
 
 
 def test_inline_batch_and_fail_on_deny(tenant, tmp_path, cli):
-    tenant.save_draft("gate", "post-login", 'async def on_execute_post_login(event, api):\n'
-                                            '    if event.user.email.startswith("deny"):\n'
-                                            '        api.access.deny("no")\n', deploy=True)
+    tenant.save_draft(
+        "gate",
+        "post-login",
+        "async def on_execute_post_login(event, api):\n"
+        '    if event.user.email.startswith("deny"):\n'
+        '        api.access.deny("no")\n',
+        deploy=True,
+    )
     tenant.bind("post-login", ["gate"])
     login = get_trigger("post-login").sample_payload()
     events = tmp_path / "e.jsonl"
-    events.write_text("\n".join(json.dumps({**login, "user": {**login["user"], "email": e}}) for e in ("a@x", "deny@x")) + "\n")
+    events.write_text(
+        "\n".join(json.dumps({**login, "user": {**login["user"], "email": e}}) for e in ("a@x", "deny@x")) + "\n"
+    )
     ok = cli("flows", "run", "post-login", "--events", str(events), "--executor", "inline", "--json")
     assert ok.status == 0, ok.err
     summary = json.loads(ok.out)
@@ -86,8 +104,12 @@ def test_inline_batch_and_fail_on_deny(tenant, tmp_path, cli):
 
 @pytest.mark.slow
 def test_single_event_through_papermill(tenant, tmp_path, cli):
-    tenant.save_draft("hello", "post-login", 'async def on_execute_post_login(event, api):\n'
-                                             '    api.id_token.set_custom_claim("https://x/a", 1)\n', deploy=True)
+    tenant.save_draft(
+        "hello",
+        "post-login",
+        'async def on_execute_post_login(event, api):\n    api.id_token.set_custom_claim("https://x/a", 1)\n',
+        deploy=True,
+    )
     tenant.bind("post-login", ["hello"])
     event = tmp_path / "login.json"
     event.write_text(json.dumps(get_trigger("post-login").sample_payload()))
@@ -107,20 +129,27 @@ def test_single_event_through_papermill(tenant, tmp_path, cli):
     ],
 )
 def test_bad_input_is_one_clear_line(tenant, tmp_path, cli, lines, trigger, message):
-    tenant.save_draft("hello", "post-login", 'async def on_execute_post_login(event, api):\n    pass\n', deploy=True)
+    tenant.save_draft("hello", "post-login", "async def on_execute_post_login(event, api):\n    pass\n", deploy=True)
     tenant.bind("post-login", ["hello"])
     events = tmp_path / "events.jsonl"
     if lines is not None:
         events.write_text("\n".join(lines) + "\n")
-    run = cli("flows", "run", "post-login" if trigger == "post-login" else trigger, "--events", str(events),
-              "--executor", "inline")
+    run = cli(
+        "flows",
+        "run",
+        "post-login" if trigger == "post-login" else trigger,
+        "--events",
+        str(events),
+        "--executor",
+        "inline",
+    )
     assert run.status == 1
     assert run.err.startswith("error: ") and run.err.count("\n") == 1 and message in run.err
 
 
 @pytest.mark.slow
 def test_malformed_line_through_papermill_names_the_line(tenant, tmp_path, cli):
-    tenant.save_draft("hello", "post-login", 'async def on_execute_post_login(event, api):\n    pass\n', deploy=True)
+    tenant.save_draft("hello", "post-login", "async def on_execute_post_login(event, api):\n    pass\n", deploy=True)
     tenant.bind("post-login", ["hello"])
     events = tmp_path / "events.jsonl"
     events.write_text(json.dumps(get_trigger("post-login").sample_payload()) + "\n{broken\n")

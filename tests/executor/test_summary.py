@@ -23,5 +23,10 @@ def test_summary_reports_latency_and_the_slowest_action_first() -> None:
     assert data["statuses"] == {"allowed": 90, "denied": 10, "invalid": 1} and data["failed"] == 1
     assert data["latency_ms"] == {"p50": 51.0, "p90": 91.0, "p99": 100.0}
     assert [row["action_name"] for row in data["slowest_actions"]] == ["slow", "quick"]
-    assert data["slowest_actions"][0] == {"action_name": "slow", "runs": 100, "p50_ms": 51.0, "p99_ms": 100.0,
-                                          "max_ms": 100.0}
+    assert data["slowest_actions"][0] == {
+        "action_name": "slow",
+        "runs": 100,
+        "p50_ms": 51.0,
+        "p99_ms": 100.0,
+        "max_ms": 100.0,
+    }

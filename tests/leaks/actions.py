@@ -37,7 +37,7 @@ def each(event, channel):
 '''
 
 _BODIES = {
-    "talker": '''
+    "talker": """
 async def on_execute_post_login(event, api):
     for form, text in each(event, "print").items():
         print(f"print/{form}: {text}")
@@ -45,8 +45,8 @@ async def on_execute_post_login(event, api):
         logging.warning("logging/%s: %s", form, text)
     for form, text in each(event, "logging-dict").items():
         logging.warning("logging-dict/%s: %s", form, {"value": text})
-''',
-    "shaper": '''
+""",
+    "shaper": """
 async def on_execute_post_login(event, api):
     for form, text in each(event, "id-claim").items():
         api.id_token.set_custom_claim(f"https://leak.example/{form}", text)
@@ -58,8 +58,8 @@ async def on_execute_post_login(event, api):
         api.user.set_user_metadata(f"leak_{form}", text)
     for form, text in each(event, "saml").items():
         api.saml_response.set_attribute(f"leak_{form}", text)
-''',
-    "keeper": '''
+""",
+    "keeper": """
 async def on_execute_post_login(event, api):
     for form, text in each(event, "cache").items():
         api.cache.set(f"cache_{form}", text)
@@ -79,8 +79,8 @@ async def on_execute_post_login(event, api):
         if stashed is not None:
             print(f"stash/{form}: {stashed['value']}")
             api.access_token.set_custom_claim(f"https://leak.example/stash/{form}", stashed["value"])
-''',
-    "ender": '''
+""",
+    "ender": """
 async def on_execute_post_login(event, api):
     mode = event.user.email.split("@")[0]
     if mode == "deny":
@@ -96,13 +96,13 @@ async def on_execute_post_login(event, api):
 
 async def on_continue_post_login(event, api):
     print("continued after", event.user.email)
-''',
-    "stasher": '''
+""",
+    "stasher": """
 async def on_execute_post_login(event, api):
     for form, text in each(event, "draft-rotation").items():
         if api.cache.get(f"stash_{form}") is None:
             api.cache.set(f"stash_{form}", text)
-''',
+""",
 }
 
 CODE = {name: _PRELUDE + _BODIES[name] for name in ACTIONS}

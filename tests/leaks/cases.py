@@ -88,13 +88,26 @@ def signatures(value: str) -> frozenset[str]:
 
 CHANNELS: dict[str, tuple[str, ...]] = {
     # the talker action
-    "print": FORMS, "logging": FORMS, "logging-dict": FORMS,
+    "print": FORMS,
+    "logging": FORMS,
+    "logging-dict": FORMS,
     # the shaper action
-    "id-claim": FORMS, "access-claim": FORMS, "app-metadata": FORMS, "user-metadata": FORMS, "saml": FORMS,
+    "id-claim": FORMS,
+    "access-claim": FORMS,
+    "app-metadata": FORMS,
+    "user-metadata": FORMS,
+    "saml": FORMS,
     # the keeper action; the stasher, a draft that caches values whose secrets are rotated before any deploy
-    "cache": FORMS, "saved-case": FORMS, "rotation": FORMS, "draft-rotation": FORMS,
+    "cache": FORMS,
+    "saved-case": FORMS,
+    "rotation": FORMS,
+    "draft-rotation": FORMS,
     # the ender action, one mode per event
-    "deny": FORMS, "redirect": FORMS, "prompt": FORMS, "exception": FORMS, "exception-class": ("raw",),
+    "deny": FORMS,
+    "redirect": FORMS,
+    "prompt": FORMS,
+    "exception": FORMS,
+    "exception-class": ("raw",),
 }
 ACTIONS: dict[str, tuple[str, ...]] = {
     "talker": ("print", "logging", "logging-dict"),

@@ -21,7 +21,11 @@ class Cli:
 
     def __call__(self, *args: str, stdin: str = "", expect: int | None = 0) -> str:
         out, err = io.StringIO(), io.StringIO()
-        with redirect_stdout(out), redirect_stderr(err), mock.patch("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin.encode()))):
+        with (
+            redirect_stdout(out),
+            redirect_stderr(err),
+            mock.patch("sys.stdin", io.TextIOWrapper(io.BytesIO(stdin.encode()))),
+        ):
             status = main(list(args))
         self.views.add("cli", " ".join(args), out.getvalue() + err.getvalue())
         assert expect is None or status == expect, (args, status, err.getvalue())

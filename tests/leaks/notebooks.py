@@ -29,8 +29,15 @@ def papermill(views: Views, notebook: Path, output: Path, parameters: dict[str, 
     logger.addHandler(handler)
     logger.setLevel(logging.INFO)
     try:
-        import_papermill().execute_notebook(str(notebook), str(output), parameters=parameters, log_output=True,
-                                            progress_bar=False, kernel_name="python3", cwd=str(output.parent))
+        import_papermill().execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=parameters,
+            log_output=True,
+            progress_bar=False,
+            kernel_name="python3",
+            cwd=str(output.parent),
+        )
     finally:
         logger.removeHandler(handler)
         logger.setLevel(level)
@@ -40,8 +47,13 @@ def papermill(views: Views, notebook: Path, output: Path, parameters: dict[str, 
 
 def authoring(views: Views, events: dict[str, Path], folder: Path) -> None:
     """A notebook that tests the hostile actions and runs their flow with the magics."""
-    lines = ["%load_ext jupyter_actions", "%action test talker", "%action test keeper --cases", "%action logs",
-             f"%action flow {TRIGGER}"]
+    lines = [
+        "%load_ext jupyter_actions",
+        "%action test talker",
+        "%action test keeper --cases",
+        "%action logs",
+        f"%action flow {TRIGGER}",
+    ]
     lines += [f"%action test ender --payload {events[mode]}" for mode in ENDINGS]
     lines += [f"%action run {TRIGGER} --event {path}" for path in events.values()]
     notebook = folder / "authoring.ipynb"
@@ -52,7 +64,11 @@ def authoring(views: Views, events: dict[str, Path], folder: Path) -> None:
 def flow_executor(views: Views, events: Path, folder: Path) -> None:
     """The executor notebook of ``flows run`` over a batch."""
     results = folder / "papermill.results.jsonl"
-    papermill(views, FLOW_EXECUTOR, folder / "flow-executor.ipynb",
-              {"trigger": TRIGGER, "events_path": str(events), "results_path": str(results)})
+    papermill(
+        views,
+        FLOW_EXECUTOR,
+        folder / "flow-executor.ipynb",
+        {"trigger": TRIGGER, "events_path": str(events), "results_path": str(results)},
+    )
     views.add_file("notebooks", results)
     views.add_file("notebooks", Path(f"{results}.summary.json"))

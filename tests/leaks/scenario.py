@@ -116,20 +116,49 @@ def _before_rotation(cli: Cli, events: dict[str, Path], work: Path) -> None:
     for number, mode in enumerate(ENDINGS):
         cli("test", "ender", "--payload", str(events[mode]), "--save-case", f"ender-{mode}", *TEXT_AND_JSON[number % 2])
     for number, mode in enumerate(("allow", "raise")):
-        cli("flows", "test", TRIGGER, "--event", str(events[mode]), "--save-case", f"flow-{mode}",
-            *TEXT_AND_JSON[number % 2])
+        cli(
+            "flows",
+            "test",
+            TRIGGER,
+            "--event",
+            str(events[mode]),
+            "--save-case",
+            f"flow-{mode}",
+            *TEXT_AND_JSON[number % 2],
+        )
     _batch(cli, events, work, ())
     notebook, results = work / "audit.ipynb", work / "audit.results.jsonl"
-    cli("flows", "run", TRIGGER, "--events", str(batch(events)), "--output", str(notebook), "--results", str(results),
-        expect=1)
+    cli(
+        "flows",
+        "run",
+        TRIGGER,
+        "--events",
+        str(batch(events)),
+        "--output",
+        str(notebook),
+        "--results",
+        str(results),
+        expect=1,
+    )
     cli.views.add_file("notebooks", notebook)
     cli.outputs(results, Path(f"{results}.summary.json"))
 
 
 def _batch(cli: Cli, events: dict[str, Path], work: Path, output: tuple[str, ...]) -> None:
     results = work / f"inline{''.join(output)}.results.jsonl"
-    cli("flows", "run", TRIGGER, "--executor", "inline", "--events", str(batch(events)), "--results", str(results),
-        *output, expect=1)
+    cli(
+        "flows",
+        "run",
+        TRIGGER,
+        "--executor",
+        "inline",
+        "--events",
+        str(batch(events)),
+        "--results",
+        str(results),
+        *output,
+        expect=1,
+    )
     cli.outputs(results, Path(f"{results}.summary.json"))
 
 
@@ -176,7 +205,9 @@ def _live(events: dict[str, Path]) -> dict[str, Execution]:
 def _read_store(evidence: Evidence) -> None:
     evidence.cache[AFTER] = _cache()
     with Tenant() as tenant:
-        evidence.saved = [case for name in ACTIONS for case in tenant.test_cases(name)] + tenant.flow_test_cases(TRIGGER)
+        evidence.saved = [case for name in ACTIONS for case in tenant.test_cases(name)] + tenant.flow_test_cases(
+            TRIGGER
+        )
 
 
 def _cache() -> dict[str, str]:

@@ -44,12 +44,19 @@ class Views:
         with closing(sqlite3.connect(path)) as db:
             tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
             for table in tables:
-                cells = [repr(cell) if isinstance(cell, bytes) else str(cell)
-                         for row in db.execute(f'SELECT * FROM "{table}"') for cell in row]
+                cells = [
+                    repr(cell) if isinstance(cell, bytes) else str(cell)
+                    for row in db.execute(f'SELECT * FROM "{table}"')
+                    for cell in row
+                ]
                 self.add(group, f"{path.name} table {table}", "\n".join(cells))
 
     def leaks(self, group: str, signatures: frozenset[str]) -> list[str]:
         """``name: signature`` for each view of the group that shows one of the signatures."""
         needles = [(signature, signature.encode("utf-8", "surrogatepass")) for signature in signatures]
-        return [f"{name}: {signature!r}" for name, content in self.found[group].items()
-                for signature, needle in needles if needle in content]
+        return [
+            f"{name}: {signature!r}"
+            for name, content in self.found[group].items()
+            for signature, needle in needles
+            if needle in content
+        ]

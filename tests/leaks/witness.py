@@ -42,13 +42,21 @@ def received(evidence: Evidence, text: str, *phases: str) -> bool:
 
 def logged(evidence: Evidence, label: str) -> bool:
     """Whether a worker's output had a line ``label...`` with the redaction marker after it."""
-    return any(label in line and REDACTED in line.split(label, 1)[1] for execution in live(evidence)
-               for result in execution.results for line in (result["response"]["logs"] or "").splitlines())
+    return any(
+        label in line and REDACTED in line.split(label, 1)[1]
+        for execution in live(evidence)
+        for result in execution.results
+        for line in (result["response"]["logs"] or "").splitlines()
+    )
 
 
 def errors(evidence: Evidence) -> list[dict]:
-    return [result["response"]["error"] for execution in live(evidence)
-            for result in execution.results if result["response"]["error"]]
+    return [
+        result["response"]["error"]
+        for execution in live(evidence)
+        for result in execution.results
+        if result["response"]["error"]
+    ]
 
 
 def used(case: Case, evidence: Evidence) -> bool:
@@ -57,8 +65,11 @@ def used(case: Case, evidence: Evidence) -> bool:
     if channel in ("print", "logging", "logging-dict"):
         return logged(evidence, f"{channel}/{form}: ")
     if channel == "exception":
-        return any(part.startswith(f"{form}=") and REDACTED in part
-                   for error in errors(evidence) for part in error["message"].split(" | "))
+        return any(
+            part.startswith(f"{form}=") and REDACTED in part
+            for error in errors(evidence)
+            for part in error["message"].split(" | ")
+        )
     if channel == "exception-class":
         return any(error["name"] == REDACTED for error in errors(evidence))
     if channel == "cache":

@@ -12,11 +12,11 @@ from tests.deps.wheelhouse import build_wheelhouse
 
 EXTENSION = "jupyter_actions"
 
-CODE = '''\
+CODE = """\
 async def on_execute_post_login(event, api):
     print("hello", event.user.email)
     api.id_token.set_custom_claim("https://example.com/email", event.user.email)
-'''
+"""
 
 
 @pytest.fixture

@@ -43,7 +43,9 @@ def test_dependencies_are_pinned_built_and_shown_with_their_build_status(offline
 
 
 def test_a_syntax_error_points_at_the_line_in_the_cell(usage_error, tenant) -> None:
-    message = usage_error("%%action greet --trigger post-login\nasync def on_execute_post_login(event, api):\n    retrun 1 2\n")
+    message = usage_error(
+        "%%action greet --trigger post-login\nasync def on_execute_post_login(event, api):\n    retrun 1 2\n"
+    )
     assert "syntax error" in message
     assert "(cell line 3: retrun 1 2)" in message
     assert tenant.list_actions() == []

@@ -12,7 +12,8 @@ def test_action_not_found_names_the_magic(usage_error) -> None:
 def test_missing_secret_names_the_magic(cell, usage_error) -> None:
     cell("%%action greet --trigger post-login --secret API_KEY\n" + CODE)
     assert usage_error("%action deploy greet") == (
-        "secret API_KEY of greet has no value: set it before deploying (`%action secret greet API_KEY`)")
+        "secret API_KEY of greet has no value: set it before deploying (`%action secret greet API_KEY`)"
+    )
 
 
 def test_other_remedies_name_magics_too(cell, usage_error) -> None:

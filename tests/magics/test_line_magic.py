@@ -30,11 +30,17 @@ def test_test_takes_the_payload_from_a_variable_json_text_or_a_file(saved, ip, c
     payload = get_trigger("post-login").sample_payload()
     payload["user"]["email"] = "var@example.com"
     ip.user_ns["payload"] = payload
-    assert cell("%action test greet --payload payload").outcome["id_token_claims"]["https://example.com/email"] == "var@example.com"
+    assert (
+        cell("%action test greet --payload payload").outcome["id_token_claims"]["https://example.com/email"]
+        == "var@example.com"
+    )
 
     payload["user"]["email"] = "text@example.com"
     ip.user_ns["payload"] = json.dumps(payload)
-    assert cell("%action test greet --payload payload").outcome["id_token_claims"]["https://example.com/email"] == "text@example.com"
+    assert (
+        cell("%action test greet --payload payload").outcome["id_token_claims"]["https://example.com/email"]
+        == "text@example.com"
+    )
 
     payload["user"]["email"] = "file@example.com"
     (tmp_path / "login.json").write_text(json.dumps(payload))
@@ -148,4 +154,4 @@ def test_replay_reports_what_a_candidate_would_change(cell) -> None:
     cell(f"%%action greet --trigger post-login\n{CODE}    api.access.deny('closed')\n")
     report = cell("%action replay post-login --candidate greet@draft")
     assert report.report.totals()["changed"] == 1
-    assert "status: \"allowed\" -> \"denied\"" in report.as_text()
+    assert 'status: "allowed" -> "denied"' in report.as_text()

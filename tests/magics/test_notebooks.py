@@ -29,8 +29,9 @@ def test_papermill_runs_the_notebook_headless(notebook, tmp_path, monkeypatch) -
     monkeypatch.setenv("IPYTHONDIR", str(tmp_path / "ipython"))
     monkeypatch.delenv("SLACK_WEBHOOK_URL", raising=False)
     output = tmp_path / notebook.name
-    executed = papermill.execute_notebook(str(notebook), str(output), cwd=str(notebook.parent), kernel_name="python3",
-                                          progress_bar=False)  # raises PapermillExecutionError on a failing cell
+    executed = papermill.execute_notebook(
+        str(notebook), str(output), cwd=str(notebook.parent), kernel_name="python3", progress_bar=False
+    )  # raises PapermillExecutionError on a failing cell
     assert all(cell.get("execution_count") for cell in executed.cells if cell.cell_type == "code")
 
 
@@ -39,8 +40,22 @@ def test_nbval_passes(notebook, tmp_path) -> None:
     env = {**os.environ, "JUPYTER_ACTIONS_HOME": str(tmp_path / "home"), "IPYTHONDIR": str(tmp_path / "ipython")}
     env.pop("SLACK_WEBHOOK_URL", None)
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "--nbval-current-env", "-p", "no:cacheprovider", "-q", str(notebook)],
-        capture_output=True, text=True, timeout=600, env=env, cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval-lax",
+            "--nbval-current-env",
+            "-p",
+            "no:cacheprovider",
+            "-q",
+            str(notebook),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+        cwd=tmp_path,
     )
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     assert " passed" in done.stdout
@@ -73,8 +88,13 @@ def test_the_leak_check_finds_a_planted_value(tmp_path) -> None:
 def test_the_main_job_runs_the_tutorial_and_prints_a_summary(tmp_path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("SLACK_WEBHOOK_URL", "JUPYTER_ACTIONS_HOME")}
     output = tmp_path / "tutorial.ipynb"
-    done = subprocess.run([sys.executable, "-m", "jupyter_actions.tutorial", "--output", str(output)],
-                          capture_output=True, text=True, timeout=600, env=env)
+    done = subprocess.run(
+        [sys.executable, "-m", "jupyter_actions.tutorial", "--output", str(output)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env=env,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert f"executed notebook: {output}" in done.stdout
     assert "my-slack-action  post-login  version 1 (the draft has undeployed changes)" in done.stdout
@@ -91,14 +111,28 @@ def test_under_papermill_a_secret_without_from_env_is_a_usage_error(tmp_path) ->
     from nbformat.v4 import new_code_cell, new_notebook
 
     notebook = tmp_path / "secret.ipynb"
-    nbformat.write(new_notebook(cells=[
-        new_code_cell("%load_ext jupyter_actions"),
-        new_code_cell("%%action greet --trigger post-login --secret API_KEY\nasync def on_execute_post_login(event, api):\n    pass"),
-        new_code_cell("%action secret greet API_KEY"),
-    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}}), notebook)
+    nbformat.write(
+        new_notebook(
+            cells=[
+                new_code_cell("%load_ext jupyter_actions"),
+                new_code_cell(
+                    "%%action greet --trigger post-login --secret API_KEY\nasync def on_execute_post_login(event, api):\n    pass"
+                ),
+                new_code_cell("%action secret greet API_KEY"),
+            ],
+            metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        ),
+        notebook,
+    )
     with pytest.raises(papermill.PapermillExecutionError):
-        papermill.execute_notebook(str(notebook), str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False)
-    failed = [c for c in nbformat.read(tmp_path / "out.ipynb", 4).cells if c.metadata.get("papermill", {}).get("status") == "failed"]
+        papermill.execute_notebook(
+            str(notebook), str(tmp_path / "out.ipynb"), kernel_name="python3", progress_bar=False
+        )
+    failed = [
+        c
+        for c in nbformat.read(tmp_path / "out.ipynb", 4).cells
+        if c.metadata.get("papermill", {}).get("status") == "failed"
+    ]
     assert [c.source for c in failed] == ["%action secret greet API_KEY"]
     (shown,) = failed[0].outputs  # IPython shows a UsageError as one line on stderr, no traceback
     assert shown.name == "stderr" and shown.text.count("\n") == 1

@@ -17,15 +17,21 @@ def executions(saved):
     return count
 
 
-@pytest.mark.parametrize(("value", "expected"), [
-    (None, "--payload payload is not a JSON object (it holds null): give an object, {...}"),
-    ("[1, 2]", "--payload payload is not a JSON object (it holds an array)"),
-    ("[" * 100_000 + "]" * 100_000, "--payload payload is nested too deep: objects and arrays may nest 64 levels"),
-    ('{"user": {"n": ' + "1" * 5000 + "}}", "$.user.n is an integer of 5000 digits"),
-    ({"user": {"n": float("nan")}}, "--payload payload is not plain JSON: $.user.n is nan, which is not a JSON number"),
-    ({"user": {1: "x"}}, "$.user has the key 1, which is not a string"),
-    (b'{"user": "\xff"}', "--payload payload is not UTF-8: byte 0xff at offset 10"),
-])
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (None, "--payload payload is not a JSON object (it holds null): give an object, {...}"),
+        ("[1, 2]", "--payload payload is not a JSON object (it holds an array)"),
+        ("[" * 100_000 + "]" * 100_000, "--payload payload is nested too deep: objects and arrays may nest 64 levels"),
+        ('{"user": {"n": ' + "1" * 5000 + "}}", "$.user.n is an integer of 5000 digits"),
+        (
+            {"user": {"n": float("nan")}},
+            "--payload payload is not plain JSON: $.user.n is nan, which is not a JSON number",
+        ),
+        ({"user": {1: "x"}}, "$.user has the key 1, which is not a string"),
+        (b'{"user": "\xff"}', "--payload payload is not UTF-8: byte 0xff at offset 10"),
+    ],
+)
 def test_a_payload_variable_that_is_not_plain_json(ip, usage_error, executions, value, expected):
     before = executions()
     ip.user_ns["payload"] = value

@@ -21,12 +21,15 @@ def _secret(tenant, name="API_KEY"):
     return {s.name: s for s in tenant.list_secrets("greet")}[name]
 
 
-@pytest.mark.parametrize("line", [
-    f"%action secret greet API_KEY={VALUE}",
-    f"%action secret greet API_KEY {VALUE}",
-    f"%action secret greet API_KEY --value {VALUE}",
-    f"%action secret greet API_KEY --from-env HOME {VALUE}",
-])
+@pytest.mark.parametrize(
+    "line",
+    [
+        f"%action secret greet API_KEY={VALUE}",
+        f"%action secret greet API_KEY {VALUE}",
+        f"%action secret greet API_KEY --value {VALUE}",
+        f"%action secret greet API_KEY --from-env HOME {VALUE}",
+    ],
+)
 def test_a_value_written_in_the_line_is_refused(declared, usage_error, tenant, line) -> None:
     message = usage_error(line)
     assert message.startswith("secret values are never written in a notebook")
@@ -52,7 +55,9 @@ def test_from_env_sets_the_value_and_shows_only_the_name(declared, ip, cell, ten
 
 def test_an_unset_environment_variable_is_a_usage_error(declared, usage_error, monkeypatch) -> None:
     monkeypatch.delenv("GREET_API_KEY", raising=False)
-    assert "environment variable GREET_API_KEY is not set" in usage_error("%action secret greet API_KEY --from-env GREET_API_KEY")
+    assert "environment variable GREET_API_KEY is not set" in usage_error(
+        "%action secret greet API_KEY --from-env GREET_API_KEY"
+    )
 
 
 def test_a_terminal_gets_a_masked_prompt(declared, cell, tenant, monkeypatch) -> None:
@@ -64,7 +69,9 @@ def test_a_terminal_gets_a_masked_prompt(declared, cell, tenant, monkeypatch) ->
     assert _secret(tenant).is_set
 
 
-def test_a_kernel_without_stdin_needs_from_env_or_a_stored_value(declared, ip, cell, usage_error, tenant, monkeypatch) -> None:
+def test_a_kernel_without_stdin_needs_from_env_or_a_stored_value(
+    declared, ip, cell, usage_error, tenant, monkeypatch
+) -> None:
     """As under papermill: ipykernel's getpass raises StdinNotImplementedError."""
 
     def refuse(prompt):

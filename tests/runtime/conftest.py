@@ -13,21 +13,39 @@ from jupyter_actions.triggers import get_trigger
 OK_CODE = "async def on_execute_post_login(event, api):\n    print('ok')\n"
 
 
-def step(code: str, *, name: str = "action", key: str | None = None,
-         secrets: Mapping[str, str] | None = None, trigger: str = "post-login",
-         handler: str | None = None) -> Step:
+def step(
+    code: str,
+    *,
+    name: str = "action",
+    key: str | None = None,
+    secrets: Mapping[str, str] | None = None,
+    trigger: str = "post-login",
+    handler: str | None = None,
+) -> Step:
     """A step whose key is its code unless given (same code, same key: loaded once)."""
-    return Step(key=key or f"draft:{name}:{code}", action_name=name, code=code,
-                secrets=dict(secrets or {}), handler=handler or get_trigger(trigger).handler,
-                action_id=f"act_{name}", version_id=f"ver_{name}", version_number=1,
-                binding_id=f"bind_{name}")
+    return Step(
+        key=key or f"draft:{name}:{code}",
+        action_name=name,
+        code=code,
+        secrets=dict(secrets or {}),
+        handler=handler or get_trigger(trigger).handler,
+        action_id=f"act_{name}",
+        version_id=f"ver_{name}",
+        version_number=1,
+        binding_id=f"bind_{name}",
+    )
 
 
-def job(*steps: Step, trigger: str = "post-login", event: dict | None = None,
-        timeout_s: float = 5.0, cache: dict | None = None, phase: str = "execute") -> Job:
+def job(
+    *steps: Step,
+    trigger: str = "post-login",
+    event: dict | None = None,
+    timeout_s: float = 5.0,
+    cache: dict | None = None,
+    phase: str = "execute",
+) -> Job:
     payload = event if event is not None else get_trigger(trigger).sample_payload()
-    return Job(trigger_id=trigger, event=payload, steps=steps, cache=cache or {},
-               phase=phase, timeout_s=timeout_s)
+    return Job(trigger_id=trigger, event=payload, steps=steps, cache=cache or {}, phase=phase, timeout_s=timeout_s)
 
 
 def run_one(pool: WorkerPool, code: str, **options) -> dict:
@@ -45,8 +63,11 @@ worker is process 1, so a process id would not tell workers apart)."""
 
 def live_workers(pool: WorkerPool, name: str | None = None, code: str | None = None) -> list:
     """The pool's live worker processes (of the action ``name``, with ``code``)."""
-    return [w for w in list(pool._live) if (name is None or w.key[2] == name)
-            and (code is None or w.key[0] == step(code, name=name or "action").key)]
+    return [
+        w
+        for w in list(pool._live)
+        if (name is None or w.key[2] == name) and (code is None or w.key[0] == step(code, name=name or "action").key)
+    ]
 
 
 def host_pids(worker) -> set[int]:

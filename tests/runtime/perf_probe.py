@@ -38,8 +38,9 @@ while True:
 def pipe_floor(event: dict, rounds: int) -> list[float]:
     child_in, to_child = os.pipe()
     from_child, child_out = os.pipe()
-    proc = subprocess.Popen([sys.executable, "-I", "-S", "-c", ECHO, str(child_in), str(child_out)],
-                            pass_fds=(child_in, child_out))
+    proc = subprocess.Popen(
+        [sys.executable, "-I", "-S", "-c", ECHO, str(child_in), str(child_out)], pass_fds=(child_in, child_out)
+    )
     os.close(child_in)
     os.close(child_out)
     reader = FrameReader(from_child)
@@ -57,9 +58,13 @@ def pipe_floor(event: dict, rounds: int) -> list[float]:
 
 
 def pool_run(event: dict, rounds: int) -> tuple[list[float], float]:
-    step = Step(key="probe", action_name="noop", secrets={"API_KEY": "probe-secret"},
-                code="async def on_execute_post_login(event, api):\n    pass\n",
-                handler="on_execute_post_login")
+    step = Step(
+        key="probe",
+        action_name="noop",
+        secrets={"API_KEY": "probe-secret"},
+        code="async def on_execute_post_login(event, api):\n    pass\n",
+        handler="on_execute_post_login",
+    )
     job = Job(trigger_id="post-login", event=event, steps=(step,), cache={})
     with tempfile.TemporaryDirectory() as cache, WorkerPool(max_workers=1, overlay_dir=cache) as pool:
         started = time.perf_counter()
@@ -77,8 +82,10 @@ def pool_run(event: dict, rounds: int) -> tuple[list[float], float]:
 
 def main() -> None:
     rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 2000
-    events = {"the 8 KB post-login sample event": get_trigger("post-login").sample_payload(),
-              "a 30-byte event": {"user": {"user_id": "auth0|1"}}}
+    events = {
+        "the 8 KB post-login sample event": get_trigger("post-login").sample_payload(),
+        "a 30-byte event": {"user": {"user_id": "auth0|1"}},
+    }
     for label, event in events.items():
         floor = statistics.median(pipe_floor(event, rounds)) * 1e6
         samples, first = pool_run(event, rounds)

@@ -39,7 +39,7 @@ VALUE = "S3CR3T-victim-token-" + uuid.uuid4().hex
 WORKER_MARK = b"jupyter_actions.runtime.worker"
 REPO = Path(__file__).resolve().parents[2]
 
-VICTIM_CODE = '''
+VICTIM_CODE = """
 import hashlib, os, sys
 KEEP = []  # module state that holds the secret, for as long as the worker lives
 
@@ -49,7 +49,7 @@ async def on_execute_post_login(event, api):
     api.id_token.set_custom_claim("victim", hashlib.sha256(token.encode()).hexdigest())
     api.id_token.set_custom_claim("where", [os.getpid(), id(token) + sys.getsizeof("") - 1, len(token)])
     api.access.deny("victim denies")
-'''
+"""
 
 # What every hostile action starts with: constants from the test, then helpers.
 PRELUDE = '''
@@ -67,14 +67,14 @@ def read(path, size=1 << 20):
         return f.read(size).hex()
 '''
 
-HANDLER = '''
+HANDLER = """
 async def on_execute_post_login(event, api):
     try:
         got = attack()
     except BaseException as exc:
         got = {"raised": f"{type(exc).__name__}: {exc}"}
     api.id_token.set_custom_claim("got", json.dumps(got, default=repr).encode().hex())
-'''
+"""
 
 
 def hostile(body: str, **constants: object) -> str:
@@ -132,8 +132,9 @@ def error_of(execution) -> dict | None:
 
 
 # the victim ------------------------------------------------------------------------------------------
-def add_victim(tenant: Tenant, name: str = "victim", *, secret: str = VALUE, code: str = VICTIM_CODE,
-               **options) -> None:
+def add_victim(
+    tenant: Tenant, name: str = "victim", *, secret: str = VALUE, code: str = VICTIM_CODE, **options
+) -> None:
     tenant.save_draft(name, "post-login", code, secrets=["TOKEN"], **options)
     tenant.set_secret(name, "TOKEN", secret)
 
@@ -200,8 +201,11 @@ def worker_pids() -> list[int]:
 def marked(mark: str) -> list[int]:
     """Processes anywhere whose command line or name holds ``mark``."""
     needle = mark.encode()
-    return [pid for pid in _pids() if pid != os.getpid()
-            and (needle in _read(f"/proc/{pid}/cmdline") or needle in _read(f"/proc/{pid}/comm"))]
+    return [
+        pid
+        for pid in _pids()
+        if pid != os.getpid() and (needle in _read(f"/proc/{pid}/cmdline") or needle in _read(f"/proc/{pid}/comm"))
+    ]
 
 
 def wait_gone(mark: str, seconds: float = 2.0) -> list[int]:
@@ -233,17 +237,23 @@ def host_site_dirs() -> list[str]:
 def test_master_key_file_cannot_be_read(victim) -> None:
     key_file = victim.directory / "master.key"
     key = key_file.read_bytes().strip()
-    execution = run_attack(victim, hostile('''
+    execution = run_attack(
+        victim,
+        hostile(
+            """
         def attack():
             return {"by_path": attempt(read, KEY_FILE),
                     "listing": attempt(os.listdir, os.path.dirname(KEY_FILE))}
-    ''', KEY_FILE=str(key_file)))
+    """,
+            KEY_FILE=str(key_file),
+        ),
+    )
     assert "ok" not in report(execution)["by_path"]
     assert_not_leaked(execution, key, VALUE)
     assert_victim_ok(victim)
 
 
-ENVIRON_ATTACK = '''
+ENVIRON_ATTACK = """
 def attack():
     mark = b"JUPYTER_ACTIONS_MASTER_KEY="
     found = {}
@@ -256,16 +266,16 @@ def attack():
         elif pid in (HOST_PID, os.getppid()):
             found[f"error {pid}"] = got["err"]
     return {"environ": found, "own": {k: v for k, v in os.environ.items() if "KEY" in k or "JUPYTER" in k}}
-'''
+"""
 
-HOST_SCRIPT = '''
+HOST_SCRIPT = """
 import json, os, sys
 from jupyter_actions import Tenant
 code = sys.stdin.read().replace("HOST_PID_HERE", str(os.getpid()))
 with Tenant() as tenant:
     tenant.save_draft("attacker", "post-login", code)
     print(json.dumps(tenant.test("attacker").to_json()))
-'''
+"""
 
 
 @pytest.mark.slow
@@ -279,8 +289,15 @@ def test_master_key_is_not_in_the_hosts_or_own_environment(victim, tmp_path) -> 
     key = Fernet.generate_key().decode()
     code = hostile(ENVIRON_ATTACK, HOST_PID=0).replace("HOST_PID = 0", "HOST_PID = HOST_PID_HERE")
     env = {**os.environ, "JUPYTER_ACTIONS_MASTER_KEY": key, "JUPYTER_ACTIONS_HOME": str(tmp_path / "cli-home")}
-    done = subprocess.run([sys.executable, "-c", HOST_SCRIPT], input=code, capture_output=True, text=True,
-                          env=env, cwd=tmp_path, timeout=60)
+    done = subprocess.run(
+        [sys.executable, "-c", HOST_SCRIPT],
+        input=code,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=tmp_path,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
 
     class Recorded:
@@ -301,7 +318,10 @@ def test_master_key_is_not_in_the_hosts_or_own_environment(victim, tmp_path) -> 
 def test_tenant_db_cannot_be_read_by_path_or_inherited_descriptor(victim) -> None:
     db = victim.directory / "tenant.db"
     victim.get_action("victim")  # the host holds the store open
-    execution = run_attack(victim, hostile('''
+    execution = run_attack(
+        victim,
+        hostile(
+            """
         def attack():
             import sqlite3, stat
             found = {"by_path": attempt(read, DB, 64)}
@@ -324,7 +344,11 @@ def test_tenant_db_cannot_be_read_by_path_or_inherited_descriptor(victim) -> Non
                             return os.pread(fd, 64, 0).hex()
                         found[path]["pread"] = attempt(header)
             return found
-    ''', DB=str(db), HOST_PID=os.getpid()))
+    """,
+            DB=str(db),
+            HOST_PID=os.getpid(),
+        ),
+    )
     found = report(execution)
     assert "ok" not in found["by_path"] and "ok" not in found["sqlite"]
     for path, probe in found.items():
@@ -334,7 +358,7 @@ def test_tenant_db_cannot_be_read_by_path_or_inherited_descriptor(victim) -> Non
     assert_victim_ok(victim)
 
 
-MEMORY_ATTACK = '''
+MEMORY_ATTACK = """
 class IOVec(ctypes.Structure):
     _fields_ = [("base", ctypes.c_void_p), ("size", ctypes.c_size_t)]
 
@@ -360,7 +384,7 @@ def attack():
                                      "mem": attempt(mem_read, pid, address, size),
                                      "maps": attempt(read, f"/proc/{pid}/maps", 4096)}
     return found
-'''
+"""
 
 
 @linux
@@ -382,7 +406,7 @@ def test_host_and_other_workers_memory_cannot_be_read(tenant) -> None:
     assert_victim_ok(tenant, flow=True)
 
 
-GC_ATTACK = '''
+GC_ATTACK = """
 import gc
 NEEDLE = "S3CR3" + "T-victim"  # the shape of the token sought (not spelt out: this source is a str too)
 
@@ -414,7 +438,7 @@ def attack():
                 for item in v:
                     keep(item)
     return {"found": sorted(s.encode().hex() for s in found), "modules": len(sys.modules)}
-'''
+"""
 
 
 def found_secrets(found: list[str]) -> list[str]:
@@ -442,7 +466,10 @@ def test_files_in_the_users_home_and_tenant_home_cannot_be_read(tmp_path, monkey
         add_victim(tenant)
         assert_victim_ok(tenant)
         key = (tenant.directory / "master.key").read_bytes().strip()
-        execution = run_attack(tenant, hostile('''
+        execution = run_attack(
+            tenant,
+            hostile(
+                """
             def attack():
                 found = {}
                 for root in (os.path.expanduser("~"), USER_HOME, TENANT_HOME):
@@ -454,10 +481,19 @@ def test_files_in_the_users_home_and_tenant_home_cannot_be_read(tmp_path, monkey
                 for path in (USER_HOME + "/.netrc", TENANT_HOME):
                     found["direct " + path] = attempt(read, path, 4096)
                 return found
-        ''', USER_HOME=str(user_home), TENANT_HOME=str(actions_home)))
-        sensitive = {str(user_home / ".netrc"), str(user_home / ".ssh" / "id_ed25519"),
-                     str(tenant.directory / "notes.txt"), str(tenant.directory / "master.key"),
-                     str(tenant.directory / "tenant.db"), "direct " + str(user_home / ".netrc")}
+        """,
+                USER_HOME=str(user_home),
+                TENANT_HOME=str(actions_home),
+            ),
+        )
+        sensitive = {
+            str(user_home / ".netrc"),
+            str(user_home / ".ssh" / "id_ed25519"),
+            str(tenant.directory / "notes.txt"),
+            str(tenant.directory / "master.key"),
+            str(tenant.directory / "tenant.db"),
+            "direct " + str(user_home / ".netrc"),
+        }
         read_ok = [path for path, probe in report(execution).items() if path in sensitive and "ok" in probe]
         assert read_ok == []
         assert_not_leaked(execution, home_secret, notes_secret, key, VALUE)
@@ -470,7 +506,10 @@ def test_tenant_db_and_other_actions_stored_code_cannot_be_written(victim) -> No
     victim.deploy("victim")
     victim.bind("post-login", ["victim"])
     db = victim.directory / "tenant.db"
-    execution = run_attack(victim, hostile('''
+    execution = run_attack(
+        victim,
+        hostile(
+            """
         def attack():
             import sqlite3
             def write():
@@ -484,7 +523,10 @@ def test_tenant_db_and_other_actions_stored_code_cannot_be_written(victim) -> No
                     f.write(b"")
                 return "opened for writing"
             return {"sqlite": attempt(write), "append": attempt(append)}
-    ''', DB=str(db)))
+    """,
+            DB=str(db),
+        ),
+    )
     found = report(execution)
     assert "ok" not in found["sqlite"] and "ok" not in found["append"], found
     with sqlite3.connect(db) as conn:
@@ -503,7 +545,10 @@ def test_a_pth_file_cannot_be_dropped_into_the_hosts_site_packages(victim, tmp_p
     dirs = host_site_dirs()
     assert dirs
     try:
-        execution = run_attack(victim, hostile('''
+        execution = run_attack(
+            victim,
+            hostile(
+                """
             def attack():
                 found = {}
                 for folder in SITE_DIRS:
@@ -514,7 +559,12 @@ def test_a_pth_file_cannot_be_dropped_into_the_hosts_site_packages(victim, tmp_p
                         return path
                     found[folder] = attempt(drop)
                 return found
-        ''', SITE_DIRS=dirs, TOKEN=token, CANARY=str(canary)))
+        """,
+                SITE_DIRS=dirs,
+                TOKEN=token,
+                CANARY=str(canary),
+            ),
+        )
         subprocess.run([sys.executable, "-c", "pass"], check=True, timeout=60)
         dropped = [p for d in dirs for p in Path(d).glob(f"zz_attack_{token}.pth")]
         assert dropped == [] and not canary.exists(), report(execution)
@@ -530,7 +580,10 @@ def test_the_runtimes_files_cannot_be_written(victim) -> None:
     """Every folder on the worker's sys.path but its own tmp: no new file, no existing file
     opened for writing (nothing is written: a success is closed untouched and removed)."""
     token = uuid.uuid4().hex[:12]
-    execution = run_attack(victim, hostile('''
+    execution = run_attack(
+        victim,
+        hostile(
+            """
         def attack():
             import tempfile
             own = {os.path.realpath(os.getcwd()), os.path.realpath(tempfile.gettempdir())}
@@ -559,7 +612,10 @@ def test_the_runtimes_files_cannot_be_written(victim) -> None:
                     except OSError:
                         pass
             return found
-    ''', TOKEN=token))
+    """,
+            TOKEN=token,
+        ),
+    )
     found = report(execution)
     leftovers = [p for p in found["created"] if os.path.exists(p)]
     for path in leftovers:
@@ -569,10 +625,10 @@ def test_the_runtimes_files_cannot_be_written(victim) -> None:
     assert_victim_ok(victim)
 
 
-DEP_VICTIM = VICTIM_CODE.replace(
-    "import hashlib, os, sys", "import hashlib, os, sys, ja_hello").replace(
+DEP_VICTIM = VICTIM_CODE.replace("import hashlib, os, sys", "import hashlib, os, sys, ja_hello").replace(
     '    api.access.deny("victim denies")',
-    '    api.id_token.set_custom_claim("hello", ja_hello.__version__)\n    api.access.deny("victim denies")')
+    '    api.id_token.set_custom_claim("hello", ja_hello.__version__)\n    api.access.deny("victim denies")',
+)
 
 
 @pytest.mark.slow
@@ -582,7 +638,7 @@ def test_a_shared_dependency_environment_cannot_be_written(offline, actions_home
     assert assert_victim_ok(offline).outcome["id_token_claims"]["hello"] == "1.0"
     module = next(actions_home.rglob("ja_hello/__init__.py"))
     before = module.read_bytes()
-    attacker = hostile('''
+    attacker = hostile("""
         import ja_hello
         def attack():
             target = ja_hello.__file__
@@ -599,7 +655,7 @@ def test_a_shared_dependency_environment_cannot_be_written(offline, actions_home
                 os.remove(target)
                 return "removed"
             return {"tamper": attempt(tamper), "plant": attempt(plant), "swap": attempt(swap)}
-    ''')
+    """)
     offline.save_draft("attacker", "post-login", attacker, dependencies=["ja-hello==1.0"])
     execution = offline.test("attacker")
     found = report(execution)
@@ -613,7 +669,10 @@ def test_a_shared_dependency_environment_cannot_be_written(offline, actions_home
 # importing the host's packages ---------------------------------------------------------------------------
 @linux
 def test_the_hosts_tenant_and_cryptography_cannot_be_imported(victim) -> None:
-    execution = run_attack(victim, hostile('''
+    execution = run_attack(
+        victim,
+        hostile(
+            """
         def attack():
             import importlib
             for folder in HOST_PATHS:
@@ -638,7 +697,11 @@ def test_the_hosts_tenant_and_cryptography_cannot_be_imported(victim) -> None:
             found["secrets"] = attempt(secrets)
             found["sqlalchemy"] = attempt(lambda: importlib.import_module("sqlalchemy").__file__)
             return found
-    ''', HOST_PATHS=[*host_site_dirs(), str(REPO)], ACTIONS_HOME=str(victim.home)))
+    """,
+            HOST_PATHS=[*host_site_dirs(), str(REPO)],
+            ACTIONS_HOME=str(victim.home),
+        ),
+    )
     found = report(execution)
     assert "ok" not in found["cryptography"], found
     assert "ok" not in found["tenant"], found
@@ -647,7 +710,9 @@ def test_the_hosts_tenant_and_cryptography_cannot_be_imported(victim) -> None:
 
 
 # two tenants in one process -------------------------------------------------------------------------------
-PATCH_ATTACK = GC_ATTACK.replace("def attack():", "def walk():") + '''
+PATCH_ATTACK = (
+    GC_ATTACK.replace("def attack():", "def walk():")
+    + """
 def attack():
     return {"walk": walk()}
 
@@ -668,7 +733,8 @@ async def on_execute_post_login(event, api):
                         value.deny = lambda self, *args, **kwargs: None
                     except Exception:
                         pass
-'''
+"""
+)
 
 
 @pytest.mark.slow
@@ -773,8 +839,10 @@ def test_forged_frames_fail_only_the_forging_execution(tenant, kind) -> None:
     tenant.configure("flow_timeout_s", 5.0)
     tenant.save_draft("gate", "post-login", f"COUNT = {count}\nKIND = {kind!r}\n" + FORGE_ATTACK, deploy=True)
     tenant.bind("post-login", ["gate"])
-    emails = [("evil" if i in (4, 17) else "user") + (f"-deny{i}" if i % 3 == 0 else str(i)) + "@example.com"
-              for i in range(count)]
+    emails = [
+        ("evil" if i in (4, 17) else "user") + (f"-deny{i}" if i % 3 == 0 else str(i)) + "@example.com"
+        for i in range(count)
+    ]
     results = dict(tenant.run_flow_batch("post-login", [sample(email) for email in emails]))
     assert sorted(results) == list(range(count))
     for index, execution in results.items():
@@ -803,7 +871,10 @@ def test_forged_frames_fail_only_the_forging_execution(tenant, kind) -> None:
 def test_a_sleep_child_is_gone_at_step_end(victim) -> None:
     mark = "ja-sleep-" + uuid.uuid4().hex[:10]
     try:
-        execution = run_attack(victim, hostile('''
+        execution = run_attack(
+            victim,
+            hostile(
+                """
             def attack():
                 import shutil, subprocess
                 def spawn():
@@ -812,7 +883,10 @@ def test_a_sleep_child_is_gone_at_step_end(victim) -> None:
                                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                     return child.pid
                 return {"spawned": attempt(spawn)}
-        ''', MARK=mark))
+        """,
+                MARK=mark,
+            ),
+        )
         assert wait_gone(mark) == [], "the sleep child outlived its step"
         if "ok" in report(execution)["spawned"]:
             assert "that the action left running" in execution.results[0]["response"]["logs"]
@@ -826,7 +900,10 @@ def test_a_sleep_child_is_gone_at_step_end(victim) -> None:
 def test_a_forked_detached_child_is_gone_at_step_end(victim) -> None:
     mark = "jafork" + uuid.uuid4().hex[:8]  # a process name: at most 15 bytes
     try:
-        execution = run_attack(victim, hostile('''
+        execution = run_attack(
+            victim,
+            hostile(
+                """
             def attack():
                 pid = os.fork()
                 if pid == 0:
@@ -839,7 +916,10 @@ def test_a_forked_detached_child_is_gone_at_step_end(victim) -> None:
                         os._exit(0)
                 os.waitpid(pid, 0)
                 return {"forked": pid}
-        ''', MARK=mark))
+        """,
+                MARK=mark,
+            ),
+        )
         assert wait_gone(mark) == [], "the forked child outlived its step"
         assert "that the action left running" in execution.results[0]["response"]["logs"]
     finally:
@@ -852,7 +932,10 @@ def test_a_fork_bomb_is_capped_and_cleaned_up(victim) -> None:
     mark = "jabomb" + uuid.uuid4().hex[:8]
     attempts = 1500
     try:
-        execution = run_attack(victim, hostile('''
+        execution = run_attack(
+            victim,
+            hostile(
+                """
             def attack():
                 libc = ctypes.CDLL(None)
                 forked, refused, started = 0, None, time.monotonic()
@@ -870,7 +953,12 @@ def test_a_fork_bomb_is_capped_and_cleaned_up(victim) -> None:
                             os._exit(0)
                     forked += 1
                 return {"forked": forked, "refused": refused}
-        ''', MARK=mark, ATTEMPTS=attempts), ran=False)
+        """,
+                MARK=mark,
+                ATTEMPTS=attempts,
+            ),
+            ran=False,
+        )
         found = report(execution)
         if found is not None:  # the step finished: the bomb met a cap
             assert found["refused"] is not None and found["forked"] < attempts, found
@@ -885,7 +973,9 @@ def test_a_fork_bomb_is_capped_and_cleaned_up(victim) -> None:
 @linux
 def test_three_children_of_400_mb_hit_the_workers_one_memory_limit(victim) -> None:
     victim.configure("worker_memory_mb", 512)
-    execution = run_attack(victim, hostile('''
+    execution = run_attack(
+        victim,
+        hostile("""
         def attack():
             children = []
             for _ in range(3):
@@ -898,7 +988,9 @@ def test_three_children_of_400_mb_hit_the_workers_one_memory_limit(victim) -> No
                         os._exit(0)
                 children.append(pid)
             return {"statuses": [os.waitpid(pid, 0)[1] for pid in children]}
-    '''), ran=False)
+    """),
+        ran=False,
+    )
     error = error_of(execution)
     assert error is not None, report(execution)
     assert error["error_class"] == "platform_error", error
@@ -908,7 +1000,7 @@ def test_three_children_of_400_mb_hit_the_workers_one_memory_limit(victim) -> No
 
 @linux
 def test_a_spinning_thread_is_stopped_the_next_run_gets_a_fresh_worker(victim) -> None:
-    code = '''
+    code = """
 import threading, uuid
 TOKEN = uuid.uuid4().hex  # module level: runs again in a fresh worker
 
@@ -919,7 +1011,7 @@ def spin():
 async def on_execute_post_login(event, api):
     threading.Thread(target=spin, daemon=True).start()
     api.id_token.set_custom_claim("token", TOKEN)
-'''
+"""
     victim.save_draft("spinner", "post-login", code)
     first = victim.test("spinner").outcome["id_token_claims"]["token"]
     second = victim.test("spinner").outcome["id_token_claims"]["token"]
@@ -927,7 +1019,7 @@ async def on_execute_post_login(event, api):
     assert_victim_ok(victim)
 
 
-EXIT_CODE = '''
+EXIT_CODE = """
 import os
 
 async def on_execute_post_login(event, api):
@@ -935,7 +1027,7 @@ async def on_execute_post_login(event, api):
     if n % 50 == 7:
         os._exit(3)
     api.id_token.set_custom_claim("n", n)
-'''
+"""
 
 
 def batch_events(count: int) -> list[dict]:
@@ -967,7 +1059,9 @@ def test_a_batch_where_two_percent_call_os_exit_gives_every_event_a_result(tenan
 def test_a_batch_survives_all_its_workers_killed_at_once(tenant) -> None:
     count = 200
     tenant.configure("flow_timeout_s", 5.0)
-    code = EXIT_CODE.replace("os._exit(3)", "pass").replace("    api.id_token", "    time.sleep(0.01)\n    api.id_token")
+    code = EXIT_CODE.replace("os._exit(3)", "pass").replace(
+        "    api.id_token", "    time.sleep(0.01)\n    api.id_token"
+    )
     tenant.save_draft("slow", "post-login", "import time\n" + code, deploy=True)
     tenant.bind("post-login", ["slow"])
     killed: list[int] = []

@@ -15,9 +15,15 @@ from .conftest import job, run_one, step
 
 H = "on_execute_post_login"
 SECRET = "hunter2-Zq9x"
-STATS = ("action_duration_ms", "boot_duration_ms", "network_duration_ms",
-         "runtime_processing_duration_ms", "runtime_external_call_duration_ms",
-         "total_runtime_execution_duration_ms", "total_request_duration_ms")
+STATS = (
+    "action_duration_ms",
+    "boot_duration_ms",
+    "network_duration_ms",
+    "runtime_processing_duration_ms",
+    "runtime_external_call_duration_ms",
+    "total_runtime_execution_duration_ms",
+    "total_request_duration_ms",
+)
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$")
 
 
@@ -37,8 +43,10 @@ def test_stdout_stderr_and_logging_are_captured_in_order(pool: WorkerPool) -> No
 
 
 def test_logging_configuration_does_not_leak_into_the_next_step(pool: WorkerPool) -> None:
-    rude = (f"import logging\ndef {H}(event, api):\n"
-            "    logging.getLogger().handlers.clear()\n    logging.getLogger().setLevel(logging.ERROR)\n")
+    rude = (
+        f"import logging\ndef {H}(event, api):\n"
+        "    logging.getLogger().handlers.clear()\n    logging.getLogger().setLevel(logging.ERROR)\n"
+    )
     run_one(pool, rude)
     polite = f"import logging\ndef {H}(event, api):\n    logging.info('still here')\n"
     for _ in range(2):  # both workers of the pool
@@ -56,8 +64,8 @@ def test_stats_and_timestamps(pool: WorkerPool) -> None:
         assert all(round(value, 3) == value for value in stats.values())
         assert stats["action_duration_ms"] >= 50
         assert stats["total_runtime_execution_duration_ms"] == pytest.approx(
-            stats["action_duration_ms"] + stats["boot_duration_ms"]
-            + stats["runtime_processing_duration_ms"], abs=0.01)
+            stats["action_duration_ms"] + stats["boot_duration_ms"] + stats["runtime_processing_duration_ms"], abs=0.01
+        )
         assert stats["total_request_duration_ms"] >= stats["total_runtime_execution_duration_ms"]
         assert ISO.match(result["started_at"]) and ISO.match(result["ended_at"])
         started = datetime.fromisoformat(result["started_at"][:-1])
@@ -86,7 +94,8 @@ def test_a_secret_never_leaves_the_worker(pool: WorkerPool) -> None:
     assert response["logs"] == (
         "whole [REDACTED]\n[REDACTED]\n[REDACTED]\nWARNING:root:logged [REDACTED]\n"
         "EventView({'API_KEY': '[REDACTED]', 'EMPTY': '[REDACTED]'}) "
-        "{'API_KEY': '[REDACTED]', 'EMPTY': ''}\n")
+        "{'API_KEY': '[REDACTED]', 'EMPTY': ''}\n"
+    )
     assert response["error"]["message"] == "failed with [REDACTED]"
     assert "raise ValueError(f'failed with {secret}')" in response["error"]["stack"]
     assert "ValueError: failed with [REDACTED]" in response["error"]["stack"]
@@ -108,8 +117,7 @@ def test_a_secret_in_the_source_line_of_the_stack_is_redacted(pool: WorkerPool) 
 
 
 def test_a_secret_at_the_truncation_point_is_cut_off_whole(pool: WorkerPool) -> None:
-    code = (f"def {H}(event, api):\n    print('x' * 4090, end='')\n"
-            "    print(event.secrets.API_KEY * 3)\n")
+    code = f"def {H}(event, api):\n    print('x' * 4090, end='')\n    print(event.secrets.API_KEY * 3)\n"
     logs = run_one(pool, code, secrets={"API_KEY": SECRET})["response"]["logs"]
     assert SECRET[:4] not in logs and "hunter" not in logs
     assert logs.startswith("x" * 4090)
@@ -122,6 +130,7 @@ def test_module_level_output_goes_to_the_first_step(pool: WorkerPool) -> None:
 
 
 # The capture on its own: a secret split across the cut, redaction growing text, markers.
+
 
 def test_capture_keeps_all_when_under_the_limit() -> None:
     capture = Capture(limit=20)

@@ -56,10 +56,13 @@ def test_api_misuse_shows_the_action_line_not_the_api_internals(pool: WorkerPool
     assert_healthy(pool)
 
 
-@pytest.mark.parametrize("body", [
-    "    while True:\n        pass\n",
-    "    import time\n    time.sleep(60)\n",  # blocks the event loop of an async handler
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    while True:\n        pass\n",
+        "    import time\n    time.sleep(60)\n",  # blocks the event loop of an async handler
+    ],
+)
 def test_endless_handler_times_out_and_the_worker_is_replaced(pool: WorkerPool, body: str) -> None:
     started = time.monotonic()
     result = run_one(pool, f"async def {H}(event, api):\n{body}", timeout_s=0.5)
@@ -76,10 +79,13 @@ def test_timeout_message_states_the_configured_figure(pool: WorkerPool) -> None:
     assert error_of(result["results"][0])["message"] == "the execution exceeded the 1.25 s limit"
 
 
-@pytest.mark.parametrize("body", [
-    "    data = bytearray(4 * 1024 ** 3)\n",
-    "    hoard = []\n    while True:\n        hoard.append(' ' * 2 ** 20)\n",
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        "    data = bytearray(4 * 1024 ** 3)\n",
+        "    hoard = []\n    while True:\n        hoard.append(' ' * 2 ** 20)\n",
+    ],
+)
 def test_memory_bomb_is_platform_error_and_the_worker_is_replaced(pool: WorkerPool, body: str) -> None:
     result = run_one(pool, f"def {H}(event, api):\n{body}", timeout_s=20)
     error = error_of(result)
@@ -148,7 +154,10 @@ def test_module_level_error_is_raised_on_every_execution(pool: WorkerPool) -> No
     for result in (first, second):
         error = error_of(result)
         assert (error["error_class"], error["name"], error["message"]) == (
-            "action_error", "RuntimeError", "init failed")
+            "action_error",
+            "RuntimeError",
+            "init failed",
+        )
         assert '"<action broken>", line 2, in <module>' in error["stack"]
     # a worker whose action raised is replaced: the module-level code runs again
     assert first["response"]["logs"] == second["response"]["logs"] == "init\n"
@@ -174,8 +183,7 @@ def test_plain_def_returning_a_coroutine_is_explained(pool: WorkerPool) -> None:
 
 
 def test_missing_handler_is_named(pool: WorkerPool) -> None:
-    error = error_of(run_one(pool, "async def on_execute_post_logon(event, api):\n    pass\n",
-                             name="typo-handler"))
+    error = error_of(run_one(pool, "async def on_execute_post_logon(event, api):\n    pass\n", name="typo-handler"))
     assert error["error_class"] == "action_error"
     assert "does not define the handler on_execute_post_login" in error["message"]
     assert_healthy(pool)
@@ -223,9 +231,11 @@ def test_faults_in_a_row_leave_the_pool_at_its_size(overlay_dir) -> None:
 
 
 def test_a_value_smuggled_into_the_event_stays_in_the_action(pool: WorkerPool) -> None:
-    code = (f"def {H}(event, api):\n"
-            "    object.__getattribute__(event, '_data')['user']['weird'] = {1, 2}\n"
-            "    api.user.set_app_metadata('k', 'v')\n")
+    code = (
+        f"def {H}(event, api):\n"
+        "    object.__getattribute__(event, '_data')['user']['weird'] = {1, 2}\n"
+        "    api.user.set_app_metadata('k', 'v')\n"
+    )
     result = pool.run(job(step(code)))
     assert result["results"][0]["response"]["error"] is None
     # later actions see what the api made visible, never the action's own writes to its event
@@ -256,17 +266,27 @@ def end_from_outside(pool: WorkerPool, target: str, signum: int) -> tuple[dict, 
     return outcome["result"], time.monotonic() - started
 
 
-KILLED = ("the worker was ended by signal SIGKILL from outside jupyter-actions (another process or the system's "
-          "out-of-memory killer)")
+KILLED = (
+    "the worker was ended by signal SIGKILL from outside jupyter-actions (another process or the system's "
+    "out-of-memory killer)"
+)
 
 
-@pytest.mark.parametrize(("target", "signum", "message"), [
-    ("worker", signal.SIGKILL, KILLED),
-    ("supervisor", signal.SIGKILL, KILLED),
-    ("supervisor", signal.SIGTERM, "the worker was ended by signal SIGTERM from outside jupyter-actions (another process)"),
-])
-def test_a_signal_from_outside_is_reported_as_that_signal(pool: WorkerPool, target: str, signum: int,
-                                                          message: str) -> None:
+@pytest.mark.parametrize(
+    ("target", "signum", "message"),
+    [
+        ("worker", signal.SIGKILL, KILLED),
+        ("supervisor", signal.SIGKILL, KILLED),
+        (
+            "supervisor",
+            signal.SIGTERM,
+            "the worker was ended by signal SIGTERM from outside jupyter-actions (another process)",
+        ),
+    ],
+)
+def test_a_signal_from_outside_is_reported_as_that_signal(
+    pool: WorkerPool, target: str, signum: int, message: str
+) -> None:
     result, elapsed = end_from_outside(pool, target, signum)
     error = error_of(result)
     assert (error["error_class"], error["name"], error["message"]) == ("platform_error", "PlatformError", message)
@@ -282,21 +302,27 @@ def test_a_later_steps_timeout_states_the_configured_limit_not_what_was_left(poo
     assert error_of(result["results"][1])["message"] == "the execution exceeded the 1 s limit"
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="as any other user the kernel's RLIMIT_NPROC refuses the threads "
-                    "first: the supervisor's count is the limit that binds root")
+@pytest.mark.skipif(
+    os.geteuid() != 0,
+    reason="as any other user the kernel's RLIMIT_NPROC refuses the threads "
+    "first: the supervisor's count is the limit that binds root",
+)
 def test_too_many_threads_are_reported_as_the_process_limit(overlay_dir) -> None:
     from jupyter_actions.runtime import WorkerSpec
 
-    code = (f"import threading, time\ndef {H}(event, api):\n"
-            "    for _ in range(40):\n"
-            "        try:\n"
-            "            threading.Thread(target=time.sleep, args=(10,), daemon=True).start()\n"
-            "        except RuntimeError:\n"
-            "            break\n"
-            "    time.sleep(10)\n")
+    code = (
+        f"import threading, time\ndef {H}(event, api):\n"
+        "    for _ in range(40):\n"
+        "        try:\n"
+        "            threading.Thread(target=time.sleep, args=(10,), daemon=True).start()\n"
+        "        except RuntimeError:\n"
+        "            break\n"
+        "    time.sleep(10)\n"
+    )
     with WorkerPool(max_workers=1, overlay_dir=overlay_dir, spec=WorkerSpec(memory_mb=1024, max_processes=8)) as small:
         error = error_of(run_one(small, code, timeout_s=30))
         assert error["error_class"] == "platform_error"
-        assert error["message"] == ("the action exceeded the limit of 8 processes and threads for its worker and "
-                                    "the processes it started")
+        assert error["message"] == (
+            "the action exceeded the limit of 8 processes and threads for its worker and the processes it started"
+        )
         assert_healthy(small)

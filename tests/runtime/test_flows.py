@@ -7,14 +7,23 @@ from jupyter_actions.runtime import WorkerPool
 from .conftest import assert_healthy, job, step
 
 H = "on_execute_post_login"
-RESULT_KEYS = ["action_name", "action_id", "version_id", "version_number", "binding_id",
-               "started_at", "ended_at", "response", "commands", "control"]
+RESULT_KEYS = [
+    "action_name",
+    "action_id",
+    "version_id",
+    "version_number",
+    "binding_id",
+    "started_at",
+    "ended_at",
+    "response",
+    "commands",
+    "control",
+]
 
 
 def action(body: str, name: str, handler: str = H, **options) -> object:
     indented = "\n".join("    " + line for line in body.splitlines())
-    return step(f"async def {handler}(event, api):\n{indented}\n", name=name, handler=handler,
-                **options)
+    return step(f"async def {handler}(event, api):\n{indented}\n", name=name, handler=handler, **options)
 
 
 def test_result_shape_and_identity(pool: WorkerPool) -> None:
@@ -22,25 +31,38 @@ def test_result_shape_and_identity(pool: WorkerPool) -> None:
     assert set(result) == {"results", "event", "cache"}
     first, second = result["results"]
     assert list(first) == RESULT_KEYS
-    assert (first["action_name"], first["action_id"], first["version_id"], first["version_number"],
-            first["binding_id"]) == ("first", "act_first", "ver_first", 1, "bind_first")
+    assert (
+        first["action_name"],
+        first["action_id"],
+        first["version_id"],
+        first["version_number"],
+        first["binding_id"],
+    ) == ("first", "act_first", "ver_first", 1, "bind_first")
     assert second["action_name"] == "second"
     assert first["ended_at"] <= second["started_at"]
     assert (first["commands"], first["control"]) == ([], "continue")
 
 
 def test_metadata_and_cache_are_visible_to_later_actions(pool: WorkerPool) -> None:
-    writer = action("api.user.set_app_metadata('plan', 'gold')\n"
-                    "api.transaction.set_metadata('seen', True)\n"
-                    "api.cache.set('token', 'abc')", "writer")
-    reader = action("print(event.user.app_metadata.plan, event.transaction.metadata.seen,"
-                    " api.cache.get('token')['value'])", "reader")
+    writer = action(
+        "api.user.set_app_metadata('plan', 'gold')\n"
+        "api.transaction.set_metadata('seen', True)\n"
+        "api.cache.set('token', 'abc')",
+        "writer",
+    )
+    reader = action(
+        "print(event.user.app_metadata.plan, event.transaction.metadata.seen, api.cache.get('token')['value'])",
+        "reader",
+    )
     result = pool.run(job(writer, reader))
     assert result["results"][1]["response"]["logs"] == "gold True abc\n"
     assert result["event"]["user"]["app_metadata"]["plan"] == "gold"
     assert result["cache"]["token"]["value"] == "abc"
     assert [c["type"] for c in result["results"][0]["commands"]] == [
-        "user.set_app_metadata", "transaction.set_metadata", "cache.set"]
+        "user.set_app_metadata",
+        "transaction.set_metadata",
+        "cache.set",
+    ]
 
 
 def test_an_unchanged_event_comes_back_as_it_went(pool: WorkerPool) -> None:
@@ -78,8 +100,7 @@ def test_an_error_stops_a_blocking_flow(pool: WorkerPool) -> None:
 def test_an_error_does_not_stop_a_non_blocking_flow(pool: WorkerPool) -> None:
     handler = "on_execute_post_user_registration"
     options = {"trigger": "post-user-registration", "handler": handler}
-    steps = (action("raise ValueError('x')", "failing", **options),
-             action("print('ran anyway')", "after", **options))
+    steps = (action("raise ValueError('x')", "failing", **options), action("print('ran anyway')", "after", **options))
     result = pool.run(job(*steps, trigger="post-user-registration"))
     failing, after = result["results"]
     assert failing["response"]["error"]["name"] == "ValueError"
@@ -88,9 +109,12 @@ def test_an_error_does_not_stop_a_non_blocking_flow(pool: WorkerPool) -> None:
 
 
 def test_a_timeout_keeps_the_steps_that_finished(pool: WorkerPool) -> None:
-    sent = job(action("api.user.set_app_metadata('k', 1)\nprint('done')", "quick", secrets={"S": "v"}),
-               action("while True:\n    pass", "stuck"),
-               action("print('never')", "later"), timeout_s=0.5)
+    sent = job(
+        action("api.user.set_app_metadata('k', 1)\nprint('done')", "quick", secrets={"S": "v"}),
+        action("while True:\n    pass", "stuck"),
+        action("print('never')", "later"),
+        timeout_s=0.5,
+    )
     result = pool.run(sent)
     quick, stuck = result["results"]
     assert quick["response"]["logs"] == "done\n" and quick["response"]["error"] is None
@@ -129,9 +153,12 @@ def test_the_jobs_own_event_is_never_changed(pool: WorkerPool) -> None:
     execution's input, stored as such) stays as it came."""
     import copy
 
-    writer = action("api.user.set_app_metadata('plan', 'gold')\n"
-                    "api.user.set_user_metadata('theme', 'dark')\n"
-                    "api.transaction.set_metadata('seen', True)", "writer")
+    writer = action(
+        "api.user.set_app_metadata('plan', 'gold')\n"
+        "api.user.set_user_metadata('theme', 'dark')\n"
+        "api.transaction.set_metadata('seen', True)",
+        "writer",
+    )
     sent = job(writer, action("pass", "reader"))
     before = copy.deepcopy(sent.event)
     result = pool.run(sent)

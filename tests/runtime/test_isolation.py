@@ -37,16 +37,20 @@ def test_sys_path_is_stdlib_then_overlay_then_environment(overlay_dir: Path, tmp
     env = tmp_path / "env"
     env.mkdir()
     (env / "mylib.py").write_text("VALUE = 'from the environment'\n")
-    code = (f"import json, sys, mylib\ndef {H}(event, api):\n"
-            "    print(json.dumps([sys.path, mylib.VALUE, 'site' in sys.modules, sys.flags.isolated]))\n")
+    code = (
+        f"import json, sys, mylib\ndef {H}(event, api):\n"
+        "    print(json.dumps([sys.path, mylib.VALUE, 'site' in sys.modules, sys.flags.isolated]))\n"
+    )
     with WorkerPool(sys_path=(env,), max_workers=1, overlay_dir=overlay_dir) as pool:
         path, value, site_loaded, isolated = logged_json(run_one(pool, code))
         assert value == "from the environment"
         assert not site_loaded and isolated
         assert path[-2:] == [str(pool.overlay), str(env)]
         assert not any("site-packages" in entry for entry in path)
-        assert all(entry.startswith(os.path.realpath(os.__file__).rsplit("/", 2)[0])
-                   or "python3" in entry for entry in path[:-2])
+        assert all(
+            entry.startswith(os.path.realpath(os.__file__).rsplit("/", 2)[0]) or "python3" in entry
+            for entry in path[:-2]
+        )
 
 
 def test_overlay_holds_only_the_worker_side_and_httpx_closure(pool: WorkerPool) -> None:
@@ -57,8 +61,13 @@ def test_overlay_holds_only_the_worker_side_and_httpx_closure(pool: WorkerPool) 
     assert all((pool.overlay / name).is_symlink() for name in names - {"jupyter_actions"})
     copied = pool.overlay / "jupyter_actions"
     assert not copied.is_symlink()  # a copy of the worker side only: no tenant, store or key code
-    assert sorted(p.name for p in copied.iterdir() if p.name != "__pycache__") == ["_json_numbers.py", "errors.py",
-                                                                                   "outcome.py", "runtime", "triggers"]
+    assert sorted(p.name for p in copied.iterdir() if p.name != "__pycache__") == [
+        "_json_numbers.py",
+        "errors.py",
+        "outcome.py",
+        "runtime",
+        "triggers",
+    ]
     assert not (copied / "runtime" / "pool.py").exists() and not (copied / "__init__.py").exists()
 
 
@@ -161,11 +170,13 @@ def test_secrets_never_reach_argv_or_environment(overlay_dir: Path, monkeypatch)
 
 
 def test_writing_to_file_descriptor_1_cannot_corrupt_the_protocol(pool: WorkerPool) -> None:
-    code = (f"import os, sys\ndef {H}(event, api):\n"
-            "    os.write(1, b'\\x00\\x00\\x00\\x05junk!')\n"
-            "    os.write(2, b'more junk')\n"
-            "    print('to the log', file=sys.__stdout__)\n"
-            "    print('captured')\n")
+    code = (
+        f"import os, sys\ndef {H}(event, api):\n"
+        "    os.write(1, b'\\x00\\x00\\x00\\x05junk!')\n"
+        "    os.write(2, b'more junk')\n"
+        "    print('to the log', file=sys.__stdout__)\n"
+        "    print('captured')\n"
+    )
     result = run_one(pool, code)
     assert result["response"]["error"] is None
     assert result["response"]["logs"] == "captured\n"

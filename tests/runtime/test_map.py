@@ -17,7 +17,9 @@ from jupyter_actions.triggers import get_trigger
 from .conftest import WORKER_TOKEN, assert_healthy, job, live_workers, step
 
 H = "on_execute_post_login"
-ECHO = f"def {H}(event, api):\n    print(event.user.user_id)\n    api.id_token.set_custom_claim('n', event.user.user_id)\n"
+ECHO = (
+    f"def {H}(event, api):\n    print(event.user.user_id)\n    api.id_token.set_custom_claim('n', event.user.user_id)\n"
+)
 HANG = f"def {H}(event, api):\n    while True:\n        pass\n"
 DIE = f"import os\ndef {H}(event, api):\n    os._exit(9)\n"
 
@@ -44,7 +46,9 @@ def test_map_returns_every_result_with_one_timeout_among_them(pool: WorkerPool) 
         if index == 37:
             error = result["results"][0]["response"]["error"]
             assert (error["error_class"], error["message"]) == (
-                "action_timeout", "the execution exceeded the 0.3 s limit")
+                "action_timeout",
+                "the execution exceeded the 0.3 s limit",
+            )
         elif index == 150:
             assert result["results"][0]["response"]["error"]["message"] == "the worker exited with status 9"
         else:
@@ -106,13 +110,14 @@ def test_map_throughput_smoke(pool: WorkerPool) -> None:
 def test_large_events_cross_the_pipes_whole(pool: WorkerPool) -> None:
     """Messages bigger than a pipe: partial reads and writes, in run and in map."""
     big = "x" * (3 * 1024 * 1024)
-    code = (f"def {H}(event, api):\n"
-            "    api.user.set_app_metadata('size', len(event.user.user_metadata.blob))\n"
-            "    print(event.user.user_id)\n")
+    code = (
+        f"def {H}(event, api):\n"
+        "    api.user.set_app_metadata('size', len(event.user.user_metadata.blob))\n"
+        "    print(event.user.user_id)\n"
+    )
 
     def heavy(n: int) -> Job:
-        event = {"user": {"user_id": f"user-{n}", "user_metadata": {"blob": big},
-                          "app_metadata": {}}}
+        event = {"user": {"user_id": f"user-{n}", "user_metadata": {"blob": big}, "app_metadata": {}}}
         return job(step(code, name="heavy"), event=event, timeout_s=30)
 
     result = pool.run(heavy(0))
@@ -127,9 +132,11 @@ def test_large_events_cross_the_pipes_whole(pool: WorkerPool) -> None:
 
 def test_a_batch_step_is_described_once_per_message_and_jobs_keep_their_own_cache(overlay_dir) -> None:
     sample = job(step(ECHO)).event
-    code = (f"def {H}(event, api):\n"
-            "    print(event.user.user_id, api.cache.get('seen') is None)\n"
-            "    api.cache.set('seen', event.user.user_id)\n")
+    code = (
+        f"def {H}(event, api):\n"
+        "    print(event.user.user_id, api.cache.get('seen') is None)\n"
+        "    api.cache.set('seen', event.user.user_id)\n"
+    )
     steps = (step(code, name="mixed"),)
     cache: dict = {}
 
@@ -137,11 +144,17 @@ def test_a_batch_step_is_described_once_per_message_and_jobs_keep_their_own_cach
         return {**sample, "user": {**sample["user"], "user_id": f"user-{n}"}}
 
     def as_text(n: int) -> Job:
-        return Job(trigger_id="post-login", event=event(n), event_json=json.dumps(event(n)).encode(), steps=steps,
-                   cache=cache)
+        return Job(
+            trigger_id="post-login", event=event(n), event_json=json.dumps(event(n)).encode(), steps=steps, cache=cache
+        )
 
-    jobs = [as_text(0), as_text(1), Job(trigger_id="post-login", event=event(2), steps=steps, cache=cache),
-            as_text(3), as_text(4)]
+    jobs = [
+        as_text(0),
+        as_text(1),
+        Job(trigger_id="post-login", event=event(2), steps=steps, cache=cache),
+        as_text(3),
+        as_text(4),
+    ]
     with WorkerPool(max_workers=1, overlay_dir=overlay_dir) as pool:
         worker = pool.checkout(steps[0], pool.spec)
         flows = [begin(n, j, get_trigger("post-login"), pool.spec.log_limit) for n, j in enumerate(jobs)]

@@ -14,8 +14,7 @@ from .conftest import WORKER_TOKEN, job, live_workers, run_one, step
 
 H = "on_execute_post_login"
 COUNTER = (
-    WORKER_TOKEN +
-    "loads = 0\n"
+    WORKER_TOKEN + "loads = 0\n"
     "calls = 0\n"
     "loads += 1\n"
     f"def {H}(event, api):\n"
@@ -53,8 +52,7 @@ def test_boot_duration_only_when_loaded(overlay_dir: Path) -> None:
 
 def test_each_action_has_its_own_namespace(pool: WorkerPool) -> None:
     writer = f"shared = 'mine'\ndef {H}(event, api):\n    print(shared, __name__)\n"
-    reader = (f"def {H}(event, api):\n"
-              "    print(globals().get('shared'), __name__)\n")
+    reader = f"def {H}(event, api):\n    print(globals().get('shared'), __name__)\n"
     result = pool.run(job(step(writer, name="writer"), step(reader, name="reader")))
     assert [r["response"]["logs"] for r in result["results"]] == ["mine writer\n", "None reader\n"]
 
@@ -66,7 +64,9 @@ def test_a_worker_runs_one_action_and_gets_it_once(overlay_dir: Path) -> None:
         assert first[1:] == ["[REDACTED]", "[REDACTED]", "three"]
         (worker,) = live_workers(pool)
         again = step(code, key="k", secrets={"TOKEN": "one"})
-        sent = json.loads(pool.message(worker, again, [begin(0, job(again), get_trigger("post-login"), pool.spec.log_limit)])[4:])
+        sent = json.loads(
+            pool.message(worker, again, [begin(0, job(again), get_trigger("post-login"), pool.spec.log_limit)])[4:]
+        )
         assert "load" not in sent  # the code and secrets went with its first job only
         # a rotated secret is another worker: secrets reach only the worker made for them
         rotated = run_one(pool, code, key="k", secrets={"TOKEN": "three"})["response"]["logs"].split()

@@ -89,7 +89,8 @@ def test_a_dead_idle_worker_is_replaced(overlay_dir: Path) -> None:
 def test_workers_exit_when_the_parent_dies(tmp_path: Path, overlay_dir: Path) -> None:
     root = Path(__file__).parents[2]
     script = tmp_path / "parent.py"
-    script.write_text(textwrap.dedent(f"""
+    script.write_text(
+        textwrap.dedent(f"""
         import threading
         from jupyter_actions.runtime import WorkerPool
         from tests.runtime.conftest import job, step, host_pids, live_workers, wait_spinning
@@ -101,9 +102,11 @@ def test_workers_exit_when_the_parent_dies(tmp_path: Path, overlay_dir: Path) ->
         wait_spinning(live_workers(pool)[0])  # the worker is in the endless loop now
         print(" ".join(map(str, host_pids(live_workers(pool)[0]))), flush=True)
         threading.Event().wait()
-    """))
-    parent = subprocess.Popen([sys.executable, str(script)], cwd=root, stdout=subprocess.PIPE,
-                              env={**os.environ, "PYTHONPATH": str(root)})
+    """)
+    )
+    parent = subprocess.Popen(
+        [sys.executable, str(script)], cwd=root, stdout=subprocess.PIPE, env={**os.environ, "PYTHONPATH": str(root)}
+    )
     try:
         pids = [int(pid) for pid in parent.stdout.readline().split()]
         assert len(pids) == 2 and not any(gone(pid, within=0.1) for pid in pids)
@@ -126,6 +129,7 @@ def test_an_error_of_the_worker_itself_is_a_platform_error(overlay_dir: Path) ->
         result = run_one(pool, OK_CODE, name="other")
         error = result["response"]["error"]
         assert error["error_class"] == "platform_error"
-        assert error["message"] == ("the worker failed: RuntimeError: no action was loaded into this worker; "
-                                    "it was replaced")
+        assert error["message"] == (
+            "the worker failed: RuntimeError: no action was loaded into this worker; it was replaced"
+        )
         assert_healthy(pool)

@@ -24,8 +24,8 @@ def test_blobs_travel_as_they_are_after_the_json() -> None:
 
 
 def test_what_orjson_will_not_write_falls_back_to_the_standard_library() -> None:
-    data = unpack(body(pack({"big": 2 ** 70, "keys": {1: "one", None: "none"}, "text": "Ω"})))
-    assert data == {"big": 2 ** 70, "keys": {"1": "one", "null": "none"}, "text": "Ω"}
+    data = unpack(body(pack({"big": 2**70, "keys": {1: "one", None: "none"}, "text": "Ω"})))
+    assert data == {"big": 2**70, "keys": {"1": "one", "null": "none"}, "text": "Ω"}
 
 
 def test_nan_and_infinity_are_written_as_null_like_javascript() -> None:
@@ -37,13 +37,16 @@ def test_what_is_not_json_at_all_is_refused() -> None:
         pack({"value": {1, 2}})
 
 
-@pytest.mark.parametrize("text, expected", [
-    (b'{"a": 123456789012345678901234567890}', {"a": 123456789012345678901234567890}),
-    (b"[-12345678901234567890, 1]", [-12345678901234567890, 1]),
-    (b"123456789012345678901", 123456789012345678901),
-    ('{"id": "auth0|000000000000000000000005", "n": 1.25}', {"id": "auth0|000000000000000000000005", "n": 1.25}),
-    (b'{"n": NaN}', {"n": "nan"}),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (b'{"a": 123456789012345678901234567890}', {"a": 123456789012345678901234567890}),
+        (b"[-12345678901234567890, 1]", [-12345678901234567890, 1]),
+        (b"123456789012345678901", 123456789012345678901),
+        ('{"id": "auth0|000000000000000000000005", "n": 1.25}', {"id": "auth0|000000000000000000000005", "n": 1.25}),
+        (b'{"n": NaN}', {"n": "nan"}),
+    ],
+)
 def test_decode_reads_as_the_standard_library_does(text, expected) -> None:
     """orjson reads integers beyond 64 bits as floats and refuses NaN: those texts go to the
     standard library, the rest to orjson, with the same result."""
@@ -53,7 +56,8 @@ def test_decode_reads_as_the_standard_library_does(text, expected) -> None:
     else:
         assert got == expected and got == json.loads(text)
         assert [type(v) for v in (got.values() if isinstance(got, dict) else [got])] == [
-            type(v) for v in (expected.values() if isinstance(expected, dict) else [expected])]
+            type(v) for v in (expected.values() if isinstance(expected, dict) else [expected])
+        ]
 
 
 def test_a_reader_refuses_an_announced_frame_beyond_its_limit() -> None:

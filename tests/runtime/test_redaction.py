@@ -16,8 +16,11 @@ from hypothesis import strategies as st
 from jupyter_actions.runtime.redaction import REDACTED, Redactor, forms, redactor_for
 
 # PEM-shaped (a header, 56-character base64 lines, a footer) and made of fixed fake bytes: no real key
-PEM = "-----BEGIN TEST KEY-----\n" + "\n".join(
-    base64.b64encode(bytes(range(start, start + 42))).decode() for start in (0, 42, 84)) + "\n-----END TEST KEY-----\n"
+PEM = (
+    "-----BEGIN TEST KEY-----\n"
+    + "\n".join(base64.b64encode(bytes(range(start, start + 42))).decode() for start in (0, 42, 84))
+    + "\n-----END TEST KEY-----\n"
+)
 TRICKY = "pa'ss\"wo\\rd\t€\n2nd line here"
 
 
@@ -31,14 +34,25 @@ def views_of(value: str) -> dict[str, str]:
     logger.removeHandler(handler)
     raw = value.encode()
     return {
-        "raw": value, "repr": repr(value), "repr in a dict": repr({"k": value}), "repr in a list": str([value]),
-        "json": json.dumps({"k": value}), "json unicode": json.dumps({"k": value}, ensure_ascii=False),
-        "orjson": orjson.dumps({"k": value}).decode(), "json of json": json.dumps({"k": json.dumps(value)}),
-        "repr of json": repr(json.dumps(value)), "logged dict": handler_output.getvalue(),
-        "base64": base64.b64encode(raw).decode(), "base64 url": base64.urlsafe_b64encode(raw).decode(),
-        "base64 unpadded": base64.b64encode(raw).decode().rstrip("="), "hex": raw.hex(), "HEX": raw.hex().upper(),
-        "redirect query": urlencode({"k": value}), "query of json": urlencode({"k": json.dumps(value)}),
-        "query of base64": urlencode({"k": base64.b64encode(raw).decode()}), "path": quote(value),
+        "raw": value,
+        "repr": repr(value),
+        "repr in a dict": repr({"k": value}),
+        "repr in a list": str([value]),
+        "json": json.dumps({"k": value}),
+        "json unicode": json.dumps({"k": value}, ensure_ascii=False),
+        "orjson": orjson.dumps({"k": value}).decode(),
+        "json of json": json.dumps({"k": json.dumps(value)}),
+        "repr of json": repr(json.dumps(value)),
+        "logged dict": handler_output.getvalue(),
+        "base64": base64.b64encode(raw).decode(),
+        "base64 url": base64.urlsafe_b64encode(raw).decode(),
+        "base64 unpadded": base64.b64encode(raw).decode().rstrip("="),
+        "hex": raw.hex(),
+        "HEX": raw.hex().upper(),
+        "redirect query": urlencode({"k": value}),
+        "query of json": urlencode({"k": json.dumps(value)}),
+        "query of base64": urlencode({"k": base64.b64encode(raw).decode()}),
+        "path": quote(value),
     }
 
 
@@ -79,8 +93,14 @@ def test_json_values_are_redacted_on_their_strings_and_stay_valid():
     redactor = Redactor(["1", "true"])
     record = {"version_number": 1, "ok": True, "count": 11, "claim": "value 1", "name": "true", "1": "key"}
     shown = redactor.value(record)
-    assert shown == {"version_number": REDACTED, "ok": True, "count": 11, "claim": f"value {REDACTED}",
-                     "name": REDACTED, REDACTED: "key"}
+    assert shown == {
+        "version_number": REDACTED,
+        "ok": True,
+        "count": 11,
+        "claim": f"value {REDACTED}",
+        "name": REDACTED,
+        REDACTED: "key",
+    }
     json.loads(json.dumps(shown))
 
 
@@ -99,9 +119,11 @@ def test_redactors_are_made_once_per_set():
 
 
 secrets = st.text(min_size=4, max_size=20).filter(lambda s: s.strip())
-texts = st.recursive(st.none() | st.booleans() | st.integers(-2**63, 2**63 - 1) | st.text(max_size=30),
-                     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-                     max_leaves=12)
+texts = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**63), 2**63 - 1) | st.text(max_size=30),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=12,
+)
 
 
 @pytest.mark.slow
@@ -121,8 +143,9 @@ def test_may_hold_is_never_wrong_to_say_no(secret, data, where):
 
 
 @settings(max_examples=400, derandomize=True, deadline=None)
-@given(values=st.lists(st.text(min_size=1, max_size=12), max_size=5), text=st.text(max_size=60),
-       where=st.integers(0, 60))
+@given(
+    values=st.lists(st.text(min_size=1, max_size=12), max_size=5), text=st.text(max_size=60), where=st.integers(0, 60)
+)
 def test_texts_without_a_patterns_head_are_left_as_they_are_and_the_rest_as_before(values, text, where):
     """The index of pattern heads only skips work: the result is the replacement of every
     pattern, longest first, whatever the lengths (short values of older stores included)."""

@@ -38,7 +38,7 @@ if sandbox.landlock_abi() == 0:
 ROOT = os.geteuid() == 0
 CONFIGS = {"namespaces": {}, "no-namespaces": {"unshare": errno.EPERM}}
 
-RUNNER = r'''
+RUNNER = r"""
 import importlib.util, json, os, sys
 spec = importlib.util.spec_from_file_location("sandbox", sys.argv[1])
 sandbox = importlib.util.module_from_spec(spec)
@@ -55,9 +55,9 @@ except sandbox.SandboxUnavailable as exc:
 out = {"report": dict(report), "pid": os.getpid()}
 exec(PRELUDE + setup["code"], {"sandbox": sandbox, "out": out, "args": setup["args"]})
 print(json.dumps(out), flush=True)
-'''
+"""
 
-PRELUDE = r'''
+PRELUDE = r"""
 import ctypes, errno, os, socket, subprocess, sys, time
 def attempt(fn, *a):
     try:
@@ -73,11 +73,18 @@ def read(path):
 def write(path, data=b"x"):
     with open(path, "wb") as file:
         file.write(data)
-'''
+"""
 
 
-def command(tmp_path: Path, code: str, *, config: str = "namespaces", args: dict | None = None,
-            deny: dict[str, int] | None = None, **policy) -> list[str]:
+def command(
+    tmp_path: Path,
+    code: str,
+    *,
+    config: str = "namespaces",
+    args: dict | None = None,
+    deny: dict[str, int] | None = None,
+    **policy,
+) -> list[str]:
     """The argv of a worker that boots ``policy`` then runs ``code``; its private tmp is
     tmp_path/worker, and it may read the standard library, the interpreter and ``sleep``."""
     work = tmp_path / "worker"
@@ -89,9 +96,15 @@ def command(tmp_path: Path, code: str, *, config: str = "namespaces", args: dict
 
 
 def start(tmp_path: Path, code: str, **options) -> subprocess.Popen:
-    return subprocess.Popen(command(tmp_path, code, **options), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL, cwd=tmp_path / "worker", env={"PATH": "/usr/bin:/bin"},
-                            start_new_session=True)
+    return subprocess.Popen(
+        command(tmp_path, code, **options),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        cwd=tmp_path / "worker",
+        env={"PATH": "/usr/bin:/bin"},
+        start_new_session=True,
+    )
 
 
 def run(tmp_path: Path, code: str, **options) -> dict:
@@ -141,7 +154,7 @@ def test_without_user_namespaces_the_rest_still_holds(tmp_path):
 def test_files_of_the_host_are_out_of_reach(tmp_path, config):
     files = host_files(tmp_path)
     pth = os.path.join(sysconfig.get_paths()["purelib"], f"zz_sandbox_test_{os.getpid()}.pth")
-    code = '''
+    code = """
 out["key"] = attempt(read, args["key"])
 out["db"] = attempt(read, args["db"])
 out["db_rw"] = attempt(os.open, args["db"], os.O_RDWR)
@@ -155,7 +168,7 @@ write("tool", read(sys.executable))
 os.chmod("tool", 0o700)
 out["exec_tmp"] = attempt(subprocess.run, ["./tool", "-c", "pass"])
 out["stdlib"] = attempt(__import__, "json")
-'''
+"""
     try:
         out = run(tmp_path, code, config=config, args={**files, "pth": pth})
     finally:
@@ -172,12 +185,12 @@ def test_host_packages_cannot_be_imported(tmp_path, config):
     spec = importlib.util.find_spec("cryptography")
     if spec is None or spec.origin is None:
         pytest.skip("cryptography is not installed on the host")
-    code = '''
+    code = """
 sys.path.append(args["site"])
 sys.path.append(args["repo"])
 out["cryptography"] = attempt(__import__, "cryptography")
 out["jupyter_actions"] = attempt(__import__, "jupyter_actions")
-'''
+"""
     site = str(Path(spec.origin).parent.parent)
     out = run(tmp_path, code, config=config, args={"site": site, "repo": str(SANDBOX_PY.parents[2])})
     assert out["cryptography"] in ("ModuleNotFoundError", "EACCES")
@@ -186,7 +199,7 @@ out["jupyter_actions"] = attempt(__import__, "jupyter_actions")
 
 def test_the_host_process_is_out_of_reach(tmp_path, config):
     files = host_files(tmp_path)
-    code = '''
+    code = """
 host = args["host"]
 for name in ("environ", "mem", "maps", f"fd/{args['fd']}"):
     out[name] = attempt(read, f"/proc/{host}/{name}")
@@ -201,7 +214,7 @@ out["process_vm_readv"] = "ok" if got != -1 else errno.errorcode[ctypes.get_errn
 out["proc"] = attempt(os.listdir, "/proc")
 out["visible"] = sorted(int(name) for name in os.listdir("/proc") if name.isdigit()) if out["proc"] == "ok" else []
 out["unshare"] = "ok" if libc.unshare(0x10000000) == 0 else errno.errorcode[ctypes.get_errno()]
-'''
+"""
     with open(files["db"], "rb") as held:
         fd = held.fileno()
         out = run(tmp_path, code, config=config, args={"host": os.getpid(), "fd": fd})
@@ -224,7 +237,7 @@ def listeners():
         server.close()
 
 
-NETWORK_CODE = '''
+NETWORK_CODE = """
 def connect(port):
     with socket.create_connection(("127.0.0.1", port), timeout=5):
         pass
@@ -234,7 +247,7 @@ def listen():
         server.listen()
 out["connect"] = [attempt(connect, port) for port in args["ports"]]
 out["listen"] = attempt(listen)
-'''
+"""
 
 
 def test_network_is_open_by_default_but_listening_is_denied(tmp_path, config, listeners):
@@ -261,7 +274,7 @@ def test_network_port_list(tmp_path, config, listeners):
     assert out["connect"] == ["ok", "EACCES"]
 
 
-DESCENDANTS_CODE = '''
+DESCENDANTS_CODE = """
 sleeper = subprocess.Popen(["sleep", "300"])
 started, holding = os.pipe()  # close-on-exec: read gets EOF once the grandchild runs `sleep`
 middle = os.fork()
@@ -282,7 +295,7 @@ for _ in range(2000):
     sandbox.after_step(1)
     costs.append(time.perf_counter() - started)
 out["after_step_us"] = sorted(costs)[len(costs) // 2] * 1e6
-'''
+"""
 
 
 def test_descendants_are_gone_after_the_step(tmp_path, config):
@@ -294,26 +307,29 @@ def test_descendants_are_gone_after_the_step(tmp_path, config):
 
 
 def test_nothing_survives_in_the_namespace(tmp_path):
-    code = DESCENDANTS_CODE.split("out[\"ended\"]")[0] + '''
+    code = (
+        DESCENDANTS_CODE.split('out["ended"]')[0]
+        + """
 sandbox.after_step(1)
 out["left"] = sorted(int(name) for name in os.listdir("/proc") if name.isdigit())
-'''
+"""
+    )
     out = run(tmp_path, code, args={"sleep": shutil.which("sleep")})
     assert out["left"] == [1]
 
 
 def test_a_spinning_thread_is_reported(tmp_path, config):
-    code = '''
+    code = """
 import threading
 baseline = sandbox.thread_count()
 threading.Thread(target=lambda: [None for _ in iter(int, 1)], daemon=True).start()
 out["ended"], out["threads"] = sandbox.after_step(baseline)
-'''
+"""
     out = run(tmp_path, code, config=config)
     assert out == {**out, "ended": 0, "threads": 1}
 
 
-FORK_BOMB = '''
+FORK_BOMB = """
 me = os.getpid()
 end = time.monotonic() + 1.0
 refused = 0
@@ -328,7 +344,7 @@ if os.getpid() != me:
     os._exit(0)
 out["refused"] = refused
 out["ended"], _ = sandbox.after_step(1)
-'''
+"""
 
 
 def test_a_fork_bomb_is_capped(tmp_path, config):
@@ -347,7 +363,7 @@ def test_a_fork_bomb_is_capped(tmp_path, config):
 
 
 HOG = "import time; block = b'x' * ({mb} << 20); print('holding', flush=True); time.sleep(30)"
-MEMORY_CODE = '''
+MEMORY_CODE = """
 hogs = [subprocess.Popen([sys.executable, "-I", "-S", "-c", args["hog"]], stdout=subprocess.PIPE)
         for _ in range(args["count"])]
 for hog in hogs:
@@ -355,12 +371,13 @@ for hog in hogs:
 time.sleep(args["wait"])  # the time the supervisor has to end an oversized worker
 out["alive"] = [hog.poll() is None for hog in hogs]
 out["ended"], _ = sandbox.after_step(1)
-'''
+"""
 
 
 def test_three_children_of_400_mb_hit_one_limit(tmp_path, config):
-    proc = start(tmp_path, MEMORY_CODE, config=config, memory_mb=512,
-                 args={"hog": HOG.format(mb=400), "count": 3, "wait": 10})
+    proc = start(
+        tmp_path, MEMORY_CODE, config=config, memory_mb=512, args={"hog": HOG.format(mb=400), "count": 3, "wait": 10}
+    )
     started = time.monotonic()
     _, stderr = proc.communicate(timeout=60)
     assert proc.returncode == sandbox.EXIT_MEMORY, stderr.decode()
@@ -369,8 +386,9 @@ def test_three_children_of_400_mb_hit_one_limit(tmp_path, config):
 
 
 def test_one_child_of_100_mb_is_fine(tmp_path, config):
-    out = run(tmp_path, MEMORY_CODE, config=config, memory_mb=512,
-              args={"hog": HOG.format(mb=100), "count": 1, "wait": 0})
+    out = run(
+        tmp_path, MEMORY_CODE, config=config, memory_mb=512, args={"hog": HOG.format(mb=100), "count": 1, "wait": 0}
+    )
     assert out["alive"] == [True] and out["ended"] == 1
 
 
@@ -379,18 +397,24 @@ def test_strict_mode_refuses_a_missing_layer_in_one_line(tmp_path):
     no_landlock = {"landlock_create_ruleset": errno.ENOSYS}  # a kernel built without Landlock
     out = run(tmp_path, code, deny=no_landlock)
     best = run(tmp_path, code, deny=no_landlock, mode="best-effort")
-    assert out == {"unavailable": (
-        "sandbox layer landlock is missing (landlock_create_ruleset: ENOSYS): set the tenant setting "
-        "sandbox to best-effort to run without it")}
+    assert out == {
+        "unavailable": (
+            "sandbox layer landlock is missing (landlock_create_ruleset: ENOSYS): set the tenant setting "
+            "sandbox to best-effort to run without it"
+        )
+    }
     assert best["ran"] is True
     assert best["report"]["landlock"] == "landlock_create_ruleset: ENOSYS"
     assert best["report"]["network"].startswith("listening not denied")
 
 
-@pytest.mark.parametrize("code, expected", [
-    ("sys.exit(7)", 7),
-    ("ctypes.string_at(0)", -signal.SIGSEGV),
-])
+@pytest.mark.parametrize(
+    "code, expected",
+    [
+        ("sys.exit(7)", 7),
+        ("ctypes.string_at(0)", -signal.SIGSEGV),
+    ],
+)
 def test_the_supervisor_relays_the_end(tmp_path, config, code, expected):
     proc = start(tmp_path, code, config=config)
     proc.communicate(timeout=60)
@@ -427,16 +451,20 @@ def test_the_host_ends_a_worker_through_its_pid(tmp_path, config):
 
 
 def test_the_worker_ends_when_the_host_dies(tmp_path, config):
-    host = '''
+    host = """
 import subprocess, sys
 proc = subprocess.Popen(ARGV, stdout=subprocess.PIPE, stdin=subprocess.DEVNULL)
 proc.stdout.readline()
 with open(f"/proc/{proc.pid}/task/{proc.pid}/children") as file:
     print(proc.pid, file.read(), flush=True)
-'''
+"""
     argv = command(tmp_path, "print('ready', flush=True); time.sleep(60)", config=config)
-    outer = subprocess.run([sys.executable, "-I", "-S", "-c", host.replace("ARGV", repr(argv))],
-                           capture_output=True, timeout=60, cwd=tmp_path / "worker")
+    outer = subprocess.run(
+        [sys.executable, "-I", "-S", "-c", host.replace("ARGV", repr(argv))],
+        capture_output=True,
+        timeout=60,
+        cwd=tmp_path / "worker",
+    )
     pids = [int(pid) for pid in outer.stdout.split()]
     assert len(pids) == 2, outer.stderr
     deadline = time.monotonic() + 5
@@ -446,11 +474,13 @@ with open(f"/proc/{proc.pid}/task/{proc.pid}/children") as file:
 
 
 def test_protect_host_makes_the_caller_non_dumpable():
-    code = ("import importlib.util, sys, ctypes\n"
-            f"spec = importlib.util.spec_from_file_location('s', {str(SANDBOX_PY)!r})\n"
-            "m = importlib.util.module_from_spec(spec); sys.modules['s'] = m; spec.loader.exec_module(m)\n"
-            "m.protect_host(); m.protect_host()\n"
-            "print(ctypes.CDLL(None).prctl(3, 0, 0, 0, 0))\n")
+    code = (
+        "import importlib.util, sys, ctypes\n"
+        f"spec = importlib.util.spec_from_file_location('s', {str(SANDBOX_PY)!r})\n"
+        "m = importlib.util.module_from_spec(spec); sys.modules['s'] = m; spec.loader.exec_module(m)\n"
+        "m.protect_host(); m.protect_host()\n"
+        "print(ctypes.CDLL(None).prctl(3, 0, 0, 0, 0))\n"
+    )
     done = subprocess.run([sys.executable, "-I", "-S", "-c", code], capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "0", done.stderr
 

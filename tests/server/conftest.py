@@ -38,8 +38,12 @@ class Server:
 def start(log: Path) -> tuple[subprocess.Popen, int]:
     """A `serve` process; its log (stderr) goes to a file, which no full pipe can block."""
     with open(log, "w") as stderr:
-        process = subprocess.Popen([sys.executable, "-m", "jupyter_actions", "serve", "--port", "0"],
-                                   stdout=subprocess.PIPE, stderr=stderr, text=True)
+        process = subprocess.Popen(
+            [sys.executable, "-m", "jupyter_actions", "serve", "--port", "0"],
+            stdout=subprocess.PIPE,
+            stderr=stderr,
+            text=True,
+        )
     line = process.stdout.readline()
     found = re.search(r"http://127\.0\.0\.1:(\d+)/api/v2/", line)
     if found is None:

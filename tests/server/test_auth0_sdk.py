@@ -11,10 +11,10 @@ from auth0.management.errors import (
     UnauthorizedError,
 )
 
-CODE = '''
+CODE = """
 async def on_execute_post_login(event, api):
     api.id_token.set_custom_claim("https://example.com/plan", "{plan}")
-'''
+"""
 
 
 @pytest.fixture
@@ -23,9 +23,13 @@ def sdk(server) -> Auth0:
 
 
 def _create(sdk: Auth0, name: str = "add-plan", plan: str = "free"):
-    return sdk.actions.create(name=name, supported_triggers=[{"id": "post-login", "version": "v3"}],
-                              code=CODE.format(plan=plan), runtime="python3.11",
-                              secrets=[{"name": "API_KEY", "value": "k3y-value-0123"}])
+    return sdk.actions.create(
+        name=name,
+        supported_triggers=[{"id": "post-login", "version": "v3"}],
+        code=CODE.format(plan=plan),
+        runtime="python3.11",
+        secrets=[{"name": "API_KEY", "value": "k3y-value-0123"}],
+    )
 
 
 def test_the_sdk_creates_lists_updates_deploys_and_tests_an_action(sdk, tenant):
@@ -73,10 +77,13 @@ def test_the_sdk_reads_triggers_and_reads_and_updates_bindings(sdk, tenant):
         sdk.actions.deploy(action.id)
     assert "post-login" in [t.id for t in sdk.actions.triggers.list().triggers]
 
-    bound = sdk.actions.triggers.bindings.update_many("post-login", bindings=[
-        {"ref": {"type": "action_name", "value": "second"}},
-        {"ref": {"type": "action_id", "value": one.id}},
-    ])
+    bound = sdk.actions.triggers.bindings.update_many(
+        "post-login",
+        bindings=[
+            {"ref": {"type": "action_name", "value": "second"}},
+            {"ref": {"type": "action_id", "value": one.id}},
+        ],
+    )
     assert [b.action.name for b in bound.bindings] == ["second", "first"]
     assert [b.display_name for b in tenant.flow("post-login")] == ["second", "first"]
     listed = list(sdk.actions.triggers.bindings.list("post-login"))

@@ -12,7 +12,7 @@ from jupyter_actions.client import ApiError, AsyncClient, Client
 from jupyter_actions.server import tokens
 from jupyter_actions.triggers import get_trigger
 
-TERMS = '''
+TERMS = """
 async def on_execute_post_login(event, api):
     if event.user.email.endswith("@blocked.example"):
         api.access.deny("blocked domain")
@@ -23,7 +23,7 @@ async def on_execute_post_login(event, api):
 
 async def on_continue_post_login(event, api):
     api.user.set_app_metadata("accepted_terms", True)
-'''
+"""
 
 
 @pytest.fixture

@@ -10,8 +10,9 @@ from jupyter_actions.server.routes import ROUTES
 def test_openapi_lists_exactly_the_routes_with_their_scopes(server):
     document = httpx.get(server.url + "/openapi.json").json()
     assert document["openapi"] == "3.1.0"
-    served = {(method.upper(), path, op["x-scope"]) for path, ops in document["paths"].items()
-              for method, op in ops.items()}
+    served = {
+        (method.upper(), path, op["x-scope"]) for path, ops in document["paths"].items() for method, op in ops.items()
+    }
     assert served == {(r.method, "/api/v2" + r.path, r.scope) for r in ROUTES}
     for ops in document["paths"].values():
         for op in ops.values():

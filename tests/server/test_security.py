@@ -17,10 +17,10 @@ from .conftest import start
 
 SECRET = "s3cret-value-never-shown"
 UNDEPLOYED_BINDING = b'{"bindings": [{"ref": {"type": "action_name", "value": "keep"}}]}'
-CODE = '''
+CODE = """
 async def on_execute_post_login(event, api):
     api.id_token.set_custom_claim("https://example.com/key", event.secrets.API_KEY)
-'''
+"""
 
 
 def _auth0_error(response, status: int, code: str | None = None) -> dict:
@@ -52,8 +52,12 @@ def test_every_route_answers_401_without_credentials_and_403_with_a_weaker_scope
 
 
 def test_invalid_expired_and_revoked_tokens_are_401(server, tenant):
-    bad = ["Bearer nope", "Basic abc", "Bearer jat_0123456789abcdef_" + "A" * 43,
-           "Bearer " + server.tokens["manage"][:-1] + ("B" if server.tokens["manage"][-1] != "B" else "C")]
+    bad = [
+        "Bearer nope",
+        "Basic abc",
+        "Bearer jat_0123456789abcdef_" + "A" * 43,
+        "Bearer " + server.tokens["manage"][:-1] + ("B" if server.tokens["manage"][-1] != "B" else "C"),
+    ]
     for header in bad:
         response = server.client(None).get("/actions/actions", headers={"Authorization": header})
         _auth0_error(response, 401, "invalid_token")
@@ -90,26 +94,43 @@ def test_tokens_are_stored_hashed_listed_and_revoked(tenant):
 
 def test_bad_bodies_get_auth0_errors_and_change_nothing(server, tenant):
     client = server.client("manage")
-    created = client.post("/actions/actions", json={"name": "keep", "supported_triggers": [{"id": "post-login"}],
-                                                     "code": CODE, "secrets": [{"name": "API_KEY", "value": SECRET}]})
+    created = client.post(
+        "/actions/actions",
+        json={
+            "name": "keep",
+            "supported_triggers": [{"id": "post-login"}],
+            "code": CODE,
+            "secrets": [{"name": "API_KEY", "value": SECRET}],
+        },
+    )
     assert created.status_code == 201
     action_id = created.json()["id"]
     before = tenant.get_action("keep")
     cases = [
         ("POST", "/actions/actions", b'{"name": ', 400, "invalid_body"),  # malformed JSON
-        ("POST", "/actions/actions", b'[1, 2]', 400, "invalid_body"),  # not an object
+        ("POST", "/actions/actions", b"[1, 2]", 400, "invalid_body"),  # not an object
         ("POST", "/actions/actions", b'{"name": 5, "supported_triggers": [{"id": "post-login"}]}', 400, None),
         ("POST", "/actions/actions", b'{"name": "n", "supported_triggers": "post-login"}', 400, None),
         ("POST", "/actions/actions", b'{"name": "n", "supported_triggers": [{"id": "nope"}]}', 404, None),
         ("POST", "/actions/actions", b'{"name": "n", "supported_triggers": [{"id": "post-login"}], "x": 1}', 400, None),
-        ("POST", "/actions/actions", b'{"name": "n", "supported_triggers": [{"id": "post-login"}], "runtime": "node22"}',
-         400, None),
+        (
+            "POST",
+            "/actions/actions",
+            b'{"name": "n", "supported_triggers": [{"id": "post-login"}], "runtime": "node22"}',
+            400,
+            None,
+        ),
         ("POST", "/actions/actions", b'{"name": "keep", "supported_triggers": [{"id": "post-login"}]}', 409, None),
         ("POST", "/actions/actions", b'{"a": NaN}', 400, "invalid_body"),
         ("PATCH", f"/actions/actions/{action_id}", b'{"code": 12}', 400, None),
         ("PATCH", f"/actions/actions/{action_id}", b'{"code": "def broken(:"}', 400, None),
-        ("PATCH", f"/actions/actions/{action_id}", b'{"secrets": [{"name": "1bad", "value": "whatever-value"}]}',
-         400, None),
+        (
+            "PATCH",
+            f"/actions/actions/{action_id}",
+            b'{"secrets": [{"name": "1bad", "value": "whatever-value"}]}',
+            400,
+            None,
+        ),
         ("PATCH", "/actions/actions/no-such-id", b'{"code": "x"}', 404, "inexistent_action"),
         ("DELETE", "/actions/actions/no-such-id", b"", 404, "inexistent_action"),
         ("GET", "/actions/actions?per_page=1000", b"", 400, "invalid_query_string"),
@@ -127,8 +148,9 @@ def test_bad_bodies_get_auth0_errors_and_change_nothing(server, tenant):
     for method, path, content, status, code in cases:
         _auth0_error(client.request(method, path, content=content), status, code)
     oversized = b'{"event": {"pad": "' + b"x" * MAX_BODY_BYTES + b'"}}'
-    _auth0_error(client.post("/jupyter-actions/flows/post-login/executions", content=oversized), 413,
-                 "payload_too_large")
+    _auth0_error(
+        client.post("/jupyter-actions/flows/post-login/executions", content=oversized), 413, "payload_too_large"
+    )
     assert tenant.get_action("keep") == before
     assert [a.name for a in tenant.list_actions()] == ["keep"]
     assert tenant.flow("post-login") == []
@@ -138,19 +160,30 @@ def test_bad_bodies_get_auth0_errors_and_change_nothing(server, tenant):
 
 def test_secret_values_are_write_only(server, tenant):
     client = server.client("manage")
-    created = client.post("/actions/actions", json={"name": "keyed", "supported_triggers": [{"id": "post-login"}],
-                                                     "code": CODE, "secrets": [{"name": "API_KEY", "value": SECRET}]})
+    created = client.post(
+        "/actions/actions",
+        json={
+            "name": "keyed",
+            "supported_triggers": [{"id": "post-login"}],
+            "code": CODE,
+            "secrets": [{"name": "API_KEY", "value": SECRET}],
+        },
+    )
     action_id = created.json()["id"]
     other = "an0ther-secret-value"
-    responses = [created,
-                 client.put(f"/jupyter-actions/actions/{action_id}/secrets/OTHER", json={"value": other}),
-                 client.get(f"/jupyter-actions/actions/{action_id}/secrets"),
-                 client.get(f"/actions/actions/{action_id}"),
-                 client.post(f"/actions/actions/{action_id}/deploy"),
-                 client.get("/actions/actions")]
+    responses = [
+        created,
+        client.put(f"/jupyter-actions/actions/{action_id}/secrets/OTHER", json={"value": other}),
+        client.get(f"/jupyter-actions/actions/{action_id}/secrets"),
+        client.get(f"/actions/actions/{action_id}"),
+        client.post(f"/actions/actions/{action_id}/deploy"),
+        client.get("/actions/actions"),
+    ]
     from jupyter_actions.triggers import get_trigger
 
-    tested = client.post(f"/actions/actions/{action_id}/test", json={"payload": get_trigger("post-login").sample_payload()})
+    tested = client.post(
+        f"/actions/actions/{action_id}/test", json={"payload": get_trigger("post-login").sample_payload()}
+    )
     responses.append(tested)
     assert tested.status_code == 200, tested.text
     assert {s["name"]: s["is_set"] for s in responses[2].json()["secrets"]} == {"API_KEY": True, "OTHER": True}
@@ -166,24 +199,30 @@ def test_serve_binds_loopback_by_default_and_finishes_requests_under_way_on_sigt
 
     import httpx
 
-    slow = 'import time\n\nasync def on_execute_post_login(event, api):\n    time.sleep(1.5)\n'
+    slow = "import time\n\nasync def on_execute_post_login(event, api):\n    time.sleep(1.5)\n"
     tenant.save_draft("slow", "post-login", slow, deploy=True)
     tenant.bind("post-login", ["slow"])
     _, token = tokens.create(tenant, "app", "execute")
     process, port = start(tmp_path / "serve.log")
     with open("/proc/net/tcp") as table:
         rows = table.read().splitlines()[1:]
-    listening = [line.split()[1] for line in rows
-                 if line.split()[3] == "0A" and int(line.split()[1].split(":")[1], 16) == port]
+    listening = [
+        line.split()[1] for line in rows if line.split()[3] == "0A" and int(line.split()[1].split(":")[1], 16) == port
+    ]
     assert listening == [f"0100007F:{port:04X}"]  # 127.0.0.1 only
     from jupyter_actions.triggers import get_trigger
 
     answers = []
 
     def login() -> None:
-        answers.append(httpx.post(f"http://127.0.0.1:{port}/api/v2/jupyter-actions/flows/post-login/executions",
-                                  json={"event": get_trigger("post-login").sample_payload()},
-                                  headers={"Authorization": f"Bearer {token}"}, timeout=60))
+        answers.append(
+            httpx.post(
+                f"http://127.0.0.1:{port}/api/v2/jupyter-actions/flows/post-login/executions",
+                json={"event": get_trigger("post-login").sample_payload()},
+                headers={"Authorization": f"Bearer {token}"},
+                timeout=60,
+            )
+        )
 
     thread = threading.Thread(target=login)
     thread.start()

@@ -25,8 +25,13 @@ def test_four_processes_deploying_25_times_each(tenant):
     tenant.configure("max_versions", 1000)
     tenant.save_draft("shared", "post-login", POST_LOGIN_CODE)
     workers = [
-        subprocess.Popen([sys.executable, "-c", DEPLOYER, str(w), "25"], stdin=subprocess.PIPE,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-c", DEPLOYER, str(w), "25"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for w in range(4)
     ]
     for worker in workers:

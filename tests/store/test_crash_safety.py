@@ -34,8 +34,13 @@ def test_killed_deployers_leave_a_consistent_store(tenant):
     tenant.set_secret("victim", "TOKEN", "kill-test-value")
     rng = random.Random(7)
     for round_number in range(25):
-        proc = subprocess.Popen([sys.executable, "-c", DEPLOY_FOREVER, str(round_number)], stdin=subprocess.PIPE,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        proc = subprocess.Popen(
+            [sys.executable, "-c", DEPLOY_FOREVER, str(round_number)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+        )
         proc.stdin.write(POST_LOGIN_CODE)
         proc.stdin.close()
         assert proc.stdout.readline().strip() == "ready"

@@ -21,8 +21,10 @@ from tests.store.test_postgres import postgres_url  # noqa: F401 - the server fi
 
 HANDLER = "on_execute_post_login"
 CACHE_CODE = "async def on_execute_post_login(event, api):\n    api.cache.set('seen', '1')\n"
-REFUSAL = ("version {n} of hello failed its integrity check: its stored code or dependencies changed outside "
-           "jupyter-actions; deploy it again from a trusted draft")
+REFUSAL = (
+    "version {n} of hello failed its integrity check: its stored code or dependencies changed outside "
+    "jupyter-actions; deploy it again from a trusted draft"
+)
 
 
 def flow(tenant: Tenant):
@@ -97,13 +99,16 @@ def test_uses_cache_is_recorded_at_save_and_copied_at_deploy(tenant):
     assert version_step(tenant, 3).uses_cache is True
 
 
-@pytest.mark.parametrize(("column", "value"), [
-    ("code", POST_LOGIN_CODE + "    import os; os.system('curl evil')\n"),
-    ("lock", '{"packages": [{"name": "evil", "version": "6.6.6"}]}'),
-    ("dependencies", '[{"name": "evil", "version": "6.6.6"}]'),
-    ("number", 7),
-    ("uses_cache", 1),
-])
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("code", POST_LOGIN_CODE + "    import os; os.system('curl evil')\n"),
+        ("lock", '{"packages": [{"name": "evil", "version": "6.6.6"}]}'),
+        ("dependencies", '[{"name": "evil", "version": "6.6.6"}]'),
+        ("number", 7),
+        ("uses_cache", 1),
+    ],
+)
 def test_a_changed_column_is_refused_without_decrypting_anything(deployed, column, value):
     raw(deployed, f"UPDATE versions SET {column} = ? WHERE number = 2", value)
     before = stored_versions(deployed)
@@ -116,8 +121,11 @@ def test_a_changed_column_is_refused_without_decrypting_anything(deployed, colum
 
 
 def test_secrets_swapped_in_from_another_version_are_refused(deployed):
-    raw(deployed, "UPDATE versions SET secrets_ciphertext = (SELECT secrets_ciphertext FROM versions WHERE number = 1)"
-                  " WHERE number = 2")
+    raw(
+        deployed,
+        "UPDATE versions SET secrets_ciphertext = (SELECT secrets_ciphertext FROM versions WHERE number = 1)"
+        " WHERE number = 2",
+    )
     [planned] = flow(deployed)
     assert planned.refused == REFUSAL.format(n=2) and planned.step.secrets == {}
 
@@ -141,7 +149,9 @@ def test_deploy_after_tampering_creates_a_version_instead_of_unchanged(deployed)
     result = deployed.deploy("hello")
     assert result.created and result.version.number == 3
     [planned] = flow(deployed)
-    assert planned.refused is None and planned.step.code == POST_LOGIN_CODE and planned.step.secrets == {"TOKEN": "second"}
+    assert (
+        planned.refused is None and planned.step.code == POST_LOGIN_CODE and planned.step.secrets == {"TOKEN": "second"}
+    )
     assert raw(deployed, "SELECT * FROM versions WHERE number = 2") == tampered
     assert deployed.deploy("hello").created is False  # the fresh version is the draft
 
@@ -169,6 +179,7 @@ def test_the_wrong_master_key_is_still_the_clear_error(deployed, monkeypatch):
 
 
 # Migration from schema 2 (before MACs and uses_cache) -----------------------------------------
+
 
 def make_v2(url: str) -> None:
     """Turn a current store back into what schema 2 stored: no mac, no uses_cache, not sealed."""
@@ -219,7 +230,9 @@ def test_schema_2_migrates_keeping_data_computing_flags_and_macs(store_url, acti
         assert tenant.get_action("hello").all_changes_deployed
         assert tenant.deploy("hello").created is False
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'schema_version'").scalar() == str(SCHEMA_VERSION)
+        assert conn.exec_driver_sql("SELECT value FROM meta WHERE key = 'schema_version'").scalar() == str(
+            SCHEMA_VERSION
+        )
         assert conn.exec_driver_sql("SELECT count(*) FROM versions WHERE mac IS NULL").scalar() == 0
         assert conn.exec_driver_sql("SELECT uses_cache FROM actions ORDER BY name").scalars().all() == [True, False]
         conn.exec_driver_sql("UPDATE versions SET code = 'tampered' WHERE number = 1")

@@ -54,8 +54,17 @@ def key_fingerprint(home: Path) -> str:
 @pytest.mark.slow
 def test_four_processes_using_a_new_tenant_at_once_get_one_whole_key(tmp_path):
     trials = 200
-    racers = [subprocess.Popen([sys.executable, "-c", RACER], cwd=ROOT, stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    racers = [
+        subprocess.Popen(
+            [sys.executable, "-c", RACER],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(4)
+    ]
     failures = []
     try:
         for trial in range(trials):
@@ -121,7 +130,8 @@ def test_a_deleted_key_file_is_an_error_never_a_new_key(keyed):
         assert message == (
             f"the master key file {key_file} is missing, but this tenant holds data encrypted or signed with it "
             f"(secrets, deployed versions): restore the file from a backup or set {ENV} to the original key; a new "
-            "key would make that data unreadable")
+            "key would make that data unreadable"
+        )
         with pytest.raises(SecretsError, match="is missing"):
             reopened.deploy("hello")
         assert [a.name for a in reopened.list_actions()] == ["hello"]  # what needs no key still works
@@ -153,12 +163,12 @@ def test_key_errors_name_the_key_file_when_the_variable_is_not_set(keyed, monkey
     keyed.close()
     cases = {
         Fernet.generate_key(): f"the master key from the key file {key_file} does not match the key this tenant's "
-                               f"data were encrypted with: restore the original {key_file} from a backup, or set "
-                               f"{ENV} to the original key",
+        f"data were encrypted with: restore the original {key_file} from a backup, or set "
+        f"{ENV} to the original key",
         b"": f"the key file {key_file} does not hold a Fernet key (32 url-safe base64-encoded bytes): restore it "
-             f"from a backup, or set {ENV} to the original key",
+        f"from a backup, or set {ENV} to the original key",
         b"not a key at all": f"the key file {key_file} does not hold a Fernet key (32 url-safe base64-encoded "
-                             f"bytes): restore it from a backup, or set {ENV} to the original key",
+        f"bytes): restore it from a backup, or set {ENV} to the original key",
     }
     for content, expected in cases.items():
         key_file.write_bytes(content)
@@ -180,7 +190,8 @@ def test_key_errors_name_the_variable_when_it_is_set(keyed, monkeypatch):
         reopened.deploy("hello")
     assert str(caught.value) == (
         f"the master key from {ENV} does not match the key this tenant's data were encrypted with: set {ENV} to "
-        "the original key, or unset it to use the tenant's key file")
+        "the original key, or unset it to use the tenant's key file"
+    )
     monkeypatch.setenv(ENV, "not a key")
     with Tenant() as reopened, pytest.raises(SecretsError) as caught:
         reopened.deploy("hello")

@@ -37,13 +37,34 @@ def postgres_url():
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    subprocess.run(_as_postgres([initdb, "-D", str(data / "db"), "-A", "trust", "-U", "postgres"]),
-                   check=True, capture_output=True)
-    subprocess.run(_as_postgres([pg_ctl, "-D", str(data / "db"), "-w", "-l", str(data / "log"), "-o",
-                                 f"-p {port} -h 127.0.0.1 -k {data}", "start"]), check=True, capture_output=True)
+    subprocess.run(
+        _as_postgres([initdb, "-D", str(data / "db"), "-A", "trust", "-U", "postgres"]), check=True, capture_output=True
+    )
+    subprocess.run(
+        _as_postgres(
+            [
+                pg_ctl,
+                "-D",
+                str(data / "db"),
+                "-w",
+                "-l",
+                str(data / "log"),
+                "-o",
+                f"-p {port} -h 127.0.0.1 -k {data}",
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
+    )
     try:
-        subprocess.run(_as_postgres(["psql", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-c",
-                                     "CREATE DATABASE actions"]), check=True, capture_output=True)
+        subprocess.run(
+            _as_postgres(
+                ["psql", "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "-c", "CREATE DATABASE actions"]
+            ),
+            check=True,
+            capture_output=True,
+        )
         yield f"postgresql+psycopg://postgres@127.0.0.1:{port}/actions"
     finally:
         subprocess.run(_as_postgres([pg_ctl, "-D", str(data / "db"), "-m", "immediate", "stop"]), capture_output=True)
@@ -87,8 +108,15 @@ def test_concurrent_deploys_number_without_gaps_on_postgres(postgres_url, action
     with Tenant("pg", database_url=postgres_url) as tenant:
         tenant.configure("max_versions", 1000)
         tenant.save_draft("shared", "post-login", POST_LOGIN_CODE)
-        procs = [subprocess.Popen([sys.executable, "-c", DEPLOYER, postgres_url, str(w)], stdin=subprocess.PIPE,
-                                  stderr=subprocess.PIPE, text=True) for w in range(4)]
+        procs = [
+            subprocess.Popen(
+                [sys.executable, "-c", DEPLOYER, postgres_url, str(w)],
+                stdin=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for w in range(4)
+        ]
         for proc in procs:
             proc.stdin.write(POST_LOGIN_CODE)
             proc.stdin.close()
@@ -119,8 +147,13 @@ def test_batch_records_and_their_updates_reach_postgres(postgres_url, actions_ho
         first = stored[results[0].execution_id]
         assert first.results[0]["action_name"] == "hello" and first.results[0]["version_number"] == 1
 
-        later = replace(first, status="final", outcome={**first.outcome, "status": "denied"}, duration_ms=9.5,
-                        results=first.results + first.results)
+        later = replace(
+            first,
+            status="final",
+            outcome={**first.outcome, "status": "denied"},
+            duration_ms=9.5,
+            results=first.results + first.results,
+        )
         with tenant.store.write(lifecycle=False) as conn:
             records.write_batch(conn, [records.rows_of(later, None, [], first_position=1)])
         with tenant.store.read() as conn:

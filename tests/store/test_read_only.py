@@ -31,18 +31,33 @@ os._exit(0)  # no close: what it wrote stays in the write-ahead log
 def cli(*args: str, wrap: tuple[str, ...] = (), stdin: str | None = None) -> subprocess.CompletedProcess:
     """A real process, not the in-process ``cli`` fixture: `wrap` runs it in a mount namespace
     (or as another user) where the store is read-only, which only a new process can enter."""
-    return subprocess.run([*wrap, sys.executable, "-m", "jupyter_actions", *args], input=stdin,
-                          capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2], check=False)
+    return subprocess.run(
+        [*wrap, sys.executable, "-m", "jupyter_actions", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).parents[2],
+        check=False,
+    )
 
 
 @pytest.fixture
 def store(actions_home) -> Path:
     """A tenant at rest: an action deployed and bound, a secret, two executions."""
-    assert cli("save", "hello", "--trigger", "post-login", "--code", "-", "--secret", "TOKEN",
-               stdin=POST_LOGIN_CODE).returncode == 0
+    assert (
+        cli(
+            "save", "hello", "--trigger", "post-login", "--code", "-", "--secret", "TOKEN", stdin=POST_LOGIN_CODE
+        ).returncode
+        == 0
+    )
     assert cli("secrets", "set", "hello", "TOKEN", stdin="a-value-to-encrypt\n").returncode == 0
-    for args in (["deploy", "hello"], ["flows", "bind", "post-login", "hello"], ["test", "hello"],
-                 ["test", "hello", "--version", "1"]):
+    for args in (
+        ["deploy", "hello"],
+        ["flows", "bind", "post-login", "hello"],
+        ["test", "hello"],
+        ["test", "hello", "--version", "1"],
+    ):
         run = cli(*args)
         assert run.returncode == 0, run.stderr
     directory = actions_home / "tenants" / "default"
@@ -59,8 +74,9 @@ def with_log(directory: Path) -> None:
 
 def snapshot(directory: Path) -> list[tuple[str, bytes, int]]:
     """Every file with its mode and bytes (but the -shm index's, which readers may update)."""
-    return sorted((p.name, b"" if p.name.endswith("-shm") else p.read_bytes(), p.stat().st_mode)
-                  for p in directory.iterdir())
+    return sorted(
+        (p.name, b"" if p.name.endswith("-shm") else p.read_bytes(), p.stat().st_mode) for p in directory.iterdir()
+    )
 
 
 def reads_everything(wrap: tuple[str, ...], names: list[str]) -> None:
@@ -70,9 +86,15 @@ def reads_everything(wrap: tuple[str, ...], names: list[str]) -> None:
     assert executions.returncode == 0, executions.stderr
     ids = [e["id"] for e in json.loads(executions.stdout)["executions"]]
     assert len(ids) == 2
-    for args in (["actions", "show", "hello"], ["versions", "hello"], ["executions", "show", ids[0]],
-                 ["flows", "show", "post-login"], ["secrets", "list", "hello"], ["settings", "list"],
-                 ["diff", "hello", "1"]):
+    for args in (
+        ["actions", "show", "hello"],
+        ["versions", "hello"],
+        ["executions", "show", ids[0]],
+        ["flows", "show", "post-login"],
+        ["secrets", "list", "hello"],
+        ["settings", "list"],
+        ["diff", "hello", "1"],
+    ):
         run = cli(*args, wrap=wrap)
         assert (run.returncode, run.stderr) == (0, ""), (args, run.stderr)
     refused = cli("save", "other", "--trigger", "post-login", "--code", "-", wrap=wrap, stdin=POST_LOGIN_CODE)
@@ -101,8 +123,9 @@ def test_a_read_only_mount_is_read(store, log):
 
 
 @pytest.mark.skipif(ROOT, reason="root ignores file modes; .ci/run runs this file again as nobody")
-@pytest.mark.parametrize(("file_mode", "dir_mode"), [(0o400, 0o700), (0o600, 0o500), (0o400, 0o500)],
-                         ids=["file", "directory", "both"])
+@pytest.mark.parametrize(
+    ("file_mode", "dir_mode"), [(0o400, 0o700), (0o600, 0o500), (0o400, 0o500)], ids=["file", "directory", "both"]
+)
 @pytest.mark.parametrize("log", [False, True], ids=["at rest", "with a write-ahead log"])
 def test_read_only_modes_are_read(store, log, file_mode, dir_mode):
     if log:
@@ -123,6 +146,8 @@ def test_loose_modes_of_a_read_only_store_are_warned_about_not_changed(store):
     before = snapshot(store)
     run = cli("actions", "list", wrap=read_only_mount(store))
     assert run.returncode == 0 and "hello" in run.stdout
-    assert run.stderr == (f"{store / 'tenant.db'} has mode 644, so other users may read it, and it is not changed "
-                          f"here (read-only here): run chmod 600 {store / 'tenant.db'}\n")
+    assert run.stderr == (
+        f"{store / 'tenant.db'} has mode 644, so other users may read it, and it is not changed "
+        f"here (read-only here): run chmod 600 {store / 'tenant.db'}\n"
+    )
     assert snapshot(store) == before

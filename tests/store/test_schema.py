@@ -51,11 +51,19 @@ def test_a_version_1_store_is_migrated_forward_keeping_its_data(actions_home):
     with engine.begin() as conn:
         migrations.MIGRATIONS[0](conn)
         conn.execute(schema.meta.insert().values(key="schema_version", value="1"))
-        conn.execute(schema.actions.insert().values(
-            id="a1", name="legacy", trigger_id="post-login", trigger_version="v3", runtime="python3.11",
-            code="async def on_execute_post_login(event, api):\n    pass\n", build_status="built",
-            created_at="2026-01-01T00:00:00.000000Z", updated_at="2026-01-01T00:00:00.000000Z",
-        ))
+        conn.execute(
+            schema.actions.insert().values(
+                id="a1",
+                name="legacy",
+                trigger_id="post-login",
+                trigger_version="v3",
+                runtime="python3.11",
+                code="async def on_execute_post_login(event, api):\n    pass\n",
+                build_status="built",
+                created_at="2026-01-01T00:00:00.000000Z",
+                updated_at="2026-01-01T00:00:00.000000Z",
+            )
+        )
         assert not conn.dialect.has_table(conn, "test_cases")
     engine.dispose()
     with Tenant("old") as tenant:

@@ -12,31 +12,43 @@ from jupyter_actions.runtime.sandbox import landlock_abi
 from jupyter_actions.store import schema, settings
 
 
-@pytest.mark.parametrize("key, raw, expected", [
-    ("flow_timeout_s", "2.5", 2.5),
-    ("worker_max_processes", "8", 8),
-    ("worker_max_processes", 8.0, 8),
-    ("sandbox", " Best-Effort ", "best-effort"),
-    ("outbound_network", "deny", "deny"),
-    ("outbound_network", " 443, 8443", "443,8443"),
-    ("allow_native_dependencies", "yes", True),
-])
+@pytest.mark.parametrize(
+    "key, raw, expected",
+    [
+        ("flow_timeout_s", "2.5", 2.5),
+        ("worker_max_processes", "8", 8),
+        ("worker_max_processes", 8.0, 8),
+        ("sandbox", " Best-Effort ", "best-effort"),
+        ("outbound_network", "deny", "deny"),
+        ("outbound_network", " 443, 8443", "443,8443"),
+        ("allow_native_dependencies", "yes", True),
+    ],
+)
 def test_values_are_converted_and_normalised(key, raw, expected):
     assert settings.parse_value(key, raw) == expected
 
 
-@pytest.mark.parametrize("key, raw, message", [
-    ("flow_timeout_s", "nan", "setting flow_timeout_s takes a finite number, not 'nan'"),
-    ("flow_timeout_s", float("inf"), "setting flow_timeout_s takes a finite number, not inf"),
-    ("worker_max_processes", "0", "setting worker_max_processes must be from 1 to 4,096, not '0'"),
-    ("worker_max_processes", 2.5, "setting worker_max_processes takes a number, not 2.5"),
-    ("worker_max_processes", True, "setting worker_max_processes takes a number, not True"),
-    ("sandbox", "lax", "setting sandbox takes strict or best-effort, not 'lax'"),
-    ("outbound_network", "80,http",
-     "setting outbound_network must be open, deny or a comma list of TCP ports (1-65535), not '80,http'"),
-    ("outbound_network", "0", "setting outbound_network must be open, deny or a comma list of TCP ports "
-                              "(1-65535), not '0'"),
-])
+@pytest.mark.parametrize(
+    "key, raw, message",
+    [
+        ("flow_timeout_s", "nan", "setting flow_timeout_s takes a finite number, not 'nan'"),
+        ("flow_timeout_s", float("inf"), "setting flow_timeout_s takes a finite number, not inf"),
+        ("worker_max_processes", "0", "setting worker_max_processes must be from 1 to 4,096, not '0'"),
+        ("worker_max_processes", 2.5, "setting worker_max_processes takes a number, not 2.5"),
+        ("worker_max_processes", True, "setting worker_max_processes takes a number, not True"),
+        ("sandbox", "lax", "setting sandbox takes strict or best-effort, not 'lax'"),
+        (
+            "outbound_network",
+            "80,http",
+            "setting outbound_network must be open, deny or a comma list of TCP ports (1-65535), not '80,http'",
+        ),
+        (
+            "outbound_network",
+            "0",
+            "setting outbound_network must be open, deny or a comma list of TCP ports (1-65535), not '0'",
+        ),
+    ],
+)
 def test_bad_values_are_refused_in_one_line(key, raw, message):
     with pytest.raises(InvalidInputError) as caught:
         settings.parse_value(key, raw)

@@ -58,6 +58,7 @@ def test_creation_leaves_no_temporary_file(actions_home):
 
 # Damaged stores ---------------------------------------------------------------------------------
 
+
 def store_at_rest(run_cli, actions_home: Path) -> Path:
     """A store written by CLI processes that have all ended: no connection is left open (real
     processes: the point is a store that nothing in this process holds open, not even a record
@@ -85,18 +86,34 @@ def foreign_database(path: Path) -> None:
 
 
 DAMAGE = {
-    "empty": (lambda path: path.write_bytes(b""),
-              ("the tenant store {path} is empty (0 bytes), not a jupyter-actions store: restore it from a backup, "
-               "or delete it to start an empty tenant")),
-    "garbage": (lambda path: path.write_bytes(os.urandom(8192)),
-                ("{path} is not a jupyter-actions store (not a SQLite database): restore it from a backup, or move "
-                 "it away to start an empty tenant")),
-    "scrambled": (scramble_after_first_page,
-                  ("the tenant store {path} is corrupt (database disk image is malformed): restore it from a backup, "
-                   "or move it away to start an empty tenant")),
-    "foreign": (foreign_database,
-                ("{path} is a SQLite database but not a jupyter-actions store (it has no meta table): point "
-                 "--database-url at a store, or move the file away")),
+    "empty": (
+        lambda path: path.write_bytes(b""),
+        (
+            "the tenant store {path} is empty (0 bytes), not a jupyter-actions store: restore it from a backup, "
+            "or delete it to start an empty tenant"
+        ),
+    ),
+    "garbage": (
+        lambda path: path.write_bytes(os.urandom(8192)),
+        (
+            "{path} is not a jupyter-actions store (not a SQLite database): restore it from a backup, or move "
+            "it away to start an empty tenant"
+        ),
+    ),
+    "scrambled": (
+        scramble_after_first_page,
+        (
+            "the tenant store {path} is corrupt (database disk image is malformed): restore it from a backup, "
+            "or move it away to start an empty tenant"
+        ),
+    ),
+    "foreign": (
+        foreign_database,
+        (
+            "{path} is a SQLite database but not a jupyter-actions store (it has no meta table): point "
+            "--database-url at a store, or move the file away"
+        ),
+    ),
 }
 READERS = (["actions", "list"], ["executions", "list"], ["versions", "hello"], ["flows", "show", "post-login"])
 

@@ -13,8 +13,13 @@ from jupyter_actions.webhook_receiver import WebhookReceiver
 
 def run_case(tenant: Any, template: Template, case: TemplateCase, provider: WebhookReceiver) -> Execution:
     """Save the template as a draft with its test secrets set, then test it ``case.runs`` times."""
-    tenant.save_draft(template.id, template.trigger, template.code, secrets=template.secrets,
-                      dependencies=list(template.dependencies) or None)
+    tenant.save_draft(
+        template.id,
+        template.trigger,
+        template.code,
+        secrets=template.secrets,
+        dependencies=list(template.dependencies) or None,
+    )
     for name, value in provider_secrets(template, provider.url).items():
         tenant.set_secret(template.id, name, value)
     provider.respond(case.provider_status, case.provider_body)
@@ -55,7 +60,9 @@ def check_case(case: TemplateCase, execution: Execution, provider: WebhookReceiv
 def outcome_matches(expected: Any, actual: Any) -> bool:
     """Tables match key by key (extra keys in ``actual`` are fine); anything else must be equal."""
     if isinstance(expected, Mapping):
-        return isinstance(actual, Mapping) and all(k in actual and outcome_matches(v, actual[k]) for k, v in expected.items())
+        return isinstance(actual, Mapping) and all(
+            k in actual and outcome_matches(v, actual[k]) for k, v in expected.items()
+        )
     return expected == actual
 
 

@@ -11,9 +11,20 @@ from jupyter_actions.triggers import TRIGGER_IDS, get_trigger
 from .casecheck import provider_secrets
 
 WANTED = {  # what a user looks for (issue 5), by template id
-    "slack-notify-login", "ip-allowlist", "deny-by-country", "roles-permissions-claims", "mfa-for-admins",
-    "terms-redirect", "login-counter", "block-disposable-email", "m2m-scopes-claims", "sms-http-provider",
-    "phone-http-provider", "email-http-provider", "rate-limit-logins", "event-stream-webhook",
+    "slack-notify-login",
+    "ip-allowlist",
+    "deny-by-country",
+    "roles-permissions-claims",
+    "mfa-for-admins",
+    "terms-redirect",
+    "login-counter",
+    "block-disposable-email",
+    "m2m-scopes-claims",
+    "sms-http-provider",
+    "phone-http-provider",
+    "email-http-provider",
+    "rate-limit-logins",
+    "event-stream-webhook",
 }
 
 
@@ -48,8 +59,10 @@ def test_a_case_payload_is_the_sample_with_the_changes_merged_in() -> None:
 def test_a_template_becomes_an_action_cell() -> None:
     cell = get_template("slack-notify-login").cell("my-slack-action")
     first, _, code = cell.partition("\n")
-    assert first == ("%%action my-slack-action --trigger post-login --secret SLACK_WEBHOOK_URL --dependency slack-sdk"
-                     " --template slack-notify-login")
+    assert first == (
+        "%%action my-slack-action --trigger post-login --secret SLACK_WEBHOOK_URL --dependency slack-sdk"
+        " --template slack-notify-login"
+    )
     assert code == get_template("slack-notify-login").code
 
 
@@ -68,13 +81,17 @@ def test_the_cases_an_action_brings_run_once_against_the_usual_provider_answer_a
     assert [c.name for c in email.action_cases()] == ["the verification email is delivered"]  # 503, 422: gallery only
     assert get_template("rate-limit-logins").action_cases() == ()  # runs = 3 and 4
     terms = get_template("terms-redirect")
-    assert "a user who has not accepted the terms is redirected" not in [c.name for c in terms.action_cases()]  # partial
+    assert "a user who has not accepted the terms is redirected" not in [
+        c.name for c in terms.action_cases()
+    ]  # partial
     assert len(terms.action_cases()) == 2
 
 
 def test_a_nested_unset_key_is_null_in_the_expectation_and_a_top_level_one_is_left_out() -> None:
     admin, viewer = get_template("mfa-for-admins").cases
-    assert admin.expected() == {"status": "allowed",
-                                "multifactor": {"provider": "any", "allow_remember_browser": False, "provider_options": None}}
+    assert admin.expected() == {
+        "status": "allowed",
+        "multifactor": {"provider": "any", "allow_remember_browser": False, "provider_options": None},
+    }
     assert viewer.expected() == {"status": "allowed"}
     assert "provider_options" not in admin.expect_outcome["multifactor"]  # the manifest data stays as loaded

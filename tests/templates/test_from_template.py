@@ -64,8 +64,12 @@ def test_a_draft_saved_with_a_template_brings_the_cases_only_when_it_creates_the
 
 
 def test_a_template_for_another_trigger_is_refused(tenant) -> None:
-    with pytest.raises(InvalidInputError, match="template login-counter is for trigger post-login, not pre-user-registration"):
-        tenant.save_draft("x", "pre-user-registration", get_template("block-disposable-email").code, template="login-counter")
+    with pytest.raises(
+        InvalidInputError, match="template login-counter is for trigger post-login, not pre-user-registration"
+    ):
+        tenant.save_draft(
+            "x", "pre-user-registration", get_template("block-disposable-email").code, template="login-counter"
+        )
     assert tenant.list_actions() == []
 
 

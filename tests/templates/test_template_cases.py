@@ -14,7 +14,9 @@ def _cases() -> list:
     for template in list_templates():
         # Dependencies are pinned and installed from the package index.
         marks = [pytest.mark.network] if template.dependencies else []
-        params += [pytest.param(template, case, id=f"{template.id}: {case.name}", marks=marks) for case in template.cases]
+        params += [
+            pytest.param(template, case, id=f"{template.id}: {case.name}", marks=marks) for case in template.cases
+        ]
     return params
 
 

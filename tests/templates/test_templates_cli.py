@@ -68,6 +68,8 @@ def test_use_refuses_a_taken_name_in_one_line(tenant, capsys) -> None:
     capsys.readouterr()
     assert main(["templates", "use", "ip-allowlist", "--name", "login-counter"]) == 1
     err = capsys.readouterr().err
-    assert err == ("error: an action named login-counter exists already: give the action made from the template "
-                   "another name, or delete the existing one first\n")
+    assert err == (
+        "error: an action named login-counter exists already: give the action made from the template "
+        "another name, or delete the existing one first\n"
+    )
     assert tenant.get_action("login-counter").code == get_template("login-counter").code

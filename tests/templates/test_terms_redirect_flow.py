@@ -22,8 +22,18 @@ def _deploy_and_bind(tenant) -> dict:
 
 def _continue_request(event: dict, accepted: bool) -> dict:
     now = int(time.time())
-    token = encode_hs256({"iss": event["request"]["hostname"], "sub": event["user"]["user_id"], "iat": now,
-                          "exp": now + 60, "state": "s1", "terms_version": "2024-06", "accepted": accepted}, SECRET)
+    token = encode_hs256(
+        {
+            "iss": event["request"]["hostname"],
+            "sub": event["user"]["user_id"],
+            "iat": now,
+            "exp": now + 60,
+            "state": "s1",
+            "terms_version": "2024-06",
+            "accepted": accepted,
+        },
+        SECRET,
+    )
     return dict(event["request"], query={"state": "s1", "session_token": token})
 
 

@@ -9,12 +9,12 @@ import pytest
 from jupyter_actions import ConflictError, DependencyError, LimitExceeded
 from jupyter_actions.errors import InvalidInputError
 
-SHOW_VERSION = '''
+SHOW_VERSION = """
 import ja_hello
 
 async def on_execute_post_login(event, api):
     api.id_token.set_custom_claim("https://x/hello", ja_hello.__version__)
-'''
+"""
 
 
 def claim(execution) -> str:
@@ -63,7 +63,9 @@ def test_add_pin_lock_build_import_deploy_rollback(offline, cli):
 def test_two_versions_of_a_package_side_by_side_and_undeclared_import(offline):
     tenant = offline
     tenant.save_draft("old", "post-login", SHOW_VERSION, dependencies=["ja-hello==1.0"], deploy=True)
-    tenant.save_draft("new", "post-login", SHOW_VERSION.replace("x/hello", "x/hello"), dependencies=["ja-hello==2.0"], deploy=True)
+    tenant.save_draft(
+        "new", "post-login", SHOW_VERSION.replace("x/hello", "x/hello"), dependencies=["ja-hello==2.0"], deploy=True
+    )
     tenant.save_draft("none", "post-login", SHOW_VERSION, deploy=True)
     assert claim(tenant.test("old")) == "1.0" and claim(tenant.test("new")) == "2.0"
     assert claim(tenant.test("old")) == "1.0"

@@ -8,13 +8,13 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-SLACK_ACTION = '''
+SLACK_ACTION = """
 from slack_sdk.webhook import WebhookClient
 
 async def on_execute_post_login(event, api):
     response = WebhookClient(event.secrets.SLACK_WEBHOOK_URL).send(text=f"Logging in: {event.user.email}")
     print("slack answered", response.status_code, response.body)
-'''
+"""
 
 
 class SlackReceiver(BaseHTTPRequestHandler):
@@ -28,8 +28,11 @@ class SlackReceiver(BaseHTTPRequestHandler):
             message = json.loads(body)
         except json.JSONDecodeError:
             message = None
-        if self.headers.get("Content-Type", "").startswith("application/json") and isinstance(message, dict) \
-                and isinstance(message.get("text"), str):
+        if (
+            self.headers.get("Content-Type", "").startswith("application/json")
+            and isinstance(message, dict)
+            and isinstance(message.get("text"), str)
+        ):
             type(self).received.append(message)
             status, answer = 200, b"ok"
         else:
@@ -51,8 +54,9 @@ def test_real_slack_sdk_posts_to_a_local_receiver(tenant):
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         url = f"http://127.0.0.1:{server.server_port}/services/T000/B000/XXXX"
-        tenant.save_draft("my-slack-action", "post-login", SLACK_ACTION, secrets=["SLACK_WEBHOOK_URL"],
-                          dependencies=["slack-sdk"])
+        tenant.save_draft(
+            "my-slack-action", "post-login", SLACK_ACTION, secrets=["SLACK_WEBHOOK_URL"], dependencies=["slack-sdk"]
+        )
         action = tenant.get_action("my-slack-action")
         assert action.build.status == "built" and action.dependencies[0].name == "slack-sdk"
         tenant.set_secret("my-slack-action", "SLACK_WEBHOOK_URL", url)

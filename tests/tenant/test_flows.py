@@ -61,7 +61,9 @@ def test_binding_limit_and_unknown_trigger(deployed):
 
 
 def test_binding_an_action_of_another_trigger_is_refused(deployed):
-    deployed.save_draft("m2m", "credentials-exchange", "async def on_execute_credentials_exchange(event, api):\n    pass\n")
+    deployed.save_draft(
+        "m2m", "credentials-exchange", "async def on_execute_credentials_exchange(event, api):\n    pass\n"
+    )
     deployed.deploy("m2m")
     with pytest.raises(ConflictError, match="is for trigger credentials-exchange"):
         deployed.bind("post-login", ["m2m"])

@@ -117,10 +117,20 @@ def test_delete_refused_while_bound_unless_forced(tenant):
         ("a" * 101, "post-login", POST_LOGIN_CODE, InvalidInputError, "1 to 100"),
         ("sp ace", "post-login", POST_LOGIN_CODE, InvalidInputError, "invalid action name"),
         ("hello", "post-logout", POST_LOGIN_CODE, TriggerNotFound, "post-logout"),
-        ("hello", "post-login", "async def on_execute_post_login(event, api):\n    return (\n", CodeError,
-         r"syntax error in hello at line 2, column 12"),
-        ("hello", "post-login", "async def handler(event, api):\n    pass\n", CodeError,
-         "does not define on_execute_post_login"),
+        (
+            "hello",
+            "post-login",
+            "async def on_execute_post_login(event, api):\n    return (\n",
+            CodeError,
+            r"syntax error in hello at line 2, column 12",
+        ),
+        (
+            "hello",
+            "post-login",
+            "async def handler(event, api):\n    pass\n",
+            CodeError,
+            "does not define on_execute_post_login",
+        ),
         ("hello", "credentials-exchange", POST_LOGIN_CODE, CodeError, "on_execute_credentials_exchange"),
         ("hello", "post-login", POST_LOGIN_CODE + "#" * 102400, CodeError, "the limit is 100 kB"),
     ],
@@ -136,7 +146,9 @@ def test_bad_drafts_are_refused_and_change_nothing(tenant, name, trigger, code, 
 def test_changing_an_actions_trigger_is_refused(tenant):
     tenant.save_draft("hello", "post-login", POST_LOGIN_CODE)
     with pytest.raises(ConflictError, match="is for trigger post-login"):
-        tenant.save_draft("hello", "post-user-registration", "async def on_execute_post_user_registration(e, a):\n    pass\n")
+        tenant.save_draft(
+            "hello", "post-user-registration", "async def on_execute_post_user_registration(e, a):\n    pass\n"
+        )
 
 
 def test_rollback_to_missing_version_and_unknown_action(tenant):

@@ -9,10 +9,10 @@ import pytest
 from jupyter_actions import MissingSecretValues
 from jupyter_actions.cli import main
 
-CODE = '''
+CODE = """
 async def on_execute_post_login(event, api):
     api.id_token.set_custom_claim("https://example.com/key", event.secrets.API_KEY.upper())
-'''
+"""
 
 
 @pytest.fixture

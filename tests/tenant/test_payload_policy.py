@@ -27,7 +27,10 @@ BAD = {
     "key not a string": ({1: "one"}, "$.user.user_metadata has the key 1, which is not a string"),
     "integer beyond 64 bits": ({"x": 2**64}, "$.user.user_metadata.x is an integer of 65 bits"),
     "lone surrogate": ({"x": "\ud800"}, "$.user.user_metadata.x holds a lone surrogate (\\ud800)"),
-    "not JSON at all": ({"x": datetime.date(2025, 1, 1)}, "$.user.user_metadata.x is a date, which is not a JSON value"),
+    "not JSON at all": (
+        {"x": datetime.date(2025, 1, 1)},
+        "$.user.user_metadata.x is a date, which is not a JSON value",
+    ),
     "too deep": (DEEP, "is nested too deep: objects and arrays may nest 64 levels at most"),
     "too large": ({"x": "x" * 1_100_000}, "is too large: JSON input may be 1,048,576 bytes (1 MiB) at most"),
 }
@@ -94,13 +97,18 @@ def test_a_saved_case_keeps_only_plain_json(flow):
 
 
 def test_a_continue_request_must_be_a_plain_object(tenant):
-    tenant.save_draft("terms", "post-login", '''
+    tenant.save_draft(
+        "terms",
+        "post-login",
+        """
 async def on_execute_post_login(event, api):
     api.redirect.send_user_to("https://example.com/terms")
 
 async def on_continue_post_login(event, api):
     pass
-''', deploy=True)
+""",
+        deploy=True,
+    )
     tenant.bind("post-login", ["terms"])
     suspended = tenant.run_flow("post-login", SAMPLE)
     assert suspended.outcome["status"] == "suspended"
@@ -111,15 +119,30 @@ async def on_continue_post_login(event, api):
 
 
 # The fuzz: 400 payloads through Tenant.test --------------------------------------------------
-NASTY = (st.none() | st.booleans() | st.text(max_size=6) | st.integers(min_value=-(2**70), max_value=2**70)
-         | st.floats() | st.sampled_from(["\ud800", datetime.date(2025, 1, 1), (1, 2), b"bytes"]))
-METADATA = st.recursive(NASTY, lambda inner: st.lists(inner, max_size=3)
-                        | st.dictionaries(st.text(max_size=4) | st.integers(0, 3), inner, max_size=3), max_leaves=10)
+NASTY = (
+    st.none()
+    | st.booleans()
+    | st.text(max_size=6)
+    | st.integers(min_value=-(2**70), max_value=2**70)
+    | st.floats()
+    | st.sampled_from(["\ud800", datetime.date(2025, 1, 1), (1, 2), b"bytes"])
+)
+METADATA = st.recursive(
+    NASTY,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=4) | st.integers(0, 3), inner, max_size=3)
+    ),
+    max_leaves=10,
+)
 
 
 @pytest.mark.slow
-@settings(max_examples=40, derandomize=True, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    derandomize=True,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(batch=st.lists(METADATA, min_size=10, max_size=10))
 def test_fuzzed_payloads_run_or_are_refused_in_one_line(flow, batch):
     before = len(flow.executions(limit=10_000))

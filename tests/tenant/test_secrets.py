@@ -114,10 +114,15 @@ def test_deploy_snapshots_secrets_and_refuses_missing_ones(tenant):
 def test_a_value_set_anew_or_deleted_leaves_the_cache(tenant):
     """An entry that holds the value (in any form) goes with it; no version may hold the old
     value to redact it by, and ``api.cache`` outlives the secret."""
-    tenant.save_draft("stash", "post-login", "import base64\n\nasync def on_execute_post_login(event, api):\n"
-                      "    api.cache.set('raw', event.secrets.TOKEN)\n"
-                      "    api.cache.set('b64', base64.b64encode(event.secrets.TOKEN.encode()).decode())\n"
-                      "    api.cache.set('other', 'unrelated')\n", secrets=["TOKEN"])
+    tenant.save_draft(
+        "stash",
+        "post-login",
+        "import base64\n\nasync def on_execute_post_login(event, api):\n"
+        "    api.cache.set('raw', event.secrets.TOKEN)\n"
+        "    api.cache.set('b64', base64.b64encode(event.secrets.TOKEN.encode()).decode())\n"
+        "    api.cache.set('other', 'unrelated')\n",
+        secrets=["TOKEN"],
+    )
 
     def cached() -> set[str]:
         tenant.flush()  # cache changes are written with the execution's record
@@ -138,8 +143,12 @@ def test_a_value_set_anew_or_deleted_leaves_the_cache(tenant):
 def test_a_rollback_that_resets_the_draft_leaves_the_cache_of_the_values_it_replaces(tenant):
     """The draft's value, held by no version, goes with the cache entries that hold it; a value
     the restored version also holds stays cached."""
-    tenant.save_draft("stash", "post-login", "async def on_execute_post_login(event, api):\n"
-                      "    api.cache.set('raw', event.secrets.TOKEN)\n", secrets=["TOKEN"])
+    tenant.save_draft(
+        "stash",
+        "post-login",
+        "async def on_execute_post_login(event, api):\n    api.cache.set('raw', event.secrets.TOKEN)\n",
+        secrets=["TOKEN"],
+    )
 
     def cached() -> set[str]:
         tenant.flush()

@@ -9,14 +9,14 @@ import pytest
 from jupyter_actions import InvalidInputError
 from jupyter_actions.errors import TestCaseNotFound
 
-GATE = '''
+GATE = """
 async def on_execute_post_login(event, api):
     if "admin" in event.authorization.roles:
         api.multifactor.enable("any")
         api.id_token.set_custom_claim("https://x/admin", True)
     if event.user.email.endswith("@blocked.example"):
         api.access.deny("blocked domain")
-'''
+"""
 
 
 @pytest.fixture
@@ -54,8 +54,12 @@ def test_cases_pass_then_fail_when_behaviour_changes(tenant, gate, cli):
 def test_flow_cases_run_every_bound_action(tenant, gate, cli, tmp_path):
     admin, _ = gate
     tenant.deploy("gate")
-    tenant.save_draft("tagger", "post-login", 'async def on_execute_post_login(event, api):\n'
-                                              '    api.access_token.set_custom_claim("https://x/tag", "t")\n', deploy=True)
+    tenant.save_draft(
+        "tagger",
+        "post-login",
+        'async def on_execute_post_login(event, api):\n    api.access_token.set_custom_claim("https://x/tag", "t")\n',
+        deploy=True,
+    )
     tenant.bind("post-login", ["gate", "tagger"])
     case = tenant.save_flow_test_case("post-login", "admin through the flow", admin)
     assert case.expected["access_token_claims"] == {"https://x/tag": "t"}

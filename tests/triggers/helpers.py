@@ -45,8 +45,13 @@ def run(trigger_id: str, handler: Callable, event: dict | None = None, **session
     if inspect.isawaitable(result):
         result = asyncio.run(result)
     trigger.after_action(event, session.commands)
-    return Run(session, result, trigger.control(session.commands),
-               trigger.fold_outcome(session.commands, event), trigger.deny_of(session.commands))
+    return Run(
+        session,
+        result,
+        trigger.control(session.commands),
+        trigger.fold_outcome(session.commands, event),
+        trigger.deny_of(session.commands),
+    )
 
 
 def api_for(trigger_id: str, event: dict | None = None, **session_args: Any) -> tuple[Any, ApiSession]:

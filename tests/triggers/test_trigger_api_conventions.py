@@ -11,6 +11,7 @@ def test_event_views_are_accepted_as_values_and_copied():
     def handler(event, api):
         api.user.set_app_metadata("identities", event.user.identities)
         api.access_token.set_custom_claim("https://example.com/geo", event.request.geoip)
+
     result = run("post-login", handler)
     assert result.commands[0]["value"][0]["provider"] == "auth0"
     assert result.commands[1]["value"]["countryCode"] == "US"
@@ -29,13 +30,19 @@ def test_commands_hold_copies_of_mutable_values():
 def test_auth0_style_option_dicts():
     api, session = api_for("post-login")
     api.redirect.send_user_to("https://example.com", {"query": {"a": "1"}})
-    api.multifactor.enable("duo", {"allowRememberBrowser": True, "providerOptions": {"host": "h", "ikey": "i", "skey": "s"}})
+    api.multifactor.enable(
+        "duo", {"allowRememberBrowser": True, "providerOptions": {"host": "h", "ikey": "i", "skey": "s"}}
+    )
     api.authentication.challenge_with({"type": "otp"}, {"additionalFactors": [{"type": "email"}]})
     api.session.revoke("r", {"preserveRefreshTokens": True})
     assert session.commands == [
         {"type": "redirect.send_user_to", "url": "https://example.com/?a=1"},
-        {"type": "multifactor.enable", "provider": "duo", "allow_remember_browser": True,
-         "provider_options": {"host": "h", "ikey": "i", "skey": "s"}},
+        {
+            "type": "multifactor.enable",
+            "provider": "duo",
+            "allow_remember_browser": True,
+            "provider_options": {"host": "h", "ikey": "i", "skey": "s"},
+        },
         {"type": "authentication.challenge_with", "factor": {"type": "otp"}, "additional_factors": [{"type": "email"}]},
         {"type": "session.revoke", "reason": "r", "preserve_refresh_tokens": True},
     ]
@@ -65,6 +72,7 @@ def test_handler_sees_mirrored_changes_at_once():
         api.session.set_cookie_mode("non-persistent")
         api.refresh_token.set_metadata("device", "tv")
         return before, event.session.cookie.mode, event.refresh_token.metadata.device
+
     assert run("post-login", handler).result == ("persistent", "non-persistent", "tv")
 
 

@@ -94,8 +94,9 @@ def test_expired_entries_are_invisible(cache, clock):
 
 
 def test_cache_from_the_session_is_shared(clock):
-    api, session = api_for("event-stream", cache={"seen": {"value": "1", "expires_at": NOW_MS + 10}},
-                           now_ms=lambda: clock["ms"])
+    api, session = api_for(
+        "event-stream", cache={"seen": {"value": "1", "expires_at": NOW_MS + 10}}, now_ms=lambda: clock["ms"]
+    )
     assert api.cache.get("seen") == {"value": "1", "expires_at": NOW_MS + 10}
 
 

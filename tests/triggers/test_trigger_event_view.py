@@ -70,26 +70,47 @@ def test_view_is_live(data):
     assert event.transaction.metadata["step"] == 2
 
 
-@pytest.mark.parametrize("write, message", [
-    (lambda e: setattr(e.user, "app_metadata", {}),
-     "event.user.app_metadata is read-only: use api.user.set_app_metadata(key, value)"),
-    (lambda e: e.user.app_metadata.__setitem__("plan", "gold"),
-     "event.user.app_metadata.plan is read-only: use api.user.set_app_metadata(key, value)"),
-    (lambda e: e.user.user_metadata.update(color="red"),
-     "event.user.user_metadata is read-only: use api.user.set_user_metadata(key, value)"),
-    (lambda e: e.transaction.metadata.__setitem__("my-key", 1),
-     'event.transaction.metadata["my-key"] is read-only: use api.transaction.set_metadata(key, value)'),
-    (lambda e: delattr(e.session, "metadata"),
-     "event.session.metadata is read-only: use api.session.set_metadata(key, value)"),
-    (lambda e: setattr(e.refresh_token.metadata, "foo", "x"),
-     "event.refresh_token.metadata.foo is read-only: use api.refresh_token.set_metadata(key, value)"),
-    (lambda e: e.session.cookie.__setitem__("mode", "persistent"),
-     "event.session.cookie.mode is read-only: use api.session.set_cookie_mode(mode)"),
-    (lambda e: e.user.__delitem__("email"),
-     "event.user.email is read-only: the event describes the transaction; use the api object to change the outcome"),
-    (lambda e: setattr(e, "secrets", {}),
-     "event.secrets is read-only: it comes from the action's secrets, set outside its code (never by the action)"),
-])
+@pytest.mark.parametrize(
+    "write, message",
+    [
+        (
+            lambda e: setattr(e.user, "app_metadata", {}),
+            "event.user.app_metadata is read-only: use api.user.set_app_metadata(key, value)",
+        ),
+        (
+            lambda e: e.user.app_metadata.__setitem__("plan", "gold"),
+            "event.user.app_metadata.plan is read-only: use api.user.set_app_metadata(key, value)",
+        ),
+        (
+            lambda e: e.user.user_metadata.update(color="red"),
+            "event.user.user_metadata is read-only: use api.user.set_user_metadata(key, value)",
+        ),
+        (
+            lambda e: e.transaction.metadata.__setitem__("my-key", 1),
+            'event.transaction.metadata["my-key"] is read-only: use api.transaction.set_metadata(key, value)',
+        ),
+        (
+            lambda e: delattr(e.session, "metadata"),
+            "event.session.metadata is read-only: use api.session.set_metadata(key, value)",
+        ),
+        (
+            lambda e: setattr(e.refresh_token.metadata, "foo", "x"),
+            "event.refresh_token.metadata.foo is read-only: use api.refresh_token.set_metadata(key, value)",
+        ),
+        (
+            lambda e: e.session.cookie.__setitem__("mode", "persistent"),
+            "event.session.cookie.mode is read-only: use api.session.set_cookie_mode(mode)",
+        ),
+        (
+            lambda e: e.user.__delitem__("email"),
+            "event.user.email is read-only: the event describes the transaction; use the api object to change the outcome",
+        ),
+        (
+            lambda e: setattr(e, "secrets", {}),
+            "event.secrets is read-only: it comes from the action's secrets, set outside its code (never by the action)",
+        ),
+    ],
+)
 def test_writes_are_refused_with_the_api_to_use(data, write, message):
     before = copy.deepcopy(data)
     with pytest.raises(ReadOnlyEventError) as error:

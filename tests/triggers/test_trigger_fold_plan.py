@@ -55,8 +55,12 @@ def token_exchange(api) -> None:
     api.user.set_app_metadata("k", 1)
 
 
-CASES = [("post-login", post_login, "execute"), ("post-login", post_login_continued, "continue"),
-         ("credentials-exchange", credentials_exchange, "execute"), ("custom-token-exchange", token_exchange, "execute")]
+CASES = [
+    ("post-login", post_login, "execute"),
+    ("post-login", post_login_continued, "continue"),
+    ("credentials-exchange", credentials_exchange, "execute"),
+    ("custom-token-exchange", token_exchange, "execute"),
+]
 
 
 @pytest.mark.parametrize("trigger_id", sorted(TRIGGER_IDS))
@@ -79,7 +83,9 @@ def test_every_command_alone_and_every_prefix_fold_like_every_reducer(trigger_id
     assert len({c["type"] for c in commands}) >= 3
     trigger = get_trigger(trigger_id)
     for command in commands:
-        assert trigger.fold_outcome([command], session.event) == every_reducer(trigger_id, [command], session.event), command
+        assert trigger.fold_outcome([command], session.event) == every_reducer(trigger_id, [command], session.event), (
+            command
+        )
     for end in range(len(commands) + 1):
         part = commands[:end]
         assert trigger.fold_outcome(part, session.event) == every_reducer(trigger_id, part, session.event), end
@@ -87,6 +93,9 @@ def test_every_command_alone_and_every_prefix_fold_like_every_reducer(trigger_id
 
 def test_provider_notifications_fold_like_every_reducer() -> None:
     for trigger_id in ("custom-email-provider", "custom-phone-provider"):
-        for command in ({"type": "notification.retry", "reason": "later"}, {"type": "notification.drop", "reason": "no"}):
+        for command in (
+            {"type": "notification.retry", "reason": "later"},
+            {"type": "notification.drop", "reason": "no"},
+        ):
             assert get_trigger(trigger_id).fold_outcome([command], {}) == every_reducer(trigger_id, [command], {})
             assert get_trigger(trigger_id).fold_outcome([command], {})["notification"] is not None

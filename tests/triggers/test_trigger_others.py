@@ -33,8 +33,10 @@ def test_credentials_exchange():
         {"type": "cache.set", "key": "token", "value": "abc", "expires_at": NOW_MS + 900_000},
         {"type": "access.deny", "code": "invalid_scope", "reason": "Scope not allowed"},
     ]
-    assert result.outcome == {"access_token_claims": {"https://example.com/tier": "gold", "scope": "x"},
-                              "target_scopes": ["final:scope"]}
+    assert result.outcome == {
+        "access_token_claims": {"https://example.com/tier": "gold", "scope": "x"},
+        "target_scopes": ["final:scope"],
+    }
     assert result.control == "stop"
     assert result.deny == {"reason": "Scope not allowed", "code": "invalid_scope", "command": "access.deny"}
 
@@ -44,7 +46,9 @@ def test_credentials_exchange_target_scopes_start_from_the_grant():
     api.transaction.add_target_scope("write:entity")
     assert session.event["transaction"]["target_scopes"] == ["read:entity", "write:entity"]
     assert get_trigger("credentials-exchange").fold_outcome([], session.event) == {
-        "access_token_claims": {}, "target_scopes": None}
+        "access_token_claims": {},
+        "target_scopes": None,
+    }
 
 
 def test_credentials_exchange_deny_codes():
@@ -65,11 +69,19 @@ def test_pre_user_registration():
         api.cache.delete("absent")
 
     result = run("pre-user-registration", handler)
-    assert result.types == ["user.set_app_metadata", "user.set_user_metadata", "user.set_user_id", "validation.error",
-                            "access.deny"]
+    assert result.types == [
+        "user.set_app_metadata",
+        "user.set_user_metadata",
+        "user.set_user_id",
+        "validation.error",
+        "access.deny",
+    ]
     assert result.outcome == {
-        "app_metadata": {"plan": "trial"}, "user_metadata": {"referrer": "UlpCustomField"}, "user_id": "j.smith+1",
-        "validation_error": {"error_code": "invalid_email", "error_message": "Use your work email"}}
+        "app_metadata": {"plan": "trial"},
+        "user_metadata": {"referrer": "UlpCustomField"},
+        "user_id": "j.smith+1",
+        "validation_error": {"error_code": "invalid_email", "error_message": "Use your work email"},
+    }
     assert result.control == "stop"
     assert result.deny == {"reason": "Use your work email", "code": "invalid_email", "command": "validation.error"}
     assert result.session.event["user"]["app_metadata"] == {"plan": "trial"}
@@ -80,26 +92,39 @@ def test_pre_user_registration_deny_carries_the_user_message():
     assert result.deny == {"reason": "internal", "user_message": "Shown to the user", "command": "access.deny"}
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda api: api.user.set_user_id(""),
-     'Invalid set_user_id arguments: user_id must NOT have fewer than 1 characters, '
-     'must match pattern "^[a-zA-Z0-9@._+-]{1,255}$"'),
-    (lambda api: api.user.set_user_id("has space"),
-     'Invalid set_user_id arguments: user_id must match pattern "^[a-zA-Z0-9@._+-]{1,255}$"'),
-    (lambda api: api.validation.error("code", "m" * 101),
-     "Failed to add validation error: error_message must NOT have more than 100 characters"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda api: api.user.set_user_id(""),
+            "Invalid set_user_id arguments: user_id must NOT have fewer than 1 characters, "
+            'must match pattern "^[a-zA-Z0-9@._+-]{1,255}$"',
+        ),
+        (
+            lambda api: api.user.set_user_id("has space"),
+            'Invalid set_user_id arguments: user_id must match pattern "^[a-zA-Z0-9@._+-]{1,255}$"',
+        ),
+        (
+            lambda api: api.validation.error("code", "m" * 101),
+            "Failed to add validation error: error_message must NOT have more than 100 characters",
+        ),
+    ],
+)
 def test_pre_user_registration_messages(call, message):
     with pytest.raises(ValueError) as error:
         call(api_for("pre-user-registration")[0])
     assert str(error.value) == message
 
 
-@pytest.mark.parametrize("trigger_id", ["post-user-registration", "post-change-password", "send-phone-message",
-                                        "event-stream"])
+@pytest.mark.parametrize(
+    "trigger_id", ["post-user-registration", "post-change-password", "send-phone-message", "event-stream"]
+)
 def test_cache_only_triggers(trigger_id):
     async def handler(event, api):
-        assert api.cache.set("last", "1", ttl=1000) == {"type": "success", "record": {"value": "1", "expires_at": NOW_MS + 1000}}
+        assert api.cache.set("last", "1", ttl=1000) == {
+            "type": "success",
+            "record": {"value": "1", "expires_at": NOW_MS + 1000},
+        }
         assert api.cache.get("last") == {"value": "1", "expires_at": NOW_MS + 1000}
         assert api.cache.delete("last") == {"type": "success"}
         return sorted(n for n in dir(api) if not n.startswith("_"))
@@ -175,9 +200,15 @@ def test_notification_providers(trigger_id):
 def test_custom_token_exchange():
     def handler(event, api):
         assert event.transaction.subject_token_type == "http://auth0.com/oauth/token-type/third-party-artifact"
-        assert api.authentication.set_user_by_connection(
-            "legacy-db", {"user_id": "legacy-42", "email": "a@example.com", "verify_email": False},
-            creation_behavior="create_if_not_exists", update_behavior="none") is None
+        assert (
+            api.authentication.set_user_by_connection(
+                "legacy-db",
+                {"user_id": "legacy-42", "email": "a@example.com", "verify_email": False},
+                creation_behavior="create_if_not_exists",
+                update_behavior="none",
+            )
+            is None
+        )
         api.authentication.set_organization("my-organization")
         api.authentication.set_actor({"sub": "service-a", "team": "payments", "act": {"sub": "service-b"}})
         assert api.user.set_app_metadata("migrated", True) is None
@@ -187,13 +218,24 @@ def test_custom_token_exchange():
         api.access.reject_invalid_subject_token("bad signature")
 
     result = run("custom-token-exchange", handler)
-    assert result.types == ["authentication.set_user_by_connection", "authentication.set_organization",
-                            "authentication.set_actor", "user.set_app_metadata", "user.set_user_metadata", "cache.set",
-                            "access.deny", "access.reject_invalid_subject_token"]
+    assert result.types == [
+        "authentication.set_user_by_connection",
+        "authentication.set_organization",
+        "authentication.set_actor",
+        "user.set_app_metadata",
+        "user.set_user_metadata",
+        "cache.set",
+        "access.deny",
+        "access.reject_invalid_subject_token",
+    ]
     assert result.outcome == {
-        "user": {"method": "by_connection", "connection_name": "legacy-db",
-                 "user_attributes": {"user_id": "legacy-42", "email": "a@example.com", "verify_email": False},
-                 "creation_behavior": "create_if_not_exists", "update_behavior": "none"},
+        "user": {
+            "method": "by_connection",
+            "connection_name": "legacy-db",
+            "user_attributes": {"user_id": "legacy-42", "email": "a@example.com", "verify_email": False},
+            "creation_behavior": "create_if_not_exists",
+            "update_behavior": "none",
+        },
         "organization": "my-organization",
         "actor": {"sub": "service-a", "team": "payments", "act": {"sub": "service-b"}},
         "app_metadata": {"migrated": True},
@@ -208,40 +250,76 @@ def test_custom_token_exchange_by_id_and_rejection():
     def handler(event, api):
         api.authentication.set_user_by_id("auth0|123")
         api.access.reject_invalid_subject_token("expired artifact")
+
     result = run("custom-token-exchange", handler)
     assert result.outcome["user"] == {"user_id": "auth0|123", "method": "by_id"}
-    assert result.deny == {"reason": "expired artifact", "code": "invalid_request",
-                           "command": "access.reject_invalid_subject_token"}
+    assert result.deny == {
+        "reason": "expired artifact",
+        "code": "invalid_request",
+        "command": "access.reject_invalid_subject_token",
+    }
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda api: api.authentication.set_user_by_id(""),
-     "Invalid set_user_by_id arguments: user_id must NOT have fewer than 1 characters"),
-    (lambda api: api.authentication.set_user_by_connection("db", {"email": "a@b.c"}),
-     "Invalid set_user_by_connection arguments: must have required property 'options'; "
-     "user_attributes must have required property 'user_id'"),
-    (lambda api: api.authentication.set_user_by_connection("db", {"user_id": "1"}, {"creationBehavior": "maybe",
-                                                                                     "updateBehavior": "none"}),
-     "Invalid set_user_by_connection arguments: creation_behavior must be equal to one of the allowed values"),
-    (lambda api: (api.authentication.set_user_by_id("a"), api.authentication.set_user_by_id("b")),
-     "Exactly one of set_user_by_id and set_user_by_connection must be called."),
-    (lambda api: api.authentication.set_organization("o" * 51),
-     "Invalid set_organization arguments: organization_id_or_name must NOT have more than 50 characters"),
-    (lambda api: api.authentication.set_actor({"name": "x"}), "The actor object must contain a sub claim."),
-    (lambda api: api.authentication.set_actor({"sub": "a", **{f"p{i}": i for i in range(6)}}),
-     "No more than 5 custom properties are allowed in the actor object."),
-    (lambda api: api.authentication.set_actor({"sub": "a", "p": {"x": 1}}),
-     "Custom property in an actor object must be a string, number, or boolean."),
-    (lambda api: api.authentication.set_actor({"sub": "a", "p": "v" * 65}),
-     "Custom string property value in an actor object must NOT have more than 64 characters."),
-    (lambda api: api.authentication.set_actor({"sub": "1", "act": {"sub": "2", "act": {"sub": "3", "act": {
-        "sub": "4", "act": {"sub": "5", "act": {"sub": "6"}}}}}}), "Actor nesting must not exceed 5 levels."),
-    (lambda api: api.authentication.set_actor({"sub": "a", "act": "b"}), "The act claim must be a plain object."),
-    (lambda api: api.access.deny("", "r"), "Invalid deny arguments: code must NOT have fewer than 1 characters"),
-    (lambda api: api.access.reject_invalid_subject_token("r" * 4097),
-     "Invalid reject_invalid_subject_token arguments: reason must NOT have more than 4096 characters"),
-    (lambda api: api.user.set_app_metadata(5, "v"), "Invalid set_app_metadata arguments: key must be string"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (
+            lambda api: api.authentication.set_user_by_id(""),
+            "Invalid set_user_by_id arguments: user_id must NOT have fewer than 1 characters",
+        ),
+        (
+            lambda api: api.authentication.set_user_by_connection("db", {"email": "a@b.c"}),
+            "Invalid set_user_by_connection arguments: must have required property 'options'; "
+            "user_attributes must have required property 'user_id'",
+        ),
+        (
+            lambda api: api.authentication.set_user_by_connection(
+                "db", {"user_id": "1"}, {"creationBehavior": "maybe", "updateBehavior": "none"}
+            ),
+            "Invalid set_user_by_connection arguments: creation_behavior must be equal to one of the allowed values",
+        ),
+        (
+            lambda api: (api.authentication.set_user_by_id("a"), api.authentication.set_user_by_id("b")),
+            "Exactly one of set_user_by_id and set_user_by_connection must be called.",
+        ),
+        (
+            lambda api: api.authentication.set_organization("o" * 51),
+            "Invalid set_organization arguments: organization_id_or_name must NOT have more than 50 characters",
+        ),
+        (lambda api: api.authentication.set_actor({"name": "x"}), "The actor object must contain a sub claim."),
+        (
+            lambda api: api.authentication.set_actor({"sub": "a", **{f"p{i}": i for i in range(6)}}),
+            "No more than 5 custom properties are allowed in the actor object.",
+        ),
+        (
+            lambda api: api.authentication.set_actor({"sub": "a", "p": {"x": 1}}),
+            "Custom property in an actor object must be a string, number, or boolean.",
+        ),
+        (
+            lambda api: api.authentication.set_actor({"sub": "a", "p": "v" * 65}),
+            "Custom string property value in an actor object must NOT have more than 64 characters.",
+        ),
+        (
+            lambda api: api.authentication.set_actor(
+                {
+                    "sub": "1",
+                    "act": {
+                        "sub": "2",
+                        "act": {"sub": "3", "act": {"sub": "4", "act": {"sub": "5", "act": {"sub": "6"}}}},
+                    },
+                }
+            ),
+            "Actor nesting must not exceed 5 levels.",
+        ),
+        (lambda api: api.authentication.set_actor({"sub": "a", "act": "b"}), "The act claim must be a plain object."),
+        (lambda api: api.access.deny("", "r"), "Invalid deny arguments: code must NOT have fewer than 1 characters"),
+        (
+            lambda api: api.access.reject_invalid_subject_token("r" * 4097),
+            "Invalid reject_invalid_subject_token arguments: reason must NOT have more than 4096 characters",
+        ),
+        (lambda api: api.user.set_app_metadata(5, "v"), "Invalid set_app_metadata arguments: key must be string"),
+    ],
+)
 def test_custom_token_exchange_messages(call, message):
     with pytest.raises(ValueError) as error:
         call(api_for("custom-token-exchange")[0])

@@ -41,7 +41,9 @@ def test_object_expected():
 
 
 def test_root_must_be_an_object():
-    with pytest.raises(PayloadError, match=r"^\$: expected an object, got \[1\]$|^\$: expected an object, got an array$"):
+    with pytest.raises(
+        PayloadError, match=r"^\$: expected an object, got \[1\]$|^\$: expected an object, got an array$"
+    ):
         get_trigger("post-login").validate_payload([1])
 
 
@@ -51,8 +53,10 @@ def test_keys_that_are_not_identifiers_use_brackets():
 
 
 def test_number_rejects_booleans():
-    assert error_of("post-login", lambda p: p["stats"].update(logins_count=True)) == \
-        "$.stats.logins_count: expected a number, got true"
+    assert (
+        error_of("post-login", lambda p: p["stats"].update(logins_count=True))
+        == "$.stats.logins_count: expected a number, got true"
+    )
 
 
 def test_extra_keys_and_null_optionals_are_allowed():
@@ -80,20 +84,51 @@ def test_payload_error_is_an_input_error():
     assert issubclass(PayloadError, InvalidInputError)
 
 
-@pytest.mark.parametrize("trigger_id, path, value, message", [
-    ("credentials-exchange", ("accessToken", "scope"), "read", "$.accessToken.scope: expected an array, got \"read\""),
-    ("custom-email-provider", ("notification", "message_type"), "fax",
-     '$.notification.message_type: expected one of "verify_email"'),
-    ("custom-phone-provider", ("notification", "delivery_method"), "fax",
-     '$.notification.delivery_method: expected one of "text", "voice", got "fax"'),
-    ("event-stream", ("message", "id"), 7, "$.message.id: expected a string, got 7"),
-    ("password-reset-post-challenge", ("transaction", "ui_locales"), "en",
-     '$.transaction.ui_locales: expected an array, got "en"'),
-    ("pre-user-registration", ("user", "username"), [], "$.user.username: expected a string, got an array"),
-    ("post-change-password", ("user", "email_verified"), "yes", '$.user.email_verified: expected a boolean, got "yes"'),
-    ("post-user-registration", ("connection", "strategy"), None, "$.connection.strategy: expected a string, got null"),
-])
+@pytest.mark.parametrize(
+    "trigger_id, path, value, message",
+    [
+        (
+            "credentials-exchange",
+            ("accessToken", "scope"),
+            "read",
+            '$.accessToken.scope: expected an array, got "read"',
+        ),
+        (
+            "custom-email-provider",
+            ("notification", "message_type"),
+            "fax",
+            '$.notification.message_type: expected one of "verify_email"',
+        ),
+        (
+            "custom-phone-provider",
+            ("notification", "delivery_method"),
+            "fax",
+            '$.notification.delivery_method: expected one of "text", "voice", got "fax"',
+        ),
+        ("event-stream", ("message", "id"), 7, "$.message.id: expected a string, got 7"),
+        (
+            "password-reset-post-challenge",
+            ("transaction", "ui_locales"),
+            "en",
+            '$.transaction.ui_locales: expected an array, got "en"',
+        ),
+        ("pre-user-registration", ("user", "username"), [], "$.user.username: expected a string, got an array"),
+        (
+            "post-change-password",
+            ("user", "email_verified"),
+            "yes",
+            '$.user.email_verified: expected a boolean, got "yes"',
+        ),
+        (
+            "post-user-registration",
+            ("connection", "strategy"),
+            None,
+            "$.connection.strategy: expected a string, got null",
+        ),
+    ],
+)
 def test_other_triggers_report_paths(trigger_id, path, value, message):
     def change(payload):
         payload[path[0]][path[1]] = value
+
     assert error_of(trigger_id, change).startswith(message)

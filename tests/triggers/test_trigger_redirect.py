@@ -47,8 +47,15 @@ def test_encode_token_claims_and_signature():
     header, claims = decode(token)
     assert header == {"alg": "HS256", "typ": "JWT"}
     iat = NOW_MS // 1000
-    assert claims == {"iat": iat, "iss": "dev-tenant.auth0.com", "sub": "auth0|5f7c8ec7c33c6c004bbafe82",
-                      "exp": iat + 900, "ip": "13.33.86.47", "color": "blue", "state": "abc"}
+    assert claims == {
+        "iat": iat,
+        "iss": "dev-tenant.auth0.com",
+        "sub": "auth0|5f7c8ec7c33c6c004bbafe82",
+        "exp": iat + 900,
+        "ip": "13.33.86.47",
+        "color": "blue",
+        "state": "abc",
+    }
     head, body, signature = token.split(".")
     assert signature == b64(hmac.new(SECRET.encode(), f"{head}.{body}".encode(), hashlib.sha256).digest())
 
@@ -69,29 +76,42 @@ def test_round_trip_through_continue():
 
 
 def test_custom_token_parameter_name():
-    token = sign({"sub": "auth0|5f7c8ec7c33c6c004bbafe82", "iss": "dev-tenant.auth0.com", "state": "abc",
-                  "exp": NOW_MS // 1000 + 60})
+    token = sign(
+        {
+            "sub": "auth0|5f7c8ec7c33c6c004bbafe82",
+            "iss": "dev-tenant.auth0.com",
+            "state": "abc",
+            "exp": NOW_MS // 1000 + 60,
+        }
+    )
     api, _ = api_for("post-login", event=continue_event(token, name="t"))
     assert api.redirect.validate_token({"secret": SECRET, "tokenParameterName": "t"})["state"] == "abc"
 
 
 def valid_claims(**changes):
-    claims = {"sub": "auth0|5f7c8ec7c33c6c004bbafe82", "iss": "dev-tenant.auth0.com", "state": "abc",
-              "exp": NOW_MS // 1000 + 60}
+    claims = {
+        "sub": "auth0|5f7c8ec7c33c6c004bbafe82",
+        "iss": "dev-tenant.auth0.com",
+        "state": "abc",
+        "exp": NOW_MS // 1000 + 60,
+    }
     claims.update(changes)
     return {k: v for k, v in claims.items() if v is not None}
 
 
-@pytest.mark.parametrize("token, reason", [
-    (sign(valid_claims(), secret="other"), "invalid signature"),
-    (sign(valid_claims(exp=NOW_MS // 1000)), "jwt expired"),
-    (sign(valid_claims(iss="evil.example.com")), "jwt issuer invalid. expected: dev-tenant.auth0.com"),
-    (sign(valid_claims(sub="auth0|someone-else")), "jwt subject invalid. expected: auth0|5f7c8ec7c33c6c004bbafe82"),
-    (sign(valid_claims(state="other")), "jwt state invalid. expected: abc"),
-    (sign(valid_claims(), alg="none"), "invalid algorithm"),
-    ("not-a-jwt", "jwt malformed"),
-    ("a.b.c", "jwt malformed"),
-])
+@pytest.mark.parametrize(
+    "token, reason",
+    [
+        (sign(valid_claims(), secret="other"), "invalid signature"),
+        (sign(valid_claims(exp=NOW_MS // 1000)), "jwt expired"),
+        (sign(valid_claims(iss="evil.example.com")), "jwt issuer invalid. expected: dev-tenant.auth0.com"),
+        (sign(valid_claims(sub="auth0|someone-else")), "jwt subject invalid. expected: auth0|5f7c8ec7c33c6c004bbafe82"),
+        (sign(valid_claims(state="other")), "jwt state invalid. expected: abc"),
+        (sign(valid_claims(), alg="none"), "invalid algorithm"),
+        ("not-a-jwt", "jwt malformed"),
+        ("a.b.c", "jwt malformed"),
+    ],
+)
 def test_validate_token_rejections(token, reason):
     api, _ = api_for("post-login", event=continue_event(token))
     with pytest.raises(ValueError) as error:
@@ -103,8 +123,10 @@ def test_validate_token_without_the_parameter():
     api, _ = api_for("post-login", event=continue_event(None))
     with pytest.raises(ValueError) as error:
         api.redirect.validate_token(secret=SECRET)
-    assert str(error.value) == \
-        "There is no parameter called 'session_token' available in either the POST body or query string."
+    assert (
+        str(error.value)
+        == "There is no parameter called 'session_token' available in either the POST body or query string."
+    )
 
 
 def test_encode_token_needs_a_secret():
@@ -117,8 +139,9 @@ def test_send_user_to_applies_the_query():
     api, session = api_for("post-login")
     result = api.redirect.send_user_to("https://example.com/verify?a=1&b=2", query={"a": "9", "c": "x y", "ok": True})
     assert result is api
-    assert session.commands == [{"type": "redirect.send_user_to",
-                                 "url": "https://example.com/verify?a=9&b=2&c=x+y&ok=true"}]
+    assert session.commands == [
+        {"type": "redirect.send_user_to", "url": "https://example.com/verify?a=9&b=2&c=x+y&ok=true"}
+    ]
     api.redirect.send_user_to("https://example.com")
     assert session.commands[-1]["url"] == "https://example.com/"
 

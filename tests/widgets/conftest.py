@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-POST_LOGIN = '''
+POST_LOGIN = """
 async def on_execute_post_login(event, api):
     print("checking", event.user.email)
     api.id_token.set_custom_claim("https://example.com/email", event.user.email)
@@ -17,7 +17,7 @@ async def on_execute_post_login(event, api):
         api.multifactor.enable("any")
     if event.request.geoip.countryCode != "US":
         api.access.deny("logins from " + event.request.geoip.countryCode + " are blocked")
-'''
+"""
 
 
 def descendants(widget: Any) -> Iterator[Any]:

@@ -40,11 +40,14 @@ def test_add_pin_and_remove(offline):
     assert "removed ja-hello" in plain(panel.message.value)
 
 
-@pytest.mark.parametrize("requirement, message", [
-    ("requests>=2", "is a version range"),
-    ("ja-native", "native"),
-    ("nopkg", "was not found"),
-])
+@pytest.mark.parametrize(
+    "requirement, message",
+    [
+        ("requests>=2", "is a version range"),
+        ("ja-native", "native"),
+        ("nopkg", "was not found"),
+    ],
+)
 def test_refusals_show_the_tenant_error_and_store_nothing(offline, requirement, message):
     panel = dependencies_panel(offline, "deps")
     panel.requirement.value = requirement
@@ -82,7 +85,7 @@ def test_the_history_lists_and_diffs_the_pins(offline):
     panel.old.value, panel.new.value = 1, 2
     panel.compare_button.click()
     assert "Codev1 and v2 are identical" in plain(panel.diff.value)
-    assert 'Dependencies' in panel.diff.value and 'ja-hello==<span class="diff_chg">1</span>.0' in panel.diff.value
+    assert "Dependencies" in panel.diff.value and 'ja-hello==<span class="diff_chg">1</span>.0' in panel.diff.value
 
 
 @pytest.mark.slow

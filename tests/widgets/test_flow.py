@@ -8,8 +8,10 @@ from .conftest import plain
 
 
 def claim_action(value: str) -> str:
-    return ("async def on_execute_post_login(event, api):\n"
-            f"    api.id_token.set_custom_claim('https://x/last', '{value}')\n")
+    return (
+        "async def on_execute_post_login(event, api):\n"
+        f"    api.id_token.set_custom_claim('https://x/last', '{value}')\n"
+    )
 
 
 DENY = "async def on_execute_post_login(event, api):\n    api.access.deny('closed')\n"
@@ -59,7 +61,9 @@ def test_edits_are_pending_until_apply(tenant):
     assert flow_names(tenant) == ["beta", "gamma"]
     assert "post-login runs beta → gamma" in plain(editor.message.value)
     assert "no pending changes" in plain(editor.changes.value)
-    assert tenant.run_flow("post-login", editor.editor.parsed()).outcome["id_token_claims"] == {"https://x/last": "gamma"}
+    assert tenant.run_flow("post-login", editor.editor.parsed()).outcome["id_token_claims"] == {
+        "https://x/last": "gamma"
+    }
 
 
 def test_reorder_is_reported_and_discard_reverts(tenant):

@@ -12,10 +12,12 @@ from jupyter_actions.widgets import _logs, logs_panel
 
 from .conftest import POST_LOGIN, plain
 
-LOUD = ("async def on_execute_post_login(event, api):\n"
-        "    print('seen', event.user.email)\n"
-        "    if event.user.email.startswith('boom'):\n"
-        "        raise RuntimeError('kaput')\n")
+LOUD = (
+    "async def on_execute_post_login(event, api):\n"
+    "    print('seen', event.user.email)\n"
+    "    if event.user.email.startswith('boom'):\n"
+    "        raise RuntimeError('kaput')\n"
+)
 
 
 def event(email: str = "j+smith@example.com", country: str = "US") -> dict:

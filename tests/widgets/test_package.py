@@ -15,6 +15,13 @@ def test_importing_the_package_does_not_import_ipywidgets():
 def test_the_constructors_are_the_public_names():
     import jupyter_actions.widgets as package
 
-    assert package.__all__ == ["dependencies_panel", "flow_editor", "history_panel", "logs_panel", "replay_report",
-                               "secrets_panel", "test_panel"]
+    assert package.__all__ == [
+        "dependencies_panel",
+        "flow_editor",
+        "history_panel",
+        "logs_panel",
+        "replay_report",
+        "secrets_panel",
+        "test_panel",
+    ]
     assert all(callable(getattr(package, name)) for name in package.__all__)

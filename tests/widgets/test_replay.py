@@ -8,10 +8,12 @@ from jupyter_actions.widgets import replay_report
 from .conftest import plain
 
 V1 = "async def on_execute_post_login(event, api):\n    api.id_token.set_custom_claim('https://x/tier', 'silver')\n"
-V2 = ("async def on_execute_post_login(event, api):\n"
-      "    api.id_token.set_custom_claim('https://x/tier', 'gold')\n"
-      "    if event.user.email.startswith('bob'):\n"
-      "        api.access.deny('bob is suspended')\n")
+V2 = (
+    "async def on_execute_post_login(event, api):\n"
+    "    api.id_token.set_custom_claim('https://x/tier', 'gold')\n"
+    "    if event.user.email.startswith('bob'):\n"
+    "        api.access.deny('bob is suspended')\n"
+)
 
 
 def recorded(tenant) -> None:

@@ -8,10 +8,10 @@ from jupyter_actions.widgets import secrets_panel
 
 from .conftest import descendants, plain, state_text
 
-USES_SECRET = '''
+USES_SECRET = """
 async def on_execute_post_login(event, api):
     api.id_token.set_custom_claim("https://x/key-length", len(event.secrets.API_KEY or ""))
-'''
+"""
 VALUE = "sk_live_Wm9vZ2xlIGlzIG5vdCB0aGUgYW5zd2Vy"
 
 

@@ -53,7 +53,10 @@ def test_invalid_json_names_line_and_column_and_disables_run(tenant, action):
     panel = open_test_panel(tenant, action)
     panel.editor.json.value = '{\n  "user": {"email": "a@b.c",}\n}'
     assert not panel.editor.valid and panel.run_button.disabled
-    assert "the payload is not valid JSON: Expecting property name enclosed in double quotes at line 2, column 29" in plain(panel.editor.error.value)
+    assert (
+        "the payload is not valid JSON: Expecting property name enclosed in double quotes at line 2, column 29"
+        in plain(panel.editor.error.value)
+    )
 
     panel.run_button.click()  # a click that raced the disabling is refused too
     assert "line 2, column 29" in plain(panel.message.value)
@@ -112,10 +115,15 @@ def test_run_a_chosen_version(tenant, action):
 
 
 def test_an_error_shows_its_traceback_and_output_is_escaped(tenant):
-    tenant.save_draft("boom", "post-login", (
-        "async def on_execute_post_login(event, api):\n"
-        "    print('<script>alert(1)</script>')\n"
-        "    raise ValueError('bad <b>input</b>')\n"))
+    tenant.save_draft(
+        "boom",
+        "post-login",
+        (
+            "async def on_execute_post_login(event, api):\n"
+            "    print('<script>alert(1)</script>')\n"
+            "    raise ValueError('bad <b>input</b>')\n"
+        ),
+    )
     panel = open_test_panel(tenant, "boom")
     panel.run_button.click()
     assert "failed" in plain(panel.result.value)
