@@ -10,19 +10,16 @@ Both sides are compared with secret values redacted, as they are stored.
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .._clock import iso_from_epoch
+from .._clock import duration_seconds, iso_from_epoch
 from ..errors import ActionsError, ConflictError, InvalidInputError
 from ..model import DRAFT, Execution, version_ref
 from ..outcome import ENGINE_KEYS, error_identity
 
-_DURATION = re.compile(r"^(\d+(?:\.\d+)?)([smhdw])$")
-_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 # outcome keys compared entry by entry (a dict of claims or metadata keys)
 KEYED = ("id_token_claims", "access_token_claims", "app_metadata", "user_metadata")
 
@@ -102,11 +99,7 @@ def parse_since(text: str | None) -> str | None:
     """``30m``, ``12h``, ``7d`` ... -> the ISO time that long ago."""
     if text is None:
         return None
-    match = _DURATION.match(text.strip())
-    if not match:
-        raise InvalidInputError(f"invalid duration {text!r}: write a number and a unit, such as 30m, 12h or 7d")
-    seconds = float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
-    return iso_from_epoch(time.time() - seconds)
+    return iso_from_epoch(time.time() - duration_seconds(text))
 
 
 def check_bound(flow_actions: list[str], name: str, trigger_id: str) -> None:

@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from .._clock import epoch_from_iso, iso_from_epoch, now_iso
-from ..engine.replay import _DURATION, _UNIT_SECONDS
+from .._clock import duration_seconds, epoch_from_iso, iso_from_epoch, now_iso
 from ..errors import ConflictError, InvalidInputError, NotFoundError
 from ..store.schema import api_tokens
 
@@ -80,7 +79,7 @@ def create(tenant: Tenant, name: str, scope: str, expires: str | None = None) ->
         )
     if scope not in SCOPES:
         raise InvalidInputError(f"invalid scope {scope!r}: use one of {', '.join(SCOPES)}")
-    expires_at = iso_from_epoch(time.time() + duration_seconds(expires)) if expires is not None else None
+    expires_at = iso_from_epoch(time.time() + lifetime_seconds(expires)) if expires is not None else None
     token_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
     info = TokenInfo(token_id, name, scope, now_iso(), expires_at, None)
     with tenant.store.write(lifecycle=False) as conn:
@@ -123,14 +122,12 @@ def revoke(tenant: Tenant, name: str) -> TokenInfo:
     return _info(row)
 
 
-def duration_seconds(text: str) -> float:
-    """``30m``, ``12h``, ``90d``, ``2w`` -> seconds."""
-    match = _DURATION.match(text.strip()) if isinstance(text, str) else None
-    if not match or float(match.group(1)) <= 0:
-        raise InvalidInputError(
-            f"invalid duration {text!r}: write a positive number and a unit, such as 12h, 30d or 2w"
-        )
-    return float(match.group(1)) * _UNIT_SECONDS[match.group(2)]
+def lifetime_seconds(text: object) -> float:
+    """A token's lifetime: a duration longer than none (``12h``, ``30d``, ``2w``)."""
+    seconds = duration_seconds(text)
+    if seconds <= 0:
+        raise InvalidInputError(f"invalid duration {text!r}: a token must live longer than 0, such as 12h, 30d or 2w")
+    return seconds
 
 
 class Verifier:

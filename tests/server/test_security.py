@@ -83,7 +83,7 @@ def test_tokens_are_stored_hashed_listed_and_revoked(tenant):
     assert tokens.revoke(tenant, "app").active is False
     assert tokens.create(tenant, "app", "read")[0].scope == "read"  # a revoked name can be reused
     tokens.revoke(tenant, "app")
-    for bad in [("bad name!", "read", None), ("x", "admin", None), ("y", "read", "forever")]:
+    for bad in [("bad name!", "read", None), ("x", "admin", None), ("y", "read", "forever"), ("z", "read", "0h")]:
         with pytest.raises(Exception, match="invalid"):
             tokens.create(tenant, *bad)
     tokens.create(tenant, "live", "read")
