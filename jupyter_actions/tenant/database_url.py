@@ -1,5 +1,6 @@
 """The store's database URL, checked before anything is opened or created: one line for each
-way it can be wrong (not a URL, a database we do not support, a driver that is not installed)."""
+way it can be wrong (not a URL, a database we do not support, an in-memory database, a driver
+that is not installed)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,11 @@ def check(url: str) -> str:
     if backend not in SUPPORTED:
         raise InvalidInputError(
             f"the database URL {shown} names {backend!r}, which jupyter-actions does not support: give {EXAMPLES}"
+        )
+    if backend == "sqlite" and parsed.database in (None, "", ":memory:"):  # (no password to hide)
+        raise InvalidInputError(
+            f"the database URL {url} is an in-memory SQLite database, which lives as long as one "
+            f"connection (the record sink and every other process would see an empty one): give {EXAMPLES}"
         )
     try:
         parsed.get_dialect().import_dbapi()

@@ -155,6 +155,8 @@ def test_an_argument_that_is_not_utf8(flow, refused):
             ),
         ),
         ("foo://x", "the database URL foo://x names 'foo', which jupyter-actions does not support"),
+        ("sqlite:///:memory:", "the database URL sqlite:///:memory: is an in-memory SQLite database"),
+        ("sqlite://", "the database URL sqlite:// is an in-memory SQLite database"),
         ("postgresql://u:hunter2@h:port/db", "the database URL is not one SQLAlchemy can read"),
         (
             "postgresql+nosuch://u:hunter2@h/db",

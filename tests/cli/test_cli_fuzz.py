@@ -23,7 +23,7 @@ from jupyter_actions.cli import build_parser, main
 from jupyter_actions.store.settings import SETTINGS
 from jupyter_actions.triggers import TRIGGER_IDS, get_trigger
 
-SKIPPED = {"doctor", "notebook"}  # they start a worker or a kernel whatever the arguments
+SKIPPED = {"doctor", "notebook", "serve"}  # they start a worker, a kernel or a server whatever the arguments
 GLOBAL = {"help", "tenant", "database_url"}  # every command has them: drawn for one vector in five
 
 
