@@ -182,9 +182,11 @@ def test_the_wrong_master_key_is_still_the_clear_error(deployed, monkeypatch):
 
 
 def make_v2(url: str) -> None:
-    """Turn a current store back into what schema 2 stored: no mac, no uses_cache, not sealed."""
+    """Turn a current store back into what schema 2 stored: no mac, no uses_cache, not sealed,
+    no API tokens (schema 4)."""
     engine = create_engine(url)
     with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE api_tokens")
         for table, column in (("versions", "mac"), ("versions", "uses_cache"), ("actions", "uses_cache")):
             conn.exec_driver_sql(f"ALTER TABLE {table} DROP COLUMN {column}")
         conn.execute(text("DELETE FROM meta WHERE key = :k"), {"k": integrity.SEALED_KEY})
