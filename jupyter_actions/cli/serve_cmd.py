@@ -22,6 +22,7 @@ def _serve(args: argparse.Namespace) -> int:
             args.certfile,
             args.keyfile,
             tenant,
+            threads=args.threads,
             on_ready=lambda port: print(
                 f"serving the REST API on {'https' if args.certfile else 'http'}://"
                 f"{args.host}:{port}/api/v2/ (stop with Ctrl-C or SIGTERM)",

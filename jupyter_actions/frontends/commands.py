@@ -492,6 +492,13 @@ COMMANDS: tuple[Command, ...] = (
         arg("--port", type=int, default=8090, help="port (default: 8090; 0 picks a free one)"),
         arg("--certfile", metavar="FILE", help="TLS certificate (PEM) to serve HTTPS; needs --keyfile"),
         arg("--keyfile", metavar="FILE", help="TLS private key (PEM) of --certfile"),
+        arg(
+            "--threads",
+            type=int,
+            metavar="N",
+            help="threads that run tenant calls and flows (default: 4 per core); a request beyond "
+            "N running plus 4N waiting is answered 503 with Retry-After",
+        ),
         line=False,
         description="Serve the tenant's REST API under /api/v2/ (not a Jupyter server: no kernels, files or "
         "terminals). Requests need a bearer token from `jupyter-actions tokens create`. Stops "

@@ -33,7 +33,7 @@ from .jobs import Job, Step, WorkerSpec
 from .process import WorkerProcess
 from .protocol import Closed, Timeout, pack, unpack
 
-SPIN_S = 0.002  # how long ``run`` waits for a step's answer without sleeping
+SPIN_S = 0.002  # how long a lone ``run`` waits for a step's answer without sleeping
 MAX_IDLE = 32  # idle workers kept per pool, least recently used ones stopped first
 IDLE_SECONDS = 600.0  # an idle worker unused this long is stopped
 _log = logging.getLogger("jupyter_actions")
@@ -87,6 +87,7 @@ class WorkerPool:
         self._cond = threading.Condition()
         self._groups: dict[tuple, _Group] = {}
         self._live: set[WorkerProcess] = set()
+        self._running = 0  # calls of ``run`` under way
         self._closed = False
         weakref.finalize(self, _kill_all, self._live)
 
@@ -103,6 +104,19 @@ class WorkerPool:
         """
         spec = job.spec or self.spec
         flow = steps.begin(0, job, get_trigger(job.trigger_id), spec.log_limit)
+        with self._cond:
+            self._running += 1
+        try:
+            self._steps(flow, spec)
+        finally:
+            with self._cond:
+                self._running -= 1
+        return flow.output()
+
+    def _steps(self, flow: steps.FlowRun, spec: WorkerSpec) -> None:
+        """Each step on its action's worker. A lone call spins on the answer before it sleeps
+        (a sleeping process takes ~0.3 ms to wake on these hosts); concurrent calls never
+        spin: their threads would burn the cores and the GIL the other calls need."""
         while not flow.ended:
             worker = self.checkout(flow.step, spec)
             try:
@@ -113,7 +127,8 @@ class WorkerPool:
                 flow.start()
                 try:
                     worker.writer.write_until(message, flow.deadline)
-                    data = unpack(worker.reader.read_until(flow.deadline, SPIN_S))
+                    spin = SPIN_S if self._running == 1 else 0.0
+                    data = unpack(worker.reader.read_until(flow.deadline, spin))
                     result = flow.receive(data)
                     worker.retired = "retire" in data
                     flow.finish_step(result)
@@ -121,7 +136,6 @@ class WorkerPool:
                     self.fault(worker, flow, exc)
             finally:
                 self.checkin(worker)
-        return flow.output()
 
     def map(self, jobs: Iterable[Job], batch_size: int = 32) -> Iterator[tuple[int, JobOutput]]:
         """Yield ``(index, result)`` for every job, in the order the jobs finish.

@@ -37,6 +37,7 @@ log = logging.getLogger("jupyter_actions.server")
 API_ROOT = "/api/v2"
 DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8090
 SHUTDOWN_GRACE_S = 30.0
+MAX_THREADS = 256
 
 
 class _Base(RequestHandler):
@@ -174,6 +175,8 @@ def serve(
 
     if (certfile is None) != (keyfile is None):
         raise InvalidInputError("give both --certfile and --keyfile for HTTPS, or neither")
+    if threads is not None and not 1 <= threads <= MAX_THREADS:
+        raise InvalidInputError(f"--threads is {threads}: give 1 to {MAX_THREADS} (default: 4 per core)")
     owned = tenant is None
     tenant = tenant or Tenant()
     pool = Pool(threads, backlog)
