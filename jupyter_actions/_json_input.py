@@ -95,10 +95,20 @@ def read_document(path: str | Path) -> bytes:
 
 
 def check(value: Any, subject: str) -> None:
-    """MalformedInputError unless the Python ``value`` keeps every rule."""
+    """MalformedInputError unless the Python ``value`` keeps every rule.
+
+    orjson's encoder checks most rules at C speed (keys, types, surrogates, integers beyond 64
+    bits unsigned) and gives the size; ``_may_break_rule`` looks at what it lets through, and
+    only a value that may break a rule takes the walk that says which and where."""
     try:
-        _walk(value, 1)
-        if len(orjson.dumps(value)) > MAX_BYTES:
+        try:
+            encoded = orjson.dumps(value)
+        except TypeError:
+            _walk(value, 1)
+            raise  # refused by orjson for a reason the walk does not know: a bug, not the input's fault
+        if _may_break_rule(value):
+            _walk(value, 1)
+        if len(encoded) > MAX_BYTES:
             raise _Refused(_TOO_LARGE)
     except _Refused as refused:
         raise _error(subject, refused) from None
@@ -232,6 +242,31 @@ def _walk(value: Any, depth: int) -> None:
             f"is a {type(value).__name__}, which is not a JSON value: use a dict, list, str, int, float, bool or None",
             located=True,
         )
+
+
+def _may_break_rule(value: Any) -> bool:
+    """For a value orjson encodes: whether it may hold what orjson lets through (NaN and the
+    infinities, integers from 2**63 to 2**64 - 1, nesting beyond MAX_DEPTH) or a subclass of a
+    JSON type; level by level, strings and other scalars skipped at once."""
+    level, depth = [value], 0
+    while level:
+        depth += 1
+        children: list = []
+        for item in level:
+            kind = type(item)
+            if kind is str or kind is bool or item is None:
+                continue
+            if kind is dict or kind is list or kind is tuple:
+                if depth > MAX_DEPTH:
+                    return True
+                children.extend(item.values() if kind is dict else item)
+            elif kind is float:
+                if not math.isfinite(item):
+                    return True
+            elif kind is not int or item > MAX_INT:
+                return True
+        level = children
+    return False
 
 
 def _string(value: str) -> None:

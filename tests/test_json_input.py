@@ -3,6 +3,8 @@ refusal, and properties over generated documents and Python values."""
 
 from __future__ import annotations
 
+import datetime
+import enum
 import json
 import math
 
@@ -15,6 +17,10 @@ from jupyter_actions import _json_input as policy
 from jupyter_actions.errors import ActionsError, MalformedInputError
 
 SUBJECT = "the payload file p.json"
+
+
+class _Colour(enum.Enum):
+    RED = "red"
 
 
 def refusal(data: bytes | str) -> str:
@@ -83,6 +89,10 @@ def test_plain_json_passes_and_reads_as_the_workers_read_it(data):
         ({1: "x"}, "$ has the key 1, which is not a string: JSON keys are strings"),
         ({"a": {("t",): 1}}, "$.a has the key ('t',), which is not a string"),
         ({"n": 2**64}, "$.n is an integer of 65 bits: integers must fit in 64 bits"),
+        ({"n": [2**63]}, "$.n[0] is an integer of 64 bits: integers must fit in 64 bits"),  # orjson writes it
+        ({"a": ({"b": float("inf")},)}, "$.a[0].b is inf, which is not a JSON number"),
+        ({"at": datetime.date(2026, 1, 1)}, "$.at is a date, which is not a JSON value"),  # orjson writes it
+        ({"e": _Colour.RED}, "$.e is a _Colour, which is not a JSON value"),  # orjson writes it
         ({"n": 10**5000}, "$.n is an integer of 16610 bits"),
         ({"s": "\udc00"}, "$.s holds a lone surrogate (\\udc00)"),
         ({"a\nb": {"c d": [float("nan")]}}, '$["a\\nb"]["c d"][0] is nan'),

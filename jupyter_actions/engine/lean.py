@@ -12,13 +12,11 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
-
 from ..errors import ActionsError
 from ..model import Execution
 from ..outcome import FlowError, Status, error_class_of
 from ..runtime.redaction import REDACTED, Redactor, redactor_for
-from .records import Rows, redacted_json
+from .records import Rows, json_bytes, redacted_json
 
 
 @dataclass(frozen=True)
@@ -45,7 +43,7 @@ class RowMaker:
         self._redactor = redactor_for(secret_values)
 
     def dump(self, value: Any) -> str:
-        return redacted_json(value, self._redactor, _json_bytes)
+        return redacted_json(value, self._redactor, json_bytes)
 
     def rows(self, execution: Execution, event_text: bytes) -> tuple[Rows, str]:
         """The rows, and the outcome's text (for the batch summary)."""
@@ -108,13 +106,4 @@ def _stored_event(event: dict, text: bytes, redactor: Redactor) -> str:
         event = {**event, "secrets": {name: REDACTED for name in secrets}}
     elif not redactor or not (b"\\u" in text or redactor.may_hold(text)):
         return text.strip().decode()
-    return redacted_json(event, redactor, _json_bytes)
-
-
-def _json_bytes(value: Any) -> bytes:
-    """orjson's text; the standard library's for what orjson refuses (an action's integer
-    beyond 64 bits), escaping strings the same way so that redaction finds secrets in both."""
-    try:
-        return orjson.dumps(value)
-    except TypeError:
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
+    return redacted_json(event, redactor, json_bytes)

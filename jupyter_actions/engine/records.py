@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
+import orjson
 from sqlalchemy import delete, select
 from sqlalchemy.engine import Connection
 
@@ -89,7 +90,16 @@ class Rows:
 
 
 def _dumps(value: Any, secret_values: list[str]) -> str:
-    return redacted_json(value, redactor_for(secret_values), lambda v: json.dumps(v, ensure_ascii=False).encode())
+    return redacted_json(value, redactor_for(secret_values), json_bytes)
+
+
+def json_bytes(value: Any) -> bytes:
+    """orjson's text; the standard library's for what orjson refuses (an action's integer
+    beyond 64 bits), escaping strings the same way so that redaction finds secrets in both."""
+    try:
+        return orjson.dumps(value)
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def redacted_json(value: Any, redactor: Redactor, dumps: Callable[[Any], bytes]) -> str:
