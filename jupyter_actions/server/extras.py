@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..frontends.cells import existing_action_cell
 from ..model import Execution
 from ..templates import get_template, list_templates
 from ..triggers import get_trigger
@@ -137,3 +138,7 @@ def create_from_template(tenant: Tenant, request: Request) -> Response:
 def trigger_sample(tenant: Tenant, request: Request) -> Response:
     trigger = get_trigger(request.params["triggerId"])
     return Response(200, {"trigger_id": trigger.id, "payload": trigger.sample_payload()})
+
+
+def action_cell(tenant: Tenant, request: Request) -> Response:
+    return Response(200, {"source": existing_action_cell(action_of(tenant, request))})

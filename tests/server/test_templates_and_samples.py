@@ -3,6 +3,8 @@ trigger's sample event, through a real ``serve``."""
 
 from __future__ import annotations
 
+import shlex
+
 from jupyter_actions.templates import get_template
 from jupyter_actions.triggers import all_triggers, get_trigger
 from tests.store_rows import snapshot
@@ -46,3 +48,26 @@ def test_every_trigger_has_its_sample_event_and_an_unknown_one_is_404(server):
             assert answer.json() == {"trigger_id": trigger.id, "payload": get_trigger(trigger.id).sample_payload()}
         missing = client.get("/jupyter-actions/triggers/post-logon/sample")
         assert missing.status_code == 404 and missing.json()["errorCode"] == "inexistent_trigger"
+
+
+def test_an_actions_cell_saves_the_same_draft_when_run(server, tenant):
+    """The cell names the secrets and pins and holds the code; the magic's own parser reads it
+    back to the same draft (the value of a secret is in no cell)."""
+    from jupyter_actions.magics._commands import build_cell_parser
+
+    tenant.create_from_template("terms-redirect", "terms")
+    tenant.set_secret("terms", "TERMS_TOKEN_SECRET", "s3cret-value-for-the-cell")
+    action = tenant.get_action("terms")
+    with server.client("read") as client:
+        answer = client.get(f"/jupyter-actions/actions/{action.id}/cell")
+    assert answer.status_code == 200, answer.text
+    source = answer.json()["source"]
+    assert "s3cret-value-for-the-cell" not in answer.text
+    line, code = source.split("\n", 1)
+    parsed = build_cell_parser().parse_args(shlex.split(line)[1:])
+    assert (parsed.name, parsed.trigger, parsed.secret, code) == (
+        "terms",
+        "post-login",
+        ["TERMS_TOKEN_SECRET"],
+        action.code,
+    )
