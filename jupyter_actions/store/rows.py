@@ -99,12 +99,48 @@ def version_row(conn: Connection, action: Row, number: int) -> Row:
 
 
 def action_model(conn: Connection, row: Row) -> Action:
-    deps = draft_dependencies(conn, row.id)
     deployed = None
     if row.deployed_version_id:
         vrow = conn.execute(select(versions).where(versions.c.id == row.deployed_version_id)).first()
         deployed = version_model(vrow, row.name, row.deployed_version_id) if vrow else None
-    infos = secret_infos(conn, row.id)
+    return _action(row, draft_dependencies(conn, row.id), secret_infos(conn, row.id), deployed)
+
+
+def all_actions(conn: Connection, trigger_id: str | None = None) -> list[Action]:
+    """Every action (of one trigger), by name: four queries however many actions there are
+    (a query per action and per part took 0.7 s for 500, what the Lab's sidebar lists)."""
+    query = select(actions).order_by(actions.c.name)
+    deps_query = select(dependencies.c.action_id, dependencies.c.name, dependencies.c.version).order_by(
+        dependencies.c.action_id, dependencies.c.position
+    )
+    secrets_query = select(secrets.c.action_id, secrets.c.name, secrets.c.updated_at, secrets.c.ciphertext).order_by(
+        secrets.c.action_id, secrets.c.name
+    )
+    versions_query = select(versions).join(actions, actions.c.deployed_version_id == versions.c.id)
+    if trigger_id:
+        query = query.where(actions.c.trigger_id == trigger_id)
+        of_trigger = select(actions.c.id).where(actions.c.trigger_id == trigger_id)
+        deps_query = deps_query.where(dependencies.c.action_id.in_(of_trigger))
+        secrets_query = secrets_query.where(secrets.c.action_id.in_(of_trigger))
+        versions_query = versions_query.where(actions.c.trigger_id == trigger_id)
+    deps: dict[str, list[Dependency]] = {}
+    for action_id, name, version in conn.execute(deps_query):
+        deps.setdefault(action_id, []).append(Dependency(name, version))
+    infos: dict[str, list[SecretInfo]] = {}
+    for action_id, name, updated, ciphertext in conn.execute(secrets_query):
+        infos.setdefault(action_id, []).append(SecretInfo(name, updated, ciphertext is not None))
+    deployed_rows = {vrow.id: vrow for vrow in conn.execute(versions_query)}
+    listed = []
+    for row in conn.execute(query).all():
+        vrow = deployed_rows.get(row.deployed_version_id)
+        deployed = version_model(vrow, row.name, row.deployed_version_id) if vrow is not None else None
+        listed.append(_action(row, tuple(deps.get(row.id, ())), tuple(infos.get(row.id, ())), deployed))
+    return listed
+
+
+def _action(
+    row: Row, deps: tuple[Dependency, ...], infos: tuple[SecretInfo, ...], deployed: ActionVersion | None
+) -> Action:
     return Action(
         id=row.id,
         name=row.name,
@@ -121,14 +157,6 @@ def action_model(conn: Connection, row: Row) -> Action:
         all_changes_deployed=deployed is not None and _same_draft(row, deps, infos, deployed),
         lock=row.lock,
     )
-
-
-def all_actions(conn: Connection, trigger_id: str | None = None) -> list[Action]:
-    """Every action (of one trigger), by name."""
-    query = select(actions).order_by(actions.c.name)
-    if trigger_id:
-        query = query.where(actions.c.trigger_id == trigger_id)
-    return [action_model(conn, row) for row in conn.execute(query).all()]
 
 
 def _same_draft(row: Row, deps: tuple[Dependency, ...], infos: tuple[SecretInfo, ...], deployed: ActionVersion) -> bool:
