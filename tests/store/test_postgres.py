@@ -89,6 +89,8 @@ def test_lifecycle_and_flow_on_postgres(postgres_url, actions_home):
         execution = tenant.run_flow("post-login", get_trigger("post-login").sample_payload())
         assert execution.outcome["id_token_claims"] == {"https://example.com/email": "j+smith@example.com"}
         assert [e.id for e in tenant.executions()] == [execution.id]
+        listed = tenant.list_actions()  # four queries for all actions (store/rows.all_actions)
+        assert listed == [tenant.get_action("hello")] and listed[0].all_changes_deployed
         tenant.delete_action("hello", force=True)
         assert tenant.list_actions() == []
 
