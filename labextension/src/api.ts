@@ -95,18 +95,16 @@ export function errorLine(error: unknown): string {
 export class ActionsApi {
   constructor(readonly settings: ServerConnection.ISettings = ServerConnection.makeSettings()) {}
 
-  /** Every action, page by page (Auth0 pages hold at most 100). */
+  /** Every action: the first page says how many there are, the other pages come at once. */
   async listActions(): Promise<IAction[]> {
-    const found: IAction[] = [];
-    for (let page = 0; ; page++) {
-      const answer = await this.request<{ actions: IAction[]; total: number }>(
-        `actions/actions?page=${page}&per_page=${PER_PAGE}`
-      );
-      found.push(...answer.actions);
-      if (answer.actions.length < PER_PAGE || found.length >= answer.total) {
-        return found;
-      }
-    }
+    const first = await this.actionsPage(0);
+    const pages = Math.ceil(first.total / PER_PAGE);
+    const rest = await Promise.all(Array.from({ length: Math.max(pages - 1, 0) }, (_, i) => this.actionsPage(i + 1)));
+    return [first, ...rest].flatMap(page => page.actions);
+  }
+
+  private actionsPage(page: number): Promise<{ actions: IAction[]; total: number }> {
+    return this.request(`actions/actions?page=${page}&per_page=${PER_PAGE}`);
   }
 
   async listTriggers(): Promise<ITrigger[]> {

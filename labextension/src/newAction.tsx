@@ -44,10 +44,6 @@ class NewActionForm extends ReactWidget {
     this.set({ template: template.id, trigger: template.trigger, name: renamed ? template.id : this.choice.name });
   }
 
-  protected onAfterAttach(): void {
-    this.node.querySelector<HTMLInputElement>('input[name="name"]')?.focus();
-  }
-
   render(): JSX.Element {
     const { name, trigger, template } = this.choice;
     return (

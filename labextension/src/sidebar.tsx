@@ -56,10 +56,12 @@ export class ActionsSidebar extends ReactWidget {
 
   private async load(): Promise<void> {
     try {
-      if (this.triggerOrder.length === 0) {
-        this.triggerOrder = (await this.api.listTriggers()).map(t => t.id);
-      }
-      this.actions = await this.api.listActions();
+      const [triggers, actions] = await Promise.all([
+        this.triggerOrder.length === 0 ? this.api.listTriggers() : null,
+        this.api.listActions()
+      ]);
+      this.triggerOrder = triggers?.map(t => t.id) ?? this.triggerOrder;
+      this.actions = actions;
       this.error = '';
     } catch (failure) {
       this.error = errorLine(failure);
