@@ -32,7 +32,12 @@ def build(target_name: str = "wheel", version: str = "standard") -> None:
             "building the JupyterLab extension needs Node.js 20 and npm on PATH "
             "(or install a wheel of jupyter-actions, which carries the extension prebuilt)"
         )
-    quiet = {**os.environ, "npm_config_audit": "false", "npm_config_fund": "false", "npm_config_update_notifier": "false"}
+    quiet = {
+        **os.environ,
+        "npm_config_audit": "false",
+        "npm_config_fund": "false",
+        "npm_config_update_notifier": "false",
+    }
     if not _installed():
         subprocess.run([npm, "ci"], cwd=HERE, env=quiet, check=True)
     subprocess.run([npm, "run", "build:lib"], cwd=HERE, env=quiet, check=True)
