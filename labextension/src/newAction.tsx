@@ -1,0 +1,146 @@
+/**
+ * The New Action dialog: a name, a trigger, and either an empty handler or a template of the
+ * gallery. The server makes the action; a refusal reopens the dialog with its one line.
+ */
+import { Dialog, showDialog } from '@jupyterlab/apputils';
+import { ReactWidget } from '@jupyterlab/ui-components';
+import * as React from 'react';
+
+import { ActionsApi, errorLine, IAction, INewAction, ITemplate, ITrigger } from './api';
+
+export interface IChoice {
+  name: string;
+  trigger: string;
+  /** A template id, or null for an empty handler. */
+  template: string | null;
+}
+
+class NewActionForm extends ReactWidget {
+  constructor(
+    private readonly triggers: ITrigger[],
+    private readonly templates: ITemplate[],
+    private choice: IChoice,
+    private readonly error: string
+  ) {
+    super();
+    this.addClass('jp-ActionsNew');
+  }
+
+  getValue(): IChoice {
+    return this.choice;
+  }
+
+  private set(change: Partial<IChoice>): void {
+    this.choice = { ...this.choice, ...change };
+    this.update();
+  }
+
+  private pick(template: ITemplate | null): void {
+    if (template === null) {
+      this.set({ template: null });
+      return;
+    }
+    const renamed = this.choice.name === '' || this.templates.some(t => t.id === this.choice.name);
+    this.set({ template: template.id, trigger: template.trigger, name: renamed ? template.id : this.choice.name });
+  }
+
+  render(): JSX.Element {
+    const { name, trigger, template } = this.choice;
+    return (
+      <div className="jp-ActionsNew-form">
+        {this.error && (
+          <div className="jp-ActionsNew-error" role="alert">
+            {this.error}
+          </div>
+        )}
+        <label>
+          Name
+          <input
+            name="name"
+            className="jp-mod-styled"
+            value={name}
+            placeholder="add-plan-claim"
+            onChange={e => this.set({ name: e.target.value })}
+          />
+        </label>
+        <label>
+          Trigger
+          <select
+            name="trigger"
+            className="jp-mod-styled"
+            value={trigger}
+            disabled={template !== null}
+            onChange={e => this.set({ trigger: e.target.value })}
+          >
+            {this.triggers.map(t => (
+              <option key={t.id} value={t.id}>
+                {t.id}
+              </option>
+            ))}
+          </select>
+        </label>
+        <fieldset className="jp-ActionsNew-gallery">
+          <legend>Start from</legend>
+          <label className="jp-ActionsNew-template">
+            <input type="radio" name="template" checked={template === null} onChange={() => this.pick(null)} />
+            <span className="jp-ActionsNew-templateTitle">An empty handler</span>
+            <span className="jp-ActionsNew-templateDescription">A handler that does nothing, for the trigger above.</span>
+          </label>
+          {this.templates.map(t => (
+            <label key={t.id} className="jp-ActionsNew-template" data-template={t.id}>
+              <input type="radio" name="template" checked={template === t.id} onChange={() => this.pick(t)} />
+              <span className="jp-ActionsNew-templateTitle">
+                {t.title} <span className="jp-ActionsNew-templateTrigger">{t.trigger}</span>
+              </span>
+              <span className="jp-ActionsNew-templateDescription">{t.description}</span>
+              {(t.secrets.length > 0 || t.dependencies.length > 0) && (
+                <span className="jp-ActionsNew-templateNeeds">
+                  {[...t.secrets.map(s => `secret ${s}`), ...t.dependencies.map(d => `package ${d}`)].join(' · ')}
+                </span>
+              )}
+            </label>
+          ))}
+        </fieldset>
+      </div>
+    );
+  }
+}
+
+/** What the chosen template or trigger asks the server to create. */
+function requestOf(choice: IChoice, templates: ITemplate[]): INewAction {
+  const template = templates.find(t => t.id === choice.template);
+  if (template === undefined) {
+    return { name: choice.name.trim(), supported_triggers: [{ id: choice.trigger }] };
+  }
+  return {
+    name: choice.name.trim(),
+    supported_triggers: [{ id: template.trigger }],
+    code: template.code,
+    secrets: template.secrets.map(name => ({ name }))
+  };
+}
+
+/** Asks until the server makes the action or the user cancels; resolves to the new action or null. */
+export async function newActionDialog(api: ActionsApi): Promise<IAction | null> {
+  const [triggers, templates] = await Promise.all([api.listTriggers(), api.listTemplates()]);
+  let choice: IChoice = { name: '', trigger: triggers[0]?.id ?? 'post-login', template: null };
+  let error = '';
+  for (;;) {
+    const form = new NewActionForm(triggers, templates, choice, error);
+    const answer = await showDialog({
+      title: 'New Action',
+      body: form,
+      buttons: [Dialog.cancelButton(), Dialog.okButton({ label: 'Create' })],
+      focusNodeSelector: 'input[name="name"]'
+    });
+    if (!answer.button.accept || answer.value === null) {
+      return null;
+    }
+    choice = answer.value;
+    try {
+      return await api.createAction(requestOf(choice, templates));
+    } catch (failure) {
+      error = errorLine(failure);
+    }
+  }
+}

@@ -1,0 +1,174 @@
+"""The JupyterLab extension in a real JupyterLab: the Actions sidebar follows the tenant, New
+Action makes an action from a template, and 500 actions list quickly.
+
+Screenshots go to test-artifacts/browser/ (gitignored), one per step.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from jupyter_actions.templates import get_template
+from jupyter_actions.tenant import Tenant
+
+from .conftest import ARTIFACTS
+
+pytestmark = pytest.mark.browser
+
+SIDEBAR = "#jupyter-actions-sidebar"
+HANDLER = "async def on_execute_post_login(event, api):\n    pass\n"
+TEMPLATE = "deny-by-country"
+
+
+def open_lab(page, lab, workspace: str) -> None:
+    """A fresh workspace (sidebar closed) with the extension loaded."""
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(f"{lab.url}/lab/workspaces/{workspace}?reset&token={lab.token}")
+    page.get_by_role("tab", name="Actions").wait_for()
+    assert not errors, errors
+
+
+def item(page, name: str):
+    return page.locator(f"{SIDEBAR} .jp-ActionsSidebar-item[data-action='{name}']")
+
+
+def badges(page, name: str) -> list[str]:
+    return item(page, name).locator(".jp-ActionsSidebar-badge").all_inner_texts()
+
+
+def shoot(page, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def wait_for_item(page, name: str, within: float) -> float:
+    """Seconds until the sidebar lists ``name``; fails past ``within``."""
+    start = time.monotonic()
+    item(page, name).wait_for(timeout=within * 1000)
+    return time.monotonic() - start
+
+
+def test_sidebar_follows_the_tenant_and_creates_from_a_template(lab, page):
+    open_lab(page, lab, "sidebar")
+    page.get_by_role("tab", name="Actions").click()
+    page.locator(SIDEBAR).get_by_text("No actions yet").wait_for()
+
+    # made elsewhere (the Python API, as the CLI and %%action do): listed within 2 s
+    with Tenant(home=lab.home) as tenant:
+        tenant.save_draft("follow-me", "post-login", HANDLER)
+    assert wait_for_item(page, "follow-me", within=2.0) < 2.0
+    assert badges(page, "follow-me") == ["draft only"]
+
+    with Tenant(home=lab.home) as tenant:
+        tenant.deploy("follow-me")
+    page.wait_for_function(
+        f"document.querySelector(\"{SIDEBAR} [data-action='follow-me']\")?.textContent.includes('v1')", timeout=2000
+    )
+    with Tenant(home=lab.home) as tenant:
+        tenant.save_draft("follow-me", "post-login", HANDLER + "# changed\n", secrets=["API_KEY"])
+    page.wait_for_function(
+        f"document.querySelector(\"{SIDEBAR} [data-action='follow-me']\")?.textContent.includes('ahead')", timeout=2000
+    )
+    assert badges(page, "follow-me") == ["draft ahead of v1", "secret missing"]
+    shoot(page, "lab-sidebar-states")
+
+    # the filter
+    page.get_by_label("Filter actions by name").fill("nothing-like-this")
+    page.locator(SIDEBAR).get_by_text("No action matches the filter").wait_for()
+    page.get_by_label("Filter actions by name").fill("")
+
+    # New Action from the keyboard: the button, then the dialog
+    page.locator(SIDEBAR).get_by_role("button", name="New Action").focus()
+    page.keyboard.press("Enter")
+    dialog = page.locator(".jp-Dialog")
+    dialog.locator(".jp-ActionsNew-template[data-template='deny-by-country']").wait_for()
+    assert dialog.get_by_text(get_template(TEMPLATE).description[:40]).is_visible()
+    dialog.locator(f".jp-ActionsNew-template[data-template='{TEMPLATE}'] input").check()
+    dialog.locator("input[name='name']").fill("blocked-countries")
+    shoot(page, "lab-new-action-dialog")
+    dialog.get_by_role("button", name="Create").click()
+    wait_for_item(page, "blocked-countries", within=5.0)
+    with Tenant(home=lab.home) as tenant:
+        made = tenant.get_action("blocked-countries")
+    template = get_template(TEMPLATE)
+    assert (made.trigger_id, made.code) == (template.trigger, template.code)
+    assert sorted(s.name for s in made.secrets) == sorted(template.secrets)
+    shoot(page, "lab-sidebar-created")
+
+    # a refusal of the API: one line in the dialog, which stays open
+    page.locator(SIDEBAR).get_by_role("button", name="New Action").click()
+    dialog.locator("input[name='name']").fill("blocked-countries")
+    dialog.get_by_role("button", name="Create").click()
+    error = page.locator(".jp-Dialog .jp-ActionsNew-error")
+    error.wait_for()
+    assert "blocked-countries" in error.inner_text() and "\n" not in error.inner_text().strip()
+    shoot(page, "lab-new-action-refused")
+    page.locator(".jp-Dialog").get_by_role("button", name="Cancel").click()
+
+    # the command in the palette and the card in the launcher
+    page.keyboard.press("Control+Shift+c")
+    page.locator(".lm-CommandPalette-input").fill("New Action")
+    palette_item = page.locator(".lm-CommandPalette-item", has_text="New Action")
+    palette_item.first.wait_for()
+    assert "Jupyter Actions" in page.locator(".lm-CommandPalette-header").all_inner_texts()
+    page.keyboard.press("Escape")
+    page.locator(".jp-LauncherCard[title='Create an action from scratch or from a template']").wait_for()
+
+    # the dark theme
+    page.keyboard.press("Control+Shift+c")
+    page.locator(".lm-CommandPalette-input").fill("JupyterLab Dark")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.body.dataset.jpThemeLight === 'false'")
+    page.wait_for_timeout(500)  # the theme's stylesheet applies
+    shoot(page, "lab-sidebar-dark")
+    page.keyboard.press("Control+Shift+c")
+    page.locator(".lm-CommandPalette-input").fill("JupyterLab Light")
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.body.dataset.jpThemeLight === 'true'")
+
+
+LISTED = """
+([selector, count]) => { window.__listed = new Promise(resolve => {
+  const done = () => {
+    if (document.querySelectorAll(selector).length >= count) {
+      observer.disconnect();
+      resolve(performance.now());
+      return true;
+    }
+    return false;
+  };
+  const observer = new MutationObserver(done);
+  observer.observe(document.body, { childList: true, subtree: true });
+  done();
+}); }
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(
+    strict=True,
+    reason="the server answers a page of 100 actions in ~300 ms: Tenant.list_actions reads each action's "
+    "secrets and dependencies with two queries (store/rows.py) and every page lists all 500 again",
+)
+def test_sidebar_lists_500_actions_within_a_second(lab, page, record_property):
+    with Tenant(home=lab.home) as tenant:
+        have = len(tenant.list_actions())
+        for number in range(500 - have):
+            tenant.save_draft(f"bulk-{number:03d}", "post-login", HANDLER)
+    open_lab(page, lab, "bulk")
+    page.evaluate(
+        "document.addEventListener('pointerdown', e => { window.__openedAt = e.timeStamp; }, "
+        "{ capture: true, once: true })"
+    )
+    page.evaluate(LISTED, [f"{SIDEBAR} .jp-ActionsSidebar-item", 500])
+    page.get_by_role("tab", name="Actions").click()
+    listed_at = page.evaluate("window.__listed")
+    opened_at = page.evaluate("window.__openedAt")
+    elapsed_ms = listed_at - opened_at
+    record_property("sidebar_500_ms", round(elapsed_ms))
+    print(f"\nsidebar: 500 actions listed {elapsed_ms:.0f} ms after the click on its tab")
+    shoot(page, "lab-sidebar-500")
+    assert elapsed_ms < 1000, f"500 actions took {elapsed_ms:.0f} ms to list"
