@@ -94,6 +94,7 @@ describe('FlowModel', () => {
         'b is already in the flow (position 1): a flow runs each action once at most'
       )
     );
+    assert.throws(() => model.add(card('a'), 2), /a is already in the flow \(position 0\)/);
     assert.deepEqual(names(model.pending), ['a', 'b']);
   });
 
