@@ -13,7 +13,9 @@ export function actionJson(options: {
   return {
     id: `id-${options.name}`,
     name: options.name,
-    supported_triggers: [{ id: options.trigger ?? 'post-login', version: 'v3' }],
+    supported_triggers: [
+      { id: options.trigger ?? 'post-login', version: 'v3' }
+    ],
     all_changes_deployed: deployed !== undefined,
     status: 'built',
     errors: [],
@@ -21,7 +23,11 @@ export function actionJson(options: {
     deployed_version:
       deployed === undefined
         ? null
-        : { id: `v-${options.name}-${deployed}`, number: deployed, status: 'built' }
+        : {
+            id: `v-${options.name}-${deployed}`,
+            number: deployed,
+            status: 'built'
+          }
   };
 }
 

@@ -23,13 +23,20 @@ const states = (model: FlowModel): string[] =>
   model.cards().map(c => `${c.actionName}:${c.state}`);
 
 const flow = (...cards: string[]): FlowModel =>
-  new FlowModel('post-login', cards.map(name => card(name)));
+  new FlowModel(
+    'post-login',
+    cards.map(name => card(name))
+  );
 
 describe('FlowModel', () => {
   test('a loaded flow is clean, every card unchanged', () => {
     const model = flow('a', 'b', 'c');
     assert.equal(model.isDirty, false);
-    assert.deepEqual(states(model), ['a:unchanged', 'b:unchanged', 'c:unchanged']);
+    assert.deepEqual(states(model), [
+      'a:unchanged',
+      'b:unchanged',
+      'c:unchanged'
+    ]);
     assert.deepEqual(model.removed(), []);
   });
 
@@ -46,7 +53,12 @@ describe('FlowModel', () => {
   test('only the dragged card is marked moved', () => {
     const model = flow('a', 'b', 'c', 'd');
     model.move(0, 3);
-    assert.deepEqual(states(model), ['b:unchanged', 'c:unchanged', 'd:unchanged', 'a:moved']);
+    assert.deepEqual(states(model), [
+      'b:unchanged',
+      'c:unchanged',
+      'd:unchanged',
+      'a:moved'
+    ]);
   });
 
   test('swapping two neighbours marks the one dragged, either way', () => {
@@ -63,7 +75,11 @@ describe('FlowModel', () => {
     model.move(0, 2);
     model.move(2, 0);
     assert.equal(model.isDirty, false);
-    assert.deepEqual(states(model), ['a:unchanged', 'b:unchanged', 'c:unchanged']);
+    assert.deepEqual(states(model), [
+      'a:unchanged',
+      'b:unchanged',
+      'c:unchanged'
+    ]);
   });
 
   test('removing a card shifts no other card into "moved"', () => {
@@ -82,7 +98,12 @@ describe('FlowModel', () => {
     const model = flow('a', 'b');
     model.add(card('x', 3));
     model.add(card('y'), 0);
-    assert.deepEqual(states(model), ['y:added', 'a:unchanged', 'b:unchanged', 'x:added']);
+    assert.deepEqual(states(model), [
+      'y:added',
+      'a:unchanged',
+      'b:unchanged',
+      'x:added'
+    ]);
     assert.equal(model.pending[3].version, 3);
   });
 
@@ -94,13 +115,19 @@ describe('FlowModel', () => {
         'b is already in the flow (position 1): a flow runs each action once at most'
       )
     );
-    assert.throws(() => model.add(card('a'), 2), /a is already in the flow \(position 0\)/);
+    assert.throws(
+      () => model.add(card('a'), 2),
+      /a is already in the flow \(position 0\)/
+    );
     assert.deepEqual(names(model.pending), ['a', 'b']);
   });
 
   test('an action with no deployed version is refused', () => {
     const model = flow();
-    assert.throws(() => model.add(card('x', null)), /x has no deployed version: deploy it/);
+    assert.throws(
+      () => model.add(card('x', null)),
+      /x has no deployed version: deploy it/
+    );
     assert.equal(model.pending.length, 0);
   });
 
@@ -115,12 +142,30 @@ describe('FlowModel', () => {
   test('bad positions are refused in one line and change nothing', () => {
     const model = flow('a', 'b', 'c');
     const refusals: Array<[() => unknown, string]> = [
-      [() => model.move(3, 0), 'cannot move from position 3: positions run from 0 to 2'],
-      [() => model.move(0, -1), 'cannot move to position -1: positions run from 0 to 2'],
-      [() => model.move(0.5, 1), 'cannot move from position 0.5: a position is a whole number'],
-      [() => model.move(Number.NaN, 1), 'cannot move from position NaN: a position is a whole number'],
-      [() => model.remove(3), 'cannot remove position 3: positions run from 0 to 2'],
-      [() => model.add(card('x'), 4), 'cannot add at position 4: positions run from 0 to 3'],
+      [
+        () => model.move(3, 0),
+        'cannot move from position 3: positions run from 0 to 2'
+      ],
+      [
+        () => model.move(0, -1),
+        'cannot move to position -1: positions run from 0 to 2'
+      ],
+      [
+        () => model.move(0.5, 1),
+        'cannot move from position 0.5: a position is a whole number'
+      ],
+      [
+        () => model.move(Number.NaN, 1),
+        'cannot move from position NaN: a position is a whole number'
+      ],
+      [
+        () => model.remove(3),
+        'cannot remove position 3: positions run from 0 to 2'
+      ],
+      [
+        () => model.add(card('x'), 4),
+        'cannot add at position 4: positions run from 0 to 3'
+      ],
       [() => flow().remove(0), 'cannot remove position 0: the flow is empty']
     ];
     for (const [operation, message] of refusals) {
@@ -164,7 +209,11 @@ describe('FlowModel', () => {
     model.add(card('x'));
     model.discard();
     assert.equal(model.isDirty, false);
-    assert.deepEqual(states(model), ['a:unchanged', 'b:unchanged', 'c:unchanged']);
+    assert.deepEqual(states(model), [
+      'a:unchanged',
+      'b:unchanged',
+      'c:unchanged'
+    ]);
     assert.deepEqual(model.removed(), []);
   });
 
@@ -182,7 +231,10 @@ describe('FlowModel', () => {
     model.move(0, 1);
     model.load([card('a', 5), card('b', 7)]);
     assert.deepEqual(names(model.pending), ['b', 'a']);
-    assert.deepEqual(model.pending.map(a => a.version), [7, 5]);
+    assert.deepEqual(
+      model.pending.map(a => a.version),
+      [7, 5]
+    );
     assert.equal(model.isDirty, true);
   });
 
@@ -194,12 +246,18 @@ describe('FlowModel', () => {
   });
 
   test('a server flow listing an action twice is refused', () => {
-    assert.throws(() => flow('a', 'a'), new FlowError('the flow from the server lists a twice'));
+    assert.throws(
+      () => flow('a', 'a'),
+      new FlowError('the flow from the server lists a twice')
+    );
   });
 
   test('addable lists the deployed actions not yet in the flow', () => {
     const model = flow('a');
-    assert.deepEqual(names(model.addable([card('a'), card('b'), card('c', null)])), ['b']);
+    assert.deepEqual(
+      names(model.addable([card('a'), card('b'), card('c', null)])),
+      ['b']
+    );
   });
 });
 
@@ -210,7 +268,11 @@ describe('reading the server JSON', () => {
       bindingJson('deny-blocked', 1)
     ]);
     assert.deepEqual(actions, [
-      { actionName: 'add-roles-claim', actionId: 'id-add-roles-claim', version: 2 },
+      {
+        actionName: 'add-roles-claim',
+        actionId: 'id-add-roles-claim',
+        version: 2
+      },
       { actionName: 'deny-blocked', actionId: 'id-deny-blocked', version: 1 }
     ]);
   });
@@ -226,14 +288,20 @@ describe('reading the server JSON', () => {
 
   test('an action of another trigger or never deployed is refused', () => {
     assert.throws(
-      () => flowActionOfAction(actionJson({ name: 'greet', deployed: 1 }), 'credentials-exchange'),
+      () =>
+        flowActionOfAction(
+          actionJson({ name: 'greet', deployed: 1 }),
+          'credentials-exchange'
+        ),
       new FlowError(
         'greet is an action for post-login, not credentials-exchange: it cannot join this flow'
       )
     );
     assert.throws(
       () => flowActionOfAction(actionJson({ name: 'greet' }), 'post-login'),
-      new FlowError('greet has no deployed version: deploy it before adding it to a flow')
+      new FlowError(
+        'greet has no deployed version: deploy it before adding it to a flow'
+      )
     );
   });
 });

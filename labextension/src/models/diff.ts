@@ -47,7 +47,10 @@ export function diffRows(left: string, right: string): DiffRow[] {
     }
     return id;
   };
-  const matchOfA = matchLines(Int32Array.from(a, intern), Int32Array.from(b, intern));
+  const matchOfA = matchLines(
+    Int32Array.from(a, intern),
+    Int32Array.from(b, intern)
+  );
   return rowsOf(a, b, matchOfA);
 }
 
@@ -57,12 +60,16 @@ export function lineEndingNote(left: string, right: string): string | null {
   const endsLeft = /[\r\n]$/.test(left);
   const endsRight = /[\r\n]$/.test(right);
   if (left !== '' && right !== '' && endsLeft !== endsRight) {
-    notes.push(`the ${endsLeft ? 'right' : 'left'} text has no line break at its end`);
+    notes.push(
+      `the ${endsLeft ? 'right' : 'left'} text has no line break at its end`
+    );
   }
   const styleLeft = endingStyle(left);
   const styleRight = endingStyle(right);
   if (styleLeft !== null && styleRight !== null && styleLeft !== styleRight) {
-    notes.push(`line endings differ: ${styleLeft} on the left, ${styleRight} on the right`);
+    notes.push(
+      `line endings differ: ${styleLeft} on the left, ${styleRight} on the right`
+    );
   }
   return notes.length > 0 ? notes.join('; ') : null;
 }
@@ -169,7 +176,13 @@ interface Search {
   readonly backward: Int32Array;
 }
 
-function compare(s: Search, aLo: number, aHi: number, bLo: number, bHi: number): void {
+function compare(
+  s: Search,
+  aLo: number,
+  aHi: number,
+  bLo: number,
+  bHi: number
+): void {
   while (aLo < aHi && bLo < bHi && s.a[aLo] === s.b[bLo]) {
     s.match[aLo++] = bLo++;
   }
@@ -209,7 +222,10 @@ function middleSnake(
   vb[mid + 1] = 0;
   for (let d = 0; d <= max; d++) {
     for (let k = -d; k <= d; k += 2) {
-      let x = k === -d || (k !== d && vf[mid + k - 1] < vf[mid + k + 1]) ? vf[mid + k + 1] : vf[mid + k - 1] + 1;
+      let x =
+        k === -d || (k !== d && vf[mid + k - 1] < vf[mid + k + 1])
+          ? vf[mid + k + 1]
+          : vf[mid + k - 1] + 1;
       let y = x - k;
       const x0 = x;
       const y0 = y;
@@ -224,7 +240,10 @@ function middleSnake(
       }
     }
     for (let k = -d; k <= d; k += 2) {
-      let x = k === -d || (k !== d && vb[mid + k - 1] < vb[mid + k + 1]) ? vb[mid + k + 1] : vb[mid + k - 1] + 1;
+      let x =
+        k === -d || (k !== d && vb[mid + k - 1] < vb[mid + k + 1])
+          ? vb[mid + k + 1]
+          : vb[mid + k - 1] + 1;
       let y = x - k;
       const x0 = x;
       const y0 = y;

@@ -162,7 +162,9 @@ export class FlowModel {
    * The others are "moved": dragging one card down marks that card only.
    */
   cards(): FlowCard[] {
-    const appliedIndex = new Map(this._applied.map((a, i) => [a.actionName, i]));
+    const appliedIndex = new Map(
+      this._applied.map((a, i) => [a.actionName, i])
+    );
     const kept = inOrder(
       this._pending.map(a => appliedIndex.get(a.actionName)),
       this._pending.map(a => this._dragged.has(a.actionName))
@@ -188,7 +190,9 @@ export class FlowModel {
   /** The deployed actions that can still be added (those not in the pending flow). */
   addable(deployed: ReadonlyArray<FlowAction>): FlowAction[] {
     const pending = new Set(this._pending.map(a => a.actionName));
-    return deployed.filter(a => !pending.has(a.actionName) && a.version !== null);
+    return deployed.filter(
+      a => !pending.has(a.actionName) && a.version !== null
+    );
   }
 
   /**
@@ -233,10 +237,13 @@ function distinct(actions: FlowAction[], what: string): FlowAction[] {
 
 function checkPosition(what: string, index: number, last: number): void {
   if (!Number.isInteger(index)) {
-    throw new FlowError(`cannot ${what} position ${index}: a position is a whole number`);
+    throw new FlowError(
+      `cannot ${what} position ${index}: a position is a whole number`
+    );
   }
   if (index < 0 || index > last) {
-    const range = last < 0 ? 'the flow is empty' : `positions run from 0 to ${last}`;
+    const range =
+      last < 0 ? 'the flow is empty' : `positions run from 0 to ${last}`;
     throw new FlowError(`cannot ${what} position ${index}: ${range}`);
   }
 }

@@ -14,7 +14,10 @@ export type PayloadResult =
 /** The object in `text`, or a one-line error. */
 export function parsePayload(text: string): PayloadResult {
   if (text.trim() === '') {
-    return { ok: false, error: 'the payload is empty: write a JSON object, e.g. {}' };
+    return {
+      ok: false,
+      error: 'the payload is empty: write a JSON object, e.g. {}'
+    };
   }
   let value: unknown;
   try {
@@ -27,7 +30,10 @@ export function parsePayload(text: string): PayloadResult {
     return { ok: false, error: message };
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    return { ok: false, error: `the payload must be a JSON object ({...}), not ${kindOf(value)}` };
+    return {
+      ok: false,
+      error: `the payload must be a JSON object ({...}), not ${kindOf(value)}`
+    };
   }
   return { ok: true, value: value as JsonObject };
 }
@@ -87,7 +93,11 @@ function kindOf(value: unknown): string {
   if (value === null) {
     return 'null';
   }
-  return typeof value === 'string' ? 'a string' : typeof value === 'number' ? 'a number' : String(value);
+  return typeof value === 'string'
+    ? 'a string'
+    : typeof value === 'number'
+      ? 'a number'
+      : String(value);
 }
 
 /** "line L, column C" of a UTF-16 offset (1-based; CRLF is one line break). */
@@ -133,7 +143,10 @@ export function locateJsonError(text: string): ScanError | null {
     const c = text[i];
     if (state === 'value') {
       if (c === ']' && afterComma) {
-        return { at: i, message: "a comma before ']' is not allowed in JSON: remove it" };
+        return {
+          at: i,
+          message: "a comma before ']' is not allowed in JSON: remove it"
+        };
       }
       if (c === '{' || c === '[') {
         stack.push(c);
@@ -157,10 +170,17 @@ export function locateJsonError(text: string): ScanError | null {
       state = 'after';
     } else if (state === 'key') {
       if (c === '}' && afterComma) {
-        return { at: i, message: "a comma before '}' is not allowed in JSON: remove it" };
+        return {
+          at: i,
+          message: "a comma before '}' is not allowed in JSON: remove it"
+        };
       }
       if (c !== '"') {
-        return fail(afterComma ? 'a property name in double quotes' : "a property name in double quotes or '}'");
+        return fail(
+          afterComma
+            ? 'a property name in double quotes'
+            : "a property name in double quotes or '}'"
+        );
       }
       const key = scanString(text, i);
       if ('message' in key) {
@@ -177,7 +197,9 @@ export function locateJsonError(text: string): ScanError | null {
     } else {
       const open = stack[stack.length - 1];
       if (open === undefined) {
-        return i < text.length ? { at: i, message: 'unexpected text after the JSON value' } : null;
+        return i < text.length
+          ? { at: i, message: 'unexpected text after the JSON value' }
+          : null;
       }
       const close = open === '{' ? '}' : ']';
       if (c === ',') {
@@ -202,15 +224,21 @@ function scanScalar(text: string, at: number): Scanned {
     return scanString(text, at);
   }
   if (c === '-' || (c >= '0' && c <= '9')) {
-    const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(text.slice(at, at + 400));
+    const number = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(
+      text.slice(at, at + 400)
+    );
     if (number === null) {
-      return { at, message: 'invalid number: a digit must follow the minus sign' };
+      return {
+        at,
+        message: 'invalid number: a digit must follow the minus sign'
+      };
     }
     const next = text[at + number[0].length];
     if (next !== undefined && /[\d.eE+-]/.test(next)) {
       return {
         at: at + number[0].length,
-        message: 'invalid number (JSON numbers have no leading zeros, and a digit on each side of the point)'
+        message:
+          'invalid number (JSON numbers have no leading zeros, and a digit on each side of the point)'
       };
     }
     return { end: at + number[0].length };
@@ -221,12 +249,19 @@ function scanScalar(text: string, at: number): Scanned {
     }
   }
   if (c === "'") {
-    return { at, message: 'JSON strings take double quotes, not single quotes' };
+    return {
+      at,
+      message: 'JSON strings take double quotes, not single quotes'
+    };
   }
   if (c === undefined) {
     return { at, message: 'the text ends early: expected a value' };
   }
-  return { at, message: 'expected a value (an object, array, string, number, true, false or null)' };
+  return {
+    at,
+    message:
+      'expected a value (an object, array, string, number, true, false or null)'
+  };
 }
 
 function scanString(text: string, at: number): Scanned {
@@ -236,21 +271,34 @@ function scanString(text: string, at: number): Scanned {
       return { end: i + 1 };
     }
     if (c < ' ') {
-      return { at: i, message: 'a string cannot hold a line break or control character: escape it (\\n, \\t)' };
+      return {
+        at: i,
+        message:
+          'a string cannot hold a line break or control character: escape it (\\n, \\t)'
+      };
     }
     if (c === '\\') {
       const escape = text[i + 1];
       if (escape === 'u') {
         if (!/^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) {
-          return { at: i, message: 'invalid escape: \\u takes four hexadecimal digits' };
+          return {
+            at: i,
+            message: 'invalid escape: \\u takes four hexadecimal digits'
+          };
         }
         i += 5;
       } else if (escape !== undefined && '"\\/bfnrt'.includes(escape)) {
         i++;
       } else {
-        return { at: i, message: `invalid escape '\\${escape ?? ''}' in a string` };
+        return {
+          at: i,
+          message: `invalid escape '\\${escape ?? ''}' in a string`
+        };
       }
     }
   }
-  return { at: text.length, message: `the text ends early: the string opened at ${position(text, at)} is not closed` };
+  return {
+    at: text.length,
+    message: `the text ends early: the string opened at ${position(text, at)} is not closed`
+  };
 }

@@ -33,7 +33,11 @@ export function actionBadges(action: ActionJson): Badge[] {
   const badges: Badge[] = [];
   if (action.status === 'failed') {
     const first = action.errors[0]?.msg.split('\n')[0].trim();
-    badges.push({ kind: 'build-failed', label: 'build failed', detail: first || undefined });
+    badges.push({
+      kind: 'build-failed',
+      label: 'build failed',
+      detail: first || undefined
+    });
   }
   const missing = action.secrets.filter(s => !s.is_set).map(s => s.name);
   if (missing.length > 0) {
