@@ -8,8 +8,11 @@ Sets up a throwaway tenant with a one-action post-login flow and an execute toke
 - in-process `Tenant.run_flow` p50 (the baseline);
 - `POST /api/v2/jupyter-actions/flows/post-login/executions` one at a time on one keep-alive
   connection: p50 and its ratio to the baseline (target: p50 <= 1.5 ms and <= 3x);
+- the HTTP floor: ``GET /healthz`` from C clients (no token, no tenant call): what tornado
+  itself costs on this host;
 - throughput from C concurrent keep-alive clients (default 16): logins/s and p99 (target:
-  >= 1,000/s, p99 <= 20 ms on 2 cores).
+  >= 1,000/s, p99 <= 20 ms on 2 cores), and the server's CPU per login (its workers and
+  record sink included).
 
 The load generator runs in its own process (this script with ``--load``), on raw asyncio
 streams so that the client's own cost stays small beside the server's.
@@ -56,13 +59,16 @@ async def _client(port: int, request: bytes, deadline: float, count: int | None,
     writer.close()
 
 
-async def _load(port: int, token: str, event: dict, concurrency: int, seconds: float, count: int | None) -> dict:
-    body = json.dumps({"event": event}).encode()
-    request = (
-        f"POST /api/v2/jupyter-actions/flows/post-login/executions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-        f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
-        f"Content-Length: {len(body)}\r\n\r\n"
-    ).encode() + body
+async def _load(port: int, token: str, event: dict | None, concurrency: int, seconds: float, count: int | None) -> dict:
+    if event is None:  # the HTTP floor: tornado's own cost, no token, no tenant call
+        request = f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    else:
+        body = json.dumps({"event": event}).encode()
+        request = (
+            f"POST /api/v2/jupyter-actions/flows/post-login/executions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\n\r\n"
+        ).encode() + body
     latencies: list[float] = []
     started = time.perf_counter()
     deadline = started + seconds
@@ -82,7 +88,7 @@ def load_main(args: argparse.Namespace) -> None:
     print(json.dumps(result))
 
 
-def run_load(port: int, token: str, event: dict, concurrency: int, seconds: float, count: int | None) -> dict:
+def run_load(port: int, token: str, event: dict | None, concurrency: int, seconds: float, count: int | None) -> dict:
     command = [
         sys.executable,
         __file__,
@@ -103,6 +109,29 @@ def run_load(port: int, token: str, event: dict, concurrency: int, seconds: floa
 
 
 # the benchmark -----------------------------------------------------------------------------
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) of a process and every process below it, as /proc shows them."""
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        total = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        children = set()
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as listed:
+                children.update(int(child) for child in listed.read().split())
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return total + sum(cpu_seconds(child) for child in children)
+
+
+def loaded_run(server: subprocess.Popen, port: int, token: str, event: dict | None, args: argparse.Namespace) -> dict:
+    """A concurrent run, with the server's CPU (its workers and record sink included) per request."""
+    before = cpu_seconds(server.pid)
+    result = run_load(port, token, event, args.concurrency, args.seconds, None)
+    result["server_cpu_ms"] = (cpu_seconds(server.pid) - before) / result["requests"] * 1000
+    return result
+
+
 def _in_process(tenant, event: dict, requests: int, gap_s: float) -> list[float]:
     """``Tenant.run_flow`` latencies (ms), with ``gap_s`` of idle time between calls."""
     latencies = []
@@ -141,7 +170,8 @@ def main(args: argparse.Namespace) -> None:
         port = int(re.search(r":(\d+)/api/v2/", server.stdout.readline()).group(1))
         run_load(port, token, event, 1, 60, 50)  # warm the server's workers
         sequential = run_load(port, token, event, 1, 60, args.requests)
-        loaded = run_load(port, token, event, args.concurrency, args.seconds, None)
+        floor = loaded_run(server, port, token, None, args)
+        loaded = loaded_run(server, port, token, event, args)
     finally:
         server.terminate()
         server.wait(60)
@@ -156,8 +186,13 @@ def main(args: argparse.Namespace) -> None:
         f"({sequential['p50_ms'] / baseline:.1f}x in-process; targets <= 1.5 ms, <= 3x)"
     )
     print(
+        f"HTTP floor: GET /healthz, {args.concurrency} clients   {floor['per_second']:,.0f} requests/s, "
+        f"p50 {floor['p50_ms']:.2f} ms; server CPU {floor['server_cpu_ms']:.3f} ms a request"
+    )
+    print(
         f"HTTP, {args.concurrency} clients, {args.seconds:.0f} s                  {loaded['per_second']:,.0f} logins/s, "
-        f"p50 {loaded['p50_ms']:.2f} ms, p99 {loaded['p99_ms']:.2f} ms (targets >= 1,000/s, p99 <= 20 ms)"
+        f"p50 {loaded['p50_ms']:.2f} ms, p99 {loaded['p99_ms']:.2f} ms (targets >= 1,000/s, p99 <= 20 ms); "
+        f"server CPU {loaded['server_cpu_ms']:.3f} ms a login, workers and record sink included"
     )
 
 

@@ -19,6 +19,7 @@ from IPython.utils.text import dedent
 
 from .. import _json_input as json_input
 from ..frontends import commands
+from ..frontends.cells import template_cell
 from . import _display
 from ._panel import ActionPanel
 from ._secrets import INLINE_VALUE_REFUSED, prompt_for_value, value_from_env
@@ -197,7 +198,7 @@ def _new(ctx: Context, args: argparse.Namespace) -> Any:
     from ..templates import get_template
 
     template = get_template(args.template)
-    ctx.shell.set_next_input(template.cell(args.name), replace=False)
+    ctx.shell.set_next_input(template_cell(template, args.name), replace=False)
     return template
 
 

@@ -9,11 +9,14 @@ Errors keep Auth0's body shape, Jupyter's own 403s included.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 import orjson
 import tornado.web
 from jupyter_server.auth.decorator import authorized
+from jupyter_server.auth.utils import HTTP_METHOD_TO_AUTH_ACTION
 from jupyter_server.base.handlers import APIHandler
 from jupyter_server.extension.application import ExtensionApp
 from jupyter_server.extension.handler import ExtensionHandlerMixin
@@ -25,6 +28,20 @@ from .pool import Overloaded, Pool, overloaded
 
 NAME = "jupyter_actions"
 ROOT = "jupyter-actions/api/v2"
+
+
+def authorized_per_request(method: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """jupyter_server's ``@authorized`` with this request's action (from its HTTP method) and
+    resource (from its route). The bare decorator keeps the resource of the first request each
+    method answered (it stores it in its closure), so a flow run answered first would let every
+    later POST pass as a flow run; naming both per request keeps each route on its own resource."""
+
+    @functools.wraps(method)
+    async def inner(self: ActionsHandler, *args: Any) -> None:
+        action = HTTP_METHOD_TO_AUTH_ACTION[self.request.method or "GET"]
+        await authorized(action, self.auth_resource)(method)(self, *args)
+
+    return inner
 
 
 class ActionsHandler(ExtensionHandlerMixin, APIHandler):
@@ -85,27 +102,27 @@ class ActionsHandler(ExtensionHandlerMixin, APIHandler):
         self.send(response)
 
     @tornado.web.authenticated
-    @authorized
+    @authorized_per_request
     async def get(self, *args: Any) -> None:
         await self._answer()
 
     @tornado.web.authenticated
-    @authorized
+    @authorized_per_request
     async def post(self, *args: Any) -> None:
         await self._answer()
 
     @tornado.web.authenticated
-    @authorized
+    @authorized_per_request
     async def put(self, *args: Any) -> None:
         await self._answer()
 
     @tornado.web.authenticated
-    @authorized
+    @authorized_per_request
     async def patch(self, *args: Any) -> None:
         await self._answer()
 
     @tornado.web.authenticated
-    @authorized
+    @authorized_per_request
     async def delete(self, *args: Any) -> None:
         await self._answer()
 

@@ -1,6 +1,6 @@
 """Endpoints beyond Auth0's, under ``/api/v2/jupyter-actions/``: flow execution for
-applications, execution listing, secret names, dependency status, templates, saved test cases,
-replay.
+applications, execution listing, secret names, dependency status, templates (and new actions
+from them), trigger sample events, saved test cases, replay.
 
 Flow execution answers with the outcome to apply (``jupyter_actions.outcome.Outcome``); it is
 the one response that may hold a secret value (a claim an action set from one), exactly as
@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..frontends.cells import existing_action_cell
 from ..model import Execution
 from ..templates import get_template, list_templates
+from ..triggers import get_trigger
 from .core import Request, Response, page
 from .management import action_of, invalid, only_fields
 
@@ -123,3 +125,20 @@ def list_template_summaries(tenant: Tenant, request: Request) -> Response:
 
 def get_template_json(tenant: Tenant, request: Request) -> Response:
     return Response(200, get_template(request.params["id"]).to_json())
+
+
+def create_from_template(tenant: Tenant, request: Request) -> Response:
+    body = only_fields(request.json(required=False), {"name"}, "create from template")
+    name = body.get("name")
+    if name is not None and not isinstance(name, str):
+        raise invalid("'name' must be a string: the new action's name (default: the template id)")
+    return Response(201, tenant.create_from_template(request.params["id"], name).to_json())
+
+
+def trigger_sample(tenant: Tenant, request: Request) -> Response:
+    trigger = get_trigger(request.params["triggerId"])
+    return Response(200, {"trigger_id": trigger.id, "payload": trigger.sample_payload()})
+
+
+def action_cell(tenant: Tenant, request: Request) -> Response:
+    return Response(200, {"source": existing_action_cell(action_of(tenant, request))})

@@ -52,18 +52,16 @@ def create_action(tenant: Tenant, request: Request) -> Response:
     spec = _draft_spec(body)
     if _exists(tenant, name):
         raise ApiError(409, f"An action named {name} exists: update it with PATCH /actions/actions/{{id}}", "conflict")
-    tenant.save_draft(
+    created, _ = tenant.save_draft(
         name,
         trigger,
         code,
-        secrets=list(spec.secret_values) + spec.declared,
+        secrets=spec.declared,
+        secret_values=spec.secret_values,
         dependencies=spec.dependencies,
-        deploy=False,
+        deploy=deploy,
     )
-    _set_secret_values(tenant, name, spec.secret_values)
-    if deploy:
-        tenant.deploy(name)
-    return Response(201, tenant.get_action(name).to_json())
+    return Response(201, created.to_json())
 
 
 def get_action(tenant: Tenant, request: Request) -> Response:
@@ -80,11 +78,15 @@ def update_action(tenant: Tenant, request: Request) -> Response:
     trigger = _trigger_of(body) if "supported_triggers" in body else action.trigger_id
     code = _string(body, "code") if "code" in body else action.code
     spec = _draft_spec(body)
-    tenant.save_draft(
-        action.name, trigger, code, secrets=list(spec.secret_values) + spec.declared, dependencies=spec.dependencies
+    updated, _ = tenant.save_draft(
+        action.name,
+        trigger,
+        code,
+        secrets=spec.declared,
+        secret_values=spec.secret_values,
+        dependencies=spec.dependencies,
     )
-    _set_secret_values(tenant, action.name, spec.secret_values)
-    return Response(200, tenant.get_action(action.name).to_json())
+    return Response(200, updated.to_json())
 
 
 def delete_action(tenant: Tenant, request: Request) -> Response:
@@ -172,8 +174,8 @@ def get_execution(tenant: Tenant, request: Request) -> Response:
 # helpers ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class _DraftSpec:
-    """The dependency pins, secret names and values of a create or update body, all checked
-    before anything is written."""
+    """The dependency pins, secret names and values of a create or update body; ``save_draft``
+    checks the values by the secret rules and sets them in the draft's own transaction."""
 
     dependencies: list[str] | None
     secret_values: dict[str, str]
@@ -197,7 +199,7 @@ def _draft_spec(body: dict[str, Any]) -> _DraftSpec:
         if item.get("value") is None:
             declared.append(name)
         else:
-            values[name] = secret_rules.check_value(name, item["value"])
+            values[name] = item["value"]
     return _DraftSpec(dependencies, values, declared)
 
 
@@ -205,11 +207,6 @@ def _requirement(item: Any) -> str:
     if not isinstance(item, dict):
         raise invalid("each dependency must be {name, version}")
     return f"{_string(item, 'name', required=True)}=={_string(item, 'version', required=True)}"
-
-
-def _set_secret_values(tenant: Tenant, action: str, values: dict[str, str]) -> None:
-    for name, value in values.items():
-        tenant.set_secret(action, name, value)
 
 
 def _bound_name(tenant: Tenant, current: dict[str, str], item: Any, index: int) -> str:

@@ -111,6 +111,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
             "limit": {"type": "integer", "minimum": 1},
         },
     },
+    "FromTemplate": {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"name": {"type": "string", "minLength": 1}},
+    },
     "SecretValue": {
         "type": "object",
         "required": ["value"],

@@ -116,10 +116,21 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("DELETE", _X + "/actions/{id}/secrets/{name}", x.delete_secret, "manage", "Delete a secret", status=204),
     Route("GET", _X + "/actions/{id}/dependencies", x.dependency_status, "read", "Dependency build status"),
+    Route("GET", _X + "/actions/{id}/cell", x.action_cell, "read", "The %%action cell that holds the draft"),
     Route("GET", _X + "/actions/{id}/test-cases", x.list_test_cases, "read", "List saved test cases", query=_PAGING),
     Route("POST", _X + "/actions/{id}/test-cases/runs", x.run_test_cases, "manage", "Run the saved test cases"),
     Route("GET", _X + "/templates", x.list_template_summaries, "read", "List templates", query=_PAGING),
     Route("GET", _X + "/templates/{id}", x.get_template_json, "read", "Get a template"),
+    Route(
+        "POST",
+        _X + "/templates/{id}/actions",
+        x.create_from_template,
+        "manage",
+        "Create an action from a template",
+        status=201,
+        body="FromTemplate",
+    ),
+    Route("GET", _X + "/triggers/{triggerId}/sample", x.trigger_sample, "read", "A trigger's sample event"),
 )
 
 ROUTER = Router(ROUTES)

@@ -18,7 +18,6 @@ from __future__ import annotations
 import copy
 import dataclasses
 import functools
-import shlex
 import tomllib
 from collections.abc import Mapping
 from importlib import resources
@@ -72,21 +71,6 @@ class Template:
     dependencies: tuple[str, ...]
     test_secrets: Mapping[str, str]
     cases: tuple[TemplateCase, ...]
-
-    def options(self) -> list[str]:
-        """``--trigger T --secret S ... --dependency D ...``: shared by ``%%action`` and ``save``."""
-        words = ["--trigger", self.trigger]
-        for secret in self.secrets:
-            words += ["--secret", secret]
-        for dependency in self.dependencies:
-            words += ["--dependency", dependency]
-        return words
-
-    def cell(self, name: str | None = None) -> str:
-        """The ``%%action`` cell that creates an action from this template; ``--template`` makes
-        the first run save the template's test cases with the new action."""
-        words = ["%%action", name or self.id, *self.options(), "--template", self.id]
-        return f"{shlex.join(words)}\n{self.code}"
 
     def action_cases(self) -> tuple[TemplateCase, ...]:
         """The cases an action made from this template brings as saved test cases."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -119,6 +119,7 @@ class Tenant:
         code: str,
         *,
         secrets: Sequence[str] = (),
+        secret_values: Mapping[str, str] | None = None,
         dependencies: Sequence[str] | None = None,
         deploy: bool = False,
         message: str | None = None,
@@ -126,20 +127,30 @@ class Tenant:
     ) -> tuple[Action, bool]:
         """Auth0's Save Draft; returns the action and whether anything changed.
 
+        ``secrets`` declares names; ``secret_values`` sets those secrets' values (declaring
+        them too, and keeping the action's other values) in the same transaction as the draft,
+        each checked by the secret rules before anything is written: a refused value, or any
+        failure while writing, leaves the store as it was. A value given counts as a change.
         With ``deploy=True`` the draft is also deployed in the same transaction (Auth0's
         create-with-deploy), so no other writer can slip a different draft in between.
         ``template`` (a template id for the same trigger): a draft that creates the action also
         saves the template's test cases; an existing action keeps its own.
         """
         drafts.validate(name, trigger, code)
+        values = secret_store.check_values(secret_values or {})
         made_from = from_template.template_for(template, trigger) if template is not None else None
         limits = self.settings
         prepared = None
         if dependencies is not None:
             prepared = self._prepare(name, dependencies, limits, keep_others=False)
+        if values:
+            self.flush()  # as set_secret: this process's cache writes land first
         with self.store.write() as conn:
             cases_from = made_from if made_from is not None and not from_template.exists(conn, name) else None
-            changed = drafts.save(conn, name, trigger, code, prepared, secrets, limits["max_secrets"])
+            changed = drafts.save(conn, name, trigger, code, prepared, [*secrets, *values], limits["max_secrets"])
+            for secret, value in values.items():
+                secret_store.set_secret(conn, self.cipher, name, secret, value, limits["max_secrets"])
+            changed |= bool(values)
             if cases_from is not None:
                 from_template.save_cases(conn, cases_from, action_row(conn, name).id)
             if deploy:

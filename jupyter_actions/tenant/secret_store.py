@@ -14,7 +14,7 @@ from sqlalchemy.engine import Connection, Row
 
 from .._clock import now_iso
 from ..cipher import Cipher, check_name, check_value
-from ..errors import LimitExceeded, NotFoundError, Remedy
+from ..errors import InvalidInputError, LimitExceeded, NotFoundError, Remedy
 from ..model import SecretInfo
 from ..runtime.redaction import Redactor
 from ..store.rows import action_row, secret_infos
@@ -28,6 +28,13 @@ def ensure_key(conn: Connection, cipher: Cipher) -> None:
         conn.execute(meta.insert().values(key="key_check", value=cipher.key_check_token()))
     else:
         cipher.verify(row[0])
+
+
+def check_values(values: Mapping[str, str]) -> dict[str, str]:
+    """``values`` with every name and value checked by the secret rules, before anything is written."""
+    if not isinstance(values, Mapping):
+        raise InvalidInputError("secret values must be a mapping of secret names to values")
+    return {check_name(name): check_value(name, value) for name, value in values.items()}
 
 
 def set_secret(conn: Connection, cipher: Cipher, action: str, name: str, value: str, limit: int) -> SecretInfo:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from jupyter_actions.frontends.cells import template_cell
 from jupyter_actions.magics._panel import ActionPanel
 from jupyter_actions.model import ActionVersion, DeployResult, Execution
 from jupyter_actions.templates import get_template
@@ -108,7 +109,7 @@ def test_templates_and_new(ip, cell, monkeypatch, tenant) -> None:
     monkeypatch.setattr(ip, "set_next_input", lambda text, replace=False: inserted.append((text, replace)))
     template = cell("%action new --template mfa-for-admins --name admins-mfa")
     assert template.id == "mfa-for-admins"
-    assert inserted == [(get_template("mfa-for-admins").cell("admins-mfa"), False)]
+    assert inserted == [(template_cell(get_template("mfa-for-admins"), "admins-mfa"), False)]
     # The inserted cell is a working %%action cell, and it brings the template's test cases.
     assert cell(inserted[0][0]).action.name == "admins-mfa"
     assert [r.passed for r in tenant.run_test_cases("admins-mfa")] == [True, True]

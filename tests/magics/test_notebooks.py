@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from jupyter_actions import tutorial
+from jupyter_actions.frontends.cells import template_cell
 from jupyter_actions.webhook_receiver import WebhookReceiver
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("*.ipynb"))
@@ -146,4 +147,4 @@ def test_the_tutorial_shows_the_cell_that_new_inserts() -> None:
 
     cells = nbformat.read(NOTEBOOKS[0].with_name("first_action.ipynb"), 4).cells
     shown = next(c.source for c in cells if c.source.startswith("%%action count-logins"))
-    assert shown == get_template("login-counter").cell("count-logins").rstrip("\n")
+    assert shown == template_cell(get_template("login-counter"), "count-logins").rstrip("\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from jupyter_actions.errors import NotFoundError
+from jupyter_actions.frontends.cells import template_cell
 from jupyter_actions.templates import get_template, list_templates
 from jupyter_actions.triggers import TRIGGER_IDS, get_trigger
 
@@ -57,7 +58,7 @@ def test_a_case_payload_is_the_sample_with_the_changes_merged_in() -> None:
 
 
 def test_a_template_becomes_an_action_cell() -> None:
-    cell = get_template("slack-notify-login").cell("my-slack-action")
+    cell = template_cell(get_template("slack-notify-login"), "my-slack-action")
     first, _, code = cell.partition("\n")
     assert first == (
         "%%action my-slack-action --trigger post-login --secret SLACK_WEBHOOK_URL --dependency slack-sdk"
