@@ -60,8 +60,6 @@ export interface ITemplate {
 export interface INewAction {
   name: string;
   supported_triggers: ITriggerRef[];
-  code?: string;
-  secrets?: { name: string }[];
 }
 
 /** Auth0's error body, which every refusal of the API carries. */
@@ -116,6 +114,15 @@ export class ActionsApi {
       `jupyter-actions/templates?per_page=${PER_PAGE}`
     );
     return answer.templates;
+  }
+
+  /** A new action from a template: its code, secret names, packages and test cases, as the
+   * server's `Tenant.create_from_template` makes it. */
+  async createFromTemplate(templateId: string, name: string): Promise<IAction> {
+    return this.request<IAction>(`jupyter-actions/templates/${encodeURIComponent(templateId)}/actions`, {
+      method: 'POST',
+      body: JSON.stringify(name ? { name } : {})
+    });
   }
 
   async createAction(action: INewAction): Promise<IAction> {

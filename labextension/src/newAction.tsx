@@ -6,7 +6,7 @@ import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { ActionsApi, errorLine, IAction, INewAction, ITemplate, ITrigger } from './api';
+import { ActionsApi, errorLine, IAction, ITemplate, ITrigger } from './api';
 
 export interface IChoice {
   name: string;
@@ -106,18 +106,13 @@ class NewActionForm extends ReactWidget {
   }
 }
 
-/** What the chosen template or trigger asks the server to create. */
-function requestOf(choice: IChoice, templates: ITemplate[]): INewAction {
-  const template = templates.find(t => t.id === choice.template);
-  if (template === undefined) {
-    return { name: choice.name.trim(), supported_triggers: [{ id: choice.trigger }] };
+/** Creates what the form chose: from a template (the server copies it whole), or from scratch. */
+function create(api: ActionsApi, choice: IChoice): Promise<IAction> {
+  const name = choice.name.trim();
+  if (choice.template !== null) {
+    return api.createFromTemplate(choice.template, name);
   }
-  return {
-    name: choice.name.trim(),
-    supported_triggers: [{ id: template.trigger }],
-    code: template.code,
-    secrets: template.secrets.map(name => ({ name }))
-  };
+  return api.createAction({ name, supported_triggers: [{ id: choice.trigger }] });
 }
 
 /** Asks until the server makes the action or the user cancels; resolves to the new action or null. */
@@ -138,7 +133,7 @@ export async function newActionDialog(api: ActionsApi): Promise<IAction | null> 
     }
     choice = answer.value;
     try {
-      return await api.createAction(requestOf(choice, templates));
+      return await create(api, choice);
     } catch (failure) {
       error = errorLine(failure);
     }

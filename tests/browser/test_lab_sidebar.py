@@ -148,11 +148,6 @@ LISTED = """
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="the server answers a page of 100 actions in ~300 ms: Tenant.list_actions reads each action's "
-    "secrets and dependencies with two queries (store/rows.py) and every page lists all 500 again",
-)
 def test_sidebar_lists_500_actions_within_a_second(lab, page, record_property):
     with Tenant(home=lab.home) as tenant:
         have = len(tenant.list_actions())
