@@ -273,3 +273,14 @@ def test_the_action_editor_end_to_end(lab, page):
         assert SECRET_VALUE.encode() not in body, response.url
     assert checked > 20
     assert SECRET_VALUE not in page.content()
+
+    # the dark theme: the editor follows JupyterLab's CSS variables
+    page.evaluate("() => window.jupyterapp.commands.execute('apputils:change-theme', {theme: 'JupyterLab Dark'})")
+    page.wait_for_function("document.body.dataset.jpThemeLight === 'false'")
+    page.get_by_role("tab", name="gate").first.click()
+    tab(page, "gate", "Test")
+    background = page.evaluate(
+        "() => getComputedStyle(document.querySelector(\".jp-ActionEditor[data-action='gate']\")).backgroundColor"
+    )
+    assert background != "rgb(255, 255, 255)", background
+    shoot(page, "lab-editor-dark")
