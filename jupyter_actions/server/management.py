@@ -96,8 +96,11 @@ def delete_action(tenant: Tenant, request: Request) -> Response:
 
 
 def deploy_action(tenant: Tenant, request: Request) -> Response:
+    """Auth0 sends no body; ours may carry ``{message}``, kept on the version it makes."""
     action = action_of(tenant, request)
-    return Response(202, tenant.deploy(action.name).version.to_json())
+    body = only_fields(request.json(required=False) or {}, {"message"}, "deploy")
+    message = _string(body, "message") if "message" in body else None
+    return Response(202, tenant.deploy(action.name, message=message or None).version.to_json())
 
 
 def test_action(tenant: Tenant, request: Request) -> Response:

@@ -65,6 +65,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     },
     "UpdateAction": {"type": "object", "additionalProperties": False, "properties": _DRAFT},
     "TestAction": {"type": "object", "additionalProperties": False, "properties": {"payload": _OBJECT}},
+    "DeployAction": {"type": "object", "additionalProperties": False, "properties": {"message": {"type": "string"}}},
     "DeployVersion": {
         "type": "object",
         "additionalProperties": False,

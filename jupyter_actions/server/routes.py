@@ -37,7 +37,7 @@ ROUTES: tuple[Route, ...] = (
         body_required=True,
     ),
     Route("DELETE", _A + "/{id}", m.delete_action, "manage", "Delete an action", status=204, query=("force",)),
-    Route("POST", _A + "/{id}/deploy", m.deploy_action, "manage", "Deploy the draft", status=202),
+    Route("POST", _A + "/{id}/deploy", m.deploy_action, "manage", "Deploy the draft", status=202, body="DeployAction"),
     Route("POST", _A + "/{id}/test", m.test_action, "manage", "Test the draft", body="TestAction", body_required=True),
     Route("GET", _A + "/{actionId}/versions", m.list_versions, "read", "List versions", query=_PAGING),
     Route("GET", _A + "/{actionId}/versions/{id}", m.get_version, "read", "Get a version"),

@@ -10,6 +10,7 @@ import { ActionsApi, errorLine } from './api';
 import { actionsIcon } from './icons';
 import { newActionDialog } from './newAction';
 import { ActionsSidebar, SIDEBAR_ID } from './sidebar';
+import { editorPlugin } from './editor/plugin'; // jupyter-actions:open-editor ({name} or {id})
 
 export namespace CommandIDs {
   export const newAction = 'jupyter-actions:new-action';
@@ -64,4 +65,4 @@ const plugin: JupyterFrontEndPlugin<void> = {
   }
 };
 
-export default plugin;
+export default [plugin, editorPlugin];

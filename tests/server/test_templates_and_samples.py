@@ -71,3 +71,19 @@ def test_an_actions_cell_saves_the_same_draft_when_run(server, tenant):
         ["TERMS_TOKEN_SECRET"],
         action.code,
     )
+
+
+def test_a_deploy_may_carry_a_message_kept_on_its_version(server, tenant):
+    action, _ = tenant.save_draft("noted", "post-login", "def on_execute_post_login(event, api):\n    pass\n")
+    with server.client() as client:
+        plain = client.post(f"/actions/actions/{action.id}/deploy")
+        assert plain.status_code == 202 and plain.json()["number"] == 1 and plain.json()["message"] is None
+        tenant.save_draft("noted", "post-login", "def on_execute_post_login(event, api):\n    print(1)\n")
+        noted = client.post(f"/actions/actions/{action.id}/deploy", json={"message": "second, with a note"})
+        assert noted.status_code == 202, noted.text
+        assert noted.json()["number"] == 2 and noted.json()["message"] == "second, with a note"
+        listed = client.get(f"/actions/actions/{action.id}/versions").json()["versions"]
+        assert {v["number"]: v["message"] for v in listed} == {1: None, 2: "second, with a note"}
+        refused = client.post(f"/actions/actions/{action.id}/deploy", json={"message": 3})
+        assert refused.status_code == 400 and refused.json()["errorCode"] == "invalid_body"
+        assert client.post(f"/actions/actions/{action.id}/deploy", json={"msg": "x"}).status_code == 400
