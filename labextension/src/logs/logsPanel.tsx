@@ -377,7 +377,7 @@ function ExecutionDetails(props: { execution: ExecutionJson }): JSX.Element {
           <h4>
             {i + 1}. {step.actionName} v{step.version ?? '?'} <small>({step.control})</small>
           </h4>
-          {step.error && <div className="jp-ActionsLogs-error">{step.error}</div>}
+          {step.error && <div className="jp-ActionsLogs-stepError">{step.error}</div>}
           {step.stack && <pre className="jp-ActionsLogs-pre jp-ActionsLogs-stack">{step.stack}</pre>}
           <h5>Logs</h5>
           <pre className="jp-ActionsLogs-pre jp-ActionsLogs-logs">{step.logs || '(nothing printed)'}</pre>
