@@ -4,6 +4,7 @@ import { describe, test } from 'node:test';
 import {
   DEFAULT_FILTERS,
   ExecutionJson,
+  MAX_BAR_WIDTH,
   chartBuckets,
   chartGeometry,
   commandLine,
@@ -204,6 +205,14 @@ describe('chartGeometry', () => {
     const second = g.rects.filter(r => r.x >= 100);
     assert.deepEqual(second.map(r => [r.status, r.y, r.height]), [['allowed', 50, 50]]);
     assert.equal(g.latencyPoints, '50,50 150,0');
+  });
+
+  test('one slice: one bar, no wider than MAX_BAR_WIDTH, centred', () => {
+    const g = chartGeometry(chartBuckets([execution('denied', 0, 5)], 12), 600, 100);
+    assert.equal(g.rects.length, 1);
+    assert.equal(g.rects[0].width, MAX_BAR_WIDTH);
+    assert.equal(g.rects[0].x + g.rects[0].width / 2, 300);
+    assert.equal(g.latencyPoints, '300,0');
   });
 
   test('no buckets: an empty chart', () => {

@@ -159,6 +159,16 @@ def test_flow_editor_reorders_applies_and_discards(bound, page):
     assert flow_of_cli(lab) == ["alpha", "charlie", "bravo"]
     assert flow_of_api(lab) == ["alpha", "charlie", "bravo"]
 
+    # The dark theme: the panel follows JupyterLab's variables.
+    panel.get_by_role("button", name="Remove bravo").click()
+    run_command(page, "Use Theme: JupyterLab Dark")
+    page.wait_for_function("document.body.dataset.jpThemeLight === 'false'")
+    page.wait_for_timeout(500)  # the theme's stylesheet applies
+    background = panel.locator(".jp-ActionsFlow-card").first.evaluate("c => getComputedStyle(c).backgroundColor")
+    assert background != "rgb(255, 255, 255)"
+    shoot(page, "flow-7-dark-pending")
+    panel.get_by_role("button", name="Discard").click()
+
 
 def test_flow_editor_shows_a_refusal_as_one_line(bound, page):
     lab = bound

@@ -57,13 +57,15 @@ def executed(lab):
 
 
 def test_logs_filters_details_and_no_secret(executed, lab, page):
+    from playwright.sync_api import Error as PlaywrightError  # only where browser tests run
+
     bodies: list[str] = []
 
     def keep(response) -> None:
         if "/jupyter-actions/api/v2/" in response.url:
             try:
                 bodies.append(response.text())
-            except Exception:  # a response without a body (redirect, aborted)
+            except PlaywrightError:  # a response without a body (redirect, aborted)
                 pass
 
     page.on("response", keep)
@@ -162,3 +164,12 @@ def test_logs_paging(executed, lab, page):
     panel.get_by_role("button", name="Newer").click()
     panel.get_by_text("Page 1").wait_for()
     rows.nth(19).wait_for()
+    rows.first.click()
+    panel.locator(".jp-ActionsLogs-details").wait_for()
+
+    run_command(page, "Use Theme: JupyterLab Dark")
+    page.wait_for_function("document.body.dataset.jpThemeLight === 'false'")
+    page.wait_for_timeout(500)  # the theme's stylesheet applies
+    background = panel.evaluate("p => getComputedStyle(p).backgroundColor")
+    assert background != "rgb(255, 255, 255)"
+    shoot(page, "logs-6-dark")

@@ -304,7 +304,7 @@ export function chartGeometry(
   const medians = buckets.map(b => b.medianMs).filter((m): m is number => m !== null);
   const maxLatencyMs = Math.max(0, ...medians);
   const slot = buckets.length > 0 ? width / buckets.length : 0;
-  const barWidth = slot * 0.7;
+  const barWidth = Math.min(slot * 0.7, MAX_BAR_WIDTH);
   const rects: ChartRect[] = [];
   const points: string[] = [];
   buckets.forEach((bucket, i) => {
@@ -326,6 +326,9 @@ export function chartGeometry(
   });
   return { width, height, rects, latencyPoints: points.join(' '), maxCount, maxLatencyMs };
 }
+
+/** Bars no wider than this (SVG units), so a single slice is not one slab. */
+export const MAX_BAR_WIDTH = 48;
 
 function round(n: number): number {
   return Math.round(n * 100) / 100;
