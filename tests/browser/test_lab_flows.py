@@ -189,3 +189,11 @@ def test_flow_editor_shows_a_refusal_as_one_line(bound, page):
     assert "echo" in error.inner_text()
     assert "\n" not in error.inner_text().strip()
     shoot(page, "flow-6-refused")
+    # Another trigger is not opened over pending changes.
+    panel.locator(".jp-ActionsFlow-trigger[data-trigger='credentials-exchange']").click()
+    panel.get_by_text("The flow of post-login has pending changes").wait_for()
+    assert panel.locator(".jp-ActionsFlow-card[data-action='echo']").count() == 1
+    panel.get_by_role("button", name="Discard").click()
+    panel.locator(".jp-ActionsFlow-trigger[data-trigger='credentials-exchange']").click()
+    panel.get_by_text("Flow: credentials-exchange").wait_for()
+    panel.get_by_text("No action runs on credentials-exchange").wait_for()

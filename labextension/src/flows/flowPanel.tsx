@@ -60,8 +60,13 @@ export class FlowPanel extends ReactWidget {
     return this.model?.triggerId ?? null;
   }
 
-  /** Shows `triggerId`'s flow (pending edits of another trigger's flow are dropped). */
+  /** Shows `triggerId`'s flow; refused while another trigger's flow has pending changes. */
   async open(triggerId: string): Promise<void> {
+    if (this.model !== null && this.model.triggerId !== triggerId && this.model.isDirty) {
+      this.error = `The flow of ${this.model.triggerId} has pending changes: Apply or Discard them before opening ${triggerId}`;
+      this.update();
+      return;
+    }
     this.loading = true;
     this.error = '';
     if (this.model?.triggerId !== triggerId) {
