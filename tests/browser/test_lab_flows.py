@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -86,6 +87,14 @@ def card_names(panel) -> list[str]:
     return panel.locator(".jp-ActionsFlow-card").evaluate_all("cards => cards.map(c => c.dataset.action)")
 
 
+def expect_cards(panel, names: list[str], timeout: float = 5.0) -> None:
+    """The cards show `names` in this order (React renders after the event: wait a little)."""
+    deadline = time.monotonic() + timeout
+    while card_names(panel) != names and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert card_names(panel) == names
+
+
 def drag(page, source, target, above: bool = True) -> None:
     """Press on `source`, move in steps to just above (or below) `target`'s middle, release."""
     box, goal = source.bounding_box(), target.bounding_box()
@@ -113,7 +122,7 @@ def test_flow_editor_reorders_applies_and_discards(bound, page):
     # Drag the third card above the first.
     cards = panel.locator(".jp-ActionsFlow-card")
     drag(page, cards.nth(2), cards.nth(0))
-    assert card_names(panel) == ["charlie", "alpha", "bravo"]
+    expect_cards(panel, ["charlie", "alpha", "bravo"])
     assert panel.locator(".jp-ActionsFlow-card[data-action='charlie']").get_attribute("data-state") == "moved"
     assert panel.locator(".jp-ActionsFlow-card[data-action='alpha']").get_attribute("data-state") == "unchanged"
     panel.get_by_text("1 pending change, not applied").wait_for()
@@ -129,15 +138,15 @@ def test_flow_editor_reorders_applies_and_discards(bound, page):
 
     # Discard: drag, remove one, add one, then Discard restores the applied flow.
     drag(page, cards.nth(0), cards.nth(2), above=False)
-    assert card_names(panel) == ["alpha", "bravo", "charlie"]
+    expect_cards(panel, ["alpha", "bravo", "charlie"])
     panel.get_by_role("button", name="Remove bravo").click()
     panel.get_by_role("button", name="Add delta").click()
-    assert card_names(panel) == ["alpha", "charlie", "delta"]
+    expect_cards(panel, ["alpha", "charlie", "delta"])
     assert panel.locator(".jp-ActionsFlow-card[data-action='delta']").get_attribute("data-state") == "added"
     assert panel.locator(".jp-ActionsFlow-removed li").evaluate_all("l => l.map(x => x.dataset.action)") == ["bravo"]
     shoot(page, "flow-4-pending-add-remove")
     panel.get_by_role("button", name="Discard").click()
-    assert card_names(panel) == ["charlie", "alpha", "bravo"]
+    expect_cards(panel, ["charlie", "alpha", "bravo"])
     assert panel.locator(".jp-ActionsFlow-removed").count() == 0
     assert panel.get_by_role("button", name="Apply").is_disabled()
     assert flow_of_api(lab) == ["charlie", "alpha", "bravo"]
@@ -145,13 +154,13 @@ def test_flow_editor_reorders_applies_and_discards(bound, page):
     # Keyboard: focus alpha, Alt+Down twice (it keeps the focus), Apply.
     panel.locator(".jp-ActionsFlow-card[data-action='alpha']").focus()
     page.keyboard.press("Alt+ArrowDown")
-    assert card_names(panel) == ["charlie", "bravo", "alpha"]
+    expect_cards(panel, ["charlie", "bravo", "alpha"])
     assert page.evaluate("document.activeElement.dataset.action") == "alpha"
     page.keyboard.press("Alt+ArrowDown")  # already last: nothing moves
     page.keyboard.press("Alt+ArrowUp")
     page.keyboard.press("Alt+ArrowUp")
     page.keyboard.press("Alt+ArrowUp")
-    assert card_names(panel) == ["alpha", "charlie", "bravo"]
+    expect_cards(panel, ["alpha", "charlie", "bravo"])
     assert panel.locator(".jp-ActionsFlow-card[data-action='alpha']").get_attribute("data-state") == "moved"
     shoot(page, "flow-5-keyboard-pending")
     panel.get_by_role("button", name="Apply").click()
