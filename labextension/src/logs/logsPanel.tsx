@@ -53,6 +53,8 @@ export class LogsPanel extends ReactWidget {
   private selected: ExecutionJson | null = null;
   private error = '';
   private loading = false;
+  /** How many lists have arrived (a test waits for the next one). */
+  private generation = 0;
 
   constructor(private readonly api: ActionsApi) {
     super();
@@ -74,6 +76,7 @@ export class LogsPanel extends ReactWidget {
       }
       const answer = await this.api.request<{ executions: ExecutionJson[] }>(executionsPath(this.filters));
       this.executions = answer.executions;
+      this.generation += 1;
       this.error = '';
     } catch (failure) {
       this.error = errorLine(failure);
@@ -205,7 +208,11 @@ export class LogsPanel extends ReactWidget {
         <OutcomeChart buckets={chartBuckets(executions, CHART_SLICES)} />
         <div className="jp-ActionsLogs-columns">
           <div className="jp-ActionsLogs-list">
-            <table className="jp-ActionsLogs-table">
+            <table
+              className="jp-ActionsLogs-table"
+              aria-busy={this.loading}
+              data-generation={this.generation}
+            >
               <thead>
                 <tr>
                   <th>Time</th>
