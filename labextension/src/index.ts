@@ -7,6 +7,7 @@ import { ICommandPalette, Notification } from '@jupyterlab/apputils';
 import { ILauncher } from '@jupyterlab/launcher';
 
 import { ActionsApi, errorLine } from './api';
+import { registerFlowsAndLogs } from './flows/commands';
 import { actionsIcon } from './icons';
 import { newActionDialog } from './newAction';
 import { ActionsSidebar, SIDEBAR_ID } from './sidebar';
@@ -62,6 +63,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
     palette?.addItem({ command: CommandIDs.newAction, category: CATEGORY });
     palette?.addItem({ command: CommandIDs.showSidebar, category: CATEGORY });
     launcher?.add({ command: CommandIDs.newAction, category: 'Other', rank: 10 });
+    registerFlowsAndLogs(app, api, restorer, palette, CATEGORY);
   }
 };
 
