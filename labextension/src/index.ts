@@ -32,7 +32,12 @@ const plugin: JupyterFrontEndPlugin<void> = {
     launcher: ILauncher | null
   ) => {
     const api = new ActionsApi(app.serviceManager.serverSettings);
-    const sidebar = new ActionsSidebar(api, () => void app.commands.execute(CommandIDs.newAction));
+    const sidebar = new ActionsSidebar(
+      api,
+      () => void app.commands.execute(CommandIDs.newAction),
+      name => void app.commands.execute('jupyter-actions:open-editor', { name }),
+      triggerId => void app.commands.execute('jupyter-actions:open-flow', { triggerId })
+    );
     app.shell.add(sidebar, 'left', { rank: 600 });
     restorer?.add(sidebar, SIDEBAR_ID);
 
@@ -52,6 +57,7 @@ const plugin: JupyterFrontEndPlugin<void> = {
           const made = await newActionDialog(api);
           if (made !== null) {
             await sidebar.refresh();
+            void app.commands.execute('jupyter-actions:open-editor', { name: made.name });
             Notification.success(`Action ${made.name} created`, { autoClose: 3000 });
           }
         } catch (failure) {

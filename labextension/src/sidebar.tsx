@@ -24,7 +24,9 @@ export class ActionsSidebar extends ReactWidget {
 
   constructor(
     private readonly api: ActionsApi,
-    private readonly onNewAction: () => void
+    private readonly onNewAction: () => void,
+    private readonly onOpenAction: (name: string) => void = () => undefined,
+    private readonly onOpenFlow: (triggerId: string) => void = () => undefined
   ) {
     super();
     this.id = SIDEBAR_ID;
@@ -137,21 +139,38 @@ export class ActionsSidebar extends ReactWidget {
           const open = !this.collapsed.has(trigger);
           return (
             <section key={trigger} className="jp-ActionsSidebar-group" data-trigger={trigger}>
-              <button
-                type="button"
-                className="jp-ActionsSidebar-groupHeader"
-                aria-expanded={open}
-                onClick={() => this.toggle(trigger)}
-              >
-                <span className="jp-ActionsSidebar-caret">{open ? '▾' : '▸'}</span>
-                {trigger}
-                <span className="jp-ActionsSidebar-count">{actions.length}</span>
-              </button>
+              <div className="jp-ActionsSidebar-groupBar">
+                <button
+                  type="button"
+                  className="jp-ActionsSidebar-groupHeader"
+                  aria-expanded={open}
+                  onClick={() => this.toggle(trigger)}
+                >
+                  <span className="jp-ActionsSidebar-caret">{open ? '▾' : '▸'}</span>
+                  {trigger}
+                  <span className="jp-ActionsSidebar-count">{actions.length}</span>
+                </button>
+                <button
+                  type="button"
+                  className="jp-ActionsSidebar-flowLink"
+                  title={`Open the ${trigger} flow`}
+                  onClick={() => this.onOpenFlow(trigger)}
+                >
+                  Flow
+                </button>
+              </div>
               {open && (
                 <ul className="jp-ActionsSidebar-list">
                   {actions.map(action => (
                     <li key={action.id} className="jp-ActionsSidebar-item" data-action={action.name}>
-                      <span className="jp-ActionsSidebar-name">{action.name}</span>
+                      <button
+                        type="button"
+                        className="jp-ActionsSidebar-name"
+                        title={`Open ${action.name} in the action editor`}
+                        onClick={() => this.onOpenAction(action.name)}
+                      >
+                        {action.name}
+                      </button>
                       {badgesOf(action).map(badge => (
                         <span
                           key={badge.kind}

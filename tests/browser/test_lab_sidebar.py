@@ -96,6 +96,7 @@ def test_sidebar_follows_the_tenant_and_creates_from_a_template(lab, page):
     template = get_template(TEMPLATE)
     assert (made.trigger_id, made.code) == (template.trigger, template.code)
     assert sorted(s.name for s in made.secrets) == sorted(template.secrets)
+    page.locator(".jp-ActionEditor[data-action='blocked-countries']").wait_for()  # opened to edit
     shoot(page, "lab-sidebar-created")
 
     # a refusal of the API: one line in the dialog, which stays open
@@ -115,6 +116,7 @@ def test_sidebar_follows_the_tenant_and_creates_from_a_template(lab, page):
     palette_item.first.wait_for()
     assert "Jupyter Actions" in page.locator(".lm-CommandPalette-header").all_inner_texts()
     page.keyboard.press("Escape")
+    page.get_by_role("tab", name="Launcher").click()  # behind the editor that New Action opened
     page.locator(".jp-LauncherCard[title='Create an action from scratch or from a template']").wait_for()
 
     # the dark theme
@@ -167,3 +169,18 @@ def test_sidebar_lists_500_actions_within_a_second(lab, page, record_property):
     print(f"\nsidebar: 500 actions listed {elapsed_ms:.0f} ms after the click on its tab")
     shoot(page, "lab-sidebar-500")
     assert elapsed_ms < 1000, f"500 actions took {elapsed_ms:.0f} ms to list"
+
+
+def test_sidebar_opens_an_action_in_the_editor_and_a_trigger_in_the_flow_editor(lab, page):
+    with Tenant(home=lab.home) as tenant:
+        tenant.save_draft("opened", "post-login", HANDLER, deploy=True)
+        tenant.bind("post-login", ["opened"])
+    open_lab(page, lab, "sidebar-open")
+    page.get_by_role("tab", name="Actions").click()
+    item(page, "opened").get_by_role("button", name="opened").click()
+    code = page.locator(".jp-ActionEditor[data-action='opened'] .jp-ActionEditor-code .cm-content")
+    code.wait_for()
+    assert "on_execute_post_login" in code.inner_text()
+    page.locator(f"{SIDEBAR} .jp-ActionsSidebar-group[data-trigger='post-login'] .jp-ActionsSidebar-flowLink").click()
+    page.locator(".jp-ActionsFlow-card[data-action='opened']").wait_for()
+    shoot(page, "lab-sidebar-opened-editor-and-flow")
