@@ -1,4 +1,5 @@
-"""In a real JupyterLab: %%action, the Test panel, the version history and the flow editor.
+"""In a real JupyterLab: %%action (and the Actions sidebar listing what it saves), the Test panel,
+the version history and the flow editor.
 
 Screenshots go to test-artifacts/browser/ (gitignored), one per step.
 """
@@ -85,9 +86,17 @@ def test_panels_in_jupyterlab(lab, page):
     page.locator(".jp-Notebook .jp-Cell").nth(len(CELLS) - 1).wait_for()
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for()  # the kernel is connected
 
+    # The Actions sidebar (the Lab extension) is open while the %%action cells save drafts: each
+    # new action is listed within 2 s of its cell's run.
+    page.get_by_role("tab", name="Actions").click()
+    sidebar = page.locator("#jupyter-actions-sidebar")
     for index in range(TEST):
         cell = run_cell(page, index)
+        for name in {GEO: ["geo-block"], AUDIT: ["audit"]}.get(CELLS[index], []):
+            sidebar.locator(f".jp-ActionsSidebar-item[data-action='{name}']").wait_for(timeout=2_000)
     cell.locator(".jp-OutputArea-output").first.wait_for()
+    sidebar.locator(".jp-ActionsSidebar-item[data-action='audit'] .jp-ActionsSidebar-badge", has_text="v1").wait_for()
+    shoot(page, sidebar, "0-sidebar-after-cells")
 
     # The Test panel: edit the JSON payload, Run, read the outcome.
     test = run_cell(page, TEST)
