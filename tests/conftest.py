@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import subprocess
@@ -16,6 +17,19 @@ POST_LOGIN_CODE = """
 async def on_execute_post_login(event, api):
     api.id_token.set_custom_claim("https://example.com/email", event.user.email)
 """
+READS_SECRETS = """
+import hashlib
+
+async def on_execute_post_login(event, api):
+    for name in ("API_KEY", "OTHER"):
+        api.id_token.set_custom_claim(name, hashlib.sha256(event.secrets[name].encode()).hexdigest())
+"""
+"""An action that shows its secrets API_KEY and OTHER as claims, by digest (see ``digest``)."""
+
+
+def digest(value: str) -> str:
+    """What READS_SECRETS claims for a secret holding ``value``."""
+    return hashlib.sha256(value.encode()).hexdigest()
 
 
 @pytest.fixture(autouse=True)
@@ -133,22 +147,6 @@ def offline(tenant, wheelhouse):
 @pytest.fixture
 def corrupt_wheelhouse(tmp_path) -> Path:
     """A folder with `ja-corrupt`, whose wheel resolves but fails to install (a bad CRC)."""
-    import zipfile
+    from tests.deps.wheelhouse import build_corrupt_wheelhouse
 
-    from tests.deps.wheelhouse import build_wheel
-
-    source = tmp_path / "ja-corrupt"
-    (source / "ja_corrupt").mkdir(parents=True)
-    (source / "pyproject.toml").write_text('[project]\nname = "ja-corrupt"\nversion = "1.0"\ndependencies = []\n')
-    (source / "ja_corrupt" / "__init__.py").write_text("VALUE = '" + "x" * 4000 + "'\n")
-    house = tmp_path / "corrupt-house"
-    house.mkdir()
-    wheel = build_wheel(source, house)
-    with zipfile.ZipFile(wheel) as archive:
-        info = archive.getinfo("ja_corrupt/__init__.py")
-    data = bytearray(wheel.read_bytes())
-    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
-    for offset in range(start + 10, start + 40):
-        data[offset] ^= 0xFF
-    wheel.write_bytes(bytes(data))
-    return house
+    return build_corrupt_wheelhouse(tmp_path)

@@ -12,32 +12,10 @@ import json
 import os
 import sys
 import tempfile
-import zipfile
 from pathlib import Path
 
 CODE = "async def on_execute_post_login(event, api):\n    pass\n"
 EDITED = "async def on_execute_post_login(event, api):\n    api.access.deny('edited')\n"
-
-
-def corrupt_wheelhouse(directory: Path) -> Path:
-    """A folder with `ja-broken`, whose wheel resolves but fails to install (a bad CRC)."""
-    from tests.deps.wheelhouse import build_wheel
-
-    source = directory / "ja-broken"
-    (source / "ja_broken").mkdir(parents=True)
-    (source / "pyproject.toml").write_text('[project]\nname = "ja-broken"\nversion = "1.0"\ndependencies = []\n')
-    (source / "ja_broken" / "__init__.py").write_text("VALUE = '" + "x" * 4000 + "'\n")
-    house = directory / "house"
-    house.mkdir()
-    wheel = build_wheel(source, house)
-    with zipfile.ZipFile(wheel) as archive:
-        info = archive.getinfo("ja_broken/__init__.py")
-    data = bytearray(wheel.read_bytes())
-    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
-    for offset in range(start + 10, start + 40):
-        data[offset] ^= 0xFF
-    wheel.write_bytes(bytes(data))
-    return house
 
 
 def main() -> None:
@@ -45,9 +23,10 @@ def main() -> None:
         os.environ["JUPYTER_ACTIONS_HOME"] = str(Path(scratch) / "home")
         from jupyter_actions import Tenant
         from jupyter_actions.server import dispatch
+        from tests.deps.wheelhouse import build_corrupt_wheelhouse
 
         with Tenant() as tenant:
-            tenant.configure("find_links", str(corrupt_wheelhouse(Path(scratch))))
+            tenant.configure("find_links", str(build_corrupt_wheelhouse(Path(scratch), "ja-broken")))
             tenant.configure("offline", True)
             tenant.save_draft("draft-only", "post-login", CODE)
             tenant.save_draft("deployed", "post-login", CODE, secrets=["API_KEY"])

@@ -94,3 +94,24 @@ def _write_source(root: Path, name: str, dependencies: list[str], modules: int) 
 
 def _digest(data: bytes) -> str:
     return base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+
+
+def build_corrupt_wheelhouse(directory: Path, name: str = "ja-corrupt") -> Path:
+    """A folder in ``directory`` with the package ``name``, whose wheel resolves but fails to
+    install (a bad CRC)."""
+    module = name.replace("-", "_")
+    source = directory / name
+    (source / module).mkdir(parents=True)
+    (source / "pyproject.toml").write_text(f'[project]\nname = "{name}"\nversion = "1.0"\ndependencies = []\n')
+    (source / module / "__init__.py").write_text("VALUE = '" + "x" * 4000 + "'\n")
+    house = directory / f"{name}-house"
+    house.mkdir()
+    wheel = build_wheel(source, house)
+    with zipfile.ZipFile(wheel) as archive:
+        info = archive.getinfo(f"{module}/__init__.py")
+    data = bytearray(wheel.read_bytes())
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    for offset in range(start + 10, start + 40):
+        data[offset] ^= 0xFF
+    wheel.write_bytes(bytes(data))
+    return house

@@ -4,31 +4,18 @@ reaches a response or the log."""
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 
 from jupyter_actions.cipher import MAX_VALUE_CHARS
 from jupyter_actions.server import tokens
 from jupyter_actions.triggers import get_trigger
-from tests.conftest import POST_LOGIN_CODE
+from tests.conftest import POST_LOGIN_CODE, READS_SECRETS, digest
 from tests.store_rows import snapshot
 
 from .conftest import Server, start, stop
 
 VALUE = "v4lue-Never-Shown-5c0a"
 OTHER = "0ther-Never-Shown-e6f2"
-READS_SECRETS = """
-import hashlib
-
-async def on_execute_post_login(event, api):
-    for name in ("API_KEY", "OTHER"):
-        api.id_token.set_custom_claim(name, hashlib.sha256(event.secrets[name].encode()).hexdigest())
-"""
-
-
-def _digest(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
 
 
 def _create(name: str, values: dict) -> dict:
@@ -61,7 +48,7 @@ def test_an_action_created_with_values_is_tested_with_them_and_patch_keeps_the_o
     )
     assert tested.status_code == 200, tested.text
     claims = tested.json()["payload"]["outcome"]["id_token_claims"]
-    assert claims == {"API_KEY": _digest(VALUE), "OTHER": _digest(OTHER)}
+    assert claims == {"API_KEY": digest(VALUE), "OTHER": digest(OTHER)}
     deployed = client.post(
         "/actions/actions", json={**_create("deployed", {"API_KEY": VALUE, "OTHER": OTHER}), "deploy": True}
     )

@@ -2,28 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 
 from jupyter_actions import InvalidInputError, SecretsError, Tenant
 from jupyter_actions.cipher import MAX_VALUE_CHARS
-from tests.conftest import POST_LOGIN_CODE
+from tests.conftest import POST_LOGIN_CODE, READS_SECRETS, digest
 from tests.store_rows import snapshot
 
 VALUE = "v4lue-Distinctive-7e21"
 OTHER = "0ther-Distinctive-93bd"
-READS_SECRETS = """
-import hashlib
-
-async def on_execute_post_login(event, api):
-    for name in ("API_KEY", "OTHER"):
-        api.id_token.set_custom_claim(name, hashlib.sha256(event.secrets[name].encode()).hexdigest())
-"""
-
-
-def _digest(value: str) -> str:
-    return hashlib.sha256(value.encode()).hexdigest()
 
 
 def test_a_draft_saved_with_values_runs_with_them_and_an_update_keeps_the_others(tenant):
@@ -32,7 +19,7 @@ def test_a_draft_saved_with_values_runs_with_them_and_an_update_keeps_the_others
     tenant.save_draft("keyed", "post-login", READS_SECRETS, secret_values={"OTHER": OTHER})
     assert [(s.name, s.is_set) for s in tenant.list_secrets("keyed")] == [("API_KEY", True), ("OTHER", True)]
     claims = tenant.test("keyed").outcome["id_token_claims"]
-    assert claims == {"API_KEY": _digest(VALUE), "OTHER": _digest(OTHER)}
+    assert claims == {"API_KEY": digest(VALUE), "OTHER": digest(OTHER)}
 
 
 def test_deploy_in_the_same_call_snapshots_the_values(tenant):
@@ -44,7 +31,7 @@ def test_deploy_in_the_same_call_snapshots_the_values(tenant):
     from jupyter_actions.triggers import get_trigger
 
     outcome = tenant.run_flow("post-login", get_trigger("post-login").sample_payload()).outcome
-    assert outcome["id_token_claims"] == {"API_KEY": _digest(VALUE), "OTHER": _digest(OTHER)}
+    assert outcome["id_token_claims"] == {"API_KEY": digest(VALUE), "OTHER": digest(OTHER)}
 
 
 @pytest.mark.parametrize(
