@@ -13,6 +13,8 @@ from typing import NamedTuple
 
 import pytest
 
+from tests.postgres import postgres_url  # noqa: F401 - a real PostgreSQL server, for the tests that ask
+
 POST_LOGIN_CODE = """
 async def on_execute_post_login(event, api):
     api.id_token.set_custom_claim("https://example.com/email", event.user.email)

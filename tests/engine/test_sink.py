@@ -13,7 +13,6 @@ from jupyter_actions.engine.records import CacheChange
 from jupyter_actions.engine.writer import Pending, RecordWriter
 from jupyter_actions.model import Execution
 from jupyter_actions.store import Store, sqlite_url
-from tests.store.test_postgres import postgres_url  # noqa: F401 - the server fixture
 
 CONTENT = "EVENT-CONTENT-do-not-print"
 NOW = "2026-01-02T03:04:05.000000Z"

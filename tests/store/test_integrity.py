@@ -17,7 +17,6 @@ from jupyter_actions.cipher import Cipher
 from jupyter_actions.store import integrity
 from jupyter_actions.store.migrations import SCHEMA_VERSION
 from tests.conftest import POST_LOGIN_CODE
-from tests.store.test_postgres import postgres_url  # noqa: F401 - the server fixture
 
 HANDLER = "on_execute_post_login"
 CACHE_CODE = "async def on_execute_post_login(event, api):\n    api.cache.set('seen', '1')\n"
