@@ -50,14 +50,6 @@ def open_lab(page, lab, workspace: str) -> None:
     ready = "window.jupyterapp?.commands.hasCommand('jupyter-actions:open-editor')"
     try:
         page.wait_for_function(ready, timeout=15_000)
-    except Exception:
-        print(
-            "DEBUG",
-            page.evaluate(
-                "() => [typeof window.jupyterapp, window.jupyterapp && window.jupyterapp.hasPlugin('jupyter-actions-labextension:editor'), window.jupyterapp && window.jupyterapp.isPluginActivated('jupyter-actions-labextension:editor'), document.getElementById('jupyter-config-data').textContent.includes('exposeAppInBrowser')]"
-            ),
-        )
-        raise
     finally:
         assert not errors, errors
 
@@ -284,3 +276,46 @@ def test_the_action_editor_end_to_end(lab, page):
     )
     assert background != "rgb(255, 255, 255)", background
     shoot(page, "lab-editor-dark")
+
+
+def test_the_editor_follows_a_draft_changed_elsewhere(lab, page):
+    """A draft saved outside the editor (the Python API here, as a ``%%action`` cell or the CLI
+    saves it): shown at once while the editor has no edits; offered, never forced, while it has."""
+    with Tenant(home=lab.home) as tenant:
+        tenant.save_draft("follow", "post-login", GATE)
+    open_lab(page, lab, "editor-sync")
+    open_editor(page, "follow")
+    content = editor(page, "follow").locator(".jp-ActionEditor-code .cm-content")
+
+    with Tenant(home=lab.home) as tenant:
+        tenant.save_draft("follow", "post-login", GATE + "# saved from a notebook\n")
+    content.get_by_text("# saved from a notebook").wait_for(timeout=10_000)
+    editor(page, "follow").locator(".jp-ActionEditor-status", has_text="Reloaded").wait_for()
+    assert editor(page, "follow").locator(".jp-ActionEditor-state").inner_text() == "up to date"
+
+    # edits of its own, then another change elsewhere: a choice, the edits still in the editor
+    content.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.insert_text("# typed in the lab")
+    with Tenant(home=lab.home) as tenant:
+        tenant.save_draft("follow", "post-login", GATE + "# saved again from the CLI\n")
+    conflict = editor(page, "follow").locator(".jp-ActionEditor-conflict")
+    conflict.wait_for(timeout=10_000)
+    assert "# typed in the lab" in content.inner_text()
+    assert "# saved again from the CLI" not in content.inner_text()
+    shoot(page, "lab-editor-changed-elsewhere")
+    conflict.get_by_role("button", name="Keep my edits").click()
+    conflict.wait_for(state="detached")
+    assert editor(page, "follow").locator(".jp-ActionEditor-state").inner_text() == "unsaved changes"
+    page.wait_for_timeout(3_000)  # a sync round later: no banner again for the same change
+    assert conflict.count() == 0
+    assert "# saved again from the CLI" in code_of(lab, "follow")  # nothing saved behind the user's back
+
+    # a third change elsewhere; this time the user takes it
+    with Tenant(home=lab.home) as tenant:
+        tenant.save_draft("follow", "post-login", GATE + "# third\n")
+    conflict.wait_for(timeout=10_000)
+    conflict.get_by_role("button", name="Show the saved draft").click()
+    content.get_by_text("# third").wait_for()
+    assert "# typed in the lab" not in content.inner_text()
+    assert editor(page, "follow").locator(".jp-ActionEditor-state").inner_text() == "up to date"

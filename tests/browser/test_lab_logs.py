@@ -181,3 +181,29 @@ def test_logs_paging(executed, lab, page):
     background = panel.evaluate("p => getComputedStyle(p).backgroundColor")
     assert background != "rgb(255, 255, 255)"
     shoot(page, "logs-6-dark")
+
+
+def test_live_lists_new_executions_without_a_search(executed, lab, page):
+    """Live on: a flow run elsewhere (here the Python API, as an application would) shows up on
+    the first page within a few seconds; Live off: the list stays as it was."""
+    open_lab(page, lab)
+    run_command(page, "Open Action Logs")
+    panel = page.locator(".jp-ActionsLogs")
+    rows = panel.locator(".jp-ActionsLogs-row")
+    rows.first.wait_for()
+    event = get_trigger("post-login").sample_payload()
+    event["request"]["geoip"]["countryCode"] = "DE"
+    with Tenant(home=lab.home) as tenant:
+        unseen = tenant.run_flow("post-login", event).id
+    page.wait_for_timeout(4_000)  # longer than Live's interval: nothing asks while Live is off
+    assert panel.locator(f".jp-ActionsLogs-row[data-execution='{unseen}']").count() == 0
+    panel.get_by_label("Live").check()
+    panel.locator(f".jp-ActionsLogs-row[data-execution='{unseen}']").wait_for(timeout=10_000)
+    with Tenant(home=lab.home) as tenant:
+        newest = tenant.run_flow("post-login", event).id
+    started = page.evaluate("performance.now()")
+    panel.locator(f".jp-ActionsLogs-row[data-execution='{newest}']").wait_for(timeout=10_000)
+    seconds = (page.evaluate("performance.now()") - started) / 1000
+    assert rows.first.get_attribute("data-execution") == newest
+    print(f"a new execution listed by Live after {seconds:.1f} s")
+    shoot(page, "logs-7-live")

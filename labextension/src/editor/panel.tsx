@@ -7,6 +7,7 @@
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { CodeEditor, CodeEditorWrapper, IEditorServices } from '@jupyterlab/codeeditor';
 import { ReactWidget } from '@jupyterlab/ui-components';
+import { Poll } from '@lumino/polling';
 import { Panel, TabPanel } from '@lumino/widgets';
 import * as React from 'react';
 
@@ -23,10 +24,13 @@ import {
   withoutPin,
   withPin
 } from '../models/execution';
+import { draftSync } from '../models/draftSync';
 import { PayloadDraft } from '../models/payload';
 import { EditorApi, IDependencies, IDraft, IVersion } from './editorApi';
 
 const DRAFT = 'draft';
+/** How often an open editor asks whether its draft changed elsewhere (a cell, the CLI). */
+const SYNC_INTERVAL_MS = 2000;
 
 /** A ReactWidget whose render is a function of its owner. */
 class View extends ReactWidget {
@@ -73,6 +77,11 @@ export class ActionEditor extends Panel {
   private readonly secretInputs = new Map<string, HTMLInputElement>();
   private newSecretName: HTMLInputElement | null = null;
   private deployMessage: HTMLInputElement | null = null;
+  /** The stored draft, changed elsewhere while this editor holds edits of its own. */
+  private external: string | null = null;
+  /** Counts this editor's own requests: a sync answer that crossed one is stale. */
+  private epoch = 0;
+  private readonly sync: Poll;
 
   constructor(
     private readonly api: EditorApi,
@@ -117,6 +126,12 @@ export class ActionEditor extends Panel {
         this.testView.update();
       }
     });
+    this.sync = new Poll({
+      factory: () => this.syncWithServer(),
+      frequency: { interval: SYNC_INTERVAL_MS, backoff: true, max: 30_000 },
+      name: 'jupyter-actions:editor-sync',
+      standby: () => !this.isVisible || !this.action || !!this.busy || 'when-hidden'
+    });
   }
 
   get dirty(): boolean {
@@ -154,6 +169,7 @@ export class ActionEditor extends Panel {
   }
 
   dispose(): void {
+    this.sync.dispose();
     this.codeModel.dispose();
     this.payloadModel.dispose();
     super.dispose();
@@ -171,6 +187,7 @@ export class ActionEditor extends Panel {
   }
 
   private async run(busy: string, work: () => Promise<void>): Promise<void> {
+    this.epoch += 1;
     this.busy = busy;
     this.error = '';
     this.notice = '';
@@ -187,6 +204,42 @@ export class ActionEditor extends Panel {
       this.secretsView.update();
       this.depsView.update();
     }
+  }
+
+  /** Follows the stored draft: a change made elsewhere is shown at once when the editor has no
+   * edits of its own, and offered when it has (draftSync); deploys elsewhere update the header. */
+  private async syncWithServer(): Promise<void> {
+    const epoch = this.epoch;
+    const fresh = await this.api.getAction(this.action!.id);
+    if (epoch !== this.epoch || this.busy || this.action?.id !== fresh.id) {
+      return; // the editor saved, deployed or reloaded meanwhile: its own answer is newer
+    }
+    const editorText = this.codeModel.sharedModel.getSource();
+    const sync = draftSync(this.savedCode, editorText, fresh.code);
+    this.external = sync === 'conflict' ? fresh.code : null;
+    if (sync === 'reload' || sync === 'conflict') {
+      this.notice = sync === 'reload' ? 'Reloaded: the draft was changed outside this editor' : '';
+    }
+    if (sync === 'reload' || sync === 'converged') {
+      this.savedCode = fresh.code;
+    }
+    this.setAction(fresh, sync === 'reload');
+  }
+
+  /** The user's answer to a draft changed elsewhere: show it, or keep editing their own. */
+  private resolveExternal(load: boolean): void {
+    const external = this.external;
+    if (external === null) {
+      return;
+    }
+    this.epoch += 1;
+    this.external = null;
+    this.savedCode = external;
+    if (load) {
+      this.codeModel.sharedModel.setSource(external);
+    }
+    this.notice = load ? 'Showing the draft saved elsewhere' : 'Kept your edits: Save Draft replaces the stored draft';
+    this.header.update();
   }
 
   private async reloadAction(): Promise<void> {
@@ -273,6 +326,17 @@ export class ActionEditor extends Panel {
         >
           Open as Notebook
         </button>
+        {this.external !== null && (
+          <div className="jp-ActionEditor-conflict" role="alert">
+            The draft was changed outside this editor while you were editing it.
+            <button type="button" className="jp-mod-styled jp-ActionEditor-loadExternal" onClick={() => this.resolveExternal(true)}>
+              Show the saved draft
+            </button>
+            <button type="button" className="jp-mod-styled jp-ActionEditor-keepMine" onClick={() => this.resolveExternal(false)}>
+              Keep my edits
+            </button>
+          </div>
+        )}
         <div className="jp-ActionEditor-status" aria-live="polite">
           {this.error && (
             <span className="jp-ActionEditor-error" role="alert">

@@ -6,6 +6,7 @@
  * src/models/executions.ts.
  */
 import { ReactWidget } from '@jupyterlab/ui-components';
+import { Poll } from '@lumino/polling';
 import * as React from 'react';
 
 import { ActionsApi, errorLine, ITrigger } from '../api';
@@ -29,6 +30,8 @@ export const LOGS_PANEL_ID = 'jupyter-actions-logs';
 const CHART_WIDTH = 600;
 const CHART_HEIGHT = 120;
 const CHART_SLICES = 12;
+/** How often Live asks for the first page again. */
+const LIVE_INTERVAL_MS = 3000;
 
 /** "2026-01-31T09:00" (an <input type="datetime-local">, local time) as an ISO time. */
 function isoOfLocal(value: string): string {
@@ -55,6 +58,9 @@ export class LogsPanel extends ReactWidget {
   private loading = false;
   /** How many lists have arrived (a test waits for the next one). */
   private generation = 0;
+  /** Live: the first page is listed again every few seconds while the panel shows. */
+  private live = false;
+  private readonly livePoll: Poll;
 
   constructor(private readonly api: ActionsApi) {
     super();
@@ -64,6 +70,17 @@ export class LogsPanel extends ReactWidget {
     this.title.icon = actionsIcon;
     this.title.closable = true;
     this.addClass('jp-ActionsLogs');
+    this.livePoll = new Poll({
+      factory: () => this.refresh(),
+      frequency: { interval: LIVE_INTERVAL_MS, backoff: true, max: 30_000 },
+      name: 'jupyter-actions:logs-live',
+      standby: () => !this.live || this.filters.page !== 0 || this.loading || !this.isVisible || 'when-hidden'
+    });
+  }
+
+  dispose(): void {
+    this.livePoll.dispose();
+    super.dispose();
   }
 
   /** Lists the executions again with the filters applied. */
@@ -199,6 +216,21 @@ export class LogsPanel extends ReactWidget {
           <button type="submit" className="jp-mod-styled jp-mod-accept jp-ActionsLogs-search">
             Search
           </button>
+          <label className="jp-ActionsLogs-live" title="List the newest executions again every 3 s (first page)">
+            <input
+              type="checkbox"
+              name="live"
+              checked={this.live}
+              onChange={e => {
+                this.live = e.target.checked;
+                this.update();
+                if (this.live) {
+                  void this.livePoll.refresh();
+                }
+              }}
+            />
+            Live
+          </label>
         </form>
         {this.error && (
           <div className="jp-ActionsLogs-error" role="alert">
