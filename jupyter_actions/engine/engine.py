@@ -8,7 +8,6 @@ parallel batch differ only in how the runtime schedules the steps.
 
 from __future__ import annotations
 
-import copy
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ from ..store.hot import HotReader
 from ..store.rows import action_row, require_values
 from ..triggers import Trigger, get_trigger
 from ..triggers import _outcome as outcome
-from . import lean, plan, records, replay
+from . import lean, plan, records, replay, resume
 from .lean import BatchResult, RowMaker
 from .plan import PlannedStep
 from .records import Rows
@@ -332,10 +331,8 @@ class Engine:
                 for r in state["remaining"]
             ]
             steps = self._run_plan(conn, trigger, planned)
-        event = copy.deepcopy(state["event"])
-        if request is not None:
-            event["request"] = json_input.check_object(request, "the continue request (the new event.request)")
-        execution = self._execute(Run("flow", trigger, event, steps, directory, previous=previous))
+        event = resume.resumed_event(trigger, state["event"], request)
+        execution = self._execute(Run(previous.kind, trigger, event, steps, directory, previous=previous))
         return records.redacted(execution, steps.values) if redacted else execution
 
     # internals ---------------------------------------------------------------------------
@@ -392,6 +389,7 @@ class Engine:
             phase=Phase.CONTINUE if previous else Phase.EXECUTE,
             timeout_s=flow.limits.timeout_s,
             spec=flow.limits.spec,
+            resumed_commands=tuple(c for r in previous.results for c in r.get("commands", ())) if previous else (),
         )
         output = self.pool.run(job)
         execution = self._assemble(run.kind, trigger, run.event, output, previous)
