@@ -98,7 +98,7 @@ def _mfa(kind: str) -> dict:
 
 
 def test_the_fifth_mfa_command_of_a_flow_breaks_the_limit_and_the_fourth_does_not():
-    """"Actions (or series of Actions) in a tenant can only execute four of the following commands
+    """ "Actions (or series of Actions) in a tenant can only execute four of the following commands
     per user flow ... a fifth command of this type ... an authentication error will occur"
     (https://auth0.com/docs/secure/multi-factor-authentication/customize-mfa/customize-mfa-selection-universal-login).
     The call itself does not raise: the parent fails the step that made the flow's fifth."""
@@ -147,7 +147,7 @@ def refreshing(event: dict) -> dict:
     ],
 )
 def test_a_redirect_the_transaction_cannot_make_denies_with_interaction_required(make, reason):
-    """"Any time api.redirect.sendUserTo() is called in an Action, if prompt=none was passed, then
+    """ "Any time api.redirect.sendUserTo() is called in an Action, if prompt=none was passed, then
     the authorization fails with error=interaction_required"; a refresh-token exchange "will also
     fail if attempting to redirect" (the redirect sample of
     https://auth0.com/docs/customize/actions/explore-triggers/signup-and-login-triggers/login-trigger/redirect-with-actions).
