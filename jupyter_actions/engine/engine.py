@@ -321,11 +321,14 @@ class Engine:
             if not trigger.continue_handler:
                 raise ConflictError(f"trigger {trigger.id} has no continue handler")
             first = state["suspended"]
-            planned = [
-                plan.step_for_version_id(
-                    conn, self.cipher, first["version_id"], trigger.continue_handler, first.get("binding_id")
-                )
-            ]
+            if first["version_id"] is None:  # a test run of a draft resumes in the draft as it is now
+                planned = [plan.draft_step(conn, self.cipher, first["action_name"], trigger.continue_handler)]
+            else:
+                planned = [
+                    plan.step_for_version_id(
+                        conn, self.cipher, first["version_id"], trigger.continue_handler, first.get("binding_id")
+                    )
+                ]
             planned += [
                 plan.step_for_version_id(conn, self.cipher, r["version_id"], trigger.handler, r.get("binding_id"))
                 for r in state["remaining"]
@@ -394,7 +397,7 @@ class Engine:
         output = self.pool.run(job)
         execution = self._assemble(run.kind, trigger, run.event, output, previous)
         if run.record:
-            state = _suspension_state(execution, output, flow.planned, flow.values) if run.kind == "flow" else None
+            state = _suspension_state(execution, output, flow.planned, flow.values)
             first = len(previous.results) if previous else 0
             change = records.cache_change(trigger.id, cache_before, output["cache"], self.cipher.encrypt)
             self.writer.submit(Pending(execution, state, flow.values, first), change)
@@ -526,7 +529,11 @@ def _suspension_state(
     suspended = planned[position].step
     return {
         "event": records.scrub_event(output["event"], secret_values),
-        "suspended": {"version_id": suspended.version_id, "binding_id": suspended.binding_id},
+        "suspended": {
+            "version_id": suspended.version_id,
+            "binding_id": suspended.binding_id,
+            "action_name": suspended.action_name,
+        },
         "remaining": [
             {"version_id": p.step.version_id, "binding_id": p.step.binding_id} for p in planned[position + 1 :]
         ],
