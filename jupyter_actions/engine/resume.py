@@ -31,8 +31,8 @@ def resumed_event(trigger: Trigger, suspended: dict[str, Any], request: Any) -> 
         return event
     given = dict(json_input.check_object(request, SUBJECT))
     extras = {name: given.pop(name) for name in EVENT_FIELDS if name in given}
-    before = event.get("request") if isinstance(event.get("request"), dict) else {}
-    kept = {k: v for k, v in before.items() if k not in FRESH_REQUEST_FIELDS}
+    before = event.get("request")
+    kept = {k: v for k, v in before.items() if k not in FRESH_REQUEST_FIELDS} if isinstance(before, dict) else {}
     event["request"] = {**kept, **dict.fromkeys(FRESH_REQUEST_FIELDS, {}), **copy.deepcopy(given)}
     if "prompt" in extras:
         event["prompt"] = copy.deepcopy(extras["prompt"])
