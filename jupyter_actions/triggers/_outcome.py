@@ -47,11 +47,16 @@ def fold(trigger: Trigger, results: list[StepResult], event: dict[str, Any]) -> 
     else:
         status = Status.ALLOWED
     folded = trigger.fold_outcome(commands, event)
-    if trigger.can_suspend:
-        # What waits for /continue is what the last action asked for (a flow suspends right after
-        # the action that asks); without a suspension nothing waits: the neutral values.
-        pending = results[-1].get("commands", []) if status == Status.SUSPENDED else []
-        waiting = trigger.fold_outcome(pending, event)
+    # What waits for /continue is what the last action asked for (a flow suspends right after
+    # the action that asks); without a suspension nothing waits: the neutral values (None, []),
+    # folded only when an earlier suspension left one of these keys set.
+    if status == Status.SUSPENDED:
+        waiting = trigger.fold_outcome(results[-1].get("commands", []), event)
+    elif any(folded.get(key) for key in SUSPENDING_KEYS):
+        waiting = trigger.fold_outcome([], event)
+    else:
+        waiting = None
+    if waiting is not None:
         for key in SUSPENDING_KEYS:
             if key in folded:
                 folded[key] = waiting[key]
