@@ -8,7 +8,6 @@ parallel batch differ only in how the runtime schedules the steps.
 
 from __future__ import annotations
 
-import copy
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ from ..store.hot import HotReader
 from ..store.rows import action_row, require_values
 from ..triggers import Trigger, get_trigger
 from ..triggers import _outcome as outcome
-from . import lean, plan, records, replay
+from . import lean, plan, records, replay, resume
 from .lean import BatchResult, RowMaker
 from .plan import PlannedStep
 from .records import Rows
@@ -322,20 +321,21 @@ class Engine:
             if not trigger.continue_handler:
                 raise ConflictError(f"trigger {trigger.id} has no continue handler")
             first = state["suspended"]
-            planned = [
-                plan.step_for_version_id(
-                    conn, self.cipher, first["version_id"], trigger.continue_handler, first.get("binding_id")
-                )
-            ]
+            if first["version_id"] is None:  # a test run of a draft resumes in the draft as it is now
+                planned = [plan.draft_step(conn, self.cipher, first["action_name"], trigger.continue_handler)]
+            else:
+                planned = [
+                    plan.step_for_version_id(
+                        conn, self.cipher, first["version_id"], trigger.continue_handler, first.get("binding_id")
+                    )
+                ]
             planned += [
                 plan.step_for_version_id(conn, self.cipher, r["version_id"], trigger.handler, r.get("binding_id"))
                 for r in state["remaining"]
             ]
             steps = self._run_plan(conn, trigger, planned)
-        event = copy.deepcopy(state["event"])
-        if request is not None:
-            event["request"] = json_input.check_object(request, "the continue request (the new event.request)")
-        execution = self._execute(Run("flow", trigger, event, steps, directory, previous=previous))
+        event = resume.resumed_event(trigger, state["event"], request)
+        execution = self._execute(Run(previous.kind, trigger, event, steps, directory, previous=previous))
         return records.redacted(execution, steps.values) if redacted else execution
 
     # internals ---------------------------------------------------------------------------
@@ -392,11 +392,12 @@ class Engine:
             phase=Phase.CONTINUE if previous else Phase.EXECUTE,
             timeout_s=flow.limits.timeout_s,
             spec=flow.limits.spec,
+            resumed_commands=tuple(c for r in previous.results for c in r.get("commands", ())) if previous else (),
         )
         output = self.pool.run(job)
         execution = self._assemble(run.kind, trigger, run.event, output, previous)
         if run.record:
-            state = _suspension_state(execution, output, flow.planned, flow.values) if run.kind == "flow" else None
+            state = _suspension_state(execution, output, flow.planned, flow.values)
             first = len(previous.results) if previous else 0
             change = records.cache_change(trigger.id, cache_before, output["cache"], self.cipher.encrypt)
             self.writer.submit(Pending(execution, state, flow.values, first), change)
@@ -528,7 +529,11 @@ def _suspension_state(
     suspended = planned[position].step
     return {
         "event": records.scrub_event(output["event"], secret_values),
-        "suspended": {"version_id": suspended.version_id, "binding_id": suspended.binding_id},
+        "suspended": {
+            "version_id": suspended.version_id,
+            "binding_id": suspended.binding_id,
+            "action_name": suspended.action_name,
+        },
         "remaining": [
             {"version_id": p.step.version_id, "binding_id": p.step.binding_id} for p in planned[position + 1 :]
         ],

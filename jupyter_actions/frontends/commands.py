@@ -353,7 +353,12 @@ COMMANDS: tuple[Command, ...] = (
         "flows continue",
         "resume a suspended execution (after redirect, challenge or prompt)",
         arg("execution_id"),
-        arg("--request", metavar="FILE", help="JSON of the new event.request (query with state and session_token ...)"),
+        arg(
+            "--request",
+            metavar="FILE",
+            help="JSON of the continue request: the /continue query and body (and other new event.request "
+            "fields), plus prompt ({id, fields, vars}) after a form and authentication ({methods}) after MFA",
+        ),
         JSON,
         line=False,
     ),

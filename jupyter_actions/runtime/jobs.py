@@ -53,3 +53,4 @@ class Job:
     timeout_s: float = 20.0  # wall clock for the whole job (the time its steps run)
     event_json: bytes | None = None
     spec: WorkerSpec | None = None  # None: the pool's
+    resumed_commands: tuple[dict, ...] = ()  # of the runs a continued flow resumes: per-flow limits count them

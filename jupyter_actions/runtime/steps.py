@@ -8,11 +8,13 @@ the flow goes on: stop after a deny, fail closed after an error of a blocking tr
 after a redirect, challenge or prompt. What a step may add to the record is capped: its logs
 (the worker's ``log_limit``), its error texts (``limits.ERROR_CHARS``) and the flow's commands
 (``triggers/_sizes.py``); a step past a commands cap fails with a ``LimitError`` naming the cap
-and its commands are dropped.
+and its commands are dropped. A step that breaks one of the trigger's per-flow rules (post-login's
+four MFA commands per flow, counted over resumed runs too) fails with a ``LimitError`` as well.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 import secrets
 import time
@@ -150,6 +152,10 @@ class FlowRun:
         if over is not None:
             result["commands"] = commands = []
             response["error"] = limits.error("LimitError", over, ErrorClass.ACTION_ERROR)
+        elif response["error"] is None and trigger.flow_limits:
+            over = trigger.flow_limit_error(itertools.chain(self.job.resumed_commands, self.prior), commands)
+            if over is not None:  # the step's commands stay recorded: they are what broke the limit
+                response["error"] = limits.error("LimitError", over, ErrorClass.ACTION_ERROR)
         error = response["error"]
         if error is not None:
             control = Control.STOP if trigger.blocking else Control.CONTINUE

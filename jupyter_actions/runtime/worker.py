@@ -78,6 +78,10 @@ def _ms(seconds: float) -> float:
     return round(seconds * 1000.0, 3)
 
 
+def _nothing(event: Any, api: Any) -> None:
+    """The continue handler of an action that defines none."""
+
+
 class _Failure(Exception):
     """A step error that is already an error object (missing handler, module init error)."""
 
@@ -112,14 +116,17 @@ class Action:
             self.failure = on_error(exc, self)
         self.module = module
 
-    def handler(self, name: str) -> tuple[Callable[..., Any], bool]:
-        """The handler and whether it is a coroutine function (checked once per function)."""
+    def handler(self, name: str, optional: bool = False) -> tuple[Callable[..., Any], bool]:
+        """The handler and whether it is a coroutine function (checked once per function);
+        an ``optional`` one that is not defined does nothing."""
         if self.failure is not None:
             raise _Failure(self.failure)
         handler = self.module.__dict__.get(name)
         checked = self.checked.get(name)
         if checked is not None and checked[0] is handler:
             return checked
+        if handler is None and optional:
+            return _nothing, False
         if handler is None:
             raise _Failure(
                 limits.error(
@@ -368,7 +375,8 @@ class Worker:
             if action.module is None:
                 action.load(self._error)
                 boot = perf_counter() - started
-            handler, is_async = action.handler(handler_name)
+            # Auth0's MFA and Forms samples define no continue handler: resuming them does nothing.
+            handler, is_async = action.handler(handler_name, optional=phase == Phase.CONTINUE)
             event["secrets"] = action.secrets
             session = self.ApiSession(
                 event=event, commands=commands, cache=cache, directory=directory, phase=phase, prior_commands=prior

@@ -3,7 +3,7 @@ and ``api.multifactor``."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -32,6 +32,33 @@ ENROLLMENT_FACTORS = (
 )
 MFA_PROVIDERS = ("none", "guardian", "google-authenticator", "duo", "any")
 MAX_USER_ID_LENGTH = 128
+
+# Auth0: "Actions (or series of Actions) in a tenant can only execute four of the following
+# commands per user flow ... If this limit is exceeded (i.e., a fifth command of this type
+# attempts to execute), an authentication error will occur." The call itself does not throw
+# (it only records a command, as Auth0's api does); the flow fails after that action.
+MFA_COMMANDS = (
+    "authentication.enroll_with",
+    "authentication.enroll_with_any",
+    "authentication.challenge_with",
+    "authentication.challenge_with_any",
+)
+MAX_MFA_COMMANDS = 4
+
+
+def mfa_command_limit(earlier: Iterable[dict], step: Iterable[dict]) -> str | None:
+    """Why a step's MFA commands fail the flow (a fifth one in the flow), or None.
+    ``earlier``: the commands of the flow before this step, resumed runs included."""
+    added = sum(1 for c in step if c.get("type") in MFA_COMMANDS)
+    if not added:
+        return None
+    total = added + sum(1 for c in earlier if c.get("type") in MFA_COMMANDS)
+    if total <= MAX_MFA_COMMANDS:
+        return None
+    return (
+        f"this flow issued {total} enroll_with, enroll_with_any, challenge_with or challenge_with_any "
+        f"commands: Auth0 runs at most {MAX_MFA_COMMANDS} per flow, and the authentication fails at the fifth"
+    )
 
 
 def factor_selector(factor: Any, allowed: tuple[str, ...]) -> dict:

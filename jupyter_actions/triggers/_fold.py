@@ -75,6 +75,15 @@ def last(*types: str) -> Reducer:
     return reads(*types)(reduce)
 
 
+def sequence(*types: str) -> Reducer:
+    """The arguments of every call among ``types``, in call order, each with its ``method``."""
+
+    def reduce(commands: list, event: dict) -> list:
+        return [_fields(c, True) for c in _of(commands, *types)]
+
+    return reads(*types)(reduce)
+
+
 def last_field(command_type: str, field: str) -> Reducer:
     def reduce(commands: list, event: dict) -> Any:
         found = _of(commands, command_type)

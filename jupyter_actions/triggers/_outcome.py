@@ -12,8 +12,9 @@ from typing import Any
 from ..outcome import Control, ErrorClass, FlowError, Outcome, Status, StepResult
 from ._trigger import Trigger
 
-# What makes an execution suspend; once it is resumed these have been acted on.
-SUSPENDING_KEYS = ("redirect", "challenge", "enrollment", "prompt")
+# What makes an execution suspend: the application acts on them before /continue. They come
+# from the action that suspended the flow only; once it is resumed they have been acted on.
+SUSPENDING_KEYS = ("redirect", "challenge", "enrollment", "mfa_commands", "prompt")
 
 
 def first_error(results: list[StepResult]) -> FlowError | None:
@@ -46,8 +47,17 @@ def fold(trigger: Trigger, results: list[StepResult], event: dict[str, Any]) -> 
     else:
         status = Status.ALLOWED
     folded = trigger.fold_outcome(commands, event)
-    if status != Status.SUSPENDED:
+    # What waits for /continue is what the last action asked for (a flow suspends right after
+    # the action that asks); without a suspension nothing waits: the neutral values (None, []),
+    # folded only when an earlier suspension left one of these keys set.
+    if status == Status.SUSPENDED:
+        waiting = trigger.fold_outcome(results[-1].get("commands", []), event)
+    elif any(folded.get(key) for key in SUSPENDING_KEYS):
+        waiting = trigger.fold_outcome([], event)
+    else:
+        waiting = None
+    if waiting is not None:
         for key in SUSPENDING_KEYS:
             if key in folded:
-                folded[key] = None
+                folded[key] = waiting[key]
     return {"status": status, "deny": deny, "error": error, **folded}  # type: ignore[typeddict-item]

@@ -13,6 +13,26 @@ DEFAULT_SESSION_TOKEN_EXP = 15 * 60
 DEFAULT_SESSION_TOKEN_PARAM = "session_token"  # noqa: S105 - a query parameter's name, not a secret
 NO_REDIRECT_PROTOCOLS = ("oauth2-resource-owner", "oauth2-refresh-token", "oauth2-password", "oauth2-webauthn")
 RENDER_AND_REDIRECT = "Redirect and render commands cannot be used in the same action."
+INTERACTION_REQUIRED = "interaction_required"  # the OAuth error a refused redirect ends with
+
+
+def redirect_refusal(event: Mapping) -> str | None:
+    """Why this transaction cannot redirect the user (None: it can), as Auth0 decides it:
+    ``prompt=none`` in the request ("any redirection will result in an
+    error=interaction_required"), or a protocol without a browser to redirect (refresh-token
+    and password exchanges, ROPG, WebAuthn: Auth0's ``canRedirect`` list)."""
+    request = event.get("request")
+    query = request.get("query") if isinstance(request, dict) else None
+    if isinstance(query, dict) and query.get("prompt") == "none":
+        return (
+            "api.redirect.send_user_to was called in a request with prompt=none: the authorization fails "
+            f"with error={INTERACTION_REQUIRED}"
+        )
+    transaction = event.get("transaction")
+    protocol = (transaction.get("protocol") if isinstance(transaction, dict) else None) or "unknown-protocol"
+    if protocol in NO_REDIRECT_PROTOCOLS:
+        return f"api.redirect.send_user_to was called during a {protocol} exchange, which cannot redirect: it fails"
+    return None
 
 
 def _js_string(value: Any) -> str:
@@ -57,8 +77,16 @@ class RedirectApi(Namespace):
         """Redirect after this action ends; the flow resumes in on_continue_* of this action."""
         if any(c.get("type") == "prompt.render" for c in self._session.commands):
             raise ValueError(RENDER_AND_REDIRECT)
-        self._record("send_user_to", url=url_with_query(url, option(options, "query", query)))
+        fields = {"url": url_with_query(url, option(options, "query", query))}
+        refused = self._refusal()
+        if refused is not None:
+            fields["refused"] = refused  # the flow stops, denied with interaction_required
+        self._record("send_user_to", **fields)
         return self._api if self.chainable else None
+
+    def _refusal(self) -> str | None:
+        """Why a redirect fails in this transaction (post-challenge has no such rule)."""
+        return None
 
     def _request(self) -> dict:
         request = self._event.get("request")
@@ -136,10 +164,9 @@ class LoginRedirectApi(RedirectApi):
     chainable = True
 
     def can_redirect(self) -> bool:
-        """False with ``prompt=none`` and for protocols that cannot redirect (ROPG, refresh ...)."""
-        query = self._request().get("query")
-        if isinstance(query, dict) and query.get("prompt") == "none":
-            return False
-        transaction = self._event.get("transaction")
-        protocol = (transaction.get("protocol") if isinstance(transaction, dict) else None) or "unknown-protocol"
-        return protocol not in NO_REDIRECT_PROTOCOLS
+        """False with ``prompt=none`` and for protocols that cannot redirect (ROPG, refresh ...):
+        exactly when ``send_user_to`` would fail the transaction."""
+        return self._refusal() is None
+
+    def _refusal(self) -> str | None:
+        return redirect_refusal(self._event)

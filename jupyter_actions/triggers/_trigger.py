@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -11,6 +11,7 @@ from ..outcome import Control
 from . import _fold as fold
 from ._api import Api, ApiSession, Namespace
 from ._cache import CacheApi
+from ._redirect import INTERACTION_REQUIRED
 from ._schema import Node, validate
 from ._transaction import MIRRORED_COMMANDS
 from ._transaction import mirror as mirror_transaction
@@ -39,6 +40,14 @@ SUSPEND_COMMANDS = frozenset(
 _METADATA_COMMANDS = {"user.set_app_metadata": "app_metadata", "user.set_user_metadata": "user_metadata"}
 
 NamespaceFactory = type[Namespace]  # called as factory(api, session)
+FlowLimit = Callable[[Iterable[dict], Iterable[dict]], str | None]  # (earlier, step) -> why it fails
+
+
+def stops(command: dict) -> bool:
+    """Whether no further action runs after ``command``: a deny-like command, or a redirect
+    the transaction refuses (``prompt=none``, a back-channel exchange: ``_redirect``)."""
+    kind = command.get("type")
+    return kind in STOP_COMMANDS or (kind == "redirect.send_user_to" and bool(command.get("refused")))
 
 
 def live_commands(commands: list[dict]) -> list[dict]:
@@ -63,6 +72,7 @@ class Trigger:
         "outcome",
         "can_suspend",
         "user_metadata_in_event",
+        "flow_limits",
         "api_namespaces",
         "_fold_plan",
     )
@@ -81,6 +91,7 @@ class Trigger:
     outcome: Mapping[str, Callable[[list, dict], Any]]
     can_suspend: bool
     user_metadata_in_event: bool
+    flow_limits: tuple[FlowLimit, ...]  # per-flow rules a step's commands may break (post-login's MFA count)
     api_namespaces: Mapping[str, NamespaceFactory]  # ``namespaces`` and ``cache``: every one of the api
     _fold_plan: fold.Plan
 
@@ -99,6 +110,7 @@ class Trigger:
         outcome: Mapping[str, Callable[[list, dict], Any]] | None = None,
         can_suspend: bool = False,
         user_metadata_in_event: bool = False,
+        flow_limits: tuple[FlowLimit, ...] = (),
     ) -> None:
         values = dict(
             id=id,
@@ -114,6 +126,7 @@ class Trigger:
             outcome=MappingProxyType(dict(outcome or {})),
             can_suspend=can_suspend,
             user_metadata_in_event=user_metadata_in_event,
+            flow_limits=tuple(flow_limits),
         )
         for name, value in values.items():
             object.__setattr__(self, name, value)
@@ -200,12 +213,21 @@ class Trigger:
         prompt (triggers that can suspend), else ``continue``."""
         if not commands:
             return Control.CONTINUE
-        types = {c.get("type") for c in live_commands(commands)}
-        if types & STOP_COMMANDS:
+        live = live_commands(commands)
+        if any(stops(c) for c in live):
             return Control.STOP
-        if self.can_suspend and types & SUSPEND_COMMANDS:
+        if self.can_suspend and {c.get("type") for c in live} & SUSPEND_COMMANDS:
             return Control.SUSPEND
         return Control.CONTINUE
+
+    def flow_limit_error(self, earlier: Iterable[dict], step: list[dict]) -> str | None:
+        """Why ``step``'s commands fail the flow under one of ``flow_limits`` (None: they do not);
+        ``earlier`` are the flow's commands before the step, resumed runs included."""
+        for limit in self.flow_limits:
+            over = limit(earlier, step)
+            if over is not None:
+                return over
+        return None
 
     def fold_outcome(self, commands: list[dict], event: dict) -> dict:
         """The trigger-specific outcome keys from all commands of a flow (docs/outcome.md)."""
@@ -215,9 +237,11 @@ class Trigger:
         """``{"reason", "user_message"?, "code"?, "command"}`` of the first deny-like command."""
         for command in live_commands(commands):
             kind = command.get("type", "")
-            if kind not in STOP_COMMANDS:
+            if not stops(command):
                 continue
-            if kind == "validation.error":
+            if kind == "redirect.send_user_to":
+                deny = {"reason": command["refused"], "code": INTERACTION_REQUIRED}
+            elif kind == "validation.error":
                 deny = {"reason": command.get("error_message"), "code": command.get("error_code")}
             elif kind == "access.reject_invalid_subject_token":
                 deny = {"reason": command.get("reason"), "code": "invalid_request"}

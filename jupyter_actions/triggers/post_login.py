@@ -5,7 +5,7 @@ from __future__ import annotations
 from . import _fields as f
 from . import _fold as fold
 from ._access import DenyApi, RulesApi, ValidationApi
-from ._authentication import LoginAuthenticationApi, MultifactorApi
+from ._authentication import MFA_COMMANDS, LoginAuthenticationApi, MultifactorApi, mfa_command_limit
 from ._claims import AccessTokenApi, IdTokenApi
 from ._directory import GroupsApi, RolesApi
 from ._prompt import PromptApi
@@ -446,6 +446,7 @@ TRIGGER = Trigger(
         "redirect": fold.last("redirect.send_user_to"),
         "challenge": fold.last("authentication.challenge_with", "authentication.challenge_with_any"),
         "enrollment": fold.last("authentication.enroll_with", "authentication.enroll_with_any"),
+        "mfa_commands": fold.sequence(*MFA_COMMANDS),
         "prompt": fold.last("prompt.render"),
         "recorded_methods": fold.collected("authentication.record_method", "provider_url"),
         "primary_user_id": fold.first_field("authentication.set_primary_user", "primary_user_id"),
@@ -457,4 +458,5 @@ TRIGGER = Trigger(
     },
     can_suspend=True,
     user_metadata_in_event=True,
+    flow_limits=(mfa_command_limit,),
 )

@@ -52,6 +52,33 @@ def test_run_flow_returns_the_outcome_and_continue_resumes_it(server, login_flow
         assert refused.value.status == 403 and refused.value.error_code == "insufficient_scope"
 
 
+# https://auth0.com/docs/customize/forms/render ("Fields and shared variables data in Actions"), renamed
+FORM = """
+async def on_execute_post_login(event, api):
+    api.prompt.render("ap_fuVuFiiQWN3mTEujWTy966")
+
+async def on_continue_post_login(event, api):
+    api.user.set_user_metadata("company_name", event.prompt.fields.company_name)
+"""
+
+
+def test_continue_carries_the_forms_prompt_and_refuses_a_bad_one(server, tenant):
+    """The Forms sample of https://auth0.com/docs/customize/forms/render over HTTP: the continue
+    request's ``prompt`` becomes ``event.prompt``; a prompt without an id is a 400 in one line."""
+    tenant.save_draft("form", "post-login", FORM, deploy=True)
+    tenant.bind("post-login", ["form"])
+    with Client(server.url, server.tokens["execute"]) as client:
+        suspended = client.run_flow("post-login", get_trigger("post-login").sample_payload())
+        assert suspended.outcome["prompt"]["prompt_id"] == "ap_fuVuFiiQWN3mTEujWTy966"
+        with pytest.raises(ApiError) as refused:
+            client.continue_flow(suspended.id, {"prompt": {"fields": {"company_name": "Okta"}}})
+        assert refused.value.status == 400 and "$.prompt.id" in refused.value.message
+        prompt = {"id": "ap_fuVuFiiQWN3mTEujWTy966", "fields": {"company_name": "Okta"}, "vars": {}}
+        resumed = client.continue_flow(suspended.id, {"query": {"state": "s1"}, "prompt": prompt})
+        assert resumed.outcome["status"] == "allowed" and resumed.outcome["prompt"] is None
+        assert resumed.outcome["user_metadata"] == {"company_name": "Okta"}
+
+
 def test_the_async_client_runs_flows_concurrently(server, login_flow):
     async def main() -> list:
         async with AsyncClient(server.url, server.tokens["execute"]) as client:

@@ -191,6 +191,7 @@ def test_every_method_yields_the_documented_commands_and_outcome():
         "redirect",
         "challenge",
         "enrollment",
+        "mfa_commands",
         "prompt",
         "recorded_methods",
         "primary_user_id",
@@ -215,6 +216,12 @@ def test_every_method_yields_the_documented_commands_and_outcome():
         "method": "enroll_with_any",
         "factors": [{"type": "otp"}, {"type": "push-notification"}],
     }
+    assert [c["method"] for c in outcome["mfa_commands"]] == [
+        "challenge_with",
+        "challenge_with_any",
+        "enroll_with",
+        "enroll_with_any",
+    ]
     assert outcome["prompt"] is None and outcome["recorded_methods"] == []
     assert outcome["primary_user_id"] == "auth0|primary"
     assert outcome["saml_response"]["attributes"] == {"department": "R&D", "groups": ["a", "b"]}

@@ -209,3 +209,38 @@ def test_the_editor_applies_the_input_policy(tenant, action):
     assert not panel.editor.valid and "nested too deep" in plain(panel.editor.error.value)
     panel.editor.json.value = '{"user": NaN}'
     assert not panel.editor.valid and "NaN" in plain(panel.editor.error.value)
+
+
+# https://auth0.com/docs/customize/forms/render ("Fields and shared variables data in Actions"), renamed
+FORM = """
+async def on_execute_post_login(event, api):
+    api.prompt.render("ap_fuVuFiiQWN3mTEujWTy966")
+
+async def on_continue_post_login(event, api):
+    api.user.set_user_metadata("company_name", event.prompt.fields.company_name)
+"""
+
+
+def test_a_suspended_run_continues_with_the_forms_prompt(tenant):
+    """The Forms sample of https://auth0.com/docs/customize/forms/render: the draft's run waits
+    for the form; Continue with the form's event.prompt runs on_continue_post_login."""
+    tenant.save_draft("form", "post-login", FORM)
+    panel = open_test_panel(tenant, "form")
+    assert panel.resuming.layout.display == "none"
+    panel.run_button.click()
+    assert panel.last.outcome["status"] == "suspended" and panel.resuming.layout.display == "flex"
+
+    panel.continue_request.value = "{not json"
+    panel.continue_button.click()
+    assert "the continue request is not valid JSON" in plain(panel.message.value)
+
+    prompt = {"id": "ap_fuVuFiiQWN3mTEujWTy966", "fields": {"company_name": "Okta"}, "vars": {}}
+    panel.continue_request.value = json.dumps({"query": {"state": "s1"}, "prompt": {"fields": {}}})
+    panel.continue_button.click()
+    assert "$.prompt.id" in plain(panel.message.value) and panel.last.outcome["status"] == "suspended"
+
+    panel.continue_request.value = json.dumps({"query": {"state": "s1"}, "prompt": prompt})
+    panel.continue_button.click()
+    assert panel.last.outcome["status"] == "allowed" and panel.last.outcome["user_metadata"] == {"company_name": "Okta"}
+    assert panel.resuming.layout.display == "none" and "company_name" in plain(panel.result.value)
+    assert [r["action_name"] for r in tenant.execution(panel.last.id).results] == ["form", "form"]
