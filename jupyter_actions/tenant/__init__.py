@@ -340,13 +340,18 @@ class Tenant:
         code: str,
         *,
         secrets: Sequence[str] = (),
+        secret_values: Mapping[str, str] | None = None,
         dependencies: Sequence[str] | None = None,
+        deploy: bool = False,
     ) -> tuple[Module, bool]:
         """Save an Actions Module's draft: its code, secret names and (given) dependencies,
         pinned and built as an action's are; returns the module and whether anything changed.
-        Actions see none of it until it is deployed and they are pinned to that version."""
+        ``secret_values`` sets values in the same transaction (checked first), ``deploy`` also
+        makes a version in it (Auth0's create with ``publish``). Actions see none of it until
+        it is deployed and they are pinned to that version."""
         modules.check_module_name(name)
         modules.check_module_code(name, code)
+        values = secret_store.check_values(secret_values or {})
         limits = self.settings
         prepared = None
         if dependencies is not None:
@@ -358,8 +363,12 @@ class Tenant:
             else:
                 prepared = self.environments.prepare(pins, limits)
         with self.store.write() as conn:
-            changed = modules.save(conn, name, code, prepared, secrets, limits["max_secrets"])
-            return modules.module_model(conn, modules.module_row(conn, name)), changed
+            changed = modules.save(conn, name, code, prepared, [*secrets, *values], limits["max_secrets"])
+            for secret, value in values.items():
+                modules.set_secret(conn, self.cipher, name, secret, value, limits["max_secrets"])
+            if deploy:
+                modules.deploy(conn, self.cipher, name, None)
+            return modules.module_model(conn, modules.module_row(conn, name)), changed or bool(values) or deploy
 
     def set_module_secret(self, module: str, name: str, value: str) -> SecretInfo:
         """Set a secret of the module's draft; its next version carries it."""
@@ -379,6 +388,20 @@ class Tenant:
     def get_module(self, name: str) -> Module:
         with self.store.read() as conn:
             return modules.module_model(conn, modules.module_row(conn, name))
+
+    def get_module_by_id(self, module_id: str) -> Module:
+        with self.store.read() as conn:
+            return modules.module_model(conn, modules.module_row_by_id(conn, module_id))
+
+    def module_version_number(self, module: str, version_id: str) -> int:
+        """The number of the module's version with this id (the REST API names versions by id)."""
+        with self.store.read() as conn:
+            return modules.version_number_of(conn, modules.module_row(conn, module), version_id)
+
+    def module_importers(self, module: str) -> list[dict[str, Any]]:
+        """The actions whose drafts import the module, each with the version it is pinned to."""
+        with self.store.read() as conn:
+            return modules.importers(conn, modules.module_row(conn, module))
 
     def list_modules(self) -> list[Module]:
         with self.store.read() as conn:

@@ -108,6 +108,56 @@ def module_row(conn: Connection, name: str, *, for_update: bool = False) -> Row:
     return row
 
 
+def module_row_by_id(conn: Connection, module_id: str) -> Row:
+    """The module with this id (Auth0's Management API names modules by id)."""
+    row = conn.execute(select(modules).where(modules.c.id == module_id)).first()
+    if row is None:
+        raise NotFoundError(f"The module does not exist: no module has the id {module_id!r}")
+    return row
+
+
+def version_number_of(conn: Connection, module: Row, version_id: str) -> int:
+    number = conn.execute(
+        select(module_versions.c.number).where(
+            module_versions.c.module_id == module.id, module_versions.c.id == version_id
+        )
+    ).scalar()
+    if number is None:
+        raise NotFoundError(f"The module version does not exist: module {module.name} has no version {version_id!r}")
+    return number
+
+
+def importers(conn: Connection, module: Row) -> list[dict]:
+    """The actions whose drafts import the module, with the version each is pinned to
+    (Auth0's ``ActionModuleAction``)."""
+    from ..store.schema import actions
+
+    rows = conn.execute(
+        select(
+            actions.c.id,
+            actions.c.name,
+            actions.c.trigger_id,
+            actions.c.trigger_version,
+            module_versions.c.id.label("version_id"),
+            module_versions.c.number,
+        )
+        .join(action_modules, action_modules.c.action_id == actions.c.id)
+        .join(module_versions, module_versions.c.id == action_modules.c.module_version_id)
+        .where(action_modules.c.module_id == module.id)
+        .order_by(actions.c.name)
+    )
+    return [
+        {
+            "action_id": r.id,
+            "action_name": r.name,
+            "module_version_id": r.version_id,
+            "module_version_number": r.number,
+            "supported_triggers": [{"id": r.trigger_id, "version": r.trigger_version}],
+        }
+        for r in rows
+    ]
+
+
 def _secret_infos(conn: Connection, module_id: str) -> tuple[SecretInfo, ...]:
     rows = conn.execute(
         select(module_secrets.c.name, module_secrets.c.updated_at, module_secrets.c.ciphertext)
