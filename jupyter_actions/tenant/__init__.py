@@ -318,11 +318,12 @@ class Tenant:
             return secret_store.set_secret(conn, self.cipher, action, name, value, limit)
 
     def secret_in(self, text: str) -> str | None:
-        """Which secret value of this tenant (any action's, drafts' and stored versions') ``text``
+        """Which secret value of this tenant (any action's or module's, drafts' and stored versions') ``text``
         is or contains, as a label that names the secret (``secret NAME of action A``); None
         when none. The value itself never leaves: a front end refuses such a text."""
         with self.store.read() as conn:
-            return secret_store.contained(text, secret_store.labelled_values(conn, self.cipher))
+            labelled = {**secret_store.labelled_values(conn, self.cipher), **modules.labelled_values(conn, self.cipher)}
+            return secret_store.contained(text, labelled)
 
     def list_secrets(self, action: str) -> tuple[SecretInfo, ...]:
         with self.store.read() as conn:

@@ -314,6 +314,27 @@ def set_secret(conn: Connection, cipher: Cipher, module: str, name: str, value: 
     return SecretInfo(name, now, True)
 
 
+def labelled_values(conn: Connection, cipher: Cipher) -> dict[str, str]:
+    """Every module secret value (drafts' and versions'), by a label that names the secret."""
+    values = {}
+    drafts = (
+        select(modules.c.name, module_secrets.c.name, module_secrets.c.ciphertext)
+        .join(module_secrets, module_secrets.c.module_id == modules.c.id)
+        .where(module_secrets.c.ciphertext.is_not(None))
+    )
+    for module, name, token in conn.execute(drafts).all():
+        values[f"secret {name} of module {module}"] = cipher.decrypt(token)
+    stored = (
+        select(modules.c.name, module_versions.c.number, module_versions.c.secrets_ciphertext)
+        .join(module_versions, module_versions.c.module_id == modules.c.id)
+        .where(module_versions.c.secrets_ciphertext.is_not(None))
+    )
+    for module, number, token in conn.execute(stored).all():
+        for name, value in cipher.decrypt_mapping(token).items():
+            values[f"secret {name} of module {module} (version {number})"] = value
+    return values
+
+
 def list_secrets(conn: Connection, module: str) -> tuple[SecretInfo, ...]:
     return _secret_infos(conn, module_row(conn, module).id)
 

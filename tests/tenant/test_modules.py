@@ -122,6 +122,12 @@ def test_module_secret_is_not_in_logs_records_or_errors(tenant, service) -> None
             assert SERVICE_KEY not in json.dumps([list(r) for r in conn.execute(text(f"SELECT * FROM {table}"))])
 
 
+def test_a_module_secret_value_is_recognised_where_values_are_refused(tenant, service) -> None:
+    _logger(tenant, service)
+    assert tenant.secret_in(f"token={SERVICE_KEY}") == "secret API_KEY of module logger"
+    assert tenant.secret_in("nothing secret") is None
+
+
 def test_module_secrets_reach_only_actions_that_import_it(tenant, service) -> None:
     _logger(tenant, service)
     snoop = """
