@@ -294,3 +294,17 @@ def test_module_error_shows_module_frames(tenant) -> None:
     error = tenant.test("calls-broken").results[0]["response"]["error"]
     assert error["name"] == "KeyError"
     assert '"<module broken>", line 2' in error["stack"] and '"<action calls-broken>", line 4' in error["stack"]
+
+
+@pytest.mark.slow  # starts a PostgreSQL server
+def test_modules_and_their_pins_on_postgres(postgres_url, actions_home) -> None:
+    from jupyter_actions import Tenant
+
+    with Tenant("pg-modules", database_url=postgres_url) as pg:
+        _versioned(pg, 1)
+        pg.save_draft("uses-module", "post-login", VERSIONED_ACTION, modules=["versioned"])
+        pg.deploy("uses-module")
+        pg.bind("post-login", ["uses-module"])
+        _versioned(pg, 2)
+        assert pg.run_flow("post-login", SAMPLE).outcome["id_token_claims"]["module"] == "module version 1"
+        assert [v.number for v in pg.module_versions("versioned")] == [2, 1]
