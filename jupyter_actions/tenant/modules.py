@@ -83,7 +83,10 @@ def check_module_code(name: str, code: str) -> None:
             f"module {name} imports {PACKAGE} ({', '.join(sorted(others))}): a module cannot import other "
             "modules; import them from the action instead, or use a dependency"
         )
-    compile(code, f"<module {name}>", "exec", dont_inherit=True)
+    try:
+        compile(code, f"<module {name}>", "exec", dont_inherit=True)
+    except SyntaxError as exc:  # what parses but does not compile ('return' outside a function)
+        raise CodeError(f"syntax error in module {name} at line {exc.lineno}: {exc.msg}") from None
 
 
 def check_imports_declared(action: str, code: str, refs: Sequence[ModuleRef]) -> None:

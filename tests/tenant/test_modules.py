@@ -225,6 +225,14 @@ def test_bad_inputs_leave_the_store_as_it_was(tenant) -> None:
         tenant.save_draft("plain", "post-login", before.code, modules=["undeployed"])
     with pytest.raises(InvalidInputError, match="invalid module name"):
         tenant.save_module("has-dash", "X = 1\n")
+    with pytest.raises(CodeError, match=r"^syntax error in module broken at line 1: 'return' outside function$"):
+        tenant.save_module("broken", "return 1\n")
+    with pytest.raises(
+        CodeError, match=r"^syntax error in <module broken> at line 1, column 2: '\(' was never closed$"
+    ):
+        tenant.save_module("broken", "(((\n)")
+    with pytest.raises(NotFoundError):
+        tenant.get_module("broken")
 
 
 def test_missing_module_secret_refuses_deploy(tenant) -> None:
