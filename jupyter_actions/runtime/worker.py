@@ -4,8 +4,9 @@ Started by ``isolation.BOOTSTRAP`` as ``python -I -S``; it enters the sandbox be
 anything else (``sandbox.boot``), then reads frames from one pipe and writes frames to another
 (stdout and stderr are /dev/null, so action output cannot reach the protocol).
 
-Messages in (JSON): ``{"load"?: {"name", "code", "secrets"}, "jobs": [job...]}``, the action
-once, in the first message; a job is ``{"id": n, "n": nonce, "t": trigger id, "h": handler,
+Messages in (JSON): ``{"load"?: {"name", "code", "secrets", "modules"?: [{"name", "code",
+"secrets"}]}, "jobs": [job...]}``, the action (and the Actions Modules it imports,
+runtime/modules.py) once, in the first message; a job is ``{"id": n, "n": nonce, "t": trigger id, "h": handler,
 "p": phase, "e": event | "x": blob number, "v": [commands of the earlier steps], "c": cache,
 "d": directory}``, or ``{"id", "n", "x", "v"}`` when all else is as in the job before it.
 Out: ``{"hello": boot_ms, "layers": {...}}`` once, then ``{"id": n, "n": nonce, "r": step
