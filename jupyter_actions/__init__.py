@@ -35,7 +35,18 @@ from .errors import (
 if typing.TYPE_CHECKING:
     from .engine.lean import BatchResult
     from .engine.replay import ReplayReport
-    from .model import Action, ActionVersion, Binding, Dependency, DeployResult, Execution, SecretInfo
+    from .model import (
+        Action,
+        ActionVersion,
+        Binding,
+        Dependency,
+        DeployResult,
+        Execution,
+        Module,
+        ModuleRef,
+        ModuleVersion,
+        SecretInfo,
+    )
     from .outcome import (
         ENGINE_KEYS,
         EXECUTION_STATUS,
@@ -95,6 +106,9 @@ _LAZY = {
     "DeployResult": "model",
     "Dependency": "model",
     "Execution": "model",
+    "Module": "model",
+    "ModuleRef": "model",
+    "ModuleVersion": "model",
     "SecretInfo": "model",
     "TestCase": "tenant.test_cases",
     "CaseResult": "tenant.test_cases",
@@ -135,6 +149,9 @@ __all__ = [
     "LimitExceeded",
     "MalformedInputError",
     "MissingSecretValues",
+    "Module",
+    "ModuleRef",
+    "ModuleVersion",
     "NotFoundError",
     "Outcome",
     "PayloadError",

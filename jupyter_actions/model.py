@@ -60,6 +60,99 @@ class BuildState:
 
 
 @dataclass(frozen=True)
+class ModuleRef:
+    """One module an action imports, pinned to one of its versions (Auth0's
+    ``ActionModuleReference``)."""
+
+    module_id: str
+    module_name: str
+    module_version_id: str
+    module_version_number: int
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "module_id": self.module_id,
+            "module_name": self.module_name,
+            "module_version_id": self.module_version_id,
+            "module_version_number": self.module_version_number,
+        }
+
+    def __str__(self) -> str:
+        return f"{self.module_name}@{self.module_version_number}"
+
+
+@dataclass(frozen=True)
+class ModuleVersion:
+    """An immutable, numbered version of an Actions Module (Auth0's ``ActionModuleVersion``)."""
+
+    id: str
+    module_id: str
+    module_name: str
+    number: int
+    code: str
+    dependencies: tuple[Dependency, ...]
+    secrets: tuple[SecretInfo, ...]
+    message: str | None
+    created_at: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "module_id": self.module_id,
+            "version_number": self.number,
+            "code": self.code,
+            "secrets": [{"name": s.name, "updated_at": s.updated_at} for s in self.secrets],
+            "dependencies": [d.to_json() for d in self.dependencies],
+            "created_at": self.created_at,
+            "message": self.message,
+        }
+
+
+@dataclass(frozen=True)
+class Module:
+    """An Actions Module with its draft (code, dependency pins, secret names)."""
+
+    id: str
+    name: str
+    code: str
+    dependencies: tuple[Dependency, ...]
+    secrets: tuple[SecretInfo, ...]
+    build: BuildState
+    created_at: str
+    updated_at: str
+    latest_version: ModuleVersion | None = None
+    actions_using_module_total: int = 0
+
+    @property
+    def all_changes_published(self) -> bool:
+        latest = self.latest_version
+        return (
+            latest is not None
+            and latest.code == self.code
+            and latest.dependencies == self.dependencies
+            and {s.name: s.updated_at for s in latest.secrets}
+            == {s.name: s.updated_at for s in self.secrets if s.is_set}
+            and all(s.is_set for s in self.secrets)
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "code": self.code,
+            "dependencies": [d.to_json() for d in self.dependencies],
+            "secrets": [s.to_json() for s in self.secrets],
+            "actions_using_module_total": self.actions_using_module_total,
+            "all_changes_published": self.all_changes_published,
+            "latest_version_number": self.latest_version.number if self.latest_version else None,
+            "status": self.build.status,
+            "errors": _build_errors(self.build),
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+
+@dataclass(frozen=True)
 class ActionVersion:
     id: str
     action_id: str
@@ -76,6 +169,7 @@ class ActionVersion:
     build: BuildState
     created_at: str
     lock: str | None = None
+    modules: tuple[ModuleRef, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         triggers = [{"id": self.trigger_id, "version": self.trigger_version}]
@@ -95,6 +189,7 @@ class ActionVersion:
             "updated_at": self.build.built_at or self.created_at,
             "supported_triggers": triggers,
             "action": {"id": self.action_id, "name": self.action_name, "supported_triggers": triggers},
+            "modules": [m.to_json() for m in self.modules],
             "message": self.message,
         }
 
@@ -117,6 +212,7 @@ class Action:
     deployed_version: ActionVersion | None = None
     all_changes_deployed: bool = False
     lock: str | None = None
+    modules: tuple[ModuleRef, ...] = ()
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -134,6 +230,7 @@ class Action:
             "status": self.build.status,
             "errors": _build_errors(self.build),
             "deployed_version": self.deployed_version.to_json() if self.deployed_version else None,
+            "modules": [m.to_json() for m in self.modules],
         }
 
 

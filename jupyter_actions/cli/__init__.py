@@ -22,6 +22,7 @@ from . import (
     executions_cmd,
     failures,
     flows_cmd,
+    modules_cmd,
     notebook_cmd,
     replay_cmd,
     secrets_cmd,
@@ -46,6 +47,7 @@ COMMAND_MODULES = (
     settings_cmd,
     doctor_cmd,
     serve_cmd,
+    modules_cmd,
 )
 """Each holds ``HANDLERS``: the functions of its commands, by key of the command table."""
 

@@ -15,10 +15,15 @@ from . import output
 def _save(args: argparse.Namespace) -> int:
     from . import open_tenant
 
-    code = json_input.text(sys.stdin.buffer.read(), "the code on stdin") if args.code == "-" else _read_code(args.code)
+    code = read_code(args.code)
     with open_tenant(args) as tenant:
         action, changed = tenant.save_draft(
-            args.name, args.trigger, code, secrets=args.secret, dependencies=args.dependency or None
+            args.name,
+            args.trigger,
+            code,
+            secrets=args.secret,
+            dependencies=args.dependency or None,
+            modules=args.module or None,
         )
     if args.json:
         output.emit_json(action.to_json())
@@ -27,7 +32,10 @@ def _save(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_code(path: str) -> str:
+def read_code(path: str) -> str:
+    """The code of ``--code FILE`` (``-``: stdin)."""
+    if path == "-":
+        return json_input.text(sys.stdin.buffer.read(), "the code on stdin")
     try:
         data = Path(path).read_bytes()
     except OSError as exc:

@@ -34,4 +34,12 @@ def limits_from(values: dict[str, Any]) -> Limits:
 def runnable(planned: Sequence[PlannedStep], env_for: EnvResolver) -> tuple[Step, ...]:
     """The steps as workers run them: each with its dependency environment, and a version
     that failed its integrity check marked refused (it runs nowhere)."""
-    return tuple(replace(p.step, sys_path=env_for(p.lock), refused=p.refused) for p in planned)
+    return tuple(
+        replace(p.step, sys_path=_joined(env_for(p.lock), *map(env_for, p.module_locks)), refused=p.refused)
+        for p in planned
+    )
+
+
+def _joined(*paths: tuple[str, ...]) -> tuple[str, ...]:
+    """The action's environment first, then each module's (one folder once)."""
+    return tuple(dict.fromkeys(folder for path in paths for folder in path))

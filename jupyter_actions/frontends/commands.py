@@ -109,6 +109,15 @@ ACTION = arg("action", help="action name")
 TRIGGER = arg("trigger", help="trigger id, e.g. post-login")
 VERSION: dict[str, Any] = {"type": version_ref, "help": "version number or 'draft'"}
 NOTEBOOK_VALUE = "a dict (or JSON text) variable of the notebook, or a JSON file"
+MODULE_REF = arg(
+    "--module",
+    action="append",
+    default=[],
+    metavar="NAME[@VERSION]",
+    help="an Actions Module the code imports (from actions_modules import NAME), pinned to VERSION, else to "
+    "the version it is pinned to already, else to its latest version now (repeatable)",
+)
+MODULE_NAME = arg("name", help="module name: lowercase letters, digits or '_' (e.g. slack_notify)")
 
 CLI_OPTIONS = (
     arg("--tenant", default=argparse.SUPPRESS, help="tenant name (default: $JUPYTER_ACTIONS_TENANT or 'default')"),
@@ -132,6 +141,8 @@ GROUPS = {
     "notebook": "run authoring notebooks headless (CI pipelines)",
     "settings": "show or change tenant settings (limits, options)",
     "tokens": "create, list or revoke the bearer tokens of `jupyter-actions serve`",
+    "modules": "Actions Modules: shared code with its own secrets, deployed as versions that actions import",
+    "modules secrets": "set or list a module's secrets",
 }
 """Help of the words that group commands (``flows`` in ``flows run``), in any front end."""
 
@@ -160,6 +171,7 @@ COMMANDS: tuple[Command, ...] = (
                 "declare a secret name (repeatable); set its value with `%action secret ACTION NAME`",
             ),
         ),
+        MODULE_REF,
         arg(
             "--template",
             metavar="ID",
@@ -302,6 +314,81 @@ COMMANDS: tuple[Command, ...] = (
         "deps remove", "remove a dependency from the draft", ACTION, arg("package", metavar="PKG", help="package name")
     ),
     command("deps list", "pins, the locked closure and the build status", ACTION, JSON),
+    # actions modules -------------------------------------------------------------------------
+    command(
+        "modules save",
+        "save an Actions Module's draft (create or update)",
+        MODULE_NAME,
+        arg(
+            "--code", required=True, metavar="FILE", help="Python file with the module's code ('-' for stdin)", only=CLI
+        ),
+        arg(
+            "--secret",
+            action="append",
+            default=[],
+            metavar="NAME",
+            help=Per(
+                "declare a module secret (repeatable); its code reads actions.secrets.NAME; set it with "
+                "`jupyter-actions modules secrets set MODULE NAME`",
+                "declare a module secret (repeatable); its code reads actions.secrets.NAME; set it with "
+                "`%action module-secret MODULE NAME`",
+            ),
+        ),
+        arg(
+            "--dependency",
+            action="append",
+            default=[],
+            metavar="PKG[==V]",
+            help="a dependency of the module, pinned to its latest version when none is given (repeatable)",
+        ),
+        JSON,
+        line=False,
+        creates_tenant=True,
+        description=Per(
+            "Save an Actions Module's draft. Actions see nothing of it until it is deployed as a "
+            "version and they are saved with --module NAME and deployed.",
+            None,
+        ),
+    ),
+    command(
+        "modules secrets set",
+        "set a module secret from a hidden prompt or --from-env VAR (never on the line)",
+        arg("module", help="module name"),
+        arg("name", help="secret name, e.g. API_KEY"),
+        arg("--from-env", metavar="VAR", help="read the value from this environment variable"),
+        line="module-secret",
+        description=Per(
+            "Set a module secret. The value is read from --from-env VAR, else from a hidden prompt "
+            "on a terminal, else from stdin; it is never accepted on the command line. Actions get it "
+            "with the module's next version.",
+            None,
+        ),
+    ),
+    command(
+        "modules secrets list",
+        "a module's secret names (never values)",
+        arg("module", help="module name"),
+        JSON,
+        line=False,
+    ),
+    command(
+        "modules deploy",
+        "deploy the module's draft as a new immutable, numbered version",
+        MODULE_NAME,
+        arg("--message", help="a note kept with the version"),
+        JSON,
+        line=True,
+    ),
+    command("modules versions", "a module's versions, newest first", MODULE_NAME, JSON, line=True),
+    command("modules list", "every Actions Module with its latest version", JSON, line=True),
+    command(
+        "modules show",
+        "one module: draft, secrets, dependencies, latest version",
+        MODULE_NAME,
+        arg("--version", type=int, metavar="N", help="show version N instead of the draft"),
+        JSON,
+        line=True,
+    ),
     # flows -----------------------------------------------------------------------------------
     command("flows list", "every trigger with its bound actions", JSON, line=False),
     command(
@@ -594,7 +681,7 @@ def _add_level(
             add_arguments(child, row, front_end)
             child.set_defaults(handler=handlers[row.key], command=row.key)
         else:
-            group = GROUPS[word]
+            group = GROUPS.get(" ".join((*prefix, word))) or GROUPS[word]
             child = sub.add_parser(word, help=_escaped(group), description=group, **parser_options)
             _add_level(
                 child,

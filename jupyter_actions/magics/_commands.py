@@ -109,19 +109,47 @@ def _diff(ctx: Context, args: argparse.Namespace) -> Any:
 
 
 def _secret(ctx: Context, args: argparse.Namespace) -> Any:
-    stored = {s.name: s for s in ctx.tenant.list_secrets(args.action)}.get(args.name)  # the action must exist
+    stored = ctx.tenant.list_secrets(args.action)  # the action must exist
+    return _set_secret(ctx, args, stored, f"{args.name} of {args.action}", "secret", args.action, ctx.tenant.set_secret)
+
+
+def _module_secret(ctx: Context, args: argparse.Namespace) -> Any:
+    stored = ctx.tenant.module_secrets(args.module)  # the module must exist
+    return _set_secret(
+        ctx,
+        args,
+        stored,
+        f"{args.name} of module {args.module}",
+        "module-secret",
+        args.module,
+        ctx.tenant.set_module_secret,
+    )
+
+
+def _set_secret(
+    ctx: Context,
+    args: argparse.Namespace,
+    stored: Any,
+    what: str,
+    command: str,
+    owner: str,
+    store: Callable[[str, str, str], Any],
+) -> Any:
+    """A secret value from ``--from-env`` or a masked prompt; headless without one, the value
+    set earlier stays."""
     value: str | None
     if args.from_env:
         value = value_from_env(args.from_env)
     else:
-        value = prompt_for_value(ctx.shell, f"value for {args.name} of {args.action} (hidden): ")
+        value = prompt_for_value(ctx.shell, f"value for {what} (hidden): ")
     if value is not None:
-        return ctx.tenant.set_secret(args.action, args.name, value)
-    if stored is not None and stored.is_set:
-        return stored  # headless re-run: keep the value set earlier
+        return store(owner, args.name, value)
+    kept = {s.name: s for s in stored}.get(args.name)
+    if kept is not None and kept.is_set:
+        return kept  # headless re-run: keep the value set earlier
     raise UsageError(
         f"this kernel cannot prompt for {args.name} (no input from the frontend, as under papermill or nbclient) "
-        f"and it has no value yet: use `%action secret {args.action} {args.name} --from-env VAR`"
+        f"and it has no value yet: use `%action {command} {owner} {args.name} --from-env VAR`"
     )
 
 
@@ -188,6 +216,24 @@ def _replay(ctx: Context, args: argparse.Namespace) -> Any:
     return _display.replay_listing(report)
 
 
+def _module_deploy(ctx: Context, args: argparse.Namespace) -> Any:
+    return ctx.tenant.deploy_module(args.name, message=args.message)
+
+
+def _module_versions(ctx: Context, args: argparse.Namespace) -> Any:
+    return tuple(ctx.tenant.module_versions(args.name))
+
+
+def _module_list(ctx: Context, args: argparse.Namespace) -> Any:
+    return tuple(ctx.tenant.list_modules())
+
+
+def _module_show(ctx: Context, args: argparse.Namespace) -> Any:
+    if args.version is not None:
+        return ctx.tenant.get_module_version(args.name, args.version)
+    return ctx.tenant.get_module(args.name)
+
+
 def _templates(ctx: Context, args: argparse.Namespace) -> Any:
     from ..templates import list_templates
 
@@ -224,6 +270,11 @@ HANDLERS: dict[str, Callable[[Context, argparse.Namespace], Any]] = {
     "replay": _replay,
     "templates list": _templates,
     "new": _new,
+    "modules secrets set": _module_secret,
+    "modules deploy": _module_deploy,
+    "modules versions": _module_versions,
+    "modules list": _module_list,
+    "modules show": _module_show,
 }
 """The line magic's function of each command, by key of the command table."""
 
@@ -250,6 +301,19 @@ def build_cell_parser() -> Parser:
     """The ``%%action NAME --trigger T ...`` line: the table's ``save`` in the cell magic."""
     save = commands.BY_KEY["save"]
     parser = Parser(prog="%action", description=commands.worded(save.description, commands.CELL))  # shown as %%action
+    commands.add_arguments(parser, save, commands.CELL)
+    return parser
+
+
+def build_module_cell_parser() -> Parser:
+    """The ``%%action_module NAME [--secret NAME]... [--dependency PKG]...`` line: the table's
+    ``modules save`` in a cell (the cell body is the module's code)."""
+    save = commands.BY_KEY["modules save"]
+    parser = Parser(
+        prog="action_module",
+        description="Save the cell as an Actions Module's draft; `%action modules deploy NAME` makes it a "
+        "version that actions import with --module NAME.",
+    )
     commands.add_arguments(parser, save, commands.CELL)
     return parser
 

@@ -21,6 +21,7 @@ from ._secrets import INLINE_VALUE_REFUSED
 
 _PARSER = _commands.build_parser()
 _CELL_PARSER = _commands.build_cell_parser()
+_MODULE_CELL_PARSER = _commands.build_module_cell_parser()
 
 
 @magics_class
@@ -95,10 +96,23 @@ class ActionMagics(Magics):
                 secrets=args.secret,
                 dependencies=args.dependency or None,
                 template=args.template,
+                modules=args.module or None,
             )
         return ActionPanel(action, self.run, changed)
+
+    @no_var_expand
+    @cell_magic("action_module")  # type: ignore[arg-type]
+    def action_module_cell(self, line: str, cell: str) -> Any:
+        """Save the cell as an Actions Module's draft; returns the `Module`."""
+        args = _MODULE_CELL_PARSER.parse_argstring(line)
+        if any("=" in name for name in args.secret):
+            raise UsageError(INLINE_VALUE_REFUSED)
+        tenant = self.open_tenant(create=True)
+        with usage_errors(cell_line_offset=1):
+            return tenant.save_module(args.name, cell, secrets=args.secret, dependencies=args.dependency or None)[0]
 
 
 # The decorated magics' type is lost to IPython's decorator types (see above).
 ActionMagics.action_line.__doc__ = _commands.full_help(_PARSER)  # type: ignore[assignment]
 ActionMagics.action_cell.__doc__ = _commands.full_help(_CELL_PARSER)  # type: ignore[assignment]
+ActionMagics.action_module_cell.__doc__ = _commands.full_help(_MODULE_CELL_PARSER)  # type: ignore[assignment]

@@ -45,6 +45,7 @@ WORKER_MODULES = (
     "runtime/protocol.py",
     "runtime/tracebacks.py",
     "runtime/sandbox.py",
+    "runtime/modules.py",
 )
 """The package's files a worker imports, relative to the package folder."""
 

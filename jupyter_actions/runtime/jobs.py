@@ -20,6 +20,15 @@ class WorkerSpec:
 
 
 @dataclass(frozen=True)
+class ModuleSource:
+    """An Actions Module version that a step's action imports (``from actions_modules import NAME``)."""
+
+    name: str
+    code: str
+    secrets: Mapping[str, str]  # the module's own values: its code reads them as actions.secrets
+
+
+@dataclass(frozen=True)
 class Step:
     """One action of a flow (or the single action of a test run)."""
 
@@ -34,6 +43,7 @@ class Step:
     binding_id: str | None = None
     sys_path: tuple[str, ...] | None = None  # the action's dependency environment (None: the pool's)
     refused: str | None = None  # why this step must not run (a failed integrity check)
+    modules: tuple[ModuleSource, ...] = ()  # the module versions the action is pinned to
 
 
 @dataclass(frozen=True)

@@ -191,9 +191,8 @@ class WorkerPool:
         if known is not None and known[0] is step:
             key = known[1]
         else:
-            digest = hashlib.blake2b(
-                json.dumps(sorted(step.secrets.items())).encode(), key=self._digest_key, digest_size=16
-            ).digest()
+            held = [sorted(step.secrets.items()), *([m.name, sorted(m.secrets.items())] for m in step.modules)]
+            digest = hashlib.blake2b(json.dumps(held).encode(), key=self._digest_key, digest_size=16).digest()
             key = (step.key, step.action_id, step.action_name, digest)
             if len(self._keys) > 4096:
                 self._keys.clear()
@@ -354,6 +353,10 @@ class WorkerPool:
         message: dict[str, Any] = {"jobs": out}
         if not worker.loaded:
             message["load"] = {"name": step.action_name, "code": step.code, "secrets": dict(step.secrets)}
+            if step.modules:
+                message["load"]["modules"] = [
+                    {"name": m.name, "code": m.code, "secrets": dict(m.secrets)} for m in step.modules
+                ]
         try:
             frame = pack(message, blobs)
         except (TypeError, ValueError) as exc:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import linecache
 import traceback
+from collections.abc import Collection
 
 from ..outcome import ErrorClass, StepError
 from .limits import error
@@ -20,10 +21,11 @@ def register_source(filename: str, code: str) -> tuple:
     return entry
 
 
-def describe(exc: BaseException, filename: str, message: str | None = None) -> StepError:
-    """``response.error`` for ``exc``; the stack keeps the frames of ``filename`` only."""
+def describe(exc: BaseException, filename: str, message: str | None = None, also: Collection[str] = ()) -> StepError:
+    """``response.error`` for ``exc``; the stack keeps the frames of ``filename`` (and of the
+    files ``also`` names: the action's modules) only."""
     te = traceback.TracebackException(type(exc), exc, exc.__traceback__, lookup_lines=False)
-    _keep_frames(te, filename)
+    _keep_frames(te, {filename, *also})
     stack = "".join(te.format())
     if message is None:
         try:
@@ -33,7 +35,7 @@ def describe(exc: BaseException, filename: str, message: str | None = None) -> S
     return error(type(exc).__name__, message, ErrorClass.ACTION_ERROR, stack)
 
 
-def _keep_frames(te: traceback.TracebackException, filename: str) -> None:
+def _keep_frames(te: traceback.TracebackException, filenames: set[str]) -> None:
     seen: set[int] = set()
     todo = [te]
     while todo:
@@ -42,7 +44,7 @@ def _keep_frames(te: traceback.TracebackException, filename: str) -> None:
             continue
         seen.add(id(current))
         current.stack = traceback.StackSummary.from_list(
-            [frame for frame in current.stack if frame.filename == filename]
+            [frame for frame in current.stack if frame.filename in filenames]
         )
         todo += [t for t in (current.__cause__, current.__context__) if t is not None]
         todo += getattr(current, "exceptions", None) or ()

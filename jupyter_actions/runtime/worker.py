@@ -4,8 +4,9 @@ Started by ``isolation.BOOTSTRAP`` as ``python -I -S``; it enters the sandbox be
 anything else (``sandbox.boot``), then reads frames from one pipe and writes frames to another
 (stdout and stderr are /dev/null, so action output cannot reach the protocol).
 
-Messages in (JSON): ``{"load"?: {"name", "code", "secrets"}, "jobs": [job...]}``, the action
-once, in the first message; a job is ``{"id": n, "n": nonce, "t": trigger id, "h": handler,
+Messages in (JSON): ``{"load"?: {"name", "code", "secrets", "modules"?: [{"name", "code",
+"secrets"}]}, "jobs": [job...]}``, the action (and the Actions Modules it imports,
+runtime/modules.py) once, in the first message; a job is ``{"id": n, "n": nonce, "t": trigger id, "h": handler,
 "p": phase, "e": event | "x": blob number, "v": [commands of the earlier steps], "c": cache,
 "d": directory}``, or ``{"id", "n", "x", "v"}`` when all else is as in the job before it.
 Out: ``{"hello": boot_ms, "layers": {...}}`` once, then ``{"id": n, "n": nonce, "r": step
@@ -30,7 +31,7 @@ from typing import Any
 import orjson
 
 from ..outcome import ErrorClass, Phase, StepError, WorkerResult
-from . import fetch, limits, sandbox
+from . import fetch, limits, modules, sandbox
 from .capture import Capture, CaptureHandler
 from .protocol import Closed, FrameReader, pack, unpack, write_all
 from .redaction import Redactor
@@ -93,9 +94,21 @@ class _Failure(Exception):
 class Action:
     """The worker's one action: its module (loaded on first use) and its secrets."""
 
-    __slots__ = ("name", "filename", "code", "lines", "module", "failure", "secrets", "values", "checked")
+    __slots__ = (
+        "name",
+        "filename",
+        "code",
+        "lines",
+        "module",
+        "failure",
+        "secrets",
+        "values",
+        "checked",
+        "modules",
+        "sources",
+    )
 
-    def __init__(self, name: str, code: str, secrets: dict[str, str]) -> None:
+    def __init__(self, name: str, code: str, secrets: dict[str, str], imported: list[dict] | None = None) -> None:
         self.name = name
         self.filename = action_filename(name)
         self.code = code  # until load() runs it: the source is not kept after
@@ -103,7 +116,10 @@ class Action:
         self.module: ModuleType | None = None
         self.failure: StepError | None = None
         self.secrets = secrets
-        self.values = Redactor(secrets.values())
+        self.modules = imported or []  # Actions Modules (runtime/modules.py), loaded with the action
+        self.sources = modules.register(self.modules)  # the modules' (filename, linecache entry)
+        module_values = [value for m in self.modules for value in m["secrets"].values()]
+        self.values = Redactor([*secrets.values(), *module_values])
         self.checked: dict[str, tuple[Callable[..., Any], bool]] = {}  # handler name -> (function, async?)
 
     def load(self, on_error: Callable[[BaseException, Action], StepError]) -> None:
@@ -111,6 +127,9 @@ class Action:
         module = ModuleType(self.name)
         code, self.code = self.code, ""
         try:
+            if self.modules:
+                sources, self.modules = self.modules, []
+                modules.install(self.name, sources)
             exec(compile(code, self.filename, "exec", dont_inherit=True), module.__dict__)  # noqa: S102 - the action's code, in its sandboxed worker
         except BaseException as exc:  # noqa: BLE001 - whatever the action's module raises is its step's error
             self.failure = on_error(exc, self)
@@ -255,7 +274,7 @@ class Worker:
                 os._exit(0)
             load = message.get("load")
             if load is not None and self.action is None:
-                self.action = Action(load["name"], load["code"], load["secrets"])
+                self.action = Action(load["name"], load["code"], load["secrets"], load.get("modules"))
             self._event_loop().run_until_complete(self._serve_message(message))
 
     def _event_loop(self) -> asyncio.AbstractEventLoop:
@@ -357,6 +376,8 @@ class Worker:
         if action is None:
             raise RuntimeError("no action was loaded into this worker")
         linecache.cache[action.filename] = action.lines
+        for filename, lines in action.sources:
+            linecache.cache[filename] = lines
         capture, values = self.capture, action.values
         capture.begin(values)
         sys.stdout = sys.stderr = capture
@@ -463,7 +484,7 @@ class Worker:
                     f"and use api.access.deny(reason) to refuse the login"
                 ),
             )
-        return describe(exc, action.filename)
+        return describe(exc, action.filename, also=[filename for filename, _ in action.sources])
 
     def _memory_error(self, exc: MemoryError) -> StepError:
         self.reserve = None

@@ -2,8 +2,8 @@
 
 Reference rest-and-lab A2-A5 and auth0-actions 8.2-8.3. Where the tenant differs from Auth0 it
 says so in one line (docs/serving.md): code is Python and the runtime is ``python3.11``; an
-action targets one trigger; modules do not exist; PATCH ``secrets`` sets the values it names
-and keeps the others.
+action targets one trigger; PATCH ``secrets`` sets the values it names and keeps the others.
+Actions Modules have their own module (``modules_api.py``).
 """
 
 from __future__ import annotations
@@ -45,11 +45,11 @@ def list_actions(tenant: Tenant, request: Request) -> Response:
 
 def create_action(tenant: Tenant, request: Request) -> Response:
     body = only_fields(request.json(), _CREATE_KEYS, "create")
-    name = _string(body, "name", required=True)
+    name = string_field(body, "name", required=True)
     trigger = _trigger_of(body, required=True)
-    code = _string(body, "code") if "code" in body else _starter_code(trigger)
+    code = string_field(body, "code") if "code" in body else _starter_code(trigger)
     deploy = _boolean(body, "deploy")
-    spec = _draft_spec(body)
+    spec = _draft_spec(tenant, body)
     if _exists(tenant, name):
         raise ApiError(409, f"An action named {name} exists: update it with PATCH /actions/actions/{{id}}", "conflict")
     created, _ = tenant.save_draft(
@@ -60,6 +60,7 @@ def create_action(tenant: Tenant, request: Request) -> Response:
         secret_values=spec.secret_values,
         dependencies=spec.dependencies,
         deploy=deploy,
+        modules=spec.modules,
     )
     return Response(201, created.to_json())
 
@@ -71,13 +72,13 @@ def get_action(tenant: Tenant, request: Request) -> Response:
 def update_action(tenant: Tenant, request: Request) -> Response:
     action = action_of(tenant, request)
     body = only_fields(request.json(), _UPDATE_KEYS, "update")
-    if "name" in body and _string(body, "name") != action.name:
+    if "name" in body and string_field(body, "name") != action.name:
         raise ApiError(
             400, "Payload validation error: renaming an action is not supported; create a new one", "invalid_body"
         )
     trigger = _trigger_of(body) if "supported_triggers" in body else action.trigger_id
-    code = _string(body, "code") if "code" in body else action.code
-    spec = _draft_spec(body)
+    code = string_field(body, "code") if "code" in body else action.code
+    spec = _draft_spec(tenant, body)
     updated, _ = tenant.save_draft(
         action.name,
         trigger,
@@ -85,6 +86,7 @@ def update_action(tenant: Tenant, request: Request) -> Response:
         secrets=spec.declared,
         secret_values=spec.secret_values,
         dependencies=spec.dependencies,
+        modules=spec.modules,
     )
     return Response(200, updated.to_json())
 
@@ -99,7 +101,7 @@ def deploy_action(tenant: Tenant, request: Request) -> Response:
     """Auth0 sends no body; ours may carry ``{message}``, kept on the version it makes."""
     action = action_of(tenant, request)
     body = only_fields(request.json(required=False) or {}, {"message"}, "deploy")
-    message = _string(body, "message") if "message" in body else None
+    message = string_field(body, "message") if "message" in body else None
     return Response(202, tenant.deploy(action.name, message=message or None).version.to_json())
 
 
@@ -183,16 +185,26 @@ class _DraftSpec:
     dependencies: list[str] | None
     secret_values: dict[str, str]
     declared: list[str]
+    modules: list[str] | None  # NAME@N specs; None keeps the draft's
 
 
-def _draft_spec(body: dict[str, Any]) -> _DraftSpec:
+def _draft_spec(tenant: Tenant, body: dict[str, Any]) -> _DraftSpec:
     if "runtime" in body and body["runtime"] != RUNTIME:
         raise invalid(f"'runtime' must be {RUNTIME!r} (actions here are Python), not {body['runtime']!r:.40}")
-    if body.get("modules"):
-        raise invalid("'modules' are not supported: put shared code in a dependency")
     dependencies = None
     if "dependencies" in body:
-        dependencies = [_requirement(d) for d in _array(body, "dependencies")]
+        dependencies = [requirement(d) for d in _array(body, "dependencies")]
+    declared, values = parse_secrets(body)
+    specs = None
+    if "modules" in body:
+        from .modules_api import module_specs
+
+        specs = module_specs(tenant, body["modules"])
+    return _DraftSpec(dependencies, values, declared, specs)
+
+
+def parse_secrets(body: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
+    """A body's ``secrets``: the names declared without a value, and the values given."""
     values: dict[str, str] = {}
     declared: list[str] = []
     for item in _array(body, "secrets") if "secrets" in body else []:
@@ -203,13 +215,13 @@ def _draft_spec(body: dict[str, Any]) -> _DraftSpec:
             declared.append(name)
         else:
             values[name] = item["value"]
-    return _DraftSpec(dependencies, values, declared)
+    return declared, values
 
 
-def _requirement(item: Any) -> str:
+def requirement(item: Any) -> str:
     if not isinstance(item, dict):
         raise invalid("each dependency must be {name, version}")
-    return f"{_string(item, 'name', required=True)}=={_string(item, 'version', required=True)}"
+    return f"{string_field(item, 'name', required=True)}=={string_field(item, 'version', required=True)}"
 
 
 def _bound_name(tenant: Tenant, current: dict[str, str], item: Any, index: int) -> str:
@@ -273,7 +285,7 @@ def only_fields(body: dict[str, Any] | None, allowed: set[str], what: str) -> di
     return body
 
 
-def _string(body: dict[str, Any], key: str, required: bool = False) -> str:
+def string_field(body: dict[str, Any], key: str, required: bool = False) -> str:
     value = body.get(key)
     if not isinstance(value, str) or (required and not value):
         raise invalid(f"'{key}' must be a {'non-empty ' if required else ''}string")

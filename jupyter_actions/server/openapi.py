@@ -43,8 +43,16 @@ _DRAFT = {
     "dependencies": _DEPENDENCIES,
     "runtime": {"type": "string"},
     "secrets": _SECRETS,
-    "modules": {"type": "array", "maxItems": 0},
+    "modules": {
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["module_id"],
+            "properties": {"module_id": {"type": "string"}, "module_version_id": {"type": "string"}},
+        },
+    },
 }
+_MODULE_DRAFT = {"code": {"type": "string"}, "secrets": _SECRETS, "dependencies": _DEPENDENCIES}
 
 SCHEMAS: dict[str, dict[str, Any]] = {
     "Error": {
@@ -64,6 +72,18 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "properties": {**_DRAFT, "deploy": {"type": "boolean"}},
     },
     "UpdateAction": {"type": "object", "additionalProperties": False, "properties": _DRAFT},
+    "CreateModule": {
+        "type": "object",
+        "required": ["name", "code"],
+        "additionalProperties": False,
+        "properties": {
+            **_MODULE_DRAFT,
+            "name": {"type": "string", "minLength": 1},
+            "api_version": {"type": "string"},
+            "publish": {"type": "boolean"},
+        },
+    },
+    "UpdateModule": {"type": "object", "additionalProperties": False, "properties": _MODULE_DRAFT},
     "TestAction": {"type": "object", "additionalProperties": False, "properties": {"payload": _OBJECT}},
     "DeployAction": {"type": "object", "additionalProperties": False, "properties": {"message": {"type": "string"}}},
     "DeployVersion": {

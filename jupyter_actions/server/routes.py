@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from . import extras as x
 from . import management as m
+from . import modules_api as mod
 from .core import Route, Router
 
 _A = "/actions/actions"
+_M = "/actions/modules"
 _X = x.PREFIX
 _PAGING = ("page", "per_page", "include_totals")
 
@@ -69,6 +71,44 @@ ROUTES: tuple[Route, ...] = (
         body_required=True,
     ),
     Route("GET", "/actions/executions/{id}", m.get_execution, "read", "Get an execution"),
+    *(
+        Route("GET", _M, mod.list_modules, "read", "List Actions Modules", query=_PAGING),
+        Route(
+            "POST",
+            _M,
+            mod.create_module,
+            "manage",
+            "Create a module",
+            status=201,
+            body="CreateModule",
+            body_required=True,
+        ),
+        Route("GET", _M + "/{id}", mod.get_module, "read", "Get a module"),
+        Route(
+            "PATCH",
+            _M + "/{id}",
+            mod.update_module,
+            "manage",
+            "Update a module's draft",
+            body="UpdateModule",
+            body_required=True,
+        ),
+        Route(
+            "GET", _M + "/{id}/actions", mod.list_module_actions, "read", "Actions that import a module", query=_PAGING
+        ),
+        Route(
+            "GET", _M + "/{id}/versions", mod.list_module_versions, "read", "List a module's versions", query=_PAGING
+        ),
+        Route(
+            "POST",
+            _M + "/{id}/versions",
+            mod.create_module_version,
+            "manage",
+            "Deploy (publish) a module version",
+            status=201,
+        ),
+        Route("GET", _M + "/{id}/versions/{versionId}", mod.get_module_version, "read", "Get a module version"),
+    ),
     # ours
     Route(
         "POST",

@@ -93,5 +93,21 @@ def _sealed(conn: Connection) -> bool:
     return conn.execute(select(meta.c.key).where(meta.c.key == SEALED_KEY)).first() is not None
 
 
+MODULE_MAC_COLUMNS = ("id", "module_id", "number", "code", "lock", "dependencies", "secrets_ciphertext")
+
+
 def _parts(values: Mapping[Any, Any]) -> tuple[MacPart, ...]:
-    return tuple(values[column] for column in MAC_COLUMNS)
+    """The parts a version's MAC covers: its module pins too when it has any (a version stored
+    before modules existed keeps the MAC it was sealed with)."""
+    parts = tuple(values[column] for column in MAC_COLUMNS)
+    pinned = values.get("modules")
+    return (*parts, "modules", pinned) if pinned else parts
+
+
+def module_mac_of(cipher: Cipher, values: Mapping[Any, Any]) -> str:
+    """The MAC of a module version (tenant/modules.py), from its row or the values to insert."""
+    return cipher.mac(("module", *(values[column] for column in MODULE_MAC_COLUMNS)))
+
+
+def module_intact(cipher: Cipher, row: Row) -> bool:
+    return cipher.verify_mac(("module", *(row._mapping[column] for column in MODULE_MAC_COLUMNS)), row.mac)

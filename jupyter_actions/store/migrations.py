@@ -62,7 +62,23 @@ def _add_api_tokens(conn: Connection) -> None:
     schema.api_tokens.create(conn)
 
 
-MIGRATIONS: list[Callable[[Connection], None]] = [_create_v1, _add_test_cases, _add_integrity_columns, _add_api_tokens]
+def _add_modules(conn: Connection) -> None:
+    """Actions Modules: their tables, and ``versions.modules`` (the module versions a version
+    is pinned to; NULL for every version stored before)."""
+    if "modules" not in {c["name"] for c in inspect(conn).get_columns(schema.versions.name)}:
+        ddl = CreateColumn(schema.versions.c.modules).compile(dialect=conn.dialect)
+        conn.exec_driver_sql(f"ALTER TABLE {schema.versions.name} ADD COLUMN {ddl}")
+    tables = (schema.modules, schema.module_secrets, schema.module_versions, schema.action_modules)
+    schema.metadata.create_all(conn, tables=list(tables))
+
+
+MIGRATIONS: list[Callable[[Connection], None]] = [
+    _create_v1,
+    _add_test_cases,
+    _add_integrity_columns,
+    _add_api_tokens,
+    _add_modules,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 

@@ -9,8 +9,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection, Row
 
 from ..errors import ActionNotFound, MissingSecretValues, Remedy, VersionNotFound
-from ..model import Action, ActionVersion, BuildState, Dependency, SecretInfo
-from .schema import actions, dependencies, secrets, versions
+from ..model import Action, ActionVersion, BuildState, Dependency, ModuleRef, SecretInfo
+from .schema import action_modules, actions, dependencies, module_versions, modules, secrets, versions
 
 MAX_NUMBER = 2**31 - 1
 """The largest version number (and count) a user may give: INTEGER columns hold 32 bits on
@@ -76,7 +76,34 @@ def version_model(row: Row, action_name: str, deployed_id: str | None) -> Action
         build=BuildState(row.build_status, row.build_error, row.built_at),
         created_at=row.created_at,
         lock=row.lock,
+        modules=pinned_modules(row._mapping.get("modules")),
     )
+
+
+def pinned_modules(text: str | None) -> tuple[ModuleRef, ...]:
+    """A version's module pins, from its ``modules`` column (NULL: none)."""
+    return tuple(ModuleRef(**ref) for ref in json.loads(text)) if text else ()
+
+
+def _draft_modules_query():  # noqa: ANN202
+    return (
+        select(
+            action_modules.c.action_id,
+            modules.c.id,
+            modules.c.name,
+            module_versions.c.id.label("version_id"),
+            module_versions.c.number,
+        )
+        .join(modules, modules.c.id == action_modules.c.module_id)
+        .join(module_versions, module_versions.c.id == action_modules.c.module_version_id)
+        .order_by(action_modules.c.action_id, action_modules.c.position)
+    )
+
+
+def draft_modules(conn: Connection, action_id: str) -> tuple[ModuleRef, ...]:
+    """The modules an action's draft imports, each at the version it is pinned to."""
+    rows = conn.execute(_draft_modules_query().where(action_modules.c.action_id == action_id))
+    return tuple(ModuleRef(r.id, r.name, r.version_id, r.number) for r in rows)
 
 
 def find_version(conn: Connection, action: Row, number: int) -> Row:
@@ -103,7 +130,9 @@ def action_model(conn: Connection, row: Row) -> Action:
     if row.deployed_version_id:
         vrow = conn.execute(select(versions).where(versions.c.id == row.deployed_version_id)).first()
         deployed = version_model(vrow, row.name, row.deployed_version_id) if vrow else None
-    return _action(row, draft_dependencies(conn, row.id), secret_infos(conn, row.id), deployed)
+    return _action(
+        row, draft_dependencies(conn, row.id), secret_infos(conn, row.id), deployed, draft_modules(conn, row.id)
+    )
 
 
 def all_actions(conn: Connection, trigger_id: str | None = None) -> list[Action]:
@@ -130,16 +159,24 @@ def all_actions(conn: Connection, trigger_id: str | None = None) -> list[Action]
     for action_id, name, updated, ciphertext in conn.execute(secrets_query):
         infos.setdefault(action_id, []).append(SecretInfo(name, updated, ciphertext is not None))
     deployed_rows = {vrow.id: vrow for vrow in conn.execute(versions_query)}
+    used: dict[str, list[ModuleRef]] = {}
+    for r in conn.execute(_draft_modules_query()):
+        used.setdefault(r.action_id, []).append(ModuleRef(r.id, r.name, r.version_id, r.number))
     listed = []
     for row in conn.execute(query).all():
         vrow = deployed_rows.get(row.deployed_version_id)
         deployed = version_model(vrow, row.name, row.deployed_version_id) if vrow is not None else None
-        listed.append(_action(row, tuple(deps.get(row.id, ())), tuple(infos.get(row.id, ())), deployed))
+        refs = tuple(used.get(row.id, ()))
+        listed.append(_action(row, tuple(deps.get(row.id, ())), tuple(infos.get(row.id, ())), deployed, refs))
     return listed
 
 
 def _action(
-    row: Row, deps: tuple[Dependency, ...], infos: tuple[SecretInfo, ...], deployed: ActionVersion | None
+    row: Row,
+    deps: tuple[Dependency, ...],
+    infos: tuple[SecretInfo, ...],
+    deployed: ActionVersion | None,
+    refs: tuple[ModuleRef, ...],
 ) -> Action:
     return Action(
         id=row.id,
@@ -154,8 +191,11 @@ def _action(
         created_at=row.created_at,
         updated_at=row.updated_at,
         deployed_version=deployed,
-        all_changes_deployed=deployed is not None and _same_draft(row, deps, infos, deployed),
+        all_changes_deployed=deployed is not None
+        and _same_draft(row, deps, infos, deployed)
+        and refs == deployed.modules,
         lock=row.lock,
+        modules=refs,
     )
 
 

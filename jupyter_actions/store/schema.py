@@ -99,6 +99,9 @@ versions = Table(
     Column("created_at", String(32), nullable=False),
     Column("uses_cache", Boolean, nullable=False, server_default=true()),  # the draft's, when deployed
     Column("mac", String(64)),  # store/integrity.py: HMAC of what a worker loads; NULL before sealing
+    # JSON [{module_id, module_name, module_version_id, module_version_number}] the version is
+    # pinned to (tenant/modules.py), NULL when it uses none; covered by the MAC when present
+    Column("modules", Text),
     UniqueConstraint("action_id", "number", name="uq_versions_action_number"),
 )
 
@@ -180,4 +183,55 @@ api_tokens = Table(
     Column("created_at", String(32), nullable=False),
     Column("expires_at", String(32)),  # NULL: does not expire
     Column("revoked_at", String(32)),
+)
+
+# Actions Modules (tenant/modules.py): shared code with a draft, secrets and numbered versions
+modules = Table(
+    "modules",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("name", String(100), nullable=False, unique=True),
+    Column("code", Text, nullable=False),
+    Column("dependencies", Text, nullable=False),  # JSON [{name, version}] pinned
+    Column("lock", Text),
+    Column("build_status", String(16), nullable=False),
+    Column("build_error", Text),
+    Column("built_at", String(32)),
+    Column("created_at", String(32), nullable=False),
+    Column("updated_at", String(32), nullable=False),
+)
+
+module_secrets = Table(
+    "module_secrets",
+    metadata,
+    Column("module_id", String(36), ForeignKey("modules.id", ondelete="CASCADE"), primary_key=True),
+    Column("name", String(128), primary_key=True),
+    Column("ciphertext", Text),  # NULL: declared but not set yet
+    Column("updated_at", String(32), nullable=False),
+)
+
+module_versions = Table(
+    "module_versions",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("module_id", String(36), ForeignKey("modules.id", ondelete="CASCADE"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("code", Text, nullable=False),
+    Column("dependencies", Text, nullable=False),
+    Column("lock", Text),
+    Column("secret_names", Text, nullable=False),  # JSON [{name, updated_at}]
+    Column("secrets_ciphertext", Text),  # one Fernet token of {name: value}
+    Column("message", Text),
+    Column("created_at", String(32), nullable=False),
+    Column("mac", String(64), nullable=False),  # store/integrity.py
+    UniqueConstraint("module_id", "number", name="uq_module_versions_module_number"),
+)
+
+action_modules = Table(  # the modules an action's draft imports, each pinned to one version
+    "action_modules",
+    metadata,
+    Column("action_id", String(36), ForeignKey("actions.id", ondelete="CASCADE"), primary_key=True),
+    Column("module_id", String(36), ForeignKey("modules.id"), primary_key=True),
+    Column("module_version_id", String(36), ForeignKey("module_versions.id"), nullable=False),
+    Column("position", Integer, nullable=False),
 )

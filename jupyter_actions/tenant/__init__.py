@@ -13,12 +13,22 @@ from ..cipher import Cipher
 from ..engine.lean import BatchResult
 from ..engine.replay import ReplayReport
 from ..errors import ActionsError, InvalidInputError, NotFoundError, Remedy
-from ..model import Action, ActionVersion, Binding, Dependency, DeployResult, Execution, SecretInfo
+from ..model import (
+    Action,
+    ActionVersion,
+    Binding,
+    Dependency,
+    DeployResult,
+    Execution,
+    Module,
+    ModuleVersion,
+    SecretInfo,
+)
 from ..store import Store, files, integrity, keyed, settings, sqlite_url
 from ..store.paths import actions_home, tenant_dir, tenant_name
 from ..store.rows import MAX_NUMBER, action_model, action_row, action_row_by_id, all_actions, require_values
 from ..triggers import get_trigger
-from . import bindings, drafts, from_template, secret_store, test_cases, versions
+from . import bindings, drafts, from_template, modules, secret_store, test_cases, versions
 from .database_url import check as database_url_check
 from .dependencies import Environments, Prepared
 from .test_cases import CaseResult, TestCase
@@ -124,6 +134,7 @@ class Tenant:
         deploy: bool = False,
         message: str | None = None,
         template: str | None = None,
+        modules: Sequence[str] | None = None,
     ) -> tuple[Action, bool]:
         """Auth0's Save Draft; returns the action and whether anything changed.
 
@@ -134,7 +145,10 @@ class Tenant:
         With ``deploy=True`` the draft is also deployed in the same transaction (Auth0's
         create-with-deploy), so no other writer can slip a different draft in between.
         ``template`` (a template id for the same trigger): a draft that creates the action also
-        saves the template's test cases; an existing action keeps its own.
+        saves the template's test cases; an existing action keeps its own. ``modules``
+        (``NAME`` or ``NAME@N``) replaces the Actions Modules the draft imports (None keeps
+        them); a bare name keeps its pin, else pins the module's latest version now
+        (docs/modules.md). The code may import only the modules the draft declares.
         """
         drafts.validate(name, trigger, code)
         values = secret_store.check_values(secret_values or {})
@@ -148,6 +162,7 @@ class Tenant:
         with self.store.write() as conn:
             cases_from = made_from if made_from is not None and not from_template.exists(conn, name) else None
             changed = drafts.save(conn, name, trigger, code, prepared, [*secrets, *values], limits["max_secrets"])
+            changed |= self._store_modules(conn, name, code, modules)
             for secret, value in values.items():
                 secret_store.set_secret(conn, self.cipher, name, secret, value, limits["max_secrets"])
             changed |= bool(values)
@@ -156,6 +171,20 @@ class Tenant:
             if deploy:
                 changed |= versions.deploy(conn, self.cipher, name, message, limits["max_versions"]).created
             return action_model(conn, action_row(conn, name)), changed
+
+    @staticmethod
+    def _store_modules(conn: Any, name: str, code: str, specs: Sequence[str] | None) -> bool:
+        """Pin the draft's modules (``specs``; None keeps them) and check the code imports no
+        other module and that the environments agree; returns whether the pins changed."""
+        from ..engine.modules_plan import check_environments, module_locks
+        from ..store.rows import draft_modules
+
+        row = action_row(conn, name)
+        current = draft_modules(conn, row.id)
+        refs = current if specs is None else modules.resolve(conn, specs, current)
+        modules.check_imports_declared(name, code, refs)
+        check_environments(name, row.lock, module_locks(conn, refs))
+        return modules.store_action_modules(conn, row.id, refs)
 
     def create_from_template(self, template_id: str, name: str | None = None) -> Action:
         """A new action (named ``name``, else the template id) from a template: its trigger,
@@ -289,11 +318,12 @@ class Tenant:
             return secret_store.set_secret(conn, self.cipher, action, name, value, limit)
 
     def secret_in(self, text: str) -> str | None:
-        """Which secret value of this tenant (any action's, drafts' and stored versions') ``text``
+        """Which secret value of this tenant (any action's or module's, drafts' and stored versions') ``text``
         is or contains, as a label that names the secret (``secret NAME of action A``); None
         when none. The value itself never leaves: a front end refuses such a text."""
         with self.store.read() as conn:
-            return secret_store.contained(text, secret_store.labelled_values(conn, self.cipher))
+            labelled = {**secret_store.labelled_values(conn, self.cipher), **modules.labelled_values(conn, self.cipher)}
+            return secret_store.contained(text, labelled)
 
     def list_secrets(self, action: str) -> tuple[SecretInfo, ...]:
         with self.store.read() as conn:
@@ -303,6 +333,88 @@ class Tenant:
         self.flush()
         with self.store.write() as conn:
             secret_store.delete_secret(conn, self.cipher, action, name)
+
+    # actions modules ---------------------------------------------------------------------
+    def save_module(
+        self,
+        name: str,
+        code: str,
+        *,
+        secrets: Sequence[str] = (),
+        secret_values: Mapping[str, str] | None = None,
+        dependencies: Sequence[str] | None = None,
+        deploy: bool = False,
+    ) -> tuple[Module, bool]:
+        """Save an Actions Module's draft: its code, secret names and (given) dependencies,
+        pinned and built as an action's are; returns the module and whether anything changed.
+        ``secret_values`` sets values in the same transaction (checked first), ``deploy`` also
+        makes a version in it (Auth0's create with ``publish``). Actions see none of it until
+        it is deployed and they are pinned to that version."""
+        modules.check_module_name(name)
+        modules.check_module_code(name, code)
+        values = secret_store.check_values(secret_values or {})
+        limits = self.settings
+        prepared = None
+        if dependencies is not None:
+            with self.store.read() as conn:
+                row, current = modules.build_state(conn, name)
+            pins = self.environments.resolve(current, dependencies, limits, keep_others=False)
+            if row is not None and pins == current and row.build_status == "built":
+                prepared = Prepared(pins, row.lock, "built", None)
+            else:
+                prepared = self.environments.prepare(pins, limits)
+        with self.store.write() as conn:
+            changed = modules.save(conn, name, code, prepared, [*secrets, *values], limits["max_secrets"])
+            for secret, value in values.items():
+                modules.set_secret(conn, self.cipher, name, secret, value, limits["max_secrets"])
+            if deploy:
+                modules.deploy(conn, self.cipher, name, None)
+            return modules.module_model(conn, modules.module_row(conn, name)), changed or bool(values) or deploy
+
+    def set_module_secret(self, module: str, name: str, value: str) -> SecretInfo:
+        """Set a secret of the module's draft; its next version carries it."""
+        with self.store.write() as conn:
+            return modules.set_secret(conn, self.cipher, module, name, value, settings.load(conn)["max_secrets"])
+
+    def module_secrets(self, module: str) -> tuple[SecretInfo, ...]:
+        with self.store.read() as conn:
+            return modules.list_secrets(conn, module)
+
+    def deploy_module(self, name: str, *, message: str | None = None) -> ModuleVersion:
+        """A new immutable, numbered version of the module (Auth0's publish); actions keep the
+        version they are pinned to until they are saved with it and deployed again."""
+        with self.store.write() as conn:
+            return modules.deploy(conn, self.cipher, name, message)
+
+    def get_module(self, name: str) -> Module:
+        with self.store.read() as conn:
+            return modules.module_model(conn, modules.module_row(conn, name))
+
+    def get_module_by_id(self, module_id: str) -> Module:
+        with self.store.read() as conn:
+            return modules.module_model(conn, modules.module_row_by_id(conn, module_id))
+
+    def module_version_number(self, module: str, version_id: str) -> int:
+        """The number of the module's version with this id (the REST API names versions by id)."""
+        with self.store.read() as conn:
+            return modules.version_number_of(conn, modules.module_row(conn, module), version_id)
+
+    def module_importers(self, module: str) -> list[dict[str, Any]]:
+        """The actions whose drafts import the module, each with the version it is pinned to."""
+        with self.store.read() as conn:
+            return modules.importers(conn, modules.module_row(conn, module))
+
+    def list_modules(self) -> list[Module]:
+        with self.store.read() as conn:
+            return modules.list_modules(conn)
+
+    def module_versions(self, name: str) -> list[ModuleVersion]:
+        with self.store.read() as conn:
+            return modules.list_versions(conn, name)
+
+    def get_module_version(self, name: str, number: int) -> ModuleVersion:
+        with self.store.read() as conn:
+            return modules.get_version(conn, name, number)
 
     # flows -------------------------------------------------------------------------------
     def bind(self, trigger: str, action_names: Sequence[str]) -> list[Binding]:

@@ -13,6 +13,7 @@ from sqlalchemy.engine import Connection, Row
 
 from .._clock import now_iso
 from ..cipher import Cipher
+from ..engine import modules_plan
 from ..errors import ConflictError
 from ..model import ActionVersion, DeployResult
 from ..store import integrity
@@ -20,11 +21,14 @@ from ..store.rows import (
     action_model,
     action_row,
     draft_dependencies,
+    draft_modules,
     find_version,
+    pinned_modules,
     require_values,
     version_model,
 )
 from ..store.schema import actions, dependencies, secrets, versions
+from .modules import pins_json, store_action_modules
 from .secret_store import ensure_key, forget_cached
 
 
@@ -44,11 +48,14 @@ def deploy(conn: Connection, cipher: Cipher, name: str, message: str | None, max
     secret_rows = conn.execute(select(secrets).where(secrets.c.action_id == row.id).order_by(secrets.c.name)).all()
     values = {s.name: cipher.decrypt(s.ciphertext) for s in secret_rows}
     deps = [d.to_json() for d in draft_dependencies(conn, row.id)]
+    refs = draft_modules(conn, row.id)
+    modules_plan.check_environments(name, row.lock, modules_plan.module_locks(conn, refs))
     digest = content_digest(row.code, row.trigger_id, deps, row.lock)
     if row.deployed_version_id:
         current = conn.execute(select(versions).where(versions.c.id == row.deployed_version_id)).one()
         if (
             current.content_digest == digest
+            and current.modules == pins_json(refs)
             and integrity.intact(cipher, current)
             and cipher.decrypt_mapping(current.secrets_ciphertext) == values
         ):
@@ -67,6 +74,7 @@ def deploy(conn: Connection, cipher: Cipher, name: str, message: str | None, max
         "build_error": None,
         "built_at": row.built_at,
         "uses_cache": row.uses_cache,
+        "modules": pins_json(refs),
     }
     return DeployResult(_insert_version(conn, cipher, row, new, message, max_versions), created=True)
 
@@ -97,6 +105,7 @@ def rollback(
             "build_error",
             "built_at",
             "uses_cache",
+            "modules",
         )
     }
     version = _insert_version(conn, cipher, row, copied, f"Rollback to version {number}", max_versions)
@@ -151,6 +160,7 @@ def _reset_draft(conn: Connection, cipher: Cipher, action: Row, source: Row) -> 
             uses_cache=source.uses_cache,
         )
     )
+    store_action_modules(conn, action.id, pinned_modules(source.modules))
     conn.execute(dependencies.delete().where(dependencies.c.action_id == action.id))
     deps = json.loads(source.dependencies)
     if deps:

@@ -104,8 +104,8 @@ class ReadAndExecute(Authorizer):
 
 @pytest.fixture
 def seeded(tenant) -> dict[str, str]:
-    """A deployed, bound action with a secret, a saved test case and a recorded execution: a
-    real id for every path parameter, so that each GET has something to answer."""
+    """A deployed, bound action with a secret, a saved test case and a recorded execution, and a
+    deployed Actions Module: a real id for every path parameter, so that each GET has something to answer."""
     from jupyter_actions.templates import list_templates
 
     action, _ = tenant.save_draft("a", "post-login", CODE, secret_values={"API_KEY": "k3y-value-0123"}, deploy=True)
@@ -113,7 +113,10 @@ def seeded(tenant) -> dict[str, str]:
     tenant.save_test_case("a", "smoke")
     execution = tenant.run_flow("post-login", get_trigger("post-login").sample_payload())
     tenant.flush()
+    module, _ = tenant.save_module("m", "X = 1\n", deploy=True)
     return {
+        "modules/{id}/versions/{versionId}": f"modules/{module.id}/versions/{module.latest_version.id}",
+        "modules/{id}": f"modules/{module.id}",
         "{actionId}/versions/{id}": f"{action.id}/versions/{action.deployed_version.id}",
         "{actionId}": action.id,
         "executions/{id}": f"executions/{execution.id}",
