@@ -104,3 +104,24 @@ def test_batch_records_and_their_updates_reach_postgres(postgres_url, actions_ho
         with tenant.store.read() as conn:
             updated, _ = records.get(conn, first.id)
         assert (updated.outcome["status"], updated.duration_ms, len(updated.results)) == ("denied", 9.5, 2)
+
+
+def test_a_login_survives_postgresql_dropping_every_connection(postgres_url, actions_home):
+    """The hot-path read (store/hot.py) holds a connection of its own per thread: one the server
+    dropped is replaced at the next login, as the pool's are."""
+    from jupyter_actions.triggers import get_trigger
+
+    event = get_trigger("post-login").sample_payload()
+    with Tenant("pg", database_url=postgres_url) as tenant:
+        tenant.save_draft("survivor", "post-login", POST_LOGIN_CODE, deploy=True)
+        tenant.bind("post-login", ["survivor"])
+        assert tenant.run_flow("post-login", event).outcome["status"] == "allowed"
+        tenant.flush()
+        with tenant.store.read() as conn:
+            dropped = conn.exec_driver_sql(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE pid <> pg_backend_pid() AND datname = current_database()"
+            ).scalar()
+        assert dropped >= 2  # the hot path's and the record sink's at least
+        assert tenant.run_flow("post-login", event).outcome["status"] == "allowed"
+        tenant.bind("post-login", [])
