@@ -243,19 +243,22 @@ def test_a_replica_needs_no_local_state_but_the_tenant_key(replicas, tmp_path):
         assert not kept & {"tenant.db", "master.key"}, kept
 
 
-def test_a_replica_with_another_master_key_refuses_to_start(database, tmp_path, monkeypatch):
-    """A replica given a key that is not the tenant's would decrypt nothing: it says so in one
-    line and does not serve."""
+@pytest.mark.parametrize("key", ["another", "none"])
+def test_a_replica_without_the_tenants_master_key_refuses_to_start(database, tmp_path, monkeypatch, key):
+    """A replica given another key, or none, would decrypt nothing: it says so in one line and
+    does not serve (nor makes a key of its own)."""
     monkeypatch.setenv("JUPYTER_ACTIONS_MASTER_KEY", MASTER_KEY)
     with Tenant("pg", database_url=database) as tenant:
         tenant.save_draft("plan", "post-login", PLAN.format(plan="v1"), secrets=["K"])
         tenant.set_secret("plan", "K", "value")
     from cryptography.fernet import Fernet
 
-    env = _host(tmp_path / "host-c", database, JUPYTER_ACTIONS_MASTER_KEY=Fernet.generate_key().decode())
+    given = Fernet.generate_key().decode() if key == "another" else ""
+    env = _host(tmp_path / "host-c", database, JUPYTER_ACTIONS_MASTER_KEY=given)
     with pytest.raises(RuntimeError, match="serve did not start") as refused:
         process, _ = start(tmp_path / "serve-c.log", env)
         stop(process)
     message = str(refused.value).removeprefix("serve did not start: ")
     assert message.startswith("error: ") and message.count("\n") == 1, message
     assert "JUPYTER_ACTIONS_MASTER_KEY" in message
+    assert not list((tmp_path / "host-c").rglob("master.key"))
