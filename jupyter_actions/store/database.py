@@ -126,8 +126,13 @@ class Store:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
+        """A read transaction that sees one committed state throughout, as SQLite's do: on
+        PostgreSQL a REPEATABLE READ snapshot (a read-only one never fails to serialise), so a
+        flow plan read while another replica deploys is wholly before or after the deploy."""
         try:
             with self.sa_engine.connect() as conn:
+                if not self.is_sqlite:
+                    conn.execution_options(isolation_level="REPEATABLE READ")
                 with conn.begin():
                     yield conn
         except DBAPIError as exc:

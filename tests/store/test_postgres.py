@@ -125,3 +125,15 @@ def test_a_login_survives_postgresql_dropping_every_connection(postgres_url, act
         assert dropped >= 2  # the hot path's and the record sink's at least
         assert tenant.run_flow("post-login", event).outcome["status"] == "allowed"
         tenant.bind("post-login", [])
+
+
+def test_a_read_transaction_sees_one_state_while_another_process_writes(postgres_url, actions_home):
+    """A flow plan is read in several statements: all of them see the state of the first, as on
+    SQLite, however many lifecycle writes commit meanwhile."""
+    with Tenant("pg", database_url=postgres_url) as reader, Tenant("pg", database_url=postgres_url) as writer:
+        with reader.store.read() as conn:
+            before = reader.store.generation(conn)
+            writer.configure("max_versions", 50)  # a lifecycle write: the generation moves
+            assert reader.store.generation(conn) == before
+        with reader.store.read() as conn:
+            assert reader.store.generation(conn) == before + 1
