@@ -59,20 +59,30 @@ async def _client(port: int, request: bytes, deadline: float, count: int | None,
     writer.close()
 
 
-async def _load(port: int, token: str, event: dict | None, concurrency: int, seconds: float, count: int | None) -> dict:
+def _request(port: int, token: str, event: dict | None) -> bytes:
     if event is None:  # the HTTP floor: tornado's own cost, no token, no tenant call
-        request = f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
-    else:
-        body = json.dumps({"event": event}).encode()
-        request = (
-            f"POST /api/v2/jupyter-actions/flows/post-login/executions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
-            f"Content-Length: {len(body)}\r\n\r\n"
-        ).encode() + body
+        return f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+    body = json.dumps({"event": event}).encode()
+    return (
+        f"POST /api/v2/jupyter-actions/flows/post-login/executions HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {len(body)}\r\n\r\n"
+    ).encode() + body
+
+
+async def _load(
+    ports: list[int], token: str, event: dict | None, concurrency: int, seconds: float, count: int | None
+) -> dict:
+    """``concurrency`` clients, client i on ``ports[i % len(ports)]`` (a round-robin balancer)."""
     latencies: list[float] = []
     started = time.perf_counter()
     deadline = started + seconds
-    await asyncio.gather(*(_client(port, request, deadline, count, latencies) for _ in range(concurrency)))
+    await asyncio.gather(
+        *(
+            _client(port, _request(port, token, event), deadline, count, latencies)
+            for port in (ports[i % len(ports)] for i in range(concurrency))
+        )
+    )
     elapsed = time.perf_counter() - started
     return {
         "requests": len(latencies),
@@ -88,13 +98,16 @@ def load_main(args: argparse.Namespace) -> None:
     print(json.dumps(result))
 
 
-def run_load(port: int, token: str, event: dict | None, concurrency: int, seconds: float, count: int | None) -> dict:
+def run_load(
+    port: int | list[int], token: str, event: dict | None, concurrency: int, seconds: float, count: int | None
+) -> dict:
+    """A load generator in its own process; ``port`` a server, or several taken in turn."""
+    ports = port if isinstance(port, list) else [port]
     command = [
         sys.executable,
         __file__,
         "--load",
-        "--port",
-        str(port),
+        *(f"--port={p}" for p in ports),
         "--concurrency",
         str(concurrency),
         "--seconds",
@@ -202,7 +215,7 @@ if __name__ == "__main__":
     parser.add_argument("--seconds", type=float, default=5.0, help="length of the concurrent run")
     parser.add_argument("--concurrency", type=int, default=16)
     parser.add_argument("--load", action="store_true", help=argparse.SUPPRESS)
-    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, action="append", help=argparse.SUPPRESS)
     parser.add_argument("--count", type=int, help=argparse.SUPPRESS)
     parsed = parser.parse_args()
     load_main(parsed) if parsed.load else main(parsed)

@@ -1,15 +1,17 @@
 """A real PostgreSQL server for the tests that need one: started on 127.0.0.1 by the first test
 of a module that asks for the ``postgres_url`` fixture (tests/conftest.py offers it to every
 module), stopped after that module's last test. ``MASTER_KEY``: one key for the tenants that share
-a database."""
+a database. ``running()`` is the same server for a script (benchmarks/bench_replicas.py)."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,10 +26,21 @@ def _as_postgres(args: list[str]) -> list[str]:
 
 @pytest.fixture(scope="module")
 def postgres_url():
-    initdb = shutil.which("initdb") or str(BIN / "initdb")
-    pg_ctl = shutil.which("pg_ctl") or str(BIN / "pg_ctl")
-    if not Path(initdb).exists():
+    if not Path(_initdb()).exists():
         pytest.skip("PostgreSQL server binaries are not installed (apt-get install postgresql)")
+    with running() as url:
+        yield url
+
+
+def _initdb() -> str:
+    return shutil.which("initdb") or str(BIN / "initdb")
+
+
+@contextlib.contextmanager
+def running() -> Iterator[str]:
+    """A throwaway PostgreSQL server on 127.0.0.1 with an empty database: its URL."""
+    initdb = _initdb()
+    pg_ctl = shutil.which("pg_ctl") or str(BIN / "pg_ctl")
     data = Path(tempfile.mkdtemp(prefix="ja-pg-"))
     if os.geteuid() == 0:
         shutil.chown(data, "postgres", "postgres")

@@ -23,6 +23,7 @@ from tornado.netutil import bind_sockets
 from tornado.web import Application, RequestHandler, stream_request_body
 
 from ..errors import InvalidInputError
+from ..store import integrity
 from . import dispatch, openapi
 from .core import MAX_BODY_BYTES, Response
 from .errors import ApiError
@@ -181,11 +182,19 @@ def serve(
     tenant = tenant or Tenant()
     pool = Pool(threads, backlog)
     try:
+        _check_key(tenant)
         asyncio.run(_serve(make_app(tenant, pool), host, port, _tls(certfile, keyfile), pool, on_ready))
     finally:
         pool.shutdown()
         if owned:
             tenant.close()
+
+
+def _check_key(tenant: Tenant) -> None:
+    """Refuse to start with a master key that is not the tenant's: a replica started with the
+    wrong key would otherwise fail every login that needs a secret (docs/serving.md, Replicas)."""
+    with tenant.store.read() as conn:
+        integrity.check_key(conn, tenant.cipher)
 
 
 def _tls(certfile: str | None, keyfile: str | None) -> ssl.SSLContext | None:

@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import contextlib
 import random
-import sqlite3
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Integer, String, cast, create_engine, event, select
 from sqlalchemy.engine import Connection
@@ -59,11 +59,24 @@ class Store:
         except DBAPIError as exc:
             raise self._failure(exc, f"cannot open the tenant store {_safe_url(url)}") from None
 
-    def connect_raw(self) -> sqlite3.Connection:
-        """A plain ``sqlite3`` connection to the store file, opened as ``sa_engine`` opens it."""
-        if self._access is None:
+    def connect_raw(self) -> Any:
+        """A DB-API connection of its own in autocommit mode (each statement reads the latest
+        committed state), outside ``sa_engine``'s pool: a SQLite file opened as ``sa_engine``
+        opens it, or the driver's connection to the same URL."""
+        if self._access is not None:
+            conn: Any = files.connect(self._access)
+            conn.isolation_level = None
+            return conn
+        if self.is_sqlite:
             raise StoreError("the tenant store is not a SQLite file")
-        return files.connect(self._access)
+        dialect = self.sa_engine.dialect
+        args, kwargs = dialect.create_connect_args(self.sa_engine.url)
+        try:
+            conn = dialect.connect(*args, **kwargs)
+        except dialect.loaded_dbapi.Error as exc:
+            raise StoreError(f"the tenant store is unavailable: {exc}") from None
+        conn.autocommit = True
+        return conn
 
     def _failure(self, exc: DBAPIError, context: str) -> StoreError:
         damaged = files.damage(self.path, exc.orig)
@@ -113,8 +126,13 @@ class Store:
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
+        """A read transaction that sees one committed state throughout, as SQLite's do: on
+        PostgreSQL a REPEATABLE READ snapshot (a read-only one never fails to serialise), so a
+        flow plan read while another replica deploys is wholly before or after the deploy."""
         try:
             with self.sa_engine.connect() as conn:
+                if not self.is_sqlite:
+                    conn.execution_options(isolation_level="REPEATABLE READ")
                 with conn.begin():
                     yield conn
         except DBAPIError as exc:

@@ -35,14 +35,16 @@ class Server:
         return self.log_path.read_text() + self.process.stdout.read()
 
 
-def start(log: Path) -> tuple[subprocess.Popen, int]:
-    """A `serve` process; its log (stderr) goes to a file, which no full pipe can block."""
+def start(log: Path, env: dict[str, str] | None = None) -> tuple[subprocess.Popen, int]:
+    """A `serve` process (``env``: its whole environment, else this one's); its log (stderr)
+    goes to a file, which no full pipe can block."""
     with open(log, "w") as stderr:
         process = subprocess.Popen(
             [sys.executable, "-m", "jupyter_actions", "serve", "--port", "0"],
             stdout=subprocess.PIPE,
             stderr=stderr,
             text=True,
+            env=env,
         )
     line = process.stdout.readline()
     found = re.search(r"http://127\.0\.0\.1:(\d+)/api/v2/", line)

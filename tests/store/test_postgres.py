@@ -104,3 +104,36 @@ def test_batch_records_and_their_updates_reach_postgres(postgres_url, actions_ho
         with tenant.store.read() as conn:
             updated, _ = records.get(conn, first.id)
         assert (updated.outcome["status"], updated.duration_ms, len(updated.results)) == ("denied", 9.5, 2)
+
+
+def test_a_login_survives_postgresql_dropping_every_connection(postgres_url, actions_home):
+    """The hot-path read (store/hot.py) holds a connection of its own per thread: one the server
+    dropped is replaced at the next login, as the pool's are."""
+    from jupyter_actions.triggers import get_trigger
+
+    event = get_trigger("post-login").sample_payload()
+    with Tenant("pg", database_url=postgres_url) as tenant:
+        tenant.save_draft("survivor", "post-login", POST_LOGIN_CODE, deploy=True)
+        tenant.bind("post-login", ["survivor"])
+        assert tenant.run_flow("post-login", event).outcome["status"] == "allowed"
+        tenant.flush()
+        with tenant.store.read() as conn:
+            dropped = conn.exec_driver_sql(
+                "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                "WHERE pid <> pg_backend_pid() AND datname = current_database()"
+            ).scalar()
+        assert dropped >= 2  # the hot path's and the record sink's at least
+        assert tenant.run_flow("post-login", event).outcome["status"] == "allowed"
+        tenant.bind("post-login", [])
+
+
+def test_a_read_transaction_sees_one_state_while_another_process_writes(postgres_url, actions_home):
+    """A flow plan is read in several statements: all of them see the state of the first, as on
+    SQLite, however many lifecycle writes commit meanwhile."""
+    with Tenant("pg", database_url=postgres_url) as reader, Tenant("pg", database_url=postgres_url) as writer:
+        with reader.store.read() as conn:
+            before = reader.store.generation(conn)
+            writer.configure("max_versions", 50)  # a lifecycle write: the generation moves
+            assert reader.store.generation(conn) == before
+        with reader.store.read() as conn:
+            assert reader.store.generation(conn) == before + 1
