@@ -100,7 +100,7 @@ class Action:
         self.failure: StepError | None = None
         self.secrets = secrets
         self.values = Redactor(secrets.values())
-        self.checked: dict[str, tuple[Callable[..., Any], bool]] = {}  # handler name -> (function, async?)
+        self.checked: dict[str, tuple[Callable[..., Any], bool, int]] = {}  # name -> (function, async?, takes)
 
     def load(self, on_error: Callable[[BaseException, Action], StepError]) -> None:
         """Run the module-level code once; an error in it is kept and raised on every call."""
@@ -112,8 +112,9 @@ class Action:
             self.failure = on_error(exc, self)
         self.module = module
 
-    def handler(self, name: str) -> tuple[Callable[..., Any], bool]:
-        """The handler and whether it is a coroutine function (checked once per function)."""
+    def handler(self, name: str) -> tuple[Callable[..., Any], bool, int]:
+        """The handler, whether it is a coroutine function, and how many of ``(event, api)`` it
+        takes (checked once per function)."""
         if self.failure is not None:
             raise _Failure(self.failure)
         handler = self.module.__dict__.get(name)
@@ -137,8 +138,24 @@ class Action:
                     ErrorClass.ACTION_ERROR,
                 )
             )
-        checked = self.checked[name] = (handler, inspect.iscoroutinefunction(handler))
+        checked = self.checked[name] = (handler, inspect.iscoroutinefunction(handler), _takes(handler))
         return checked
+
+
+def _takes(handler: Callable[..., Any]) -> int:
+    """How many of ``(event, api)`` a handler takes: Auth0 calls ``async (event) =>`` and
+    ``async () =>`` too (its loader: "We can't assume that there will be 2 arguments")."""
+    try:
+        parameters = inspect.signature(handler).parameters.values()
+    except (TypeError, ValueError):  # no signature to read: called with both, as before
+        return 2
+    positional = 0
+    for parameter in parameters:
+        if parameter.kind is inspect.Parameter.VAR_POSITIONAL:
+            return 2
+        if parameter.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD):
+            positional += 1
+    return min(positional, 2)
 
 
 class _Seal:
@@ -172,10 +189,10 @@ class _Seal:
 class Worker:
     def __init__(self, fd_in: int, fd_out: int, log_limit: int, memory_mb: int) -> None:
         from .. import triggers
-        from ..triggers import _api, _event
+        from ..triggers import _api
 
         self.get_trigger = triggers.get_trigger
-        self.ApiSession, self.EventView = _api.ApiSession, _event.EventView
+        self.ApiSession = _api.ApiSession
         self.reader = FrameReader(fd_in)
         self.fd_out = fd_out
         self.memory_mb = memory_mb
@@ -368,16 +385,16 @@ class Worker:
             if action.module is None:
                 action.load(self._error)
                 boot = perf_counter() - started
-            handler, is_async = action.handler(handler_name)
-            event["secrets"] = action.secrets
+            handler, is_async, takes = action.handler(handler_name)
+            event["secrets"] = dict(action.secrets)  # the run's own: the action may write to it
             session = self.ApiSession(
                 event=event, commands=commands, cache=cache, directory=directory, phase=phase, prior_commands=prior
             )
             api = self.api = trigger.new_api(session)
-            view = self.EventView(event)
+            arguments = (session.event_view(), api)[:takes]
             begun = perf_counter()
             try:
-                await self._call(handler, is_async, handler_name, view, api)
+                await self._call(handler, is_async, handler_name, arguments)
             finally:
                 handler_time = perf_counter() - begun
         except _Failure as failure:
@@ -410,14 +427,14 @@ class Worker:
             "commands": commands,
         }
 
-    async def _call(self, handler: Callable[..., Any], is_async: bool, name: str, event: Any, api: Any) -> None:
+    async def _call(self, handler: Callable[..., Any], is_async: bool, name: str, arguments: tuple) -> None:
         if is_async:
             try:
-                await handler(event, api)
+                await handler(*arguments)
             finally:
                 await self._cancel_leftovers()
             return
-        returned = handler(event, api)
+        returned = handler(*arguments)
         if inspect.iscoroutine(returned):
             returned.close()
             raise _Failure(
