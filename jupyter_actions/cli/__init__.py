@@ -30,6 +30,7 @@ from . import (
     templates_cmd,
     tenants_cmd,
     test_cmd,
+    triggers_cmd,
 )
 
 COMMAND_MODULES = (
@@ -41,6 +42,7 @@ COMMAND_MODULES = (
     executions_cmd,
     replay_cmd,
     templates_cmd,
+    triggers_cmd,
     tenants_cmd,
     notebook_cmd,
     settings_cmd,

@@ -388,7 +388,13 @@ class Worker:
             handler, is_async, takes = action.handler(handler_name)
             event["secrets"] = dict(action.secrets)  # the run's own: the action may write to it
             session = self.ApiSession(
-                event=event, commands=commands, cache=cache, directory=directory, phase=phase, prior_commands=prior
+                event=event,
+                commands=commands,
+                cache=cache,
+                directory=directory,
+                phase=phase,
+                prior_commands=prior,
+                copy_event=_json_copy,
             )
             api = self.api = trigger.new_api(session)
             arguments = (session.event_view(), api)[:takes]
@@ -479,6 +485,12 @@ class Worker:
         exc.__traceback__ = None
         self.retire = True
         return limits.error("MemoryError", limits.memory_message(self.memory_mb), ErrorClass.PLATFORM_ERROR)
+
+
+def _json_copy(event: dict) -> dict:
+    """A copy of a worker's event (plain JSON until the action writes to it: it is copied
+    before that), several times faster than copy.deepcopy."""
+    return orjson.loads(orjson.dumps(event))
 
 
 def _jsonable(value: Any) -> Any:

@@ -37,6 +37,8 @@ class ApiSession:
     ``action_event``: None until the action first writes to its event (``fork_event``); then
     the event the action sees and writes, while ``event`` is the api's copy.
     ``ignored``: the api methods whose extra positional arguments were ignored (warned once).
+    ``copy_event``: how ``fork_event`` copies the event (the worker's is faster than deepcopy:
+    its events are plain JSON).
     """
 
     __slots__ = (
@@ -50,6 +52,7 @@ class ApiSession:
         "feature_flags",
         "action_event",
         "ignored",
+        "copy_event",
         "_sizes",
     )
 
@@ -63,6 +66,7 @@ class ApiSession:
         now_ms: Callable[[], int] = wall_clock_ms,
         prior_commands: list | None = None,
         feature_flags: frozenset | set | tuple = frozenset(),
+        copy_event: Callable[[dict], dict] = copy.deepcopy,
     ) -> None:
         self.event = event
         self.commands = [] if commands is None else commands
@@ -74,6 +78,7 @@ class ApiSession:
         self.feature_flags = frozenset(feature_flags)
         self.action_event: dict | None = None
         self.ignored: set[str] = set()
+        self.copy_event = copy_event
         self._sizes: CommandSizes | None = None
 
     def fork_event(self) -> None:
@@ -84,7 +89,7 @@ class ApiSession:
         copy is made only for an action that writes."""
         if self.action_event is None:
             self.action_event = self.event
-            self.event = copy.deepcopy(self.event)
+            self.event = self.copy_event(self.event)
 
     def mirror(self, change: Callable[[dict], None]) -> None:
         """Make an api call's change to the event at once (as Auth0 mirrors some): to the api's

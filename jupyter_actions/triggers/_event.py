@@ -193,4 +193,4 @@ class EventList(MutableSequence):
         self._written().insert(index, _plain(value))
 
     def sort(self, *, key: Callable[[Any], Any] | None = None, reverse: bool = False) -> None:
-        self._written().sort(key=key, reverse=reverse)  # type: ignore[arg-type]
+        self._written().sort(key=key, reverse=reverse)
