@@ -31,6 +31,7 @@ from . import (
     templates_cmd,
     tenants_cmd,
     test_cmd,
+    triggers_cmd,
 )
 
 COMMAND_MODULES = (
@@ -42,6 +43,7 @@ COMMAND_MODULES = (
     executions_cmd,
     replay_cmd,
     templates_cmd,
+    triggers_cmd,
     tenants_cmd,
     notebook_cmd,
     settings_cmd,

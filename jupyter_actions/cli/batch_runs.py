@@ -60,10 +60,12 @@ def run_batch(args: argparse.Namespace, *, single: bool) -> int:
 
 
 def _events_file(args: argparse.Namespace) -> Path:
-    """A one-line events file for a single --event run."""
-    event = output.read_json_file(args.event, "event")
+    """A one-line events file for a single run (--event, or the trigger's sample)."""
+    from .flows_cmd import test_event
+
+    event = test_event(args)
     folder = Path(tempfile.mkdtemp(prefix="jupyter-actions-run-"))
-    path = folder / (Path(args.event).stem + ".jsonl")
+    path = folder / ((Path(args.event).stem if args.event else f"{args.trigger}-sample") + ".jsonl")
     path.write_text(json.dumps(event) + "\n")
     return path
 

@@ -58,15 +58,24 @@ def _print_flow(args: argparse.Namespace, bound: list) -> None:
 def _run(args: argparse.Namespace) -> int:
     from . import open_tenant
 
-    if args.event and args.executor == "inline":
-        event = output.read_json_file(args.event, "event")
+    single = args.events is None  # one --event, or the trigger's sample
+    if single and args.executor == "inline":
+        event = test_event(args)
         with open_tenant(args) as tenant:
             execution = tenant.run_flow(args.trigger, event, redacted=True)
         output.execution(args.json, execution)
         return output.exit_status(execution.outcome, args.fail_on)
     from . import batch_runs
 
-    return batch_runs.run_batch(args, single=args.event is not None)
+    return batch_runs.run_batch(args, single=single)
+
+
+def test_event(args: argparse.Namespace) -> dict:
+    """``--event`` merged over the trigger's sample (as it is with ``--strict``), or the sample."""
+    from ..triggers import get_trigger
+
+    event = output.read_json_file(args.event, "event") if args.event else None
+    return get_trigger(args.trigger).test_payload(event, strict=args.strict)
 
 
 def _continue(args: argparse.Namespace) -> int:
@@ -85,7 +94,7 @@ def _cases(args: argparse.Namespace) -> int:
     with open_tenant(args) as tenant:
         if args.save_case:
             event = output.read_json_file(args.event, "event") if args.event else None
-            case = tenant.save_flow_test_case(args.trigger, args.save_case, event)
+            case = tenant.save_flow_test_case(args.trigger, args.save_case, event, strict=args.strict)
             print(
                 json.dumps(case.to_json())
                 if args.json

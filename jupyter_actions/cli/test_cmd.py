@@ -14,7 +14,7 @@ def _test(args: argparse.Namespace) -> int:
     payload = output.read_json_file(args.payload, "payload") if args.payload else None
     with open_tenant(args) as tenant:
         if args.save_case:
-            case = tenant.save_test_case(args.name, args.save_case, payload)
+            case = tenant.save_test_case(args.name, args.save_case, payload, strict=args.strict)
             print(
                 json.dumps(case.to_json())
                 if args.json
@@ -23,7 +23,7 @@ def _test(args: argparse.Namespace) -> int:
             return 0
         if args.cases:
             return output.case_results(args.json, tenant.run_test_cases(args.name, version=args.version), args.name)
-        execution = tenant.test(args.name, payload, version=args.version)
+        execution = tenant.test(args.name, payload, version=args.version, strict=args.strict)
     output.execution(args.json, execution)
     return 1 if execution.outcome["error"] else 0
 

@@ -89,10 +89,16 @@ class Engine:
             pass  # nothing bound, or a draft that cannot build: the run will say so
 
     def test(
-        self, name: str, payload: dict | None, version: int | None, directory: dict | None, record: bool = True
+        self,
+        name: str,
+        payload: dict | None,
+        version: int | None,
+        directory: dict | None,
+        record: bool = True,
+        strict: bool = False,
     ) -> Execution:
-        """Run an action's draft (or one version) on a payload (None: the trigger's sample), like
-        Auth0's Test panel."""
+        """Run an action's draft (or one version) on a payload, like Auth0's Test panel: the
+        payload merged over the trigger's sample (None: the sample; ``strict``: as it is)."""
         with self.store.read() as conn:
             trigger = get_trigger(action_row(conn, name).trigger_id)
             if version is None:
@@ -100,10 +106,9 @@ class Engine:
             else:
                 planned = [plan.version_step(conn, self.cipher, name, version, trigger.handler)]
             steps = self._run_plan(conn, trigger, planned)
-        if payload is None:
-            event = trigger.sample_payload()
-        else:
-            event = json_input.check_object(payload, f"the {trigger.id} payload")
+        if payload is not None:
+            json_input.check_object(payload, f"the {trigger.id} payload")
+        event = trigger.test_payload(payload, strict=strict)
         trigger.validate_payload(event)
         execution = self._execute(Run("test", trigger, event, steps, directory, record=record))
         return records.redacted(execution, steps.values)

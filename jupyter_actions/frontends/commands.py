@@ -118,6 +118,11 @@ MODULE_REF = arg(
     "the version it is pinned to already, else to its latest version now (repeatable)",
 )
 MODULE_NAME = arg("name", help="module name: lowercase letters, digits or '_' (e.g. slack_notify)")
+STRICT = arg(
+    "--strict",
+    action="store_true",
+    help="take the payload as it is, validated whole (default: merged over the trigger's sample)",
+)
 
 CLI_OPTIONS = (
     arg("--tenant", default=argparse.SUPPRESS, help="tenant name (default: $JUPYTER_ACTIONS_TENANT or 'default')"),
@@ -143,6 +148,7 @@ GROUPS = {
     "tokens": "create, list or revoke the bearer tokens of `jupyter-actions serve`",
     "modules": "Actions Modules: shared code with its own secrets, deployed as versions that actions import",
     "modules secrets": "set or list a module's secrets",
+    "triggers": "Auth0's triggers and their sample payloads",
 }
 """Help of the words that group commands (``flows`` in ``flows run``), in any front end."""
 
@@ -224,10 +230,11 @@ COMMANDS: tuple[Command, ...] = (
             "--payload",
             metavar=Per("FILE", "VAR_OR_FILE"),
             help=Per(
-                "JSON event (default: the trigger's sample payload)",
-                f"{NOTEBOOK_VALUE} (default: the trigger's sample payload)",
+                "JSON event, merged over the trigger's sample payload (default: the sample)",
+                f"{NOTEBOOK_VALUE}, merged over the trigger's sample payload (default: the sample)",
             ),
         ),
+        STRICT,
         arg("--version", type=int, metavar="N", help="run version N instead of the draft"),
         arg("--cases", action="store_true", help="run every saved test case instead; fails if any fails"),
         arg(
@@ -239,8 +246,9 @@ COMMANDS: tuple[Command, ...] = (
         one_of=((("cases", "save_case"), False),),
         description=Per(
             "Run the draft (with the draft's secrets) on the trigger's sample payload or --payload "
-            "FILE, and show the outcome, commands, logs, stats and error. Exit status 1 when the "
-            "action failed. --cases runs the saved test cases; --save-case saves one.",
+            "FILE (a partial payload is merged over the sample; --strict takes it as it is), and "
+            "show the outcome, commands, logs, stats and error. Exit status 1 when the action "
+            "failed. --cases runs the saved test cases; --save-case saves one.",
             None,
         ),
     ),
@@ -412,9 +420,13 @@ COMMANDS: tuple[Command, ...] = (
         arg(
             "--event",
             metavar=Per("FILE", "VAR_OR_FILE"),
-            help=Per("one JSON event", f"{NOTEBOOK_VALUE} (default: the trigger's sample payload)"),
+            help=Per(
+                "one JSON event, merged over the trigger's sample payload (default: the sample)",
+                f"{NOTEBOOK_VALUE}, merged over the trigger's sample payload (default: the sample)",
+            ),
         ),
-        arg("--events", metavar="FILE.jsonl", help="one JSON event per line", only=CLI),
+        STRICT,
+        arg("--events", metavar="FILE.jsonl", help="one JSON event per line, each as it is", only=CLI),
         arg(
             "--executor",
             choices=["papermill", "inline"],
@@ -427,9 +439,11 @@ COMMANDS: tuple[Command, ...] = (
         arg("--fail-on", choices=["deny"], help="also exit 1 when a login is denied", only=CLI),
         JSON,
         line="run",
-        one_of=((("event", "events"), True),),
+        one_of=((("event", "events"), False),),
         description=Per(
-            "Execute the flow on one event (--event) or every line of a JSONL file (--events). The "
+            "Execute the flow on one event (--event, merged over the trigger's sample payload unless "
+            "--strict; without --event or --events: the sample) or every line of a JSONL file "
+            "(--events, each event as it is). The "
             "papermill executor runs the shipped executor notebook and keeps the executed notebook as "
             "an audit; inline runs in this process. Exit status 1 when any execution failed (denials "
             "are outcomes, not failures; --fail-on deny makes them fail too).",
@@ -454,7 +468,12 @@ COMMANDS: tuple[Command, ...] = (
         "run the flow's saved test cases (whole flow, in order)",
         TRIGGER,
         arg("--save-case", metavar="NAME", help="save --event as a case expecting the flow's current outcome"),
-        arg("--event", metavar="FILE", help="JSON event for --save-case (default: the trigger's sample)"),
+        arg(
+            "--event",
+            metavar="FILE",
+            help="JSON event for --save-case, merged over the trigger's sample (default: the sample)",
+        ),
+        STRICT,
         JSON,
         line=False,
         description="Run every saved whole-flow test case of the trigger through the bound actions. Exit status 1 "
@@ -502,6 +521,13 @@ COMMANDS: tuple[Command, ...] = (
     ),
     command("executions show", "one execution with every action's details", arg("id"), JSON, line=False),
     # templates -------------------------------------------------------------------------------
+    command("triggers list", "every trigger: id, version, handlers, blocking or not", JSON, line=False),
+    command(
+        "triggers sample",
+        "a trigger's sample payload (JSON): the base a partial test payload is merged over",
+        TRIGGER,
+        line=False,
+    ),
     command("templates list", "every template with its trigger, secrets and dependencies", JSON, line="templates"),
     command(
         "templates show",

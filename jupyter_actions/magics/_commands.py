@@ -79,8 +79,8 @@ def _test(ctx: Context, args: argparse.Namespace) -> Any:
         return _display.case_results_listing(args.name, ctx.tenant.run_test_cases(args.name, version=args.version))
     payload = ctx.json_input(args.payload, "--payload") if args.payload else None
     if args.save_case:
-        return ctx.tenant.save_test_case(args.name, args.save_case, payload)
-    execution = ctx.tenant.test(args.name, payload, version=args.version)
+        return ctx.tenant.save_test_case(args.name, args.save_case, payload, strict=args.strict)
+    execution = ctx.tenant.test(args.name, payload, version=args.version, strict=args.strict)
     if args.payload or args.version is not None:
         return execution
     from ..widgets import test_panel
@@ -190,12 +190,10 @@ def _bind(ctx: Context, args: argparse.Namespace) -> Any:
 
 
 def _run(ctx: Context, args: argparse.Namespace) -> Any:
-    if args.event:
-        event = ctx.json_input(args.event, "--event")
-    else:
-        from ..triggers import get_trigger
+    from ..triggers import get_trigger
 
-        event = get_trigger(args.trigger).sample_payload()
+    event = ctx.json_input(args.event, "--event") if args.event else None
+    event = get_trigger(args.trigger).test_payload(event, strict=args.strict)
     return ctx.tenant.run_flow(args.trigger, event, redacted=True)
 
 

@@ -80,7 +80,7 @@ class Template:
         """The trigger's sample payload with the case's changes merged in."""
         from ..triggers import get_trigger
 
-        return _merged(get_trigger(self.trigger).sample_payload(), case.payload)
+        return get_trigger(self.trigger).test_payload(case.payload)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -152,12 +152,3 @@ def _case(raw: Mapping[str, Any]) -> TemplateCase:
 
 def _gallery():  # noqa: ANN202 (a Traversable)
     return resources.files(__package__) / "gallery"
-
-
-def _merged(base: dict[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
-    for key, value in changes.items():
-        if isinstance(value, Mapping) and isinstance(base.get(key), dict):
-            _merged(base[key], value)
-        else:
-            base[key] = copy.deepcopy(value)
-    return base

@@ -27,7 +27,7 @@ from ..model import (
 from ..store import Store, files, integrity, keyed, settings, sqlite_url
 from ..store.paths import actions_home, tenant_dir, tenant_name
 from ..store.rows import MAX_NUMBER, action_model, action_row, action_row_by_id, all_actions, require_values
-from ..triggers import get_trigger
+from ..triggers import Trigger, get_trigger
 from . import bindings, drafts, from_template, modules, secret_store, test_cases, versions
 from .database_url import check as database_url_check
 from .dependencies import Environments, Prepared
@@ -443,14 +443,22 @@ class Tenant:
 
     # running -----------------------------------------------------------------------------
     def test(
-        self, action: str, payload: dict | None = None, *, version: int | None = None, directory: dict | None = None
+        self,
+        action: str,
+        payload: dict | None = None,
+        *,
+        version: int | None = None,
+        directory: dict | None = None,
+        strict: bool = False,
     ) -> Execution:
-        """Run the draft (or ``version``) on ``payload`` (default: the trigger's sample); the
-        execution as recorded, the action's secret values redacted. A draft with a declared
-        secret that has no value raises `MissingSecretValues` before it runs."""
+        """Run the draft (or ``version``) on ``payload`` merged over the trigger's sample (a
+        partial payload, as Auth0 users build them; default: the sample; ``strict``: the payload
+        as it is, validated whole); the execution as recorded, the action's secret values
+        redacted. A draft with a declared secret that has no value raises `MissingSecretValues`
+        before it runs."""
         if version is None:
             self._require_secret_values(action, "testing")
-        return self.engine.test(action, payload, version, directory)
+        return self.engine.test(action, payload, version, directory, strict=strict)
 
     def _require_secret_values(self, action: str, doing: str) -> None:
         """Every path that runs a draft checks here; a deployed version holds all its values."""
@@ -508,15 +516,14 @@ class Tenant:
 
     # saved test cases ----------------------------------------------------------------------
     def save_test_case(
-        self, action: str, name: str, payload: dict | None = None, expected: dict | None = None
+        self, action: str, name: str, payload: dict | None = None, expected: dict | None = None, *, strict: bool = False
     ) -> TestCase:
-        """Store a payload with the outcome it must produce; without ``expected``, the draft's
+        """Store a payload (merged over the trigger's sample unless ``strict``, as for
+        :meth:`test`) with the outcome it must produce; without ``expected``, the draft's
         current outcome on that payload becomes the expectation. Both are stored with the
         action's secret values redacted, and later runs are compared redacted too."""
         test_cases.check_case_name(name)
-        if payload is None:
-            payload = get_trigger(self.get_action(action).trigger_id).sample_payload()
-        json_input.check_object(payload, "the test case's payload")
+        payload = self._test_payload(get_trigger(self.get_action(action).trigger_id), payload, strict)
         if expected is None:
             self._require_secret_values(action, "testing")
             expected = test_cases.expected_from(self.engine.test(action, payload, None, None, record=False).outcome)
@@ -525,6 +532,14 @@ class Tenant:
             return test_cases.save(
                 conn, "action", action_row(conn, action).id, name, redactor.value(payload), redactor.value(expected)
             )
+
+    @staticmethod
+    def _test_payload(trigger: Trigger, payload: dict | None, strict: bool) -> dict:
+        """A test case's payload, stored whole: merged over the sample, checked."""
+        if payload is not None:
+            json_input.check_object(payload, "the test case's payload")
+        merged = trigger.test_payload(payload, strict=strict)
+        return json_input.check_object(merged, "the test case's payload")
 
     def test_cases(self, action: str) -> list[TestCase]:
         with self.store.read() as conn:
@@ -546,13 +561,18 @@ class Tenant:
         return results
 
     def save_flow_test_case(
-        self, trigger: str, name: str, payload: dict | None = None, expected: dict | None = None
+        self,
+        trigger: str,
+        name: str,
+        payload: dict | None = None,
+        expected: dict | None = None,
+        *,
+        strict: bool = False,
     ) -> TestCase:
-        """A whole-flow case: the payload through every bound action in order."""
+        """A whole-flow case: the payload (merged over the sample unless ``strict``) through
+        every bound action in order."""
         test_cases.check_case_name(name)
-        if payload is None:
-            payload = get_trigger(trigger).sample_payload()
-        json_input.check_object(payload, "the test case's payload")
+        payload = self._test_payload(get_trigger(trigger), payload, strict)
         if expected is None:
             expected = test_cases.expected_from(
                 self.engine.run_flow(trigger, payload, record=False, redacted=True).outcome

@@ -11,7 +11,7 @@ import importlib
 from jupyter_actions.errors import TriggerNotFound
 
 from ._api import ApiSession
-from ._event import EventList, EventView, ReadOnlyEventError
+from ._event import EventList, EventView
 from ._trigger import Trigger
 
 TRIGGER_IDS: tuple[str, ...] = (
@@ -33,7 +33,6 @@ __all__ = [
     "ApiSession",
     "EventList",
     "EventView",
-    "ReadOnlyEventError",
     "Trigger",
     "all_triggers",
     "get_trigger",

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import copy
+import functools
+import inspect
 import json
+import logging
 import math
 import time
 from collections.abc import Callable, Mapping
@@ -30,6 +34,11 @@ class ApiSession:
     ``feature_flags``: Auth0 feature flags to switch on (``actions_pl_transaction_target_scopes``,
     ``actions_cte_transaction_metadata``); without them those methods raise like Auth0's.
     ``sizes``: the running sizes of the execution's commands, held to ``_sizes``' caps.
+    ``action_event``: None until the action first writes to its event (``fork_event``); then
+    the event the action sees and writes, while ``event`` is the api's copy.
+    ``ignored``: the api methods whose extra positional arguments were ignored (warned once).
+    ``copy_event``: how ``fork_event`` copies the event (the worker's is faster than deepcopy:
+    its events are plain JSON).
     """
 
     __slots__ = (
@@ -41,6 +50,9 @@ class ApiSession:
         "now_ms",
         "prior_commands",
         "feature_flags",
+        "action_event",
+        "ignored",
+        "copy_event",
         "_sizes",
     )
 
@@ -54,6 +66,7 @@ class ApiSession:
         now_ms: Callable[[], int] = wall_clock_ms,
         prior_commands: list | None = None,
         feature_flags: frozenset | set | tuple = frozenset(),
+        copy_event: Callable[[dict], dict] = copy.deepcopy,
     ) -> None:
         self.event = event
         self.commands = [] if commands is None else commands
@@ -63,7 +76,31 @@ class ApiSession:
         self.now_ms = now_ms
         self.prior_commands = [] if prior_commands is None else prior_commands
         self.feature_flags = frozenset(feature_flags)
+        self.action_event: dict | None = None
+        self.ignored: set[str] = set()
+        self.copy_event = copy_event
         self._sizes: CommandSizes | None = None
+
+    def fork_event(self) -> None:
+        """Runs before each write of the action to its event (``EventView``'s writer); the first
+        time, the api keeps a copy of the event as it is, and the action writes the dict it was
+        given (its own for this run). So a write never changes what an api method reads or
+        checks (a refresh-token exchange stays one, roles stay the application's), and the
+        copy is made only for an action that writes."""
+        if self.action_event is None:
+            self.action_event = self.event
+            self.event = self.copy_event(self.event)
+
+    def mirror(self, change: Callable[[dict], None]) -> None:
+        """Make an api call's change to the event at once (as Auth0 mirrors some): to the api's
+        event, and to the action's own once it wrote to it."""
+        change(self.event)
+        if self.action_event is not None:
+            change(self.action_event)
+
+    def event_view(self) -> EventView:
+        """The ``event`` the action's handler gets: the event, writable for this run only."""
+        return EventView(self.event, "event", self.fork_event)
 
     @property
     def sizes(self) -> CommandSizes:
@@ -130,10 +167,76 @@ def option(options: Mapping | None, name: str, value: Any = None) -> Any:
     return options.get(to_camel(name))
 
 
+_log = logging.getLogger("jupyter_actions.api")
+
+
+def _positional_limit(function: Callable[..., Any]) -> int | None:
+    """How many positional arguments a method takes after ``self`` (None: any number)."""
+    parameters = list(inspect.signature(function).parameters.values())[1:]
+    if any(p.kind is inspect.Parameter.VAR_POSITIONAL for p in parameters):
+        return None
+    return sum(
+        p.kind in (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD) for p in parameters
+    )
+
+
+def _ignoring_extra_arguments(method: Callable[..., Any], limit: int) -> Callable[..., Any]:
+    """``method`` that drops trailing positional arguments past ``limit``, as JavaScript does
+    (Auth0's samples pass some: ``api.access.deny("code", "reason")`` on post-login), and
+    says so in one warning line of the step's logs per method."""
+
+    def within(self: Namespace, args: tuple) -> tuple:
+        if len(args) > limit:
+            _ignored(self, method.__name__, len(args) - limit, limit)
+            return args[:limit]
+        return args
+
+    if inspect.iscoroutinefunction(method):  # stays a coroutine function (api.roles ...)
+
+        @functools.wraps(method)
+        async def call(self: Namespace, *args: Any, **kwargs: Any) -> Any:
+            return await method(self, *within(self, args), **kwargs)
+
+    else:
+
+        @functools.wraps(method)
+        def call(self: Namespace, *args: Any, **kwargs: Any) -> Any:
+            return method(self, *within(self, args), **kwargs)
+
+    call.ignores_extra_arguments = True  # type: ignore[attr-defined]
+    return call
+
+
+def _ignored(namespace: Namespace, name: str, extra: int, limit: int) -> None:
+    where = f"api.{namespace.namespace}.{name}"
+    ignored = namespace._session.ignored  # noqa: SLF001 - the namespace's own session
+    if where in ignored:
+        return
+    ignored.add(where)
+    _log.warning(
+        "%s takes %d positional argument%s: %d extra argument%s ignored, as JavaScript ignores them",
+        where,
+        limit,
+        "" if limit == 1 else "s",
+        extra,
+        "" if extra == 1 else "s",
+    )
+
+
 class Namespace:
-    """Base of ``api.<namespace>``: records commands and reads the live event."""
+    """Base of ``api.<namespace>``: records commands and reads the live event. Its public
+    methods take extra trailing positional arguments and ignore them (``_ignoring_extra_arguments``)."""
 
     namespace: ClassVar[str] = ""
+
+    def __init_subclass__(cls, **options: Any) -> None:
+        super().__init_subclass__(**options)
+        for name, value in list(vars(cls).items()):
+            if name.startswith("_") or not inspect.isfunction(value) or hasattr(value, "ignores_extra_arguments"):
+                continue
+            limit = _positional_limit(value)
+            if limit is not None:
+                setattr(cls, name, _ignoring_extra_arguments(value, limit))
 
     def __init__(self, api: Api, session: ApiSession) -> None:
         self._api = api
@@ -164,7 +267,9 @@ class Namespace:
 
 class Api:
     """The ``api`` object: one attribute per namespace, each built on first use (an action
-    touches two or three of a trigger's many namespaces, and this runs for every action)."""
+    touches two or three of a trigger's many namespaces, and this runs for every action).
+    An action may give it attributes of its own (``api.noop = ...``, as on Auth0's JavaScript
+    object): they live on this instance, which serves one run of one action."""
 
     _factories: Mapping[str, Callable[[Api, ApiSession], Namespace]]  # both set once in __init__
     _session: ApiSession
@@ -182,10 +287,8 @@ class Api:
         return namespace
 
     def __dir__(self) -> list[str]:
-        return list(self._factories)
-
-    def __setattr__(self, name: str, value: Any) -> None:
-        raise AttributeError(f"api.{name} cannot be assigned")
+        own = [name for name in vars(self) if not name.startswith("_") and name not in self._factories]
+        return [*self._factories, *own]
 
     def __repr__(self) -> str:
         return f"<api: {', '.join(self._factories)}>"

@@ -1,10 +1,13 @@
-"""The read-only ``event`` handed to action handlers.
+"""The ``event`` handed to action handlers: a view that reads like Auth0's and takes writes.
 
-``EventView`` is a live view of the flow's event dict: the engine mutates the dict between
-actions (metadata updates, transaction metadata ...) and every view sees the change at once.
-Reads work like Auth0's ``event`` (attribute access, absent optional fields read as None) and
-like a dict (item access raises KeyError). Writes raise ``ReadOnlyEventError`` naming the api
-method that changes the outcome instead.
+``EventView`` is a live view of an event dict (and ``EventList`` of a list in it). Reads work
+like Auth0's ``event`` (attribute access, absent optional fields read as None) and like a dict
+(item access raises KeyError). Writes work as they do on Auth0's plain JavaScript object: an
+assignment (attribute or item, nested too), a deletion or a list change goes into the viewed
+data. Before the first write of a view (or of any view made from it) its ``before_write``
+callable runs once per write: the worker passes the step's ``ApiSession.fork_event``, which
+keeps the api's own copy of the event as it was, so that a write changes the action's view
+only (docs/runtime.md, "The event is the action's own").
 """
 
 from __future__ import annotations
@@ -12,38 +15,12 @@ from __future__ import annotations
 import copy
 import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, MutableSequence
 from typing import Any
 
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
-# Longest matching prefix wins. Paths are dotted field names below ``event``.
-_API_FOR_PATH: dict[str, str] = {
-    "user.app_metadata": "api.user.set_app_metadata(key, value)",
-    "user.user_metadata": "api.user.set_user_metadata(key, value)",
-    "transaction.metadata": "api.transaction.set_metadata(key, value)",
-    "transaction.target_scopes": "api.transaction.add_target_scope(scope) / remove_target_scope(scope)",
-    "session.metadata": "api.session.set_metadata(key, value)",
-    "session.cookie": "api.session.set_cookie_mode(mode)",
-    "session.expires_at": "api.session.set_expires_at(absolute)",
-    "session.idle_expires_at": "api.session.set_idle_expires_at(inactivity)",
-    "session": "api.session.* (revoke, set_expires_at, set_metadata ...)",
-    "refresh_token.metadata": "api.refresh_token.set_metadata(key, value)",
-    "refresh_token.expires_at": "api.refresh_token.set_expires_at(absolute)",
-    "refresh_token.idle_expires_at": "api.refresh_token.set_idle_expires_at(inactivity)",
-    "refresh_token": "api.refresh_token.* (revoke, set_expires_at, set_metadata ...)",
-    "accessToken.customClaims": "api.access_token.set_custom_claim(key, value)",
-    "accessToken.scope": "api.transaction.add_target_scope(scope)",
-    "authentication.methods": "api.authentication.record_method(provider_url)",
-    "authorization.roles": "the application's role assignments (api.roles reads them)",
-    "notification": "api.notification.retry(reason) / drop(reason)",
-    "secrets": "the action's secrets, set outside its code (never by the action)",
-}
-_GENERIC = "the event describes the transaction; use the api object to change the outcome"
-
-
-class ReadOnlyEventError(TypeError):
-    """Raised when action code writes to ``event``."""
+Writer = Callable[[], None] | None  # runs before a write (ApiSession.fork_event in a worker)
 
 
 def _join(path: str, key: Any) -> str:
@@ -55,51 +32,46 @@ def _join(path: str, key: Any) -> str:
     return f"{path}[{json.dumps(key)}]"
 
 
-def _api_hint(path: str) -> str:
-    """The api method to use instead of writing to ``path`` (``event.user.app_metadata.x``)."""
-    dotted = re.sub(r'\[("?)(.*?)\1\]', r".\2", path)
-    parts = dotted.split(".")[1:]
-    for size in range(len(parts), 0, -1):
-        hint = _API_FOR_PATH.get(".".join(parts[:size]))
-        if hint:
-            return "use " + hint if hint.startswith("api.") else "it comes from " + hint
-    return _GENERIC
-
-
-def _refuse(path: str) -> ReadOnlyEventError:
-    return ReadOnlyEventError(f"{path} is read-only: {_api_hint(path)}")
-
-
-def wrap(value: Any, path: str) -> Any:
-    """Dicts become EventView, lists EventList; scalars are returned as they are."""
-    if isinstance(value, dict):
-        return EventView(value, path)
-    if isinstance(value, list):
-        return EventList(value, path)
+def _plain(value: Any) -> Any:
+    """What a write stores: a view's data (aliased, as a JavaScript object would be)."""
+    if isinstance(value, (EventView, EventList)):
+        return value._data  # noqa: SLF001 - a view's own data
     return value
 
 
-class EventView(Mapping):
-    """Read-only, live view of an event dict (or of one of its nested objects)."""
+def wrap(value: Any, path: str, writer: Writer = None) -> Any:
+    """Dicts become EventView, lists EventList; scalars are returned as they are."""
+    if isinstance(value, dict):
+        return EventView(value, path, writer)
+    if isinstance(value, list):
+        return EventList(value, path, writer)
+    return value
 
-    __slots__ = ("_data", "_path")
-    _data: dict  # both set once in __init__ (the view refuses assignment)
+
+class EventView(MutableMapping):
+    """Live view of an event dict (or of one of its nested objects); ``writer`` runs before
+    each write (see the module's docstring)."""
+
+    __slots__ = ("_data", "_path", "_writer")
+    _data: dict  # the three are set once in __init__ (an assignment is a write to the data)
     _path: str
+    _writer: Writer
 
-    def __init__(self, data: dict, path: str = "event") -> None:
+    def __init__(self, data: dict, path: str = "event", writer: Writer = None) -> None:
         if not isinstance(data, dict):
             raise TypeError(f"EventView needs a dict, got {type(data).__name__}")
         object.__setattr__(self, "_data", data)
         object.__setattr__(self, "_path", path)
+        object.__setattr__(self, "_writer", writer)
 
     # reading
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
             raise AttributeError(name)  # keeps copy, pickle and IPython's display probes sane
-        return wrap(self._data.get(name), _join(self._path, name))
+        return wrap(self._data.get(name), _join(self._path, name), self._writer)
 
     def __getitem__(self, key: str) -> Any:
-        return wrap(self._data[key], _join(self._path, key))
+        return wrap(self._data[key], _join(self._path, key), self._writer)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._data)
@@ -142,42 +114,46 @@ class EventView(Mapping):
             shown = self._data
         return f"EventView({shown!r})"
 
-    # writing is refused
+    # writing, as on a JavaScript object (deleting an absent attribute is no error there)
+    def _written(self) -> dict:
+        if self._writer is not None:
+            self._writer()
+        return self._data
+
     def __setattr__(self, name: str, value: Any) -> None:
-        raise _refuse(_join(self._path, name))
+        self._written()[name] = _plain(value)
 
     def __delattr__(self, name: str) -> None:
-        raise _refuse(_join(self._path, name))
+        self._written().pop(name, None)
 
     def __setitem__(self, key: str, value: Any) -> None:
-        raise _refuse(_join(self._path, key))
+        self._written()[key] = _plain(value)
 
     def __delitem__(self, key: str) -> None:
-        raise _refuse(_join(self._path, key))
-
-    def _mutator(self, *args: Any, **kwargs: Any) -> None:
-        raise _refuse(self._path)
-
-    pop = popitem = clear = update = setdefault = _mutator
+        del self._written()[key]
 
 
-class EventList(Sequence):
-    """Read-only, live view of a list inside the event; items are wrapped like EventView's."""
+class EventList(MutableSequence):
+    """Live view of a list inside the event; items are wrapped like EventView's."""
 
-    __slots__ = ("_data", "_path")
-    _data: list  # both set once in __init__ (the view refuses assignment)
+    __slots__ = ("_data", "_path", "_writer")
+    _data: list  # the three are set once in __init__
     _path: str
+    _writer: Writer
 
-    def __init__(self, data: list, path: str) -> None:
+    def __init__(self, data: list, path: str, writer: Writer = None) -> None:
         object.__setattr__(self, "_data", data)
         object.__setattr__(self, "_path", path)
+        object.__setattr__(self, "_writer", writer)
 
     def __getitem__(self, index: Any) -> Any:
         if isinstance(index, slice):
             positions = range(*index.indices(len(self._data)))
-            return tuple(wrap(v, f"{self._path}[{i}]") for i, v in zip(positions, self._data[index], strict=True))
+            return tuple(
+                wrap(v, f"{self._path}[{i}]", self._writer) for i, v in zip(positions, self._data[index], strict=True)
+            )
         position = index + len(self._data) if isinstance(index, int) and index < 0 else index
-        return wrap(self._data[index], _join(self._path, position))
+        return wrap(self._data[index], _join(self._path, position), self._writer)
 
     def __len__(self) -> int:
         return len(self._data)
@@ -198,16 +174,23 @@ class EventList(Sequence):
     def __repr__(self) -> str:
         return f"EventList({self._data!r})"
 
+    def _written(self) -> list:
+        if self._writer is not None:
+            self._writer()
+        return self._data
+
     def __setattr__(self, name: str, value: Any) -> None:
-        raise _refuse(_join(self._path, name))
+        raise AttributeError(f"{self._path} is a list: it has no attribute {name!r} to set")
 
     def __setitem__(self, index: Any, value: Any) -> None:
-        raise _refuse(self._path)
+        data = self._written()
+        data[index] = [_plain(v) for v in value] if isinstance(index, slice) else _plain(value)
 
     def __delitem__(self, index: Any) -> None:
-        raise _refuse(self._path)
+        del self._written()[index]
 
-    def _mutator(self, *args: Any, **kwargs: Any) -> None:
-        raise _refuse(self._path)
+    def insert(self, index: int, value: Any) -> None:
+        self._written().insert(index, _plain(value))
 
-    append = extend = insert = remove = pop = clear = sort = reverse = _mutator
+    def sort(self, *, key: Callable[[Any], Any] | None = None, reverse: bool = False) -> None:
+        self._written().sort(key=key, reverse=reverse)

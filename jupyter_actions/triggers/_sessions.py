@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ._api import Namespace, option
@@ -77,11 +77,19 @@ class _ExpiringEntity(Namespace):
             self._working = dict(stored) if isinstance(stored, dict) else {}
         return self._working
 
+    def _mirror(self, change: Callable[[dict], None]) -> None:
+        """``change`` the session or refresh token in the event at once (``ApiSession.mirror``)."""
+
+        def apply(event: dict) -> None:
+            entity = event.get(self.event_field)
+            if isinstance(entity, dict):
+                change(entity)
+
+        self._session.mirror(apply)
+
     def _commit(self, metadata: dict, method: str, **fields: Any) -> None:
         self._working = metadata
-        entity = self._entity()
-        if entity is not None:
-            entity["metadata"] = copy.deepcopy(metadata)
+        self._mirror(lambda entity: entity.__setitem__("metadata", copy.deepcopy(metadata)))
         self._record(method, **fields, metadata=copy.deepcopy(metadata))
 
     def set_metadata(self, key: str, value: str | None) -> None:
@@ -153,10 +161,13 @@ class SessionApi(_ExpiringEntity):
         if mode not in COOKIE_MODES:
             raise ValueError(f"Invalid cookie mode: {mode}. Valid values are 'persistent' and 'non-persistent'.")
         self._record("set_cookie_mode", mode=mode)
-        session = self._entity()
-        if session:
-            cookie = session.get("cookie")
-            session["cookie"] = dict(cookie if isinstance(cookie, dict) else {}, mode=mode)
+        self._mirror(lambda session: _set_cookie_mode(session, mode))
+
+
+def _set_cookie_mode(session: dict, mode: str) -> None:
+    if session:
+        cookie = session.get("cookie")
+        session["cookie"] = dict(cookie if isinstance(cookie, dict) else {}, mode=mode)
 
 
 class RefreshTokenApi(_ExpiringEntity):

@@ -39,6 +39,9 @@ class _TransactionBase(Namespace):
             transaction = self._event["transaction"] = {}
         return transaction
 
+    def _mirror(self, command: dict) -> None:
+        self._session.mirror(lambda event: mirror(event, command))
+
     def _require_flag(self, flag: str | None) -> None:
         if flag is not None and flag not in self._session.feature_flags:
             raise NotImplementedError(NOT_IMPLEMENTED)
@@ -65,7 +68,7 @@ class _MetadataMixin(_TransactionBase):
             raise ValueError(f"The transaction metadata value exceeds the maximum size of {MAX_VALUE_BYTES} bytes.")
         if _size(_updated_metadata(self._transaction().get("metadata"), key, value)) > MAX_TOTAL_BYTES:
             raise ValueError(f"The transaction metadata exceeds the maximum total size of {MAX_TOTAL_BYTES} bytes.")
-        mirror(self._event, self._record("set_metadata", key=key, value=value))
+        self._mirror(self._record("set_metadata", key=key, value=value))
 
 
 class _TargetScopesMixin(_TransactionBase):
@@ -77,7 +80,7 @@ class _TargetScopesMixin(_TransactionBase):
         return _current_scopes(self._event)
 
     def _store(self, method: str, **fields: Any) -> None:
-        mirror(self._event, self._record(method, **fields))
+        self._mirror(self._record(method, **fields))
 
     def add_target_scope(self, scope: str) -> None:
         self._require_flag(self.target_scopes_flag)

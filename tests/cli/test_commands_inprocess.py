@@ -85,6 +85,8 @@ COMMANDS = [
     ["replay"],
     ["templates", "list"],
     ["templates", "show"],
+    ["triggers", "list"],
+    ["triggers", "sample"],
     ["notebook", "run"],
     ["settings", "list"],
     ["settings", "set"],

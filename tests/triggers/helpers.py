@@ -34,17 +34,20 @@ def clock(start: int = NOW_MS) -> Callable[[], int]:
     return lambda: start
 
 
-def run(trigger_id: str, handler: Callable, event: dict | None = None, **session_args: Any) -> Run:
-    """Call ``handler(event_view, api)`` once and fold the outcome of its commands."""
+def run(
+    trigger_id: str, handler: Callable, event: dict | None = None, *, event_view: bool = False, **session_args: Any
+) -> Run:
+    """Call ``handler(event_view, api)`` once and fold the outcome of its commands;
+    ``event_view``: the writable view a worker gives (``ApiSession.event_view``)."""
     trigger = get_trigger(trigger_id)
     event = trigger.sample_payload() if event is None else event
     session_args.setdefault("now_ms", clock())
     session = ApiSession(event=event, **session_args)
     api = trigger.new_api(session)
-    result = handler(EventView(event), api)
+    result = handler(session.event_view() if event_view else EventView(event), api)
     if inspect.isawaitable(result):
         result = asyncio.run(result)
-    trigger.after_action(event, session.commands)
+    trigger.after_action(session.event, session.commands)
     return Run(
         session,
         result,

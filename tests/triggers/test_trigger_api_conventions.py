@@ -2,7 +2,7 @@
 
 import pytest
 
-from jupyter_actions.triggers import EventView, get_trigger
+from jupyter_actions.triggers import get_trigger
 
 from .helpers import api_for, run
 
@@ -50,12 +50,50 @@ def test_auth0_style_option_dicts():
         api.redirect.send_user_to("https://example.com", "a=1")
 
 
-def test_api_namespaces_cannot_be_replaced():
+def test_the_api_takes_attributes_of_its_own_for_its_run():
+    """Auth0's api is a plain JavaScript object: ``api.noop = ...`` works, on this run's api."""
     api, _ = api_for("post-login")
-    with pytest.raises(AttributeError):
-        api.access = None
-    assert "access_token" in repr(api)
-    assert "set_custom_claim" in repr(api.access_token)
+    api.noop = lambda: None
+    api.access = "replaced"  # even a namespace, on this instance
+    assert api.access == "replaced" and "noop" in dir(api)
+    del api.access
+    assert "deny" in repr(api.access)  # built again from the trigger
+    fresh, _ = api_for("post-login")
+    assert not hasattr(fresh, "noop")
+    assert "access_token" in repr(fresh)
+    assert "set_custom_claim" in repr(fresh.access_token)
+
+
+def test_extra_positional_arguments_are_ignored_with_one_warning_per_method(caplog):
+    """Auth0's samples pass ``api.access.deny('invalid_request', 'Access from North America is
+    not allowed.')`` (credentials-exchange, https://auth0.com/docs/customize/actions/explore-triggers/machine-to-machine-trigger/credentials-exchange-trigger);
+    ported to post-login, whose ``deny(reason)`` takes one, JavaScript drops the second."""
+    api, session = api_for("post-login")
+    with caplog.at_level("WARNING", logger="jupyter_actions.api"):
+        api.access.deny("invalid_request", "Access from North America is not allowed.")
+        api.access.deny("again", "and", "again")
+        api.id_token.set_custom_claim("https://example.com/a", 1, {"extra": True})
+    assert [c.get("reason", c.get("value")) for c in session.commands] == ["invalid_request", "again", 1]
+    assert [r.getMessage() for r in caplog.records] == [
+        "api.access.deny takes 1 positional argument: 1 extra argument ignored, as JavaScript ignores them",
+        "api.id_token.set_custom_claim takes 2 positional arguments: 1 extra argument ignored, as JavaScript ignores them",
+    ]
+    with pytest.raises(TypeError):
+        api.access.deny()  # too few is still an error, as Auth0's validation makes it one
+
+
+def test_a_mirrored_api_change_reaches_the_actions_written_event_too():
+    def handler(event, api):
+        event.note = "mine"  # the action's event is its own from here
+        api.transaction.set_metadata("step", 2)
+        api.session.set_cookie_mode("non-persistent")
+        api.session.set_metadata("device", "tv")
+        return event.transaction.metadata.step, event.session.cookie.mode, event.session.metadata.device
+
+    result = run("post-login", handler, event_view=True)
+    assert result.result == (2, "non-persistent", "tv")
+    assert result.session.event["transaction"]["metadata"]["step"] == 2
+    assert "note" not in result.session.event
 
 
 def test_at_most_100_saml_attributes_over_the_flow():
@@ -90,7 +128,9 @@ def test_sync_handlers_work_too():
     assert result.deny["reason"] == "sync"
 
 
-def test_event_view_of_sample_is_read_only_everywhere():
-    event = EventView(get_trigger("custom-token-exchange").sample_payload())
-    with pytest.raises(TypeError):
-        event.transaction.actor_token_user.app_metadata["plan"] = "free"
+def test_a_write_deep_in_the_event_stays_out_of_the_apis_event():
+    sample = get_trigger("custom-token-exchange").sample_payload()
+    api, session = api_for("custom-token-exchange", event=sample)
+    session.event_view().transaction.actor_token_user.app_metadata["plan"] = "free"
+    assert sample["transaction"]["actor_token_user"]["app_metadata"]["plan"] == "free"
+    assert session.event["transaction"]["actor_token_user"]["app_metadata"]["plan"] == "premium"

@@ -1,9 +1,8 @@
-import copy
 import json
 
 import pytest
 
-from jupyter_actions.triggers import EventList, EventView, ReadOnlyEventError, get_trigger
+from jupyter_actions.triggers import ApiSession, EventList, EventView, get_trigger
 
 
 @pytest.fixture
@@ -40,16 +39,11 @@ def test_mapping_protocol(data):
     assert [k for k, _ in event.connection.items()] == list(data["connection"])
 
 
-def test_lists_are_read_only_views(data):
+def test_lists_are_views(data):
     roles = EventView(data).transaction.ui_locales
     assert isinstance(roles, EventList)
     assert roles == ["en"] and len(roles) == 1 and roles[0] == "en" and roles[-1] == "en"
     assert list(EventView(data).user.identities[0:1])[0].provider == "auth0"
-    with pytest.raises(ReadOnlyEventError):
-        roles.append("fr")
-    with pytest.raises(ReadOnlyEventError):
-        roles[0] = "fr"
-    assert data["transaction"]["ui_locales"] == ["en"]
 
 
 def test_to_dict_is_a_deep_copy(data):
@@ -71,53 +65,65 @@ def test_view_is_live(data):
 
 
 @pytest.mark.parametrize(
-    "write, message",
+    "write, path, expected",
     [
-        (
-            lambda e: setattr(e.user, "app_metadata", {}),
-            "event.user.app_metadata is read-only: use api.user.set_app_metadata(key, value)",
-        ),
-        (
-            lambda e: e.user.app_metadata.__setitem__("plan", "gold"),
-            "event.user.app_metadata.plan is read-only: use api.user.set_app_metadata(key, value)",
-        ),
-        (
-            lambda e: e.user.user_metadata.update(color="red"),
-            "event.user.user_metadata is read-only: use api.user.set_user_metadata(key, value)",
-        ),
-        (
-            lambda e: e.transaction.metadata.__setitem__("my-key", 1),
-            'event.transaction.metadata["my-key"] is read-only: use api.transaction.set_metadata(key, value)',
-        ),
-        (
-            lambda e: delattr(e.session, "metadata"),
-            "event.session.metadata is read-only: use api.session.set_metadata(key, value)",
-        ),
-        (
-            lambda e: setattr(e.refresh_token.metadata, "foo", "x"),
-            "event.refresh_token.metadata.foo is read-only: use api.refresh_token.set_metadata(key, value)",
-        ),
-        (
-            lambda e: e.session.cookie.__setitem__("mode", "persistent"),
-            "event.session.cookie.mode is read-only: use api.session.set_cookie_mode(mode)",
-        ),
-        (
-            lambda e: e.user.__delitem__("email"),
-            "event.user.email is read-only: the event describes the transaction; use the api object to change the outcome",
-        ),
-        (
-            lambda e: setattr(e, "secrets", {}),
-            "event.secrets is read-only: it comes from the action's secrets, set outside its code (never by the action)",
-        ),
+        (lambda e: setattr(e.user, "email", "x@example.com"), ("user", "email"), "x@example.com"),
+        (lambda e: e.user.app_metadata.__setitem__("plan", "gold"), ("user", "app_metadata", "plan"), "gold"),
+        (lambda e: setattr(e.transaction.metadata, "my-key", 1), ("transaction", "metadata", "my-key"), 1),
+        (lambda e: e.user.identities[0].__setitem__("provider", "x"), ("user", "identities", 0, "provider"), "x"),
+        (lambda e: e.transaction.ui_locales.append("fr"), ("transaction", "ui_locales", 1), "fr"),
+        (lambda e: e.transaction.ui_locales.__setitem__(0, "de"), ("transaction", "ui_locales", 0), "de"),
+        (lambda e: setattr(e, "secrets", {"K": "v"}), ("secrets", "K"), "v"),
+        (lambda e: setattr(e, "copied", e.user.app_metadata), ("copied",), {}),
     ],
 )
-def test_writes_are_refused_with_the_api_to_use(data, write, message):
-    before = copy.deepcopy(data)
-    with pytest.raises(ReadOnlyEventError) as error:
-        write(EventView(data))
-    assert str(error.value) == message
-    assert isinstance(error.value, TypeError)
-    assert data == before
+def test_writes_go_into_the_viewed_data_as_on_a_javascript_object(data, write, path, expected):
+    """Auth0's event is a plain JavaScript object that an action may assign to."""
+    data["secrets"] = {}
+    write(EventView(data))
+    value = data
+    for key in path:
+        value = value[key]
+    assert value == expected
+    assert type(value) in (str, int, dict)  # a view stores the data it shows, never itself
+
+
+def test_deletions_and_list_changes(data):
+    event = EventView(data)
+    del event.user.email
+    del event.not_there  # JavaScript's delete of an absent property is no error
+    event.transaction.ui_locales += ["fr", "de"]
+    event.transaction.ui_locales.sort()
+    event.transaction.ui_locales.remove("en")
+    assert "email" not in data["user"]
+    assert data["transaction"]["ui_locales"] == ["de", "fr"]
+    with pytest.raises(KeyError):
+        del event["not_there"]
+    with pytest.raises(AttributeError):
+        event.transaction.ui_locales.anything = 1
+
+
+def test_the_writer_runs_before_every_write_and_never_on_a_read(data):
+    calls = []
+    event = EventView(data, "event", lambda: calls.append(1))
+    assert event.user.identities[0].provider == "auth0" and calls == []
+    event.user.identities[0].provider = "x"
+    event.user.identities.append({})
+    del event.user.email
+    assert len(calls) == 3
+
+
+def test_a_session_keeps_the_apis_copy_from_the_actions_first_write(data):
+    session = ApiSession(event=data)
+    event = session.event_view()
+    assert session.event is data and session.action_event is None
+    event.transaction.protocol = "oauth2-authorization-code"
+    assert session.action_event is data and session.event is not data
+    assert data["transaction"]["protocol"] == "oauth2-authorization-code"
+    assert session.event["transaction"]["protocol"] == "oidc-basic-profile"
+    copy_made = session.event
+    event.user.email = "again@example.com"  # one copy per run
+    assert session.event is copy_made and session.event["user"]["email"] == "j+smith@example.com"
 
 
 def test_repr_hides_secret_values(data):
