@@ -46,7 +46,13 @@ def run_batch(args: argparse.Namespace, *, single: bool) -> int:
 
             notebook = Path(args.output) if args.output else events.with_suffix(".audit.ipynb")
             summary = run_notebook(
-                tenant_name, args.trigger, events, results, notebook, progress=bar and bar.update_to, scheduler=scheduler
+                tenant_name,
+                args.trigger,
+                events,
+                results,
+                notebook,
+                progress=bar and bar.update_to,
+                scheduler=scheduler,
             )
         else:
             from ..executor.batch import execute_batch

@@ -37,7 +37,12 @@ def execute_batch(
         from .dask_run import execute_distributed
 
         return execute_distributed(
-            tenant, trigger, events_path, results_path, scheduler, lambda done: _progress(done, progress_path, on_progress)
+            tenant,
+            trigger,
+            events_path,
+            results_path,
+            scheduler,
+            lambda done: _progress(done, progress_path, on_progress),
         )
     gc.freeze()  # the host's objects (a kernel has many) stay out of the collector's way
     try:

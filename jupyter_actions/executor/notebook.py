@@ -13,7 +13,7 @@ from .papermill_import import import_papermill
 NOTEBOOK = Path(__file__).with_name("flow_executor.ipynb")
 
 
-def run_notebook(  # noqa: PLR0913
+def run_notebook(
     tenant: str,
     trigger: str,
     events: Path,

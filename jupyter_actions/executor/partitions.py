@@ -55,8 +55,6 @@ class PartitionResult:
     recorded_before: int  # executions of this partition an earlier attempt recorded
 
 
-
-
 def flow_of(tenant: Tenant, trigger: str) -> Flow:
     return tuple((binding.id, binding.version_number) for binding in tenant.flow(trigger))
 

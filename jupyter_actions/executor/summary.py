@@ -151,8 +151,7 @@ class BatchSummary:
 def distributed_text(distributed: dict[str, Any]) -> str:
     """What a Dask run did: where, in how many partitions, and which ran again."""
     text = (
-        f"{distributed['partitions']} partitions on {distributed['workers']} Dask workers "
-        f"of {distributed['scheduler']}"
+        f"{distributed['partitions']} partitions on {distributed['workers']} Dask workers of {distributed['scheduler']}"
     )
     for rerun in distributed["reran"]:
         text += (

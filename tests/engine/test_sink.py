@@ -56,9 +56,7 @@ def test_a_record_stored_already_is_kept_as_it_was(store):
     stored already changes nothing: neither its row nor its results, and no error."""
     first, good = rows(), rows()
     assert sink.commit(store, [("rows", [first])]) == []
-    again = records.rows_of(
-        Execution(**{**execution(first.execution[0]).__dict__, "duration_ms": 99.0}), None, []
-    )
+    again = records.rows_of(Execution(**{**execution(first.execution[0]).__dict__, "duration_ms": 99.0}), None, [])
     assert sink.commit(store, [("rows", [again, good])]) == []
     assert {first.execution[0], good.execution[0]} == stored_ids(store)
     with store.read() as conn:
