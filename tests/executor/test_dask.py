@@ -10,6 +10,7 @@ import signal
 import threading
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from jupyter_actions import Tenant
@@ -210,6 +211,23 @@ def test_no_secret_in_a_task_a_log_or_a_result(env, tmp_path):
     assert SECRET not in logs and MASTER_KEY not in logs
     results = (tmp_path / "results.jsonl").read_text()
     assert "[REDACTED]" in results and SECRET not in results
+
+
+def test_the_cli_runs_the_executor_notebook_on_the_cluster(env, cli, tmp_path):
+    cluster, _ = env
+    events = events_file(tmp_path / "events.jsonl", 600)
+    output, results = tmp_path / "audit.ipynb", tmp_path / "results.jsonl"
+    run = cli(
+        "flows", "run", "post-login", "--events", str(events), "--tenant", TENANT, "--output", str(output),
+        "--results", str(results), "--executor", "dask", "--scheduler", cluster.scheduler_address,
+    )  # fmt: skip
+    assert run.status == 1, run.err  # the "fail..." logins fail
+    assert f"2 partitions on 2 Dask workers of {cluster.scheduler_address}" in run.out
+    assert [json.loads(line)["index"] for line in results.read_text().splitlines()] == list(range(600))
+    notebook = nbformat.read(output, as_version=4)
+    assert notebook.metadata.papermill.parameters["scheduler"] == cluster.scheduler_address
+    assert "### Dask" in notebook.cells[-1].outputs[0]["data"]["text/markdown"]
+    assert SECRET not in output.read_text() + results.read_text() + run.out + run.err
 
 
 def test_a_sqlite_tenant_is_refused(env, refused, tmp_path, monkeypatch):
