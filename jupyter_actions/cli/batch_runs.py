@@ -1,4 +1,5 @@
-"""``flows run`` through the executor: a batch through the papermill executor notebook or inline."""
+"""``flows run`` through the executor: a batch through the papermill executor notebook (its events
+run locally, or on a Dask cluster) or inline."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ def run_batch(args: argparse.Namespace, *, single: bool) -> int:
     from ..executor.events import check_readable
     from . import open_tenant
 
+    scheduler = _scheduler(args)
     with open_tenant(args) as tenant:  # checked before a kernel is started
         if not tenant.flow(args.trigger):
             from ..errors import ExecutionError, Remedy
@@ -25,17 +27,33 @@ def run_batch(args: argparse.Namespace, *, single: bool) -> int:
                 f"the {args.trigger} flow has no bound actions",
                 remedy=Remedy("bind some", "flows bind", (args.trigger, "ACTION", "...")),
             )
+        if scheduler:
+            from ..executor.dask_run import require_postgres
+
+            require_postgres(tenant)
         tenant_name = tenant.name
     events = _events_file(args) if single else check_readable(args.events)
+    if scheduler:
+        from ..executor.dask_run import connect
+
+        connect(scheduler).close()  # reachable, with workers: before a kernel starts
     results = Path(args.results) if args.results else events.with_suffix(".results.jsonl")
     total = _count_lines(events)
     bar = _progress_bar(total) if sys.stderr.isatty() and not args.json else None
     try:
-        if args.executor == "papermill":
+        if args.executor in ("papermill", "dask"):
             from ..executor.notebook import run_notebook
 
             notebook = Path(args.output) if args.output else events.with_suffix(".audit.ipynb")
-            summary = run_notebook(tenant_name, args.trigger, events, results, notebook, progress=bar and bar.update_to)
+            summary = run_notebook(
+                tenant_name,
+                args.trigger,
+                events,
+                results,
+                notebook,
+                progress=bar and bar.update_to,
+                scheduler=scheduler,
+            )
         else:
             from ..executor.batch import execute_batch
 
@@ -52,11 +70,26 @@ def run_batch(args: argparse.Namespace, *, single: bool) -> int:
         output.emit_json({**summary, "results": str(results), "notebook": str(notebook) if notebook else None})
     else:
         print(present.batch_summary_text(summary))
+        if summary.get("distributed"):
+            from ..executor.summary import distributed_text
+
+            print(distributed_text(summary["distributed"]))
         print(f"results: {results}")
         if notebook:
             print(f"executed notebook: {notebook}")
     denied = summary["statuses"].get(Status.DENIED, 0)
     return 1 if summary["failed"] or (args.fail_on == "deny" and denied) else 0
+
+
+def _scheduler(args: argparse.Namespace) -> str | None:
+    """The Dask scheduler's address: given with --executor dask, and only then."""
+    from ..errors import InvalidInputError
+
+    if args.executor == "dask" and not args.scheduler:
+        raise InvalidInputError("--executor dask needs --scheduler ADDRESS: the Dask scheduler to run the events on")
+    if args.scheduler and args.executor != "dask":
+        raise InvalidInputError(f"--scheduler is for --executor dask, not {args.executor}: add --executor dask")
+    return args.scheduler
 
 
 def _events_file(args: argparse.Namespace) -> Path:

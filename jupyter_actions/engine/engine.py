@@ -180,10 +180,18 @@ class Engine:
             yield index, result
 
     def run_lines(
-        self, trigger_id: str, lines: Iterable[bytes | str], *, record: bool = True, kind: str = "flow"
+        self,
+        trigger_id: str,
+        lines: Iterable[bytes | str],
+        *,
+        record: bool = True,
+        kind: str = "flow",
+        ids: Callable[[int], str] | None = None,
     ) -> Iterator[BatchResult]:
         """The executor's batch: each line a JSON event; yields a BatchResult per line as it
         finishes. Lines are handed to the workers as the text they are (see engine/lean.py).
+        ``ids(index)`` names the execution of each line (a distributed run's partition run again
+        writes the same ids; the store keeps the first), else each gets a new id.
 
         Each line is decoded by the one policy (docs/input.md) and checked against the trigger
         before either scheduling strategy sees it, so both classify every line alike: malformed
@@ -193,7 +201,8 @@ class Engine:
         flow = self._flow_plan(trigger, generation)
         events = (_line_event(line) for line in lines)
         if any(p.uses_cache for p in flow.planned):
-            for index, result in self._ordered_batch(trigger, (event for event, _ in events), flow, None, record, kind):
+            ordered = self._ordered_batch(trigger, (event for event, _ in events), flow, None, record, kind, ids)
+            for index, result in ordered:
                 if isinstance(result, Execution):
                     result = records.redacted(result, flow.values)
                 yield _batch_result(index, result)
@@ -211,7 +220,7 @@ class Engine:
                     unsent.clear()
 
         try:
-            for index, result in self._parallel_batch(trigger, events, flow, cache, None, kind, store):
+            for index, result in self._parallel_batch(trigger, events, flow, cache, None, kind, store, ids):
                 yield _batch_result(index, result, texts.pop(result.id) if isinstance(result, Execution) else None)
         finally:
             self.writer.submit_rows(unsent)
@@ -224,13 +233,15 @@ class Engine:
         directory: dict | None,
         record: bool,
         kind: str,
+        ids: Callable[[int], str] | None = None,
     ) -> Iterator[tuple[int, Execution | ActionsError]]:
         for index, event in enumerate(events):
             checked = _checked(trigger, event)
             if isinstance(checked, ActionsError):
                 yield index, checked
                 continue
-            yield index, self._execute(Run(kind, trigger, checked, flow, directory, record=record))
+            execution_id = ids(index) if ids else None
+            yield index, self._execute(Run(kind, trigger, checked, flow, directory, record=record, id=execution_id))
 
     def _parallel_batch(
         self,
@@ -241,6 +252,7 @@ class Engine:
         directory: dict | None,
         kind: str,
         store: Callable[[Execution, bytes | None], None],
+        ids: Callable[[int], str] | None = None,
     ) -> Iterator[tuple[int, Execution | ActionsError]]:
         """Every event on the workers at once; ``store(execution, event_text)`` records each.
         Only for flows whose actions do not use ``api.cache``: the cache cannot change here.
@@ -271,7 +283,7 @@ class Engine:
                 yield refused.pop(0)
             index, text, event = accepted[position]
             accepted[position] = (index, None, {})  # let the event go
-            execution = self._assemble(kind, trigger, event, output)
+            execution = self._assemble(kind, trigger, event, output, execution_id=ids(index) if ids else None)
             store(execution, text)
             yield index, execution
         while refused:
@@ -400,7 +412,7 @@ class Engine:
             resumed_commands=tuple(c for r in previous.results for c in r.get("commands", ())) if previous else (),
         )
         output = self.pool.run(job)
-        execution = self._assemble(run.kind, trigger, run.event, output, previous)
+        execution = self._assemble(run.kind, trigger, run.event, output, previous, run.id)
         if run.record:
             state = _suspension_state(execution, output, flow.planned, flow.values)
             first = len(previous.results) if previous else 0
@@ -412,13 +424,20 @@ class Engine:
         return execution
 
     def _assemble(
-        self, kind: str, trigger: Trigger, event: dict, output: JobOutput, previous: Execution | None = None
+        self,
+        kind: str,
+        trigger: Trigger,
+        event: dict,
+        output: JobOutput,
+        previous: Execution | None = None,
+        execution_id: str | None = None,
     ) -> Execution:
-        """The one place an Execution is made from a run's output (and the run it continues)."""
+        """The one place an Execution is made from a run's output (and the run it continues);
+        ``execution_id`` when the caller names it (else a new one)."""
         new = output["results"]
         results = (list(previous.results) if previous else []) + new
         folded = _fold(trigger, results, output["event"])
-        execution_id = previous.id if previous else new_execution_id()
+        execution_id = previous.id if previous else execution_id or new_execution_id()
         duration = sum(r["response"]["stats"]["total_request_duration_ms"] for r in new)
         now = iso_from_epoch(time.time())
         return Execution(
@@ -504,6 +523,7 @@ class Run:
     previous: Execution | None = None  # the suspended execution this run continues
     record: bool = True
     cache: dict | None = None  # the trigger's cache as already read (None: read it now)
+    id: str | None = None  # the execution's id when the caller names it (None: a new one)
 
 
 def _fold(trigger: Trigger, results: list[StepResult], event: dict) -> Outcome:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.engine import Connection
 
 from .._clock import iso_from_epoch
@@ -191,8 +191,11 @@ def _placeholder(conn: Connection) -> str:
 
 
 def _insert_sql(conn: Connection, table: str, columns: tuple[str, ...]) -> str:
+    """An insert that keeps a row already there: records are idempotent by execution id, so a
+    partition of a distributed batch run again (its Dask worker died) writes nothing twice
+    (its ids are the same, executor/partitions.py). SQLite and PostgreSQL both say it so."""
     marks = ", ".join([_placeholder(conn)] * len(columns))
-    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})"  # noqa: S608 (names from the schema, values bound)
+    return f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}) ON CONFLICT DO NOTHING"  # noqa: S608 (names from the schema, values bound)
 
 
 def get(conn: Connection, execution_id: str) -> tuple[Execution, dict | None]:
@@ -251,6 +254,10 @@ def list_recent(
     for execution_id, result in result_rows:
         by_execution[execution_id].append(json.loads(result))
     return [_model(row, by_execution[row.id]) for row in rows]
+
+
+def count_between(conn: Connection, first_id: str, last_id: str) -> int:
+    return conn.execute(select(func.count()).where(executions.c.id.between(first_id, last_id))).scalar_one()
 
 
 def prune(conn: Connection, retention_days: float) -> int:

@@ -4,10 +4,12 @@ Runs as ``python -m jupyter_actions.engine.sink FD_IN FD_OUT``; the database URL
 first frame (never in argv: it may hold a password). Everything that has arrived is committed
 in one transaction; a flush request is answered once everything before it is committed.
 
-One bad record (a duplicate or forged execution id, a value the database refuses) loses no
-other: when a batch fails, its records are written again one per transaction and only those
-that fail are dropped, each reported by execution id and database error class, never by
-content (a database's own message can quote the row: an event, an outcome).
+Records are idempotent by execution id: one whose id is stored already is kept as it was (a
+distributed batch's partition run again writes the same ids). One bad record (a forged
+execution id, a value the database refuses) loses no other: when a batch fails, its records
+are written again one per transaction and only those that fail are dropped, each reported by
+execution id and database error class, never by content (a database's own message can quote
+the row: an event, an outcome).
 """
 
 from __future__ import annotations

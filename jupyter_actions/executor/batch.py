@@ -22,6 +22,7 @@ def execute_batch(
     results_path: str,
     progress_path: str | None = None,
     on_progress: Callable[[int], None] | None = None,
+    scheduler: str | None = None,
 ) -> BatchSummary:
     """Run the trigger's flow over every line of the events file and record the executions.
 
@@ -29,8 +30,20 @@ def execute_batch(
     ``execution_id``, ``status``, ``outcome``; secret values redacted), the summary beside it
     (``<results>.summary.json``) and the number of events done to ``progress_path``. A line
     that is not a JSON object is reported with its line number once the others are done.
+    With ``scheduler`` (a Dask scheduler's address) the events run in partitions on its
+    workers and the results are in input order (executor/dask_run.py).
     """
+    if scheduler:
+        from .dask_run import execute_distributed
 
+        return execute_distributed(
+            tenant,
+            trigger,
+            events_path,
+            results_path,
+            scheduler,
+            lambda done: _progress(done, progress_path, on_progress),
+        )
     gc.freeze()  # the host's objects (a kernel has many) stay out of the collector's way
     try:
         return _execute(tenant, trigger, events_path, results_path, progress_path, on_progress)
@@ -55,9 +68,9 @@ def _execute(
     started = time.perf_counter()
     last_progress = 0.0
     with Tenant(tenant) as opened, results.open("w", encoding="utf-8") as out:
-        for result in opened.run_flow_lines(trigger, _lines(events_path, numbers)):
+        for result in opened.run_flow_lines(trigger, read_lines(events_path, numbers)):
             summary.add(result)
-            out.write(_result_line(result) + "\n")
+            out.write(result_line(result) + "\n")
             if result.malformed:
                 malformed.append((numbers[result.index], result.malformed))
             now = time.perf_counter()
@@ -67,14 +80,20 @@ def _execute(
         summary.seconds = time.perf_counter() - started
     _progress(summary.events, progress_path, on_progress)
     summary.write(summary_path(results))
+    refuse_malformed(events_path, malformed)
+    return summary
+
+
+def refuse_malformed(events_path: str, malformed: list[tuple[int, str]]) -> None:
+    """The one-line error for the lines that are not JSON objects (line number, problem), once
+    the others have run."""
     if malformed:
         number, message = min(malformed)
         more = f" (and {len(malformed) - 1} more lines)" if len(malformed) > 1 else ""
         raise InvalidInputError(f"{events_path} line {number}: {message}{more}")
-    return summary
 
 
-def _lines(path: str, numbers: list[int]) -> Iterator[bytes]:
+def read_lines(path: str, numbers: list[int]) -> Iterator[bytes]:
     """The events file's non-blank lines as bytes: each is decoded on its own (a line that is
     not UTF-8 is refused alone, docs/input.md)."""
     with check_readable(path).open("rb") as handle:
@@ -84,7 +103,7 @@ def _lines(path: str, numbers: list[int]) -> Iterator[bytes]:
                 yield line
 
 
-def _result_line(result) -> str:  # noqa: ANN001
+def result_line(result) -> str:  # noqa: ANN001
     if result.execution_id is None:
         return json.dumps(
             {

@@ -13,12 +13,22 @@ from .papermill_import import import_papermill
 NOTEBOOK = Path(__file__).with_name("flow_executor.ipynb")
 
 
-def run_notebook(tenant: str, trigger: str, events: Path, results: Path, output: Path, *, progress=None) -> dict:  # noqa: ANN001
-    """Execute the flow over ``events`` in a papermill kernel; returns the summary JSON.
+def run_notebook(
+    tenant: str,
+    trigger: str,
+    events: Path,
+    results: Path,
+    output: Path,
+    *,
+    progress=None,  # noqa: ANN001
+    scheduler: str | None = None,
+) -> dict:
+    """Execute the flow over ``events`` in a papermill kernel (on the Dask cluster at
+    ``scheduler`` when given); returns the summary JSON.
 
-    Only names and paths are parameters (papermill writes them into the output notebook in
-    plain text); the kernel inherits the environment, so a database URL or master key given
-    by environment variable reaches it without ever being written down.
+    Only names, paths and the scheduler's address are parameters (papermill writes them into
+    the output notebook in plain text); the kernel inherits the environment, so a database URL
+    or master key given by environment variable reaches it without ever being written down.
     """
     papermill = import_papermill()
     from papermill.exceptions import PapermillExecutionError
@@ -34,6 +44,7 @@ def run_notebook(tenant: str, trigger: str, events: Path, results: Path, output:
         "events_path": str(events.resolve()),
         "results_path": str(results.resolve()),
         "progress_path": str(progress_file.resolve()),
+        "scheduler": scheduler or "",
     }
     try:
         # The last cell has flushed every record, so the kernel is stopped without the

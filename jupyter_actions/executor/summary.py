@@ -35,6 +35,7 @@ class BatchSummary:
     failures: list[dict[str, Any]] = field(default_factory=list)
     durations: list[float] = field(default_factory=list)
     action_durations: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
+    distributed: dict[str, Any] | None = None  # a Dask run: its partitions and those run again
 
     MAX_LISTED = 50
 
@@ -51,6 +52,16 @@ class BatchSummary:
             self.action_durations[name].append(duration)
         if result.status == Status.FAILED and len(self.failures) < self.MAX_LISTED:
             self.failures.append({"index": result.index, "execution_id": result.execution_id, **(result.error or {})})
+
+    def merge(self, other: BatchSummary) -> None:
+        """Add a partition's summary (partitions merged in input order)."""
+        self.events += other.events
+        self.statuses.update(other.statuses)
+        self.refused = (self.refused + other.refused)[: self.MAX_LISTED]
+        self.failures = (self.failures + other.failures)[: self.MAX_LISTED]
+        self.durations += other.durations
+        for name, values in other.action_durations.items():
+            self.action_durations[name] += values
 
     @property
     def failed(self) -> int:
@@ -71,6 +82,7 @@ class BatchSummary:
             "slowest_actions": self.slowest_actions(),
             "failures": self.failures,
             "refused": self.refused,
+            **({"distributed": self.distributed} if self.distributed is not None else {}),
         }
 
     def slowest_actions(self) -> list[dict[str, Any]]:
@@ -131,7 +143,23 @@ class BatchSummary:
                 "|---|---|",
             ]
             lines += [f"| {r['index']} | {_cell(r['message'])} |" for r in self.refused]
+        if self.distributed is not None:
+            lines += ["", "### Dask", "", distributed_text(self.distributed)]
         return "\n".join(lines)
+
+
+def distributed_text(distributed: dict[str, Any]) -> str:
+    """What a Dask run did: where, in how many partitions, and which ran again."""
+    text = (
+        f"{distributed['partitions']} partitions on {distributed['workers']} Dask workers of {distributed['scheduler']}"
+    )
+    for rerun in distributed["reran"]:
+        text += (
+            f"; partition {rerun['partition']} (events {rerun['first_index']}-{rerun['last_index']}) ran "
+            f"{rerun['attempts']} times (its worker died): {rerun['recorded_before']} of its executions were "
+            "recorded by an earlier attempt and kept, none twice"
+        )
+    return text
 
 
 def _cell(text: Any) -> str:

@@ -429,10 +429,17 @@ COMMANDS: tuple[Command, ...] = (
         arg("--events", metavar="FILE.jsonl", help="one JSON event per line, each as it is", only=CLI),
         arg(
             "--executor",
-            choices=["papermill", "inline"],
+            choices=["papermill", "inline", "dask"],
             default="papermill",
             only=CLI,
-            help="papermill (default: an executed notebook is kept as the audit) or inline",
+            help="papermill (default: an executed notebook is kept as the audit), inline, or dask (the "
+            "papermill notebook with the events run on a Dask cluster, --scheduler)",
+        ),
+        arg(
+            "--scheduler",
+            metavar="ADDRESS",
+            only=CLI,
+            help="the Dask scheduler of --executor dask (tcp://HOST:8786; docs/dask.md)",
         ),
         arg("--output", metavar="NB", help="the executed notebook (papermill; default: beside the events)", only=CLI),
         arg("--results", metavar="FILE", help="results JSONL (default: beside the events)", only=CLI),

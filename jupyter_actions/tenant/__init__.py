@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, overload
 
@@ -490,12 +490,18 @@ class Tenant:
         return self.engine.run_batch(trigger, events, directory=directory, record=record, redacted=redacted)
 
     def run_flow_lines(
-        self, trigger: str, lines: Iterable[bytes | str], *, record: bool = True
+        self,
+        trigger: str,
+        lines: Iterable[bytes | str],
+        *,
+        record: bool = True,
+        ids: Callable[[int], str] | None = None,
     ) -> Iterator[BatchResult]:
         """The headless executor's batch: each line a JSON event, handed to the workers as the
         text it is; yields a small ``BatchResult`` per line as it finishes (malformed, invalid
-        or run), its outcome redacted."""
-        return self.engine.run_lines(trigger, lines, record=record)
+        or run), its outcome redacted. ``ids(index)``: each line's execution id (a distributed
+        run's), else new ones."""
+        return self.engine.run_lines(trigger, lines, record=record, ids=ids)
 
     def replay(
         self, trigger: str, candidate: str, *, since: str | None = None, limit: int | None = None
@@ -636,6 +642,15 @@ class Tenant:
 
         with self.store.read() as conn:
             return records.get(conn, execution_id)[0]
+
+    def executions_recorded(self, first_id: str, last_id: str) -> int:
+        """How many executions are recorded with ids from ``first_id`` to ``last_id`` (a
+        distributed batch's partition: its ids are consecutive, ``_ids.batch_execution_id``)."""
+        self.flush()
+        from ..engine import records
+
+        with self.store.read() as conn:
+            return records.count_between(conn, first_id, last_id)
 
     def prune_executions(self) -> int:
         """Delete executions older than the retention setting; returns how many went."""

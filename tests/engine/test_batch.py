@@ -125,3 +125,28 @@ def test_a_forged_result_fails_its_job_not_the_batch(tenant, deploy, login):
     assert results[1].status == "failed"
     assert (results[1].error["error_class"], results[1].error["name"]) == ("platform_error", "PlatformError")
     assert "the worker answered a job it was not running" in results[1].error["message"]
+
+
+def test_lines_named_by_the_caller_run_again_are_recorded_once(tenant, deploy, login):
+    """A distributed partition run again names its executions as before: the store keeps the
+    first record of each id, on the parallel and on the ordered (api.cache) path."""
+    import json
+
+    from jupyter_actions._ids import batch_execution_id, new_batch_run
+
+    deploy("tag", 'api.access_token.set_custom_claim("https://x/tag", 1)')
+    deploy("counter", 'api.cache.set("n", "1")')
+    lines = [json.dumps({**login, "user": {**login["user"], "email": f"u{i}@x.com"}}).encode() for i in range(20)]
+    for flow in (["tag"], ["counter"]):
+        tenant.bind("post-login", flow)
+        run = new_batch_run()
+
+        def ids(index: int, run: int = run) -> str:
+            return batch_execution_id(run, 100 + index)
+
+        first = {r.index: r.execution_id for r in tenant.run_flow_lines("post-login", lines[:12], ids=ids)}
+        again = {r.index: r.execution_id for r in tenant.run_flow_lines("post-login", lines, ids=ids)}
+        assert first == {i: ids(i) for i in range(12)} and again == {i: ids(i) for i in range(20)}
+        assert tenant.executions_recorded(ids(0), ids(19)) == 20
+        assert tenant.executions_recorded(ids(12), ids(19)) == 8
+    assert len(tenant.executions(limit=1000)) == 40

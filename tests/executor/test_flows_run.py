@@ -64,7 +64,9 @@ def test_papermill_batch_results_exit_status_and_audit(batch, cli, tmp_path, act
         "events_path",
         "results_path",
         "progress_path",
+        "scheduler",
     }
+    assert notebook.metadata.papermill.parameters["scheduler"] == ""
 
     for text in (
         output.read_text(),
