@@ -8,18 +8,21 @@ import pytest
 from jupyter_actions.errors import ConflictError, InvalidInputError, NotFoundError
 from jupyter_actions.templates import get_template, list_templates
 
-from .casecheck import provider_secrets
+from .casecheck import module_provider_secrets, needs_packages, provider_secrets
 
 
 def _templates() -> list:
     # Dependencies are pinned and installed from the package index.
-    return [pytest.param(t, id=t.id, marks=[pytest.mark.network] if t.dependencies else []) for t in list_templates()]
+    return [pytest.param(t, id=t.id, marks=[pytest.mark.network] if needs_packages(t) else []) for t in list_templates()]
 
 
 @pytest.mark.parametrize("template", _templates())
 def test_the_cases_it_brings_pass_once_its_secrets_are_set(tenant, provider, template) -> None:
-    action = tenant.create_from_template(template.id, name="made")
+    action = tenant.create_from_template(
+        template.id, name="made", module_secrets=module_provider_secrets(template, provider.url)
+    )
     assert (action.trigger_id, action.code) == (template.trigger, template.code)
+    assert [(m.module_name, m.module_version_number) for m in action.modules] == [(m.name, 1) for m in template.modules]
     assert [s.name for s in action.secrets] == sorted(template.secrets)
     assert not any(s.is_set for s in action.secrets)  # values are the user's to set
     assert [d.name for d in action.dependencies] == list(template.dependencies)
