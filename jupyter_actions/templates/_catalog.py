@@ -188,6 +188,11 @@ def _modules(folder: Any, template_id: str, declared: object) -> tuple[TemplateM
     where = f"template {template_id}"
     if not isinstance(declared, Mapping) or not all(isinstance(v, Mapping) for v in declared.values()):
         raise InvalidInputError(f"{where}: modules must be one table per module, such as [modules.logger]")
+    for name in declared:
+        try:
+            check_module_name(name)
+        except InvalidInputError as exc:
+            raise InvalidInputError(f"{where}: {exc}") from None
     directory = folder / "modules"
     files = {entry.name for entry in directory.iterdir()} if directory.is_dir() else set()
     stray = sorted(f for f in files if f.endswith(".py") and f[:-3] not in declared)
@@ -197,7 +202,7 @@ def _modules(folder: Any, template_id: str, declared: object) -> tuple[TemplateM
         )
     found = []
     for name, table in declared.items():
-        what = f"{where}: module {check_module_name(name)}"
+        what = f"{where}: module {name}"
         unknown = sorted(set(table) - set(_MODULE_KEYS))
         if unknown:
             raise InvalidInputError(f"{what} has unknown key {unknown[0]!r}: use {', '.join(_MODULE_KEYS)}")
