@@ -100,7 +100,7 @@ def _step(conn: Connection, template_id: str, module: TemplateModule, values: di
     missing = [s for s in module.secrets if s not in values and s not in already]
     if missing:
         raise InvalidInputError(
-            f"{where} needs a value for its secret {missing[0]} before it is deployed: give it "
+            f"{where} needs a value for its secret {missing[0]} before it is deployed: give it in module_secrets "
             f"(CLI: --module-secret-from-env {module.name}.{missing[0]}=VAR)"
         )
     return ModuleStep(module, None, values)
