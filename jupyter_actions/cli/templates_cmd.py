@@ -43,7 +43,12 @@ def _show(args: argparse.Namespace) -> int:
             "test cases    "
             + "; ".join(case.name + ("" if case.for_actions else " (gallery only)") for case in template.cases)
         )
-        print(f"create it     jupyter-actions templates use {template.id} [--name NAME]")
+        flags = "".join(
+            f" --module-secret-from-env {module.name}.{secret}=VAR"
+            for module in template.modules
+            for secret in module.secrets
+        )
+        print(f"create it     jupyter-actions templates use {template.id} [--name NAME]{flags}")
         print(f"in a notebook %action new --template {template.id}\n")
         print(template.code, end="")
     return 0

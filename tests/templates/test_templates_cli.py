@@ -31,6 +31,16 @@ def test_show_gives_needs_cases_and_code(capsys) -> None:
     assert get_template("slack-notify-login").code in out
 
 
+def test_show_names_the_module_and_how_to_give_its_secrets(capsys) -> None:
+    assert main(["templates", "show", "log-logins-module"]) == 0
+    out = capsys.readouterr().out
+    assert "module        logger (needs SERVICE_URL, API_KEY)" in out
+    assert (
+        "jupyter-actions templates use log-logins-module [--name NAME]"
+        " --module-secret-from-env logger.SERVICE_URL=VAR --module-secret-from-env logger.API_KEY=VAR"
+    ) in out
+
+
 def test_show_code_prints_only_the_code(capsys) -> None:
     assert main(["templates", "show", "login-counter", "--code"]) == 0
     assert capsys.readouterr().out == get_template("login-counter").code
