@@ -19,14 +19,18 @@ def action_cell(
     secrets: Iterable[str] = (),
     dependencies: Iterable[str] = (),
     template: str | None = None,
+    modules: Iterable[str] = (),
 ) -> str:
-    """``%%action NAME --trigger T [--secret S]... [--dependency D]... [--template ID]`` and the
-    code; running it saves the same draft (secret values are never part of it)."""
+    """``%%action NAME --trigger T [--secret S]... [--dependency D]... [--module M]...
+    [--template ID]`` and the code; running it saves the same draft (secret values are never
+    part of it)."""
     words = ["%%action", name, "--trigger", trigger]
     for secret in secrets:
         words += ["--secret", secret]
     for dependency in dependencies:
         words += ["--dependency", dependency]
+    for module in modules:
+        words += ["--module", module]
     if template is not None:
         words += ["--template", template]
     return f"{shlex.join(words)}\n{code}"
@@ -34,9 +38,16 @@ def action_cell(
 
 def template_cell(template: Template, name: str | None = None) -> str:
     """The cell that creates an action from ``template``; ``--template`` makes its first run
-    save the template's test cases with the new action."""
+    save the template's test cases with the new action. It names the template's modules, which
+    must be deployed before it runs (docs/templates.md)."""
     return action_cell(
-        name or template.id, template.trigger, template.code, template.secrets, template.dependencies, template.id
+        name or template.id,
+        template.trigger,
+        template.code,
+        template.secrets,
+        template.dependencies,
+        template.id,
+        [module.name for module in template.modules],
     )
 
 

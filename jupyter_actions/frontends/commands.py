@@ -551,11 +551,20 @@ COMMANDS: tuple[Command, ...] = (
         "create an action from a template, with the template's test cases",
         arg("id"),
         arg("--name", help="action name (default: the template id)"),
+        arg(
+            "--module-secret-from-env",
+            action="append",
+            default=[],
+            metavar="MODULE.SECRET=VAR",
+            help="a secret value of a module the template creates, read from environment variable VAR (repeatable)",
+        ),
         JSON,
         line=False,
         creates_tenant=True,
         description="Create an action from a template: its trigger, code, secret names and dependencies as the "
-        "draft, and its test cases. Refuses a name that is taken.",
+        "draft, and its test cases. Refuses a name that is taken. A template's Actions Modules are reused when "
+        "identical ones exist, else saved with their secret values (--module-secret-from-env) and deployed; "
+        "the action is pinned to them.",
     ),
     command(
         "new",

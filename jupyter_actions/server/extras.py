@@ -128,11 +128,18 @@ def get_template_json(tenant: Tenant, request: Request) -> Response:
 
 
 def create_from_template(tenant: Tenant, request: Request) -> Response:
-    body = only_fields(request.json(required=False), {"name"}, "create from template")
+    body = only_fields(request.json(required=False), {"name", "module_secrets"}, "create from template")
     name = body.get("name")
     if name is not None and not isinstance(name, str):
         raise invalid("'name' must be a string: the new action's name (default: the template id)")
-    return Response(201, tenant.create_from_template(request.params["id"], name).to_json())
+    module_secrets = body.get("module_secrets", {})
+    if not isinstance(module_secrets, dict) or not all(
+        isinstance(values, dict) and all(isinstance(v, str) for v in values.values())
+        for values in module_secrets.values()
+    ):
+        raise invalid("'module_secrets' must map each module of the template to {secret name: value}")
+    created = tenant.create_from_template(request.params["id"], name, module_secrets=module_secrets)
+    return Response(201, created.to_json())
 
 
 def trigger_sample(tenant: Tenant, request: Request) -> Response:

@@ -135,7 +135,17 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "FromTemplate": {
         "type": "object",
         "additionalProperties": False,
-        "properties": {"name": {"type": "string", "minLength": 1}},
+        "properties": {
+            "name": {"type": "string", "minLength": 1},
+            "module_secrets": {
+                "type": "object",
+                "description": "secret values of the template's modules that are created, by module name",
+                "additionalProperties": {
+                    "type": "object",
+                    "additionalProperties": {"type": "string", "writeOnly": True},
+                },
+            },
+        },
     },
     "SecretValue": {
         "type": "object",

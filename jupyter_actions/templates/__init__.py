@@ -5,6 +5,6 @@ Templates are data, one folder per template under ``gallery/``: ``code.py`` (the
 only, so listing templates costs nothing at extension load.
 """
 
-from ._catalog import Template, TemplateCase, get_template, list_templates
+from ._catalog import Template, TemplateCase, TemplateModule, get_template, list_templates, load_template
 
-__all__ = ["Template", "TemplateCase", "get_template", "list_templates"]
+__all__ = ["Template", "TemplateCase", "TemplateModule", "get_template", "list_templates", "load_template"]

@@ -186,16 +186,27 @@ class Tenant:
         check_environments(name, row.lock, module_locks(conn, refs))
         return modules.store_action_modules(conn, row.id, refs)
 
-    def create_from_template(self, template_id: str, name: str | None = None) -> Action:
+    def create_from_template(
+        self,
+        template_id: str,
+        name: str | None = None,
+        *,
+        module_secrets: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> Action:
         """A new action (named ``name``, else the template id) from a template: its trigger,
         code, secret names and dependencies as the draft, and its test cases (docs/templates.md).
-        Refuses a name that is taken; the secrets still need their values."""
+        Refuses a name that is taken; the secrets still need their values. The Actions Modules
+        the template imports are pinned: an identical module's latest version, else the
+        template's module saved with ``module_secrets[MODULE]`` set and deployed."""
         from ..templates import get_template
 
         template = get_template(template_id)
         name = template.id if name is None else name
+        drafts.validate(name, template.trigger, template.code)
         with self.store.read() as conn:
             from_template.refuse_taken(conn, name)  # before any package work
+            steps = from_template.module_steps(conn, template, module_secrets or {})
+        pins = [self._template_module(step) for step in steps]
         return self.save_draft(
             name,
             template.trigger,
@@ -203,7 +214,22 @@ class Tenant:
             secrets=template.secrets,
             dependencies=list(template.dependencies) or None,
             template=template.id,
+            modules=pins or None,
         )[0]
+
+    def _template_module(self, step: from_template.ModuleStep) -> str:
+        """The pin of a template's module: the version reused, else the latest, deployed now."""
+        if step.reuse is not None:
+            return f"{step.module.name}@{step.reuse}"
+        self.save_module(
+            step.module.name,
+            step.module.code,
+            secrets=step.module.secrets,
+            secret_values=step.values,
+            dependencies=list(step.module.dependencies) or None,
+            deploy=True,
+        )
+        return step.module.name
 
     # dependencies ------------------------------------------------------------------------
     def dependencies(self, action: str) -> tuple[Dependency, ...]:

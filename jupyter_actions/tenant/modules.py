@@ -10,7 +10,6 @@ module version changes nothing until the action is deployed again.
 
 from __future__ import annotations
 
-import ast
 import json
 import re
 import uuid
@@ -23,6 +22,7 @@ from .._clock import now_iso
 from ..cipher import Cipher, check_name, check_value
 from ..errors import CodeError, ConflictError, InvalidInputError, LimitExceeded, NotFoundError, Remedy
 from ..model import BuildState, Dependency, Module, ModuleRef, ModuleVersion, SecretInfo
+from ..module_imports import PACKAGE, check_module_name, imported_modules
 from ..store import integrity
 from ..store.rows import MAX_NUMBER, draft_modules
 from ..store.schema import action_modules, module_secrets, module_versions, modules
@@ -30,45 +30,10 @@ from .codecheck import MAX_CODE_BYTES
 from .dependencies import Prepared
 from .secret_store import ensure_key
 
-PACKAGE = "actions_modules"
-"""What action code imports modules from: ``from actions_modules import NAME``."""
-_NAME = re.compile(r"^[a-z_][a-z0-9_]{0,99}$")
 _REF = re.compile(r"^(?P<name>[^@]+)(?:@v?(?P<number>.*))?$")
 
 
 # -- checks ---------------------------------------------------------------------------------
-def check_module_name(name: object) -> str:
-    """A module name is what action code writes after ``from actions_modules import``, so it
-    must be a Python identifier."""
-    if not isinstance(name, str) or not _NAME.match(name):
-        raise InvalidInputError(
-            f"invalid module name {name!r}: use 1 to 100 lowercase letters, digits or '_', not starting "
-            "with a digit, so that actions can write `from actions_modules import NAME` (for example slack_notify)"
-        )
-    return name
-
-
-def imported_modules(code: str, filename: str) -> set[str]:
-    """The module names that ``code`` imports from ``actions_modules`` (every spelling)."""
-    try:
-        tree = ast.parse(code, filename=filename)
-    except SyntaxError as exc:
-        where = f"line {exc.lineno}, column {exc.offset}" if exc.lineno else "unknown position"
-        raise CodeError(f"syntax error in {filename} at {where}: {exc.msg}") from None
-    found: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            if node.module == PACKAGE:
-                found.update(alias.name for alias in node.names)
-            elif node.module.startswith(PACKAGE + "."):
-                found.add(node.module.split(".")[1])
-        elif isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name == PACKAGE or alias.name.startswith(PACKAGE + "."):
-                    found.add(alias.name.partition(".")[2] or "*")
-    return found
-
-
 def check_module_code(name: str, code: str) -> None:
     """Small enough, compiles, and imports no other module (Auth0: modules may depend on
     packages, not on other modules)."""

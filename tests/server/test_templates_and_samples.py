@@ -40,6 +40,25 @@ def test_a_template_refusal_is_one_auth0_error_and_changes_nothing(server, tenan
     assert snapshot(tenant) == before
 
 
+def test_a_template_with_a_module_deploys_it_with_the_secret_values_of_the_body(server, tenant):
+    """The gallery's port of Auth0's first Actions Module sample: the body carries the module's
+    secret values, which no answer shows."""
+    values = {"SERVICE_URL": "http://127.0.0.1:9/logs", "API_KEY": "rest-logger-key-8d2e"}
+    with server.client() as client:
+        created = client.post(
+            "/jupyter-actions/templates/log-logins-module/actions", json={"module_secrets": {"logger": values}}
+        )
+        assert created.status_code == 201, created.text
+        assert [(m["module_name"], m["module_version_number"]) for m in created.json()["modules"]] == [("logger", 1)]
+        assert "rest-logger-key-8d2e" not in created.text
+        before = snapshot(tenant)
+        for body in ({"module_secrets": ["logger"]}, {"module_secrets": {"logger": {"API_KEY": 7}}}):
+            answer = client.post("/jupyter-actions/templates/log-logins-module/actions", json={"name": "x", **body})
+            assert answer.status_code == 400 and "module_secrets" in answer.json()["message"], answer.text
+        assert snapshot(tenant) == before
+    assert tenant.get_module("logger").secrets[0].is_set
+
+
 def test_every_trigger_has_its_sample_event_and_an_unknown_one_is_404(server):
     with server.client("read") as client:
         for trigger in all_triggers():

@@ -12,14 +12,9 @@ from jupyter_actions.webhook_receiver import WebhookReceiver
 
 
 def run_case(tenant: Any, template: Template, case: TemplateCase, provider: WebhookReceiver) -> Execution:
-    """Save the template as a draft with its test secrets set, then test it ``case.runs`` times."""
-    tenant.save_draft(
-        template.id,
-        template.trigger,
-        template.code,
-        secrets=template.secrets,
-        dependencies=list(template.dependencies) or None,
-    )
+    """Make the action from the template (its modules deployed with their test secrets), set
+    its test secrets, then test it ``case.runs`` times."""
+    tenant.create_from_template(template.id, module_secrets=module_provider_secrets(template, provider.url))
     for name, value in provider_secrets(template, provider.url).items():
         tenant.set_secret(template.id, name, value)
     provider.respond(case.provider_status, case.provider_body)
@@ -28,9 +23,22 @@ def run_case(tenant: Any, template: Template, case: TemplateCase, provider: Webh
     return execution
 
 
+def needs_packages(template: Template) -> bool:
+    """Whether the template (or a module of it) has dependencies, installed from the package index."""
+    return bool(template.dependencies) or any(module.dependencies for module in template.modules)
+
+
 def provider_secrets(template: Template, provider_url: str) -> dict[str, str]:
     """The template's test secret values, ``{provider}`` replaced by the local provider's URL."""
     return {name: value.replace("{provider}", provider_url) for name, value in template.test_secrets.items()}
+
+
+def module_provider_secrets(template: Template, provider_url: str) -> dict[str, dict[str, str]]:
+    """The test secret values of each of the template's modules, as ``provider_secrets``."""
+    return {
+        module.name: {name: value.replace("{provider}", provider_url) for name, value in module.test_secrets.items()}
+        for module in template.modules
+    }
 
 
 def check_case(case: TemplateCase, execution: Execution, provider: WebhookReceiver) -> None:

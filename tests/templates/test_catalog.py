@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from jupyter_actions.errors import NotFoundError
+from jupyter_actions.errors import InvalidInputError, NotFoundError
 from jupyter_actions.frontends.cells import template_cell
-from jupyter_actions.templates import get_template, list_templates
+from jupyter_actions.module_imports import imported_modules
+from jupyter_actions.templates import get_template, list_templates, load_template
+from jupyter_actions.tenant.modules import check_module_code
 from jupyter_actions.triggers import TRIGGER_IDS, get_trigger
 
 from .casecheck import provider_secrets
@@ -26,6 +28,7 @@ WANTED = {  # what a user looks for (issue 5), by template id
     "email-http-provider",
     "rate-limit-logins",
     "event-stream-webhook",
+    "log-logins-module",  # issue 16: a template that uses an Actions Module with its own secrets
 }
 
 
@@ -45,6 +48,10 @@ def test_every_template_is_complete(template) -> None:
     assert template.cases, "every template has test cases"
     assert set(template.test_secrets) == set(template.secrets), "the tests give every declared secret a value"
     compile(template.code, template.id, "exec")
+    assert imported_modules(template.code, template.id) == {m.name for m in template.modules}
+    for module in template.modules:
+        check_module_code(module.name, module.code)
+        assert set(module.test_secrets) == set(module.secrets)
 
 
 def test_a_case_payload_is_the_sample_with_the_changes_merged_in() -> None:
@@ -96,3 +103,117 @@ def test_a_nested_unset_key_is_null_in_the_expectation_and_a_top_level_one_is_le
     }
     assert viewer.expected() == {"status": "allowed"}
     assert "provider_options" not in admin.expect_outcome["multifactor"]  # the manifest data stays as loaded
+
+
+def test_a_template_cell_names_the_modules_it_imports() -> None:
+    first = template_cell(get_template("log-logins-module")).partition("\n")[0]
+    assert first == "%%action log-logins-module --trigger post-login --module logger --template log-logins-module"
+
+
+def test_a_template_module_is_its_code_and_its_table() -> None:
+    (logger,) = get_template("log-logins-module").modules
+    assert (logger.name, logger.secrets, logger.dependencies) == ("logger", ("SERVICE_URL", "API_KEY"), ())
+    assert "actions.secrets.API_KEY" in logger.code
+    assert get_template("log-logins-module").to_json()["modules"][0]["secrets"] == ["SERVICE_URL", "API_KEY"]
+    assert "test_secrets" not in get_template("log-logins-module").to_json()["modules"][0]
+
+
+_GOOD = """title = "t"
+description = "d"
+trigger = "post-login"
+[[cases]]
+name = "c"
+[cases.expect]
+outcome = { status = "allowed" }
+"""
+_MODULE = """
+[modules.logger]
+secrets = ["API_KEY"]
+[modules.logger.test_secrets]
+API_KEY = "key-for-tests"
+"""
+_ACTION = "from actions_modules import logger\n\nasync def on_execute_post_login(event, api):\n    pass\n"
+
+
+def _folder(tmp_path, manifest: str, code: str = _ACTION, modules: dict[str, str] | None = None):
+    (tmp_path / "manifest.toml").write_text(manifest)
+    (tmp_path / "code.py").write_text(code)
+    for name, text in (modules if modules is not None else {"logger.py": "def send(): pass\n"}).items():
+        (tmp_path / "modules").mkdir(exist_ok=True)
+        (tmp_path / "modules" / name).write_text(text)
+    return tmp_path
+
+
+def test_a_well_formed_template_with_a_module_loads(tmp_path) -> None:
+    template = load_template(_folder(tmp_path, _GOOD + _MODULE), "mine")
+    assert [(m.name, m.secrets, dict(m.test_secrets)) for m in template.modules] == [
+        ("logger", ("API_KEY",), {"API_KEY": "key-for-tests"})
+    ]
+
+
+@pytest.mark.parametrize(
+    ("manifest", "code", "files", "message"),
+    [
+        (
+            _GOOD,
+            _ACTION,
+            {},
+            "template mine: code.py imports module logger that manifest.toml does not declare: add [modules.logger] and modules/logger.py",
+        ),
+        (_GOOD + _MODULE, _ACTION, {}, "template mine: module logger has no code: put it in modules/logger.py"),
+        (
+            _GOOD,
+            "x = 1\n",
+            None,
+            "template mine: modules/logger.py is not declared: add [modules.logger] to manifest.toml or remove the file",
+        ),
+        (
+            "modules = ['logger']\n" + _GOOD,
+            _ACTION,
+            None,
+            "template mine: modules must be one table per module, such as [modules.logger]",
+        ),
+        (_GOOD + "[modules.Bad-Name]\n", _ACTION, None, "template mine: invalid module name 'Bad-Name'"),
+        (
+            _GOOD + _MODULE.replace("secrets = ", "secret = "),
+            _ACTION,
+            None,
+            "template mine: module logger has unknown key 'secret': use secrets, dependencies, test_secrets",
+        ),
+        (
+            _GOOD + _MODULE.replace('["API_KEY"]', '"API_KEY"'),
+            _ACTION,
+            None,
+            'template mine: module logger: secrets must be a list of strings, such as ["API_KEY"]',
+        ),
+        (
+            _GOOD + _MODULE.replace('API_KEY = "key-for-tests"', ""),
+            _ACTION,
+            None,
+            "template mine: module logger: test_secrets must give a value to each of its secrets (API_KEY)",
+        ),
+        (
+            _GOOD + _MODULE.replace('"key-for-tests"', "7"),
+            _ACTION,
+            None,
+            "template mine: module logger: test_secrets: the value of API_KEY must be a string",
+        ),
+        (
+            _GOOD + _MODULE.replace("secrets = [", "dependencies = 3\nsecrets = ["),
+            _ACTION,
+            None,
+            "template mine: module logger: dependencies must be a list of strings",
+        ),
+        (
+            _GOOD.replace('trigger = "post-login"', ""),
+            _ACTION,
+            None,
+            "template mine: manifest.toml lacks trigger: add it",
+        ),
+        ("title = ", _ACTION, None, "template mine: manifest.toml is not valid TOML"),
+    ],
+)
+def test_a_bad_manifest_is_one_line_that_names_the_template(tmp_path, manifest, code, files, message) -> None:
+    with pytest.raises(InvalidInputError) as raised:
+        load_template(_folder(tmp_path, manifest, code, files), "mine")
+    assert str(raised.value).startswith(message) and "\n" not in str(raised.value), str(raised.value)

@@ -6,14 +6,14 @@ import pytest
 
 from jupyter_actions.templates import list_templates
 
-from .casecheck import check_case, run_case
+from .casecheck import check_case, needs_packages, run_case
 
 
 def _cases() -> list:
     params = []
     for template in list_templates():
         # Dependencies are pinned and installed from the package index.
-        marks = [pytest.mark.network] if template.dependencies else []
+        marks = [pytest.mark.network] if needs_packages(template) else []
         params += [
             pytest.param(template, case, id=f"{template.id}: {case.name}", marks=marks) for case in template.cases
         ]

@@ -6,6 +6,7 @@ import json
 
 from jupyter_actions.cli import main
 from jupyter_actions.templates import get_template, list_templates
+from tests.store_rows import snapshot
 
 
 def test_list_shows_every_template(capsys) -> None:
@@ -28,6 +29,16 @@ def test_show_gives_needs_cases_and_code(capsys) -> None:
     assert "SLACK_WEBHOOK_URL" in out and "slack-sdk" in out
     assert "jupyter-actions templates use slack-notify-login" in out
     assert get_template("slack-notify-login").code in out
+
+
+def test_show_names_the_module_and_how_to_give_its_secrets(capsys) -> None:
+    assert main(["templates", "show", "log-logins-module"]) == 0
+    out = capsys.readouterr().out
+    assert "module        logger (needs SERVICE_URL, API_KEY)" in out
+    assert (
+        "jupyter-actions templates use log-logins-module [--name NAME]"
+        " --module-secret-from-env logger.SERVICE_URL=VAR --module-secret-from-env logger.API_KEY=VAR"
+    ) in out
 
 
 def test_show_code_prints_only_the_code(capsys) -> None:
@@ -73,3 +84,41 @@ def test_use_refuses_a_taken_name_in_one_line(tenant, capsys) -> None:
         "another name, or delete the existing one first\n"
     )
     assert tenant.get_action("login-counter").code == get_template("login-counter").code
+
+
+def test_use_deploys_the_templates_module_with_secrets_from_the_environment(tenant, provider, capsys, monkeypatch):
+    """Auth0's first Actions Module sample, from the gallery: the module is created, its secrets
+    read from the environment (never the command line), deployed and pinned; the cases pass."""
+    monkeypatch.setenv("LOGGER_URL", provider.url)
+    monkeypatch.setenv("LOGGER_KEY", "logger-key-from-env-3c9d")
+    args = ["templates", "use", "log-logins-module", "--name", "logins"]
+    args += ["--module-secret-from-env", "logger.SERVICE_URL=LOGGER_URL"]
+    args += ["--module-secret-from-env", "logger.API_KEY=LOGGER_KEY"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines() == [
+        "saved draft of logins (post-login) from template log-logins-module, with 1 test case",
+        "imports module logger, pinned to version 1",
+        "run its cases:  jupyter-actions test logins --cases",
+    ]
+    assert main(["test", "logins", "--cases"]) == 0
+    assert [r.headers["X-API-Key"] for r in provider.requests] == ["logger-key-from-env-3c9d"]
+    assert "logger-key-from-env-3c9d" not in capsys.readouterr().out
+
+
+def test_use_refuses_a_missing_module_secret_or_a_bad_flag_in_one_line(tenant, capsys, monkeypatch) -> None:
+    before = snapshot(tenant)
+    monkeypatch.setenv("LOGGER_URL", "http://127.0.0.1:9/logs")
+    for extra, expected in (
+        (
+            ["logger.SERVICE_URL=LOGGER_URL"],
+            "error: module logger of template log-logins-module needs a value for its secret API_KEY",
+        ),
+        (["logger=LOGGER_URL"], "error: invalid --module-secret-from-env 'logger=LOGGER_URL': write MODULE.SECRET=VAR"),
+        (["logger.API_KEY=NOT_SET_ANYWHERE"], "error: environment variable NOT_SET_ANYWHERE is not set"),
+    ):
+        flags = [word for spec in extra for word in ("--module-secret-from-env", spec)]
+        assert main(["templates", "use", "log-logins-module", *flags]) == 1
+        err = capsys.readouterr().err
+        assert err.startswith(expected) and err.count("\n") == 1, err
+    assert snapshot(tenant) == before
