@@ -55,7 +55,18 @@ export interface ITemplate {
   secrets: string[];
   dependencies: string[];
   code: string;
+  /** The Actions Modules the template's action imports; making it deploys them. */
+  modules?: ITemplateModule[];
 }
+
+export interface ITemplateModule {
+  name: string;
+  secrets: string[];
+  dependencies: string[];
+}
+
+/** `{module: {secret: value}}`: values for the secrets of a template's modules. */
+export type ModuleSecrets = Record<string, Record<string, string>>;
 
 export interface INewAction {
   name: string;
@@ -118,10 +129,11 @@ export class ActionsApi {
 
   /** A new action from a template: its code, secret names, packages and test cases, as the
    * server's `Tenant.create_from_template` makes it. */
-  async createFromTemplate(templateId: string, name: string): Promise<IAction> {
+  async createFromTemplate(templateId: string, name: string, moduleSecrets: ModuleSecrets = {}): Promise<IAction> {
+    const body = { ...(name ? { name } : {}), ...(Object.keys(moduleSecrets).length ? { module_secrets: moduleSecrets } : {}) };
     return this.request<IAction>(`jupyter-actions/templates/${encodeURIComponent(templateId)}/actions`, {
       method: 'POST',
-      body: JSON.stringify(name ? { name } : {})
+      body: JSON.stringify(body)
     });
   }
 

@@ -1,18 +1,22 @@
 /**
  * The New Action dialog: a name, a trigger, and either an empty handler or a template of the
- * gallery. The server makes the action; a refusal reopens the dialog with its one line.
+ * gallery (with masked inputs for the secrets of the Actions Modules the template deploys). The
+ * server makes the action; a refusal reopens the dialog with its one line.
  */
 import { Dialog, showDialog } from '@jupyterlab/apputils';
 import { ReactWidget } from '@jupyterlab/ui-components';
 import * as React from 'react';
 
-import { ActionsApi, errorLine, IAction, ITemplate, ITrigger } from './api';
+import { ActionsApi, errorLine, IAction, ITemplate, ITrigger, ModuleSecrets } from './api';
 
 export interface IChoice {
   name: string;
   trigger: string;
   /** A template id, or null for an empty handler. */
   template: string | null;
+  /** Values typed for the template's module secrets; read from the inputs when the dialog
+   * closes, never rendered back into the page. */
+  moduleSecrets: ModuleSecrets;
 }
 
 class NewActionForm extends ReactWidget {
@@ -26,8 +30,29 @@ class NewActionForm extends ReactWidget {
     this.addClass('jp-ActionsNew');
   }
 
+  /** The masked inputs of the chosen template's module secrets, by module then secret. */
+  private readonly secretInputs = new Map<string, Map<string, HTMLInputElement>>();
+
   getValue(): IChoice {
-    return this.choice;
+    const moduleSecrets: ModuleSecrets = {};
+    for (const [module, inputs] of this.secretInputs) {
+      for (const [secret, input] of inputs) {
+        if (input.value !== '') {
+          (moduleSecrets[module] ??= {})[secret] = input.value;
+        }
+      }
+    }
+    return { ...this.choice, moduleSecrets };
+  }
+
+  private secretInput(module: string, secret: string, node: HTMLInputElement | null): void {
+    const inputs = this.secretInputs.get(module) ?? new Map<string, HTMLInputElement>();
+    this.secretInputs.set(module, inputs);
+    if (node) {
+      inputs.set(secret, node);
+    } else {
+      inputs.delete(secret);
+    }
   }
 
   private set(change: Partial<IChoice>): void {
@@ -46,6 +71,7 @@ class NewActionForm extends ReactWidget {
 
   render(): JSX.Element {
     const { name, trigger, template } = this.choice;
+    const modules = this.templates.find(t => t.id === template)?.modules ?? [];
     return (
       <div className="jp-ActionsNew-form">
         {this.error && (
@@ -93,24 +119,48 @@ class NewActionForm extends ReactWidget {
                 {t.title} <span className="jp-ActionsNew-templateTrigger">{t.trigger}</span>
               </span>
               <span className="jp-ActionsNew-templateDescription">{t.description}</span>
-              {(t.secrets.length > 0 || t.dependencies.length > 0) && (
-                <span className="jp-ActionsNew-templateNeeds">
-                  {[...t.secrets.map(s => `secret ${s}`), ...t.dependencies.map(d => `package ${d}`)].join(' · ')}
-                </span>
-              )}
+              {needs(t) && <span className="jp-ActionsNew-templateNeeds">{needs(t)}</span>}
             </label>
           ))}
         </fieldset>
+        {modules.some(m => m.secrets.length > 0) && (
+          <fieldset className="jp-ActionsNew-moduleSecrets">
+            <legend>Secrets of the modules this template deploys</legend>
+            {modules.flatMap(m =>
+              m.secrets.map(secret => (
+                <label key={`${m.name}.${secret}`}>
+                  {m.name} · {secret}
+                  <input
+                    type="password"
+                    autoComplete="off"
+                    className="jp-mod-styled"
+                    aria-label={`Value of ${secret} of module ${m.name}`}
+                    ref={node => this.secretInput(m.name, secret, node)}
+                  />
+                </label>
+              ))
+            )}
+          </fieldset>
+        )}
       </div>
     );
   }
+}
+
+/** "secret X · package y · module z": what a template needs besides its code. */
+function needs(template: ITemplate): string {
+  return [
+    ...template.secrets.map(s => `secret ${s}`),
+    ...template.dependencies.map(d => `package ${d}`),
+    ...(template.modules ?? []).map(m => `module ${m.name}`)
+  ].join(' · ');
 }
 
 /** Creates what the form chose: from a template (the server copies it whole), or from scratch. */
 function create(api: ActionsApi, choice: IChoice): Promise<IAction> {
   const name = choice.name.trim();
   if (choice.template !== null) {
-    return api.createFromTemplate(choice.template, name);
+    return api.createFromTemplate(choice.template, name, choice.moduleSecrets);
   }
   return api.createAction({ name, supported_triggers: [{ id: choice.trigger }] });
 }
@@ -118,7 +168,7 @@ function create(api: ActionsApi, choice: IChoice): Promise<IAction> {
 /** Asks until the server makes the action or the user cancels; resolves to the new action or null. */
 export async function newActionDialog(api: ActionsApi): Promise<IAction | null> {
   const [triggers, templates] = await Promise.all([api.listTriggers(), api.listTemplates()]);
-  let choice: IChoice = { name: '', trigger: triggers[0]?.id ?? 'post-login', template: null };
+  let choice: IChoice = { name: '', trigger: triggers[0]?.id ?? 'post-login', template: null, moduleSecrets: {} };
   let error = '';
   for (;;) {
     const form = new NewActionForm(triggers, templates, choice, error);

@@ -184,3 +184,51 @@ def test_sidebar_opens_an_action_in_the_editor_and_a_trigger_in_the_flow_editor(
     page.locator(f"{SIDEBAR} .jp-ActionsSidebar-group[data-trigger='post-login'] .jp-ActionsSidebar-flowLink").click()
     page.locator(".jp-ActionsFlow-card[data-action='opened']").wait_for()
     shoot(page, "lab-sidebar-opened-editor-and-flow")
+
+
+MODULE_TEMPLATE = "log-logins-module"
+MODULE_API_KEY = "lk-9d8c7b6a-module-secret"  # unlike anything else the page or the API shows
+
+
+def test_new_action_from_a_template_with_a_module_asks_its_secrets(lab, page):
+    """The template deploys its Actions Module: the dialog asks the module's secrets in masked
+    inputs, a missing one is the API's one line, and the typed value reaches the store only."""
+    from playwright.sync_api import Error as PlaywrightError  # only where browser tests run
+
+    bodies: list[str] = []
+
+    def keep(response) -> None:
+        try:
+            bodies.append(response.text())
+        except PlaywrightError:  # a response without a body
+            pass
+
+    page.on("response", keep)
+    open_lab(page, lab, "sidebar-module")
+    page.get_by_role("tab", name="Actions").click()
+    page.locator(SIDEBAR).get_by_role("button", name="New Action").click()
+    dialog = page.locator(".jp-Dialog")
+    dialog.locator(f".jp-ActionsNew-template[data-template='{MODULE_TEMPLATE}'] input").check()
+    url = dialog.get_by_label("Value of SERVICE_URL of module logger")
+    key = dialog.get_by_label("Value of API_KEY of module logger")
+    assert url.get_attribute("type") == key.get_attribute("type") == "password"
+
+    url.fill("http://127.0.0.1:9/log")  # API_KEY left empty: refused in one line, nothing made
+    dialog.get_by_role("button", name="Create").click()
+    error = page.locator(".jp-Dialog .jp-ActionsNew-error")
+    error.wait_for()
+    assert "API_KEY" in error.inner_text() and "\n" not in error.inner_text().strip()
+    with Tenant(home=lab.home) as tenant:
+        assert [m.name for m in tenant.list_modules()] == []
+
+    dialog.get_by_label("Value of SERVICE_URL of module logger").fill("http://127.0.0.1:9/log")
+    dialog.get_by_label("Value of API_KEY of module logger").fill(MODULE_API_KEY)
+    shoot(page, "lab-new-action-module-secrets")
+    dialog.get_by_role("button", name="Create").click()
+    wait_for_item(page, MODULE_TEMPLATE, within=10.0)
+    with Tenant(home=lab.home) as tenant:
+        made = tenant.get_action(MODULE_TEMPLATE)
+        assert [(m.module_name, m.module_version_number) for m in made.modules] == [("logger", 1)]
+        assert tenant.secret_in(MODULE_API_KEY) is not None  # stored as the module's secret
+    assert not [b for b in bodies if MODULE_API_KEY in b]
+    assert MODULE_API_KEY not in page.content()
