@@ -213,6 +213,9 @@ def get(conn: Connection, execution_id: str) -> tuple[Execution, dict | None]:
     return _model(row, [json.loads(r) for r in results]), json.loads(row.state) if row.state else None
 
 
+IDS_PER_QUERY = 10_000  # well under PostgreSQL's 65,535 and SQLite's 32,766 bound parameters a statement
+
+
 def list_recent(
     conn: Connection,
     *,
@@ -237,7 +240,10 @@ def recent_ids(conn: Connection, *, trigger_id: str, kind: str, since: str | Non
 
 def listed(conn: Connection, ids: list[str]) -> list[Execution]:
     """The executions of ``ids`` that are recorded, in the order of ``ids``."""
-    rows = {row.id: row for row in conn.execute(select(executions).where(executions.c.id.in_(ids))).all()}
+    rows = {}
+    for first in range(0, len(ids), IDS_PER_QUERY):
+        chunk = ids[first : first + IDS_PER_QUERY]
+        rows.update({row.id: row for row in conn.execute(select(executions).where(executions.c.id.in_(chunk)))})
     return _models(conn, [rows[execution_id] for execution_id in ids if execution_id in rows])
 
 
@@ -278,13 +284,15 @@ def _models(conn: Connection, rows: Sequence[Row]) -> list[Execution]:
     if not rows:
         return []
     by_execution: dict[str, list[StepResult]] = {row.id: [] for row in rows}
-    result_rows = conn.execute(
-        select(execution_results.c.execution_id, execution_results.c.result)
-        .where(execution_results.c.execution_id.in_(list(by_execution)))
-        .order_by(execution_results.c.execution_id, execution_results.c.position)
-    )
-    for execution_id, result in result_rows:
-        by_execution[execution_id].append(json.loads(result))
+    ids = list(by_execution)
+    for first in range(0, len(ids), IDS_PER_QUERY):
+        result_rows = conn.execute(
+            select(execution_results.c.execution_id, execution_results.c.result)
+            .where(execution_results.c.execution_id.in_(ids[first : first + IDS_PER_QUERY]))
+            .order_by(execution_results.c.execution_id, execution_results.c.position)
+        )
+        for execution_id, result in result_rows:
+            by_execution[execution_id].append(json.loads(result))
     return [_model(row, by_execution[row.id]) for row in rows]
 
 
