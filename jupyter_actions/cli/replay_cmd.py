@@ -10,10 +10,18 @@ from . import output
 def _replay(args: argparse.Namespace) -> int:
     from . import open_tenant
 
+    where = None
     with open_tenant(args) as tenant:
-        report = tenant.replay(args.trigger, args.candidate, since=args.since, limit=args.limit)
+        if args.scheduler:
+            from ..executor.dask_replay import replay_distributed
+
+            report, where = replay_distributed(
+                tenant, args.trigger, args.candidate, args.scheduler, since=args.since, limit=args.limit
+            )
+        else:
+            report = tenant.replay(args.trigger, args.candidate, since=args.since, limit=args.limit)
     if args.json:
-        output.emit_json(report.to_json())
+        output.emit_json({**report.to_json(), **({"distributed": where} if where else {})})
     else:
         rows = []
         for execution in report.changed:
@@ -29,6 +37,10 @@ def _replay(args: argparse.Namespace) -> int:
             f"\nreplayed {totals['replayed']} executions with {report.candidate}: {totals['changed']} would change"
             + (f" ({detail})" if detail else "")
         )
+        if where:
+            from ..executor.summary import distributed_text
+
+            print(distributed_text(where))
     return 1 if args.fail_on_change and report.changed else 0
 
 

@@ -162,7 +162,7 @@ class Engine:
         events = (_plain(event, f"the {trigger.id} event") for event in events)
         generation, cache = self._hot_state(trigger)
         flow = self._flow_plan(trigger, generation, replace)
-        if any(p.uses_cache for p in flow.planned):
+        if flow.uses_cache:
             results = self._ordered_batch(trigger, events, flow, directory, record, kind)
         else:
             results = self._parallel_batch(
@@ -200,7 +200,7 @@ class Engine:
         generation, cache = self._hot_state(trigger)
         flow = self._flow_plan(trigger, generation)
         events = (_line_event(line) for line in lines)
-        if any(p.uses_cache for p in flow.planned):
+        if flow.uses_cache:
             ordered = self._ordered_batch(trigger, (event for event, _ in events), flow, None, record, kind, ids)
             for index, result in ordered:
                 if isinstance(result, Execution):
@@ -296,12 +296,45 @@ class Engine:
 
         return submit
 
-    def replay(self, trigger_id: str, candidate: str, since: str | None, limit: int) -> ReplayReport:
+    def replay(
+        self, trigger_id: str, candidate: str, since: str | None, limit: int, ids: list[str] | None = None
+    ) -> ReplayReport:
         """Re-run the flow's recorded executions (at most ``limit``, oldest first, those after
-        ``since``) with ``candidate`` in place of that bound action; nothing is recorded and
-        both sides are compared redacted (engine/replay.py)."""
-        name, ref = replay.parse_candidate(candidate)
+        ``since``; or those of ``ids``, in their order) with ``candidate`` in place of that bound
+        action; nothing is recorded and both sides are compared redacted (engine/replay.py)."""
         started_after = replay.parse_since(since)
+        trigger, name, step = self._replay_candidate(trigger_id, candidate)
+        with self.store.read() as conn:
+            if ids is None:
+                recorded = records.list_recent(
+                    conn, trigger_id=trigger.id, kind="flow", since=started_after, limit=limit
+                )
+                recorded.reverse()  # oldest first, as they happened
+            else:
+                recorded = records.listed(conn, ids)
+        results = dict(
+            self.run_batch(trigger.id, [e.event for e in recorded], record=False, replace={name: step}, redacted=True)
+        )
+        return replay.report(trigger.id, candidate, recorded, results)
+
+    def flow_uses_cache(self, trigger_id: str) -> bool:
+        """Whether the flow's batches run in order (``FlowPlan.uses_cache``)."""
+        trigger = get_trigger(trigger_id)
+        return self._flow_plan(trigger, self._hot_state(trigger)[0]).uses_cache
+
+    def replay_ids(self, trigger_id: str, candidate: str, since: str | None, limit: int) -> list[str]:
+        """The ids of the executions ``replay`` would re-run, in its order, the candidate checked
+        first (a distributed replay's partitions: executor/dask_replay.py)."""
+        started_after = replay.parse_since(since)
+        trigger = self._replay_candidate(trigger_id, candidate)[0]
+        with self.store.read() as conn:
+            ids = records.recent_ids(conn, trigger_id=trigger.id, kind="flow", since=started_after, limit=limit)
+        ids.reverse()
+        return ids
+
+    def _replay_candidate(self, trigger_id: str, candidate: str) -> tuple[Trigger, str, PlannedStep]:
+        """The trigger, the candidate's action and its planned step, or the error that refuses it."""
+        name, ref = replay.parse_candidate(candidate)
         trigger = get_trigger(trigger_id)
         try:
             bound = [p.step.action_name for p in self._flow_plan(trigger, self._hot_state(trigger)[0]).planned]
@@ -312,15 +345,8 @@ class Engine:
         with self.store.read() as conn:
             if ref == DRAFT:
                 require_values(conn, action_row(conn, name), "replaying")
-                step = plan.draft_step(conn, self.cipher, name, trigger.handler)
-            else:
-                step = plan.version_step(conn, self.cipher, name, int(ref), trigger.handler)
-            recorded = records.list_recent(conn, trigger_id=trigger.id, kind="flow", since=started_after, limit=limit)
-        recorded.reverse()  # oldest first, as they happened
-        results = dict(
-            self.run_batch(trigger.id, [e.event for e in recorded], record=False, replace={name: step}, redacted=True)
-        )
-        return replay.report(trigger.id, candidate, recorded, results)
+                return trigger, name, plan.draft_step(conn, self.cipher, name, trigger.handler)
+            return trigger, name, plan.version_step(conn, self.cipher, name, int(ref), trigger.handler)
 
     def continue_flow(
         self, execution_id: str, request: dict | None, directory: dict | None, redacted: bool = False
@@ -509,6 +535,11 @@ class FlowPlan:
     limits: Limits
     values: list[str]  # plan.redaction_values
     generation: int | None = None
+
+    @property
+    def uses_cache(self) -> bool:
+        """An action may use ``api.cache``: the flow's events run one after the other, in order."""
+        return any(p.uses_cache for p in self.planned)
 
 
 @dataclass(frozen=True)

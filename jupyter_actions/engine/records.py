@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
-from sqlalchemy import delete, func, select
-from sqlalchemy.engine import Connection
+from sqlalchemy import Select, delete, func, select
+from sqlalchemy.engine import Connection, Row
 
 from .._clock import iso_from_epoch
 from ..errors import ExecutionNotFound, Remedy
@@ -213,6 +213,9 @@ def get(conn: Connection, execution_id: str) -> tuple[Execution, dict | None]:
     return _model(row, [json.loads(r) for r in results]), json.loads(row.state) if row.state else None
 
 
+IDS_PER_QUERY = 10_000  # well under PostgreSQL's 65,535 and SQLite's 32,766 bound parameters a statement
+
+
 def list_recent(
     conn: Connection,
     *,
@@ -225,7 +228,38 @@ def list_recent(
     limit: int = 50,
     offset: int = 0,
 ) -> list[Execution]:
-    query = select(executions).order_by(executions.c.created_at.desc()).limit(limit).offset(offset)
+    query = _recent(select(executions), trigger_id, kind, status, since, until, action, limit, offset)
+    return _models(conn, conn.execute(query).all())
+
+
+def recent_ids(conn: Connection, *, trigger_id: str, kind: str, since: str | None = None, limit: int = 50) -> list[str]:
+    """The ids ``list_recent`` would list, in its order, without loading the executions."""
+    query = _recent(select(executions.c.id), trigger_id, kind, None, since, None, None, limit, 0)
+    return list(conn.execute(query).scalars())
+
+
+def listed(conn: Connection, ids: list[str]) -> list[Execution]:
+    """The executions of ``ids`` that are recorded, in the order of ``ids``."""
+    rows = {}
+    for first in range(0, len(ids), IDS_PER_QUERY):
+        chunk = ids[first : first + IDS_PER_QUERY]
+        rows.update({row.id: row for row in conn.execute(select(executions).where(executions.c.id.in_(chunk)))})
+    return _models(conn, [rows[execution_id] for execution_id in ids if execution_id in rows])
+
+
+def _recent(
+    query: Select,
+    trigger_id: str | None,
+    kind: str | None,
+    status: str | None,
+    since: str | None,
+    until: str | None,
+    action: str | None,
+    limit: int,
+    offset: int,
+) -> Select:
+    """Newest first (ties by id, so that two queries list them alike), with the filters given."""
+    query = query.order_by(executions.c.created_at.desc(), executions.c.id.desc()).limit(limit).offset(offset)
     if until:
         query = query.where(executions.c.created_at < until)
     if action:
@@ -242,17 +276,23 @@ def list_recent(
         query = query.where(executions.c.outcome_status == status)
     if since:
         query = query.where(executions.c.created_at >= since)
-    rows = conn.execute(query).all()
+    return query
+
+
+def _models(conn: Connection, rows: Sequence[Row]) -> list[Execution]:
+    """Executions of ``rows`` (in their order), with their step results."""
     if not rows:
         return []
     by_execution: dict[str, list[StepResult]] = {row.id: [] for row in rows}
-    result_rows = conn.execute(
-        select(execution_results.c.execution_id, execution_results.c.result)
-        .where(execution_results.c.execution_id.in_(list(by_execution)))
-        .order_by(execution_results.c.execution_id, execution_results.c.position)
-    )
-    for execution_id, result in result_rows:
-        by_execution[execution_id].append(json.loads(result))
+    ids = list(by_execution)
+    for first in range(0, len(ids), IDS_PER_QUERY):
+        result_rows = conn.execute(
+            select(execution_results.c.execution_id, execution_results.c.result)
+            .where(execution_results.c.execution_id.in_(ids[first : first + IDS_PER_QUERY]))
+            .order_by(execution_results.c.execution_id, execution_results.c.position)
+        )
+        for execution_id, result in result_rows:
+            by_execution[execution_id].append(json.loads(result))
     return [_model(row, by_execution[row.id]) for row in rows]
 
 

@@ -86,17 +86,20 @@ def execute_distributed(
     with Tenant(tenant) as opened:
         require_postgres(opened)
         flow = flow_of(opened, trigger)
+        if not flow:
+            raise ExecutionError(
+                f"the {trigger} flow has no bound actions",
+                remedy=Remedy("bind some", "flows bind", (trigger, "ACTION", "...")),
+            )
+        ordered = opened.flow_uses_cache(trigger)
         name = opened.name
-    if not flow:
-        raise ExecutionError(
-            f"the {trigger} flow has no bound actions",
-            remedy=Remedy("bind some", "flows bind", (trigger, "ACTION", "...")),
-        )
     numbers: list[int] = []
     lines = [line if line.endswith(b"\n") else line + b"\n" for line in read_lines(events_path, numbers)]
     client = connect(scheduler)
     try:
-        return _run(client, scheduler, name, trigger, flow, lines, numbers, events_path, results_path, on_progress)
+        return _run(
+            client, scheduler, name, trigger, flow, ordered, lines, numbers, events_path, results_path, on_progress
+        )
     finally:
         client.close()
 
@@ -107,6 +110,7 @@ def _run(
     tenant: str,
     trigger: str,
     flow: tuple,
+    ordered: bool,
     lines: list[bytes],
     numbers: list[int],
     events_path: str,
@@ -116,7 +120,7 @@ def _run(
     from distributed import as_completed
 
     workers = len(client.scheduler_info()["workers"])
-    size = max(MIN_PARTITION_EVENTS, math.ceil(len(lines) / (workers * PARTITIONS_PER_WORKER)))
+    size = max(len(lines), 1) if ordered else partition_size(len(lines), workers)
     run = new_batch_run()
     topic = f"jupyter-actions-progress-{run:x}"
     progress = _Progress(on_progress)
@@ -141,7 +145,7 @@ def _run(
     try:
         with Path(results_path).open("wb") as out:
             for future in as_completed(futures, loop=client.loop):
-                result = _result(future)
+                result = result_of(future, "batch", "records of its events written before are kept, once each")
                 finished[result.number] = result
                 future.release()
                 while written in finished:  # input order: each partition once those before it are written
@@ -165,22 +169,35 @@ def _run(
     finally:
         client.unsubscribe_topic(topic)
     summary.seconds = time.perf_counter() - started
-    summary.distributed = {"scheduler": scheduler, "workers": workers, "partitions": len(tasks), "reran": reran}
+    summary.distributed = {
+        "scheduler": scheduler,
+        "workers": workers,
+        "partitions": len(tasks),
+        "ordered": ordered,
+        "reran": reran,
+    }
     on_progress(summary.events)
     summary.write(summary_path(results_path))
     refuse_malformed(events_path, malformed)
     return summary
 
 
-def _result(future) -> PartitionResult:  # noqa: ANN001 (a distributed Future)
+def partition_size(count: int, workers: int) -> int:
+    """Items per partition: a few partitions per Dask worker (so a late one is short), none tiny."""
+    return max(MIN_PARTITION_EVENTS, math.ceil(count / (workers * PARTITIONS_PER_WORKER)))
+
+
+def result_of(future, run: str, aftermath: str) -> Any:  # noqa: ANN001 (a distributed Future)
+    """A partition's result, or one line when its Dask workers kept dying (``run``: what it is
+    a partition of; ``aftermath``: what stays of it)."""
     from distributed import KilledWorker
 
     try:
         return future.result()
     except KilledWorker as exc:
         raise ExecutionError(
-            f"a partition of the batch failed: the Dask workers that ran it kept dying ({_first_line(exc)}); "
-            "records of its events written before are kept, once each"
+            f"a partition of the {run} failed: the Dask workers that ran it kept dying ({_first_line(exc)}); "
+            + aftermath
         ) from None
 
 

@@ -62,10 +62,10 @@ def flow_of(tenant: Tenant, trigger: str) -> Flow:
 def run_partition(task: PartitionTask) -> PartitionResult:
     """Run a partition on this Dask worker (one partition at a time per tenant and process: the
     sandboxed workers are the parallelism) and commit its records before returning."""
-    with _lock:
-        tenant = _tenant(task.tenant)
+    with worker_lock:
+        tenant = worker_tenant(task.tenant)
         _report(task, {"started": True})
-        _check(tenant, task)
+        check_worker_tenant(tenant, task.trigger, task.flow)
         recorded_before = tenant.executions_recorded(
             batch_execution_id(task.run, task.first_index), batch_execution_id(task.run, task.last_index)
         )
@@ -96,19 +96,19 @@ def _execution_id(run: int, first_index: int, index: int) -> str:
     return batch_execution_id(run, first_index + index)
 
 
-def _check(tenant: Tenant, task: PartitionTask) -> None:
-    """The worker's tenant is the run's: on PostgreSQL, with the flow the run started with."""
+def check_worker_tenant(tenant: Tenant, trigger: str, flow: Flow) -> None:
+    """The Dask worker's tenant is the run's: on PostgreSQL, with the flow the run started with."""
     from distributed import get_worker
 
     where = f"Dask worker {get_worker().address}"
     if tenant.store.is_sqlite:
         raise ExecutionError(
-            f"the {where} opened tenant {task.tenant!r} in a SQLite file of its own: set "
+            f"the {where} opened tenant {tenant.name!r} in a SQLite file of its own: set "
             "JUPYTER_ACTIONS_DATABASE_URL in the workers' environment to the tenant's PostgreSQL (docs/dask.md)"
         )
-    if flow_of(tenant, task.trigger) != task.flow:
+    if flow_of(tenant, trigger) != flow:
         raise ExecutionError(
-            f"the {where} sees another {task.trigger} flow in tenant {task.tenant!r} than the run started "
+            f"the {where} sees another {trigger} flow in tenant {tenant.name!r} than the run started "
             "with: give the workers the tenant's database URL (docs/dask.md), and bind or deploy after the run"
         )
 
@@ -120,11 +120,12 @@ def _report(task: PartitionTask, message: dict) -> None:
     get_worker().log_event(task.topic, {"partition": task.number, **message})
 
 
-_lock = threading.Lock()
+worker_lock = threading.Lock()
+"""One partition at a time per Dask worker process (its sandboxed workers are the parallelism)."""
 _tenants: dict[str, Tenant] = {}
 
 
-def _tenant(name: str) -> Tenant:
+def worker_tenant(name: str) -> Tenant:
     """The tenant, opened once per Dask worker process: its sandboxed workers stay warm for
     the next partition (and end with the process)."""
     if name not in _tenants:

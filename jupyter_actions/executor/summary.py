@@ -150,10 +150,12 @@ class BatchSummary:
 
 def distributed_text(distributed: dict[str, Any]) -> str:
     """What a Dask run did: where, in how many partitions, and which ran again."""
-    text = (
-        f"{distributed['partitions']} partitions on {distributed['workers']} Dask workers of {distributed['scheduler']}"
-    )
-    for rerun in distributed["reran"]:
+    where = f"on {distributed['workers']} Dask workers of {distributed['scheduler']}"
+    if distributed.get("ordered"):
+        text = f"1 partition, its events in input order (an action of the flow uses api.cache), {where}"
+    else:
+        text = f"{distributed['partitions']} partitions {where}"
+    for rerun in distributed.get("reran", ()):
         text += (
             f"; partition {rerun['partition']} (events {rerun['first_index']}-{rerun['last_index']}) ran "
             f"{rerun['attempts']} times (its worker died): {rerun['recorded_before']} of its executions were "

@@ -502,6 +502,12 @@ COMMANDS: tuple[Command, ...] = (
         arg("--since", metavar="DURATION", help="only executions from the last DURATION (30m, 12h, 7d)"),
         arg("--limit", type=int, metavar="N", help="only the N most recent executions"),
         arg("--fail-on-change", action="store_true", help="exit 1 when anything would change (for CI gates)", only=CLI),
+        arg(
+            "--scheduler",
+            metavar="ADDRESS",
+            only=CLI,
+            help="replay on the Dask cluster of this scheduler (tcp://HOST:8786; docs/dask.md)",
+        ),
         JSON,
         description="Re-run the recorded inputs of a trigger's flow with a candidate (a draft or a version of one "
         "bound action) in place of its deployed version. Nothing is recorded, no cache write is kept. "

@@ -530,14 +530,34 @@ class Tenant:
         return self.engine.run_lines(trigger, lines, record=record, ids=ids)
 
     def replay(
-        self, trigger: str, candidate: str, *, since: str | None = None, limit: int | None = None
+        self,
+        trigger: str,
+        candidate: str,
+        *,
+        since: str | None = None,
+        limit: int | None = None,
+        ids: list[str] | None = None,
     ) -> ReplayReport:
         """Re-run recorded executions of the flow with ``candidate`` (``ACTION``, ``ACTION@draft``
         or ``ACTION@N``) in place of that action's deployed version; nothing is recorded.
-        ``since`` is a duration such as ``12h`` or ``7d``. Returns a ``ReplayReport``."""
+        ``since`` is a duration such as ``12h`` or ``7d``; ``ids`` replays those executions
+        instead, in that order (a partition of a distributed replay). Returns a ``ReplayReport``."""
         if limit is not None:
             _check_count("limit", limit, 1)
-        return self.engine.replay(trigger, candidate, since, limit or 1_000_000)
+        return self.engine.replay(trigger, candidate, since, limit or 1_000_000, ids)
+
+    def replay_ids(
+        self, trigger: str, candidate: str, *, since: str | None = None, limit: int | None = None
+    ) -> list[str]:
+        """The ids of the executions ``replay`` would re-run, in its order; the candidate is
+        checked as ``replay`` checks it."""
+        if limit is not None:
+            _check_count("limit", limit, 1)
+        return self.engine.replay_ids(trigger, candidate, since, limit or 1_000_000)
+
+    def flow_uses_cache(self, trigger: str) -> bool:
+        """Whether an action of the flow may use ``api.cache`` (its batches then run in order)."""
+        return self.engine.flow_uses_cache(trigger)
 
     def continue_flow(
         self, execution_id: str, request: dict | None = None, *, directory: dict | None = None, redacted: bool = False

@@ -76,6 +76,24 @@ def test_identical_candidate_reports_nothing(recorded, cli):
 def test_replay_input_errors(recorded, candidate, kwargs, error, message):
     with pytest.raises(error, match=message):
         recorded.replay("post-login", candidate, **kwargs)
+    with pytest.raises(error, match=message):  # the ids of a distributed replay are refused alike
+        recorded.replay_ids("post-login", candidate, **kwargs)
+
+
+def test_a_replay_of_given_ids_is_that_part_of_the_replay(recorded):
+    """A distributed replay's partitions: the ids the replay would re-run, each part replayed
+    alone, joined, give the whole report."""
+    recorded.save_draft("claims", "post-login", V2)
+    whole = recorded.replay("post-login", "claims@draft")
+    ids = recorded.replay_ids("post-login", "claims@draft")
+    assert ids == [e.execution_id for e in whole.executions]  # oldest first
+    assert recorded.replay_ids("post-login", "claims@draft", limit=2) == ids[1:]  # the most recent
+    parts = [recorded.replay("post-login", "claims@draft", ids=part) for part in (ids[:1], ids[1:])]
+    assert [e.to_json() for part in parts for e in part.executions] == [e.to_json() for e in whole.executions]
+    backwards = recorded.replay(
+        "post-login", "claims@draft", ids=[ids[2], "01000000-0000-7000-8000-000000000000", ids[0]]
+    )
+    assert [e.execution_id for e in backwards.executions] == [ids[2], ids[0]]  # in the order given; unknown ids skipped
 
 
 def test_since_filters_recorded_executions(recorded):
