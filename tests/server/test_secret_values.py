@@ -7,12 +7,11 @@ from __future__ import annotations
 import pytest
 
 from jupyter_actions.cipher import MAX_VALUE_CHARS
-from jupyter_actions.server import tokens
 from jupyter_actions.triggers import get_trigger
 from tests.conftest import POST_LOGIN_CODE, READS_SECRETS, digest
 from tests.store_rows import snapshot
 
-from .conftest import Server, start, stop
+from .conftest import Server, start
 
 VALUE = "v4lue-Never-Shown-5c0a"
 OTHER = "0ther-Never-Shown-e6f2"
@@ -86,27 +85,19 @@ def test_a_refused_value_answers_400_and_changes_nothing(server: Server, tenant,
     assert VALUE not in log and OTHER not in log and "Traceback" not in log
 
 
-def test_a_failure_while_writing_the_values_leaves_no_draft(tenant, tmp_path, monkeypatch):
-    """A server with the wrong master key cannot encrypt the values: the draft written before
-    them in the same transaction is rolled back, for a new action and for an update alike."""
+def test_a_server_that_could_not_write_the_values_does_not_start(tenant, tmp_path, monkeypatch):
+    """A server with the wrong master key could not encrypt the values it is sent (nor read the
+    stored ones): it refuses to start, in one line naming the variable, before it writes
+    anything. (The rollback of a draft whose values cannot be written is tested on the Tenant:
+    tests/tenant/test_draft_secret_values.py.)"""
     from cryptography.fernet import Fernet
 
     tenant.save_draft("kept", "post-login", POST_LOGIN_CODE, secret_values={"API_KEY": OTHER})
-    _, token = tokens.create(tenant, "deployer", "manage")
     before = snapshot(tenant)
     monkeypatch.setenv("JUPYTER_ACTIONS_MASTER_KEY", Fernet.generate_key().decode())
-    process, port = start(tmp_path / "serve.log")
-    server = Server(f"http://127.0.0.1:{port}", process, tmp_path / "serve.log", {"manage": token})
-    try:
-        client = server.client("manage")
-        kept_id = tenant.get_action("kept").id
-        _auth0_error(
-            client.post("/actions/actions", json=_create("new", {"API_KEY": VALUE})), 500, "secrets_unavailable"
-        )
-        patch = {"code": READS_SECRETS, "secrets": [{"name": "API_KEY", "value": VALUE}]}
-        _auth0_error(client.patch(f"/actions/actions/{kept_id}", json=patch), 500, "secrets_unavailable")
-        log = server.log()
-    finally:
-        stop(process)
+    with pytest.raises(RuntimeError, match="serve did not start") as refused:
+        start(tmp_path / "serve.log")
+    said = str(refused.value).removeprefix("serve did not start: ").strip()  # its stdout, then its log
+    assert "\n" not in said and said.startswith("error: ") and "JUPYTER_ACTIONS_MASTER_KEY" in said, said
     assert snapshot(tenant) == before
-    assert VALUE not in log and OTHER not in log and "Traceback" not in log
+    assert OTHER not in str(refused.value) and "Traceback" not in str(refused.value)
