@@ -37,7 +37,7 @@ MIN_PARTITION_EVENTS = 500
 def require_postgres(tenant: Tenant) -> None:
     """A distributed run's records go from every Dask worker to the tenant's database: a SQLite
     file is on one machine and takes one writer at a time."""
-    if tenant.store.is_sqlite:
+    if tenant.on_sqlite:
         raise InvalidInputError(
             f"tenant {tenant.name!r} is stored in a SQLite file, which Dask workers on other machines cannot "
             "reach and which takes one writer at a time: put the tenant on PostgreSQL "

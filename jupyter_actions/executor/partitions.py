@@ -101,7 +101,7 @@ def check_worker_tenant(tenant: Tenant, trigger: str, flow: Flow) -> None:
     from distributed import get_worker
 
     where = f"Dask worker {get_worker().address}"
-    if tenant.store.is_sqlite:
+    if tenant.on_sqlite:
         raise ExecutionError(
             f"the {where} opened tenant {tenant.name!r} in a SQLite file of its own: set "
             "JUPYTER_ACTIONS_DATABASE_URL in the workers' environment to the tenant's PostgreSQL (docs/dask.md)"

@@ -111,6 +111,11 @@ class Tenant:
 
     # settings ----------------------------------------------------------------------------
     @property
+    def on_sqlite(self) -> bool:
+        """Whether the tenant's store is a SQLite file (one host's), not a shared server."""
+        return self.store.is_sqlite
+
+    @property
     def settings(self) -> dict[str, Any]:
         with self.store.read() as conn:
             return settings.load(conn)
