@@ -100,7 +100,7 @@ def test_panels_in_jupyterlab(lab, page):
 
     # The Test panel: edit the JSON payload, Run, read the outcome.
     test = run_cell(page, TEST)
-    payload_box = test.locator(".widget-textarea textarea")
+    payload_box = test.locator(".widget-textarea textarea").first  # the payload (a Continue request box follows)
     payload = json.loads(payload_box.input_value())
     payload["request"]["geoip"]["countryCode"] = "FR"
     payload_box.fill(json.dumps(payload, indent=2))
