@@ -7,7 +7,7 @@ import argparse
 from ..frontends.present import short_time
 from . import output
 from .actions_cmd import read_code
-from .secrets_cmd import read_secret_value
+from .secrets_cmd import read_secret_value, show_secrets
 
 
 def _save(args: argparse.Namespace) -> int:
@@ -40,14 +40,7 @@ def _secret_list(args: argparse.Namespace) -> int:
     from . import open_tenant
 
     with open_tenant(args) as tenant:
-        found = tenant.module_secrets(args.module)
-    if args.json:
-        output.emit_json([s.to_json() for s in found])
-    else:
-        output.table(
-            ["name", "state", "updated"],
-            [(s.name, "set" if s.is_set else "missing", short_time(s.updated_at)) for s in found],
-        )
+        show_secrets(args, tenant.module_secrets(args.module))
     return 0
 
 

@@ -6,10 +6,12 @@ import argparse
 import getpass
 import os
 import sys
+from collections.abc import Sequence
 
 from .. import _json_input as json_input
 from ..errors import InvalidInputError
 from ..frontends.present import short_time
+from ..model import SecretInfo
 from . import output
 
 
@@ -40,7 +42,12 @@ def _list(args: argparse.Namespace) -> int:
     from . import open_tenant
 
     with open_tenant(args) as tenant:
-        found = tenant.list_secrets(args.action)
+        show_secrets(args, tenant.list_secrets(args.action))
+    return 0
+
+
+def show_secrets(args: argparse.Namespace, found: Sequence[SecretInfo]) -> None:
+    """Secret names and states (never a value), as JSON or a table: an action's or a module's."""
     if args.json:
         output.emit_json([s.to_json() for s in found])
     else:
@@ -48,7 +55,6 @@ def _list(args: argparse.Namespace) -> int:
             ["name", "state", "updated"],
             [(s.name, "set" if s.is_set else "missing", short_time(s.updated_at)) for s in found],
         )
-    return 0
 
 
 def _delete(args: argparse.Namespace) -> int:

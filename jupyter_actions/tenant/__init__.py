@@ -353,7 +353,7 @@ class Tenant:
         is or contains, as a label that names the secret (``secret NAME of action A``); None
         when none. The value itself never leaves: a front end refuses such a text."""
         with self.store.read() as conn:
-            labelled = {**secret_store.labelled_values(conn, self.cipher), **modules.labelled_values(conn, self.cipher)}
+            labelled = secret_store.labelled_values(conn, self.cipher)
             return secret_store.contained(text, labelled)
 
     def list_secrets(self, action: str) -> tuple[SecretInfo, ...]:

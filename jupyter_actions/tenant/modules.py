@@ -25,7 +25,7 @@ from ..model import BuildState, Dependency, Module, ModuleRef, ModuleVersion, Se
 from ..module_imports import PACKAGE, check_module_name, imported_modules
 from ..store import integrity
 from ..store.rows import MAX_NUMBER, draft_modules
-from ..store.schema import action_modules, module_secrets, module_versions, modules
+from ..store.schema import action_modules, actions, module_secrets, module_versions, modules
 from .codecheck import MAX_CODE_BYTES
 from .dependencies import Prepared
 from .secret_store import ensure_key
@@ -98,8 +98,6 @@ def version_number_of(conn: Connection, module: Row, version_id: str) -> int:
 def importers(conn: Connection, module: Row) -> list[dict]:
     """The actions whose drafts import the module, with the version each is pinned to
     (Auth0's ``ActionModuleAction``)."""
-    from ..store.schema import actions
-
     rows = conn.execute(
         select(
             actions.c.id,
@@ -280,27 +278,6 @@ def set_secret(conn: Connection, cipher: Cipher, module: str, name: str, value: 
             raise LimitExceeded(f"module {module} already has {count} secrets; the limit is {limit}")
         conn.execute(module_secrets.insert().values(module_id=row.id, name=name, ciphertext=token, updated_at=now))
     return SecretInfo(name, now, True)
-
-
-def labelled_values(conn: Connection, cipher: Cipher) -> dict[str, str]:
-    """Every module secret value (drafts' and versions'), by a label that names the secret."""
-    values = {}
-    drafts = (
-        select(modules.c.name, module_secrets.c.name, module_secrets.c.ciphertext)
-        .join(module_secrets, module_secrets.c.module_id == modules.c.id)
-        .where(module_secrets.c.ciphertext.is_not(None))
-    )
-    for module, name, token in conn.execute(drafts).all():
-        values[f"secret {name} of module {module}"] = cipher.decrypt(token)
-    stored = (
-        select(modules.c.name, module_versions.c.number, module_versions.c.secrets_ciphertext)
-        .join(module_versions, module_versions.c.module_id == modules.c.id)
-        .where(module_versions.c.secrets_ciphertext.is_not(None))
-    )
-    for module, number, token in conn.execute(stored).all():
-        for name, value in cipher.decrypt_mapping(token).items():
-            values[f"secret {name} of module {module} (version {number})"] = value
-    return values
 
 
 def list_secrets(conn: Connection, module: str) -> tuple[SecretInfo, ...]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from sqlalchemy import func, select
+from sqlalchemy import Column, Table, func, select
 from sqlalchemy.engine import Connection, Row
 
 from .._clock import now_iso
@@ -18,7 +18,7 @@ from ..errors import InvalidInputError, LimitExceeded, NotFoundError, Remedy
 from ..model import SecretInfo
 from ..runtime.redaction import Redactor
 from ..store.rows import action_row, secret_infos
-from ..store.schema import actions, cache_entries, meta, secrets, versions
+from ..store.schema import actions, cache_entries, meta, module_secrets, module_versions, modules, secrets, versions
 
 
 def ensure_key(conn: Connection, cipher: Cipher) -> None:
@@ -75,24 +75,51 @@ def delete_secret(conn: Connection, cipher: Cipher, action: str, name: str) -> N
 
 
 def labelled_values(conn: Connection, cipher: Cipher) -> dict[str, str]:
-    """Every secret value the tenant holds (drafts' and deployed versions'), by a label that
-    names the secret and never shows its value."""
+    """Every secret value the tenant holds (drafts' and deployed versions', of actions and of
+    Actions Modules), by a label that names the secret and never shows its value."""
+    return {
+        **owned_values(conn, cipher, "action", actions, secrets, secrets.c.action_id, versions, versions.c.action_id),
+        **owned_values(
+            conn,
+            cipher,
+            "module",
+            modules,
+            module_secrets,
+            module_secrets.c.module_id,
+            module_versions,
+            module_versions.c.module_id,
+        ),
+    }
+
+
+def owned_values(
+    conn: Connection,
+    cipher: Cipher,
+    kind: str,
+    owners: Table,
+    owned_secrets: Table,
+    secret_owner: Column,
+    owned_versions: Table,
+    version_owner: Column,
+) -> dict[str, str]:
+    """The secret values of one kind of owner (``action``, ``module``): its draft secrets and
+    its versions' frozen ones, each by a label."""
     values = {}
     drafts = (
-        select(actions.c.name, secrets.c.name, secrets.c.ciphertext)
-        .join(secrets, secrets.c.action_id == actions.c.id)
-        .where(secrets.c.ciphertext.is_not(None))
+        select(owners.c.name, owned_secrets.c.name, owned_secrets.c.ciphertext)
+        .join(owned_secrets, secret_owner == owners.c.id)
+        .where(owned_secrets.c.ciphertext.is_not(None))
     )
-    for action, name, token in conn.execute(drafts).all():
-        values[f"secret {name} of action {action}"] = cipher.decrypt(token)
-    deployed = (
-        select(actions.c.name, versions.c.number, versions.c.secrets_ciphertext)
-        .join(versions, versions.c.action_id == actions.c.id)
-        .where(versions.c.secrets_ciphertext.is_not(None))
+    for owner, name, token in conn.execute(drafts).all():
+        values[f"secret {name} of {kind} {owner}"] = cipher.decrypt(token)
+    stored = (
+        select(owners.c.name, owned_versions.c.number, owned_versions.c.secrets_ciphertext)
+        .join(owned_versions, version_owner == owners.c.id)
+        .where(owned_versions.c.secrets_ciphertext.is_not(None))
     )
-    for action, number, token in conn.execute(deployed).all():
+    for owner, number, token in conn.execute(stored).all():
         for name, value in cipher.decrypt_mapping(token).items():
-            values[f"secret {name} of action {action} (version {number})"] = value
+            values[f"secret {name} of {kind} {owner} (version {number})"] = value
     return values
 
 
